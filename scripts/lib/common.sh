@@ -1,0 +1,179 @@
+# shellcheck shell=bash disable=SC2034  # variables here are used by the scripts that source it
+# Shared helpers for Vigil's scripts (scripts/stack, scripts/test, scripts/demo, ...).
+#
+#   source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+#
+# Defines: the repo root, state/cache dirs, every port and dev credential (one place;
+# each can be overridden from the environment), logging, waiting, apt installs,
+# the stack's endpoint variables and a dev token helper. The caller sets
+# `set -euo pipefail` and may set VIGIL_LOG_TAG (the "[tag]" in log lines).
+
+[[ -n ${_VIGIL_COMMON_LOADED:-} ]] && return 0
+_VIGIL_COMMON_LOADED=1
+
+VIGIL_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
+
+# ---- where things live ---------------------------------------------------------------
+: "${VIGIL_STATE_DIR:=$HOME/.local/state/vigil}" # data dirs, logs, pid files
+: "${VIGIL_CACHE_DIR:=$HOME/.cache/vigil}"       # downloads (Keycloak dist), kept by reset
+
+# ---- ports and endpoints: the only place they are defined -----------------------------
+: "${VIGIL_HOST:=127.0.0.1}"
+: "${VIGIL_CLICKHOUSE_HTTP_PORT:=18123}"
+: "${VIGIL_CLICKHOUSE_TCP_PORT:=19000}"
+: "${VIGIL_PG_PORT:=15432}"
+: "${VIGIL_KEYCLOAK_PORT:=18080}"
+: "${VIGIL_KEYCLOAK_MGMT_PORT:=18990}" # Keycloak's management (health) port; default 9000 would clash
+: "${VIGIL_INGEST_PORT:=18090}"
+: "${VIGIL_TENANTS_PORT:=18091}"
+: "${VIGIL_DETECTION_PORT:=18092}"
+
+# ---- dev credentials (loopback-only dev/test servers; never use them elsewhere) --------
+: "${VIGIL_CLICKHOUSE_DATABASE:=vigil}"
+: "${VIGIL_CLICKHOUSE_USER:=default}"
+: "${VIGIL_CLICKHOUSE_PASSWORD:=}"
+: "${VIGIL_PG_DATABASE:=vigil}"
+: "${VIGIL_PG_USER:=vigil}"
+: "${VIGIL_PG_PASSWORD:=vigil-dev}"
+: "${VIGIL_KEYCLOAK_REALM:=vigil}"
+: "${VIGIL_KEYCLOAK_VERSION:=26.5.6}"
+: "${VIGIL_KEYCLOAK_ADMIN:=admin}"          # master-realm bootstrap admin
+: "${VIGIL_KEYCLOAK_ADMIN_PASSWORD:=admin}"
+: "${VIGIL_CLI_CLIENT_ID:=vigil-cli}"       # public client with the password grant (dev only)
+
+# What clients use (printed by `scripts/stack env`; derived, so set the ports above instead).
+VIGIL_CLICKHOUSE_URL="http://$VIGIL_HOST:$VIGIL_CLICKHOUSE_HTTP_PORT"
+VIGIL_PG_URL="postgresql://$VIGIL_HOST:$VIGIL_PG_PORT/$VIGIL_PG_DATABASE"
+VIGIL_KEYCLOAK_URL="http://$VIGIL_HOST:$VIGIL_KEYCLOAK_PORT"
+VIGIL_OIDC_ISSUER="$VIGIL_KEYCLOAK_URL/realms/$VIGIL_KEYCLOAK_REALM"
+VIGIL_INGEST_ADDR="$VIGIL_HOST:$VIGIL_INGEST_PORT"
+VIGIL_TENANTS_URL="http://$VIGIL_HOST:$VIGIL_TENANTS_PORT"
+VIGIL_DETECTION_URL="http://$VIGIL_HOST:$VIGIL_DETECTION_PORT"
+
+# ---- logging -------------------------------------------------------------------------
+# All log output goes to stderr, so stdout stays clean for machine-readable output.
+_vigil_tag() { printf '[%s]' "${VIGIL_LOG_TAG:-vigil}"; }
+vigil_log() { printf '%s %s\n' "$(_vigil_tag)" "$*" >&2; }
+vigil_log_start() { printf '%s %s ... ' "$(_vigil_tag)" "$*" >&2; } # finish with vigil_log_end
+vigil_log_end() { printf '%s\n' "$*" >&2; }
+vigil_warn() { printf '%s WARNING: %s\n' "$(_vigil_tag)" "$*" >&2; }
+vigil_die() {
+  printf '%s ERROR: %s\n' "$(_vigil_tag)" "$*" >&2
+  exit 1
+}
+
+# Print the last N lines of a log file, indented, under a header.
+vigil_log_tail() { # FILE [LINES]
+  local file=$1 lines=${2:-30}
+  if [[ -s $file ]]; then
+    printf -- '----- last %s lines of %s -----\n' "$lines" "$file" >&2
+    tail -n "$lines" "$file" | sed 's/^/  | /' >&2
+    printf -- '-----\n' >&2
+  else
+    printf -- '----- %s is empty or missing -----\n' "$file" >&2
+  fi
+}
+
+# ---- time / waiting ------------------------------------------------------------------
+vigil_now() { date +%s; }
+
+# True if PID is a live process (a zombie counts as dead, unlike `kill -0`).
+vigil_pid_alive() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [[ ${stat:0:1} != Z ]]
+}
+
+# vigil_wait_until TIMEOUT_S PID CMD...: run CMD every 0.5 s until it succeeds (0).
+# Returns 1 on timeout, 2 if PID (when not empty) dies first.
+vigil_wait_until() {
+  local timeout=$1 pid=$2 deadline
+  shift 2
+  deadline=$(($(vigil_now) + timeout))
+  while :; do
+    "$@" && return 0
+    if [[ -n $pid ]] && ! vigil_pid_alive "$pid"; then return 2; fi
+    (($(vigil_now) >= deadline)) && return 1
+    sleep 0.5
+  done
+}
+
+vigil_url_ok() { curl -fsS -o /dev/null --max-time 3 "$1" 2>/dev/null; }
+
+# vigil_wait_for_url URL [TIMEOUT_S] [PID]: wait until URL answers 2xx.
+vigil_wait_for_url() { vigil_wait_until "${2:-60}" "${3:-}" vigil_url_ok "$1"; }
+
+# True if something accepts TCP connections on HOST:PORT.
+vigil_port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+# vigil_wait_for_port HOST PORT [TIMEOUT_S] [PID]
+vigil_wait_for_port() { vigil_wait_until "${3:-60}" "${4:-}" vigil_port_open "$1" "$2"; }
+
+# ---- packages ------------------------------------------------------------------------
+vigil_pkg_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+
+# vigil_apt_install PKG...: install the missing ones (root only); `apt-get update` on failure.
+vigil_apt_install() {
+  local missing=() p
+  for p in "$@"; do vigil_pkg_installed "$p" || missing+=("$p"); done
+  ((${#missing[@]})) || return 0
+  [[ $(id -u) == 0 ]] || vigil_die "missing Debian packages: ${missing[*]} (run as root, or: sudo apt-get install ${missing[*]})"
+  vigil_log "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  if ! apt-get install -y -q "${missing[@]}" >&2; then
+    vigil_log "apt-get install failed; running apt-get update and retrying"
+    apt-get update -q >&2
+    apt-get install -y -q "${missing[@]}" >&2 || vigil_die "could not install: ${missing[*]}"
+  fi
+}
+
+# ---- endpoints for clients -----------------------------------------------------------
+# Print every endpoint as `export NAME='value'` lines: eval "$(scripts/stack env)".
+vigil_env_print() {
+  local name value
+  while IFS= read -r name; do
+    value=${!name}
+    printf "export %s='%s'\n" "$name" "${value//\'/\'\\\'\'}"
+  done < <(_vigil_env_names)
+}
+
+# Export the same variables into the calling shell (for sourcing scripts).
+vigil_env_export() {
+  local name
+  while IFS= read -r name; do export "${name?}"; done < <(_vigil_env_names)
+}
+
+_vigil_env_names() {
+  printf '%s\n' \
+    VIGIL_CLICKHOUSE_URL VIGIL_CLICKHOUSE_DATABASE VIGIL_CLICKHOUSE_USER \
+    VIGIL_CLICKHOUSE_PASSWORD VIGIL_CLICKHOUSE_TCP_PORT \
+    VIGIL_PG_URL VIGIL_PG_USER VIGIL_PG_PASSWORD \
+    VIGIL_KEYCLOAK_URL VIGIL_OIDC_ISSUER \
+    VIGIL_INGEST_ADDR VIGIL_TENANTS_URL VIGIL_DETECTION_URL
+}
+
+# ---- dev tokens ----------------------------------------------------------------------
+# vigil_token NAME: print an access token from the dev realm.
+#   a user (msp-a-admin, a1-viewer, ...): password grant via vigil-cli, password dev-NAME;
+#   a client (sensor-a1, ...):            client-credentials grant, secret dev-NAME.
+# Override the secret/password with a second argument.
+vigil_token() {
+  local name=$1 secret=${2:-dev-$1} url response
+  url="$VIGIL_OIDC_ISSUER/protocol/openid-connect/token"
+  if [[ $name == sensor-* ]]; then
+    response=$(curl -fsS --max-time 10 -u "$name:$secret" -d grant_type=client_credentials "$url")
+  else
+    response=$(curl -fsS --max-time 10 -d grant_type=password -d "client_id=$VIGIL_CLI_CLIENT_ID" \
+      --data-urlencode "username=$name" --data-urlencode "password=$secret" -d scope=openid "$url")
+  fi || vigil_die "no token for '$name' from $url"
+  jq -er .access_token <<<"$response"
+}
+
+# vigil_jwt_claims TOKEN: print a JWT's payload (JSON), unverified: for debugging and tests.
+vigil_jwt_claims() {
+  local payload
+  payload=$(cut -d. -f2 <<<"$1" | tr '_-' '/+')
+  while ((${#payload} % 4)); do payload+='='; done
+  base64 -d <<<"$payload"
+}

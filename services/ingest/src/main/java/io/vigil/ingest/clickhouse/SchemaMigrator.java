@@ -1,0 +1,163 @@
+package io.vigil.ingest.clickhouse;
+
+import com.clickhouse.client.api.Client;
+import com.clickhouse.client.api.command.CommandSettings;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Owns the ClickHouse schema: applies the versioned migrations under clickhouse/migrations in order, records
+ * them in schema_migrations, skips those already applied, and refuses to run over an edited one. Every
+ * statement is idempotent (IF NOT EXISTS), so two replicas starting together do no harm.
+ */
+@ApplicationScoped
+public class SchemaMigrator {
+
+    private static final Logger LOG = Logger.getLogger(SchemaMigrator.class);
+    private static final String DIR = "clickhouse/migrations/";
+
+    private final Client client;
+    private final ClickHouseQueries queries;
+    private final ClickHouseConfig config;
+    private volatile boolean ready;
+    private volatile String lastError = "not started";
+    private volatile Thread retryThread;
+
+    public SchemaMigrator(Client client, ClickHouseQueries queries, ClickHouseConfig config) {
+        this.client = client;
+        this.queries = queries;
+        this.config = config;
+    }
+
+    /** Migrates at start-up; while ClickHouse is unreachable it keeps trying in the background (readiness stays down). */
+    void onStart(@Observes StartupEvent event) {
+        if (tryMigrate()) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            while (!ready && !Thread.currentThread().isInterrupted()) {
+                try {
+                    TimeUnit.SECONDS.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                tryMigrate();
+            }
+        }, "clickhouse-migrator");
+        t.setDaemon(true);
+        retryThread = t;
+        t.start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        Thread t = retryThread;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    public boolean isReady() {
+        return ready;
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    private boolean tryMigrate() {
+        try {
+            migrate();
+            return true;
+        } catch (ClickHouseUnavailableException e) {
+            lastError = e.getMessage();
+            LOG.warnf("ClickHouse schema: cannot migrate yet (%s); retrying in 5 s", e.getMessage());
+            return false;
+        }
+    }
+
+    /** Applies what is missing and returns the versions it applied. */
+    public synchronized List<Integer> migrate() {
+        String db = config.database();
+        try {
+            client.execute("CREATE DATABASE IF NOT EXISTS " + db, (CommandSettings) new CommandSettings().setDatabase("default"))
+                    .get(60, TimeUnit.SECONDS).close();
+        } catch (Exception e) {
+            throw new ClickHouseUnavailableException(
+                    "cannot create database " + db + ": " + ClickHouseQueries.rootMessage(e), e);
+        }
+        queries.execute("CREATE TABLE IF NOT EXISTS " + db + ".schema_migrations (version UInt32, name String,"
+                + " checksum String, applied_at DateTime) ENGINE = ReplacingMergeTree() ORDER BY version");
+        Map<Integer, String> applied = new HashMap<>();
+        queries.select("SELECT version, any(checksum) AS checksum FROM " + db + ".schema_migrations GROUP BY version",
+                r -> applied.put(r.getInteger("version"), r.getString("checksum")));
+
+        List<Integer> done = new ArrayList<>();
+        int skipped = 0;
+        for (Migration m : load()) {
+            String recorded = applied.get(m.version());
+            if (recorded != null) {
+                if (!recorded.equals(m.checksum())) {
+                    throw new IllegalStateException(String.format(
+                            "ClickHouse migration V%03d__%s was applied with checksum %s but the file now has %s;"
+                                    + " never edit an applied migration, add a new one",
+                            m.version(), m.name(), recorded, m.checksum()));
+                }
+                skipped++;
+                continue;
+            }
+            List<String> statements = m.statements(db);
+            for (String statement : statements) {
+                queries.execute(statement);
+            }
+            queries.execute(String.format("INSERT INTO %s.schema_migrations VALUES (%d, %s, %s, now())",
+                    db, m.version(), Sql.quote(m.name()), Sql.quote(m.checksum())));
+            LOG.infof("ClickHouse schema: applied V%03d__%s (%d statements)", m.version(), m.name(), statements.size());
+            done.add(m.version());
+        }
+        LOG.infof("ClickHouse schema: database %s is current (applied %d, already there %d)", db, done.size(), skipped);
+        ready = true;
+        lastError = null;
+        return done;
+    }
+
+    /** The migrations listed in clickhouse/migrations/INDEX, in order. */
+    public static List<Migration> load() {
+        List<Migration> migrations = new ArrayList<>();
+        for (String line : resource(DIR + "INDEX").split("\n")) {
+            String file = line.strip();
+            if (file.isEmpty() || file.startsWith("#")) {
+                continue;
+            }
+            Migration m = Migration.of(file, resource(DIR + file));
+            if (!migrations.isEmpty() && migrations.get(migrations.size() - 1).version() >= m.version()) {
+                throw new IllegalStateException("clickhouse/migrations/INDEX is out of order at " + file);
+            }
+            migrations.add(m);
+        }
+        return migrations;
+    }
+
+    private static String resource(String path) {
+        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + path);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.vigil.ingest.export;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** Limits and batching of flow ingest; every value can be set by environment variable (VIGIL_INGEST_...). */
+@ConfigMapping(prefix = "vigil.ingest")
+public interface IngestConfig {
+
+    /** Flows older than this are refused (TOO_OLD); the tenants service will supply per-customer values. */
+    @WithDefault("P30D")
+    Duration retention();
+
+    /** Flows whose start or end lies further ahead than this are refused (IN_FUTURE). */
+    @WithDefault("5m")
+    Duration maxClockSkew();
+
+    /** Most flows one FlowBatch may carry; a larger batch ends the stream with RESOURCE_EXHAUSTED. */
+    @WithDefault("10000")
+    int maxBatchFlows();
+
+    /** Batches ingest reads ahead on one stream before their acknowledgements (gRPC flow control). */
+    @WithDefault("32")
+    int streamWindow();
+
+    /** Independent INSERT lanes; one sensor always uses the same lane, so its batches are stored in order. */
+    @WithDefault("2")
+    int insertLanes();
+
+    /** An INSERT is sent once it holds this many rows... */
+    @WithDefault("200000")
+    int insertMaxRows();
+
+    /** ...or once its first rows have waited this long. */
+    @WithDefault("100ms")
+    Duration insertLinger();
+}

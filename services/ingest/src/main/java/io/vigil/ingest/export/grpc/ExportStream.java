@@ -1,0 +1,247 @@
+package io.vigil.ingest.export.grpc;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vigil.ingest.clickhouse.RowBinaryBuffer;
+import static io.vigil.ingest.clickhouse.ClickHouseQueries.rootMessage;
+import io.vigil.ingest.export.IngestConfig;
+import io.vigil.ingest.export.repository.FlowRepository;
+import io.vigil.ingest.export.service.FlowRowEncoder;
+import io.vigil.ingest.export.service.FlowValidator;
+import io.vigil.ingest.export.service.IngestMetrics;
+import io.vigil.ingest.sensor.SensorIdentity;
+import io.vigil.proto.ingest.v1.Ack;
+import io.vigil.proto.ingest.v1.Flow;
+import io.vigil.proto.ingest.v1.FlowBatch;
+import io.vigil.proto.ingest.v1.RejectCount;
+import io.vigil.proto.ingest.v1.RejectReason;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * One sensor's Export stream: validates and encodes each batch, hands it to storage, and sends the Acks strictly
+ * in batch order as storage confirms them. It reads ahead at most {@code streamWindow} batches (gRPC manual flow
+ * control), so while ClickHouse is down the sensor is held back instead of ingest buffering without bound.
+ */
+final class ExportStream implements StreamObserver<FlowBatch> {
+
+    private static final Logger LOG = Logger.getLogger(ExportStream.class);
+
+    private final SensorIdentity sensor;
+    private final ServerCallStreamObserver<Ack> out;
+    private final FlowRepository repository;
+    private final IngestConfig config;
+    private final IngestMetrics metrics;
+    private final FlowRowEncoder encoder;
+    private final Context context;
+    private final Vertx vertx;
+    private final Runnable onClose;
+    private final ArrayDeque<CompletableFuture<Ack>> pending = new ArrayDeque<>();
+    private long storedHighWater = -1;
+    private long lastSequence;
+    private boolean closed;
+    private boolean halfClosed;
+    private long expiryTimer = -1;
+
+    ExportStream(SensorIdentity sensor, ServerCallStreamObserver<Ack> out, FlowRepository repository,
+                 IngestConfig config, IngestMetrics metrics, Vertx vertx, Runnable onClose) {
+        this.sensor = sensor;
+        this.out = out;
+        this.repository = repository;
+        this.config = config;
+        this.metrics = metrics;
+        this.encoder = new FlowRowEncoder(sensor.tenantId(), sensor.sensorId());
+        this.vertx = vertx;
+        this.context = Vertx.currentContext();
+        this.onClose = onClose;
+        out.setOnCancelHandler(() -> onContext(this::cancelled));
+        metrics.streamOpened();
+    }
+
+    /** Once {@code previous} (an older stream of the same sensor) has settled, reads the stored high-water mark and opens the window. */
+    void start(CompletableFuture<Void> previous, Executor blocking) {
+        previous.thenApplyAsync(v -> repository.storedHighWater(sensor), blocking).whenComplete((highWater, error) ->
+                onContext(() -> {
+                    if (error != null) {
+                        fail(Status.UNAVAILABLE.withDescription("flow storage is unavailable ("
+                                + rootMessage(error) + "); reconnect with backoff"));
+                        return;
+                    }
+                    if (closed) {
+                        return;
+                    }
+                    storedHighWater = highWater;
+                    out.onNext(Ack.newBuilder().setInitial(true).setSequence(highWater).build());
+                    long ttlMillis = sensor.expiresAtSeconds() * 1000 - System.currentTimeMillis();
+                    expiryTimer = vertx.setTimer(Math.max(1, ttlMillis), id -> onContext(() -> fail(Status.UNAUTHENTICATED
+                            .withDescription("access token expired; reconnect with a fresh token"))));
+                    LOG.debugf("export stream open: tenant=%s sensor=%s high-water=%d", sensor.tenantId(),
+                            sensor.sensorId(), highWater);
+                    out.request(config.streamWindow());
+                }));
+    }
+
+    @Override
+    public synchronized void onNext(FlowBatch batch) {
+        if (closed) {
+            return;
+        }
+        if (storedHighWater < 0) {
+            fail(Status.FAILED_PRECONDITION.withDescription("a batch arrived before the stream's initial Ack"));
+            return;
+        }
+        long sequence = batch.getSequence();
+        int flows = batch.getFlowsCount();
+        if (sequence == 0) {
+            fail(Status.INVALID_ARGUMENT.withDescription("FlowBatch.sequence must be > 0"));
+            return;
+        }
+        if (Long.compareUnsigned(sequence, lastSequence) <= 0) {
+            fail(Status.INVALID_ARGUMENT.withDescription("FlowBatch.sequence " + Long.toUnsignedString(sequence)
+                    + " is not above the previous batch's " + lastSequence + " on this stream"));
+            return;
+        }
+        if (flows > config.maxBatchFlows()) {
+            fail(Status.RESOURCE_EXHAUSTED.withDescription("FlowBatch " + sequence + " has " + flows
+                    + " flows; the limit is " + config.maxBatchFlows()));
+            return;
+        }
+        if (pending.size() >= config.streamWindow()) {
+            fail(Status.RESOURCE_EXHAUSTED.withDescription("more than " + config.streamWindow()
+                    + " unacknowledged batches on one stream"));
+            return;
+        }
+        lastSequence = sequence;
+        metrics.batch(flows);
+        if (Long.compareUnsigned(sequence, storedHighWater) <= 0) {
+            metrics.duplicate();
+            enqueue(CompletableFuture.completedFuture(Ack.newBuilder().setSequence(storedHighWater)
+                    .setDuplicate(true).build()));
+            return;
+        }
+        enqueue(store(batch));
+    }
+
+    private CompletableFuture<Ack> store(FlowBatch batch) {
+        long now = System.currentTimeMillis();
+        long oldest = now - config.retention().toMillis();
+        long newest = now + config.maxClockSkew().toMillis();
+        long receivedAt = now / 1000;
+        int[] rejected = new int[RejectReason.values().length];
+        RowBinaryBuffer rows = new RowBinaryBuffer(batch.getFlowsCount() * 128);
+        int accepted = 0;
+        for (Flow flow : batch.getFlowsList()) {
+            RejectReason reason = FlowValidator.check(flow, oldest, newest);
+            if (reason != null) {
+                rejected[reason.ordinal()]++;
+            } else {
+                encoder.encode(rows, batch.getSequence(), receivedAt, flow);
+                accepted++;
+            }
+        }
+        Ack.Builder ack = Ack.newBuilder().setSequence(batch.getSequence()).setAccepted(accepted);
+        for (RejectReason reason : RejectReason.values()) {
+            if (reason != RejectReason.UNRECOGNIZED && rejected[reason.ordinal()] > 0) {
+                ack.addRejected(RejectCount.newBuilder().setReason(reason).setCount(rejected[reason.ordinal()]));
+                metrics.rejected(reason, rejected[reason.ordinal()]);
+            }
+        }
+        if (accepted == 0) {
+            return CompletableFuture.completedFuture(ack.build());
+        }
+        int stored = accepted;
+        return repository.store(sensor, batch.getSequence(), rows.array(), rows.size(), accepted, receivedAt)
+                .thenApply(v -> {
+                    metrics.stored(stored);
+                    return ack.build();
+                });
+    }
+
+    private void enqueue(CompletableFuture<Ack> ack) {
+        pending.add(ack);
+        ack.whenComplete((a, e) -> onContext(this::flushAcks));
+    }
+
+    /** Sends the Acks at the head of the queue that are ready, in order, and reads one more batch for each. */
+    private synchronized void flushAcks() {
+        while (!pending.isEmpty() && pending.peek().isDone()) {
+            CompletableFuture<Ack> head = pending.poll();
+            if (closed) {
+                continue;
+            }
+            if (head.isCompletedExceptionally()) {
+                fail(Status.UNAVAILABLE.withDescription("ingest is shutting down; reconnect"));
+                continue;
+            }
+            out.onNext(head.join());
+            out.request(1);
+        }
+        if (halfClosed && pending.isEmpty() && !closed) {
+            closed = true;
+            out.onCompleted();
+            finish();
+        }
+    }
+
+    @Override
+    public synchronized void onError(Throwable t) {
+        cancelled();
+    }
+
+    @Override
+    public synchronized void onCompleted() {
+        halfClosed = true;
+        flushAcks();
+    }
+
+    /** Ends this stream because the same sensor opened a newer one; completes once its stored-or-not writes settle. */
+    synchronized CompletableFuture<Void> supersede() {
+        CompletableFuture<?>[] inFlight = pending.toArray(new CompletableFuture<?>[0]);
+        onContext(() -> fail(Status.ABORTED.withDescription("superseded by a newer Export stream of this sensor")));
+        return CompletableFuture.allOf(inFlight).handle((v, e) -> null);
+    }
+
+    private synchronized void cancelled() {
+        if (!closed) {
+            closed = true;
+            finish();
+        }
+    }
+
+    private synchronized void fail(Status status) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LOG.debugf("export stream of %s/%s ends: %s %s", sensor.tenantId(), sensor.sensorId(), status.getCode(),
+                status.getDescription());
+        try {
+            out.onError(status.asRuntimeException());
+        } catch (IllegalStateException alreadyClosed) {
+            LOG.tracef("stream already closed: %s", alreadyClosed.getMessage());
+        }
+        finish();
+    }
+
+    private void finish() {
+        if (expiryTimer >= 0) {
+            vertx.cancelTimer(expiryTimer);
+        }
+        metrics.streamClosed();
+        onClose.run();
+    }
+
+    private void onContext(Runnable action) {
+        if (context != null) {
+            context.runOnContext(v -> action.run());
+        } else {
+            action.run();
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package io.vigil.ingest.export.grpc;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcService;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vigil.ingest.export.IngestConfig;
+import io.vigil.ingest.export.repository.FlowRepository;
+import io.vigil.ingest.export.service.IngestMetrics;
+import io.vigil.ingest.heartbeat.HeartbeatRepository;
+import io.vigil.ingest.sensor.SensorIdentity;
+import io.vigil.proto.ingest.v1.Ack;
+import io.vigil.proto.ingest.v1.FlowBatch;
+import io.vigil.proto.ingest.v1.FlowIngestGrpc;
+import io.vigil.proto.ingest.v1.HeartbeatReply;
+import io.vigil.proto.ingest.v1.InterfaceStatus;
+import io.vigil.proto.ingest.v1.SensorStatus;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The FlowIngest gRPC service. The tenant and sensor come only from the verified access token; on this pod a
+ * sensor has at most one Export stream, and a newer one takes over once the older one's writes have settled, so
+ * the stored high-water mark it starts from is exact.
+ */
+@GrpcService
+public class FlowIngestService extends FlowIngestGrpc.FlowIngestImplBase {
+
+    private static final int MAX_INTERFACES = 64;
+    private static final int MAX_TEXT = 64;
+
+    private final SecurityIdentity identity;
+    private final FlowRepository flows;
+    private final HeartbeatRepository heartbeats;
+    private final IngestConfig config;
+    private final IngestMetrics metrics;
+    private final Vertx vertx;
+    private final ConcurrentMap<String, ExportStream> streams = new ConcurrentHashMap<>();
+
+    public FlowIngestService(SecurityIdentity identity, FlowRepository flows, HeartbeatRepository heartbeats,
+                             IngestConfig config, IngestMetrics metrics, Vertx vertx) {
+        this.identity = identity;
+        this.flows = flows;
+        this.heartbeats = heartbeats;
+        this.config = config;
+        this.metrics = metrics;
+        this.vertx = vertx;
+    }
+
+    @Override
+    public StreamObserver<FlowBatch> export(StreamObserver<Ack> responseObserver) {
+        SensorIdentity sensor;
+        try {
+            sensor = SensorIdentity.from(identity);
+        } catch (StatusRuntimeException e) {
+            responseObserver.onError(e);
+            return new DiscardingObserver<>();
+        }
+        ServerCallStreamObserver<Ack> call = (ServerCallStreamObserver<Ack>) responseObserver;
+        call.disableAutoRequest();
+        ExportStream[] self = new ExportStream[1];
+        ExportStream stream = new ExportStream(sensor, call, flows, config, metrics, vertx,
+                () -> streams.remove(sensor.key(), self[0]));
+        self[0] = stream;
+        ExportStream previous = streams.put(sensor.key(), stream);
+        CompletableFuture<Void> settled = previous == null ? CompletableFuture.completedFuture(null) : previous.supersede();
+        stream.start(settled, Infrastructure.getDefaultWorkerPool());
+        return stream;
+    }
+
+    @Override
+    public void heartbeat(SensorStatus status, StreamObserver<HeartbeatReply> responseObserver) {
+        SensorIdentity sensor;
+        try {
+            sensor = SensorIdentity.from(identity);
+            validate(status);
+        } catch (StatusRuntimeException e) {
+            responseObserver.onError(e);
+            return;
+        }
+        Context context = Vertx.currentContext();
+        long now = System.currentTimeMillis();
+        heartbeats.store(sensor, status, now / 1000).whenComplete((v, error) -> {
+            Runnable reply = () -> {
+                if (error != null) {
+                    responseObserver.onError(Status.UNAVAILABLE.withDescription("ingest is shutting down").asRuntimeException());
+                } else {
+                    responseObserver.onNext(HeartbeatReply.newBuilder().setServerTimeMs(now).build());
+                    responseObserver.onCompleted();
+                }
+            };
+            if (context != null) {
+                context.runOnContext(x -> reply.run());
+            } else {
+                reply.run();
+            }
+        });
+    }
+
+    private static void validate(SensorStatus status) {
+        if (status.getVersion().length() > MAX_TEXT) {
+            throw invalid("SensorStatus.version is longer than " + MAX_TEXT + " characters");
+        }
+        if (status.getInterfacesCount() > MAX_INTERFACES) {
+            throw invalid("SensorStatus has " + status.getInterfacesCount() + " interfaces; the limit is " + MAX_INTERFACES);
+        }
+        for (InterfaceStatus i : status.getInterfacesList()) {
+            if (i.getName().isEmpty() || i.getName().length() > MAX_TEXT) {
+                throw invalid("InterfaceStatus.name must be 1-" + MAX_TEXT + " characters");
+            }
+        }
+    }
+
+    private static StatusRuntimeException invalid(String description) {
+        return Status.INVALID_ARGUMENT.withDescription(description).asRuntimeException();
+    }
+
+    /** Swallows what a client sends after its stream was refused. */
+    private static final class DiscardingObserver<T> implements StreamObserver<T> {
+        @Override
+        public void onNext(T value) {
+        }
+
+        @Override
+        public void onError(Throwable t) {
+        }
+
+        @Override
+        public void onCompleted() {
+        }
+    }
+}

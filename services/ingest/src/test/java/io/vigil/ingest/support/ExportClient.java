@@ -1,0 +1,110 @@
+package io.vigil.ingest.support;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import io.vigil.proto.ingest.v1.Ack;
+import io.vigil.proto.ingest.v1.FlowBatch;
+import io.vigil.proto.ingest.v1.FlowIngestGrpc;
+import io.vigil.proto.ingest.v1.HeartbeatReply;
+import io.vigil.proto.ingest.v1.SensorStatus;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A test sensor: one gRPC channel to ingest with a bearer token, and Export streams whose Acks tests can await. */
+public final class ExportClient implements AutoCloseable {
+
+    public static final int PORT = 18190;
+    private final ManagedChannel channel;
+    private final FlowIngestGrpc.FlowIngestStub stub;
+    private final FlowIngestGrpc.FlowIngestBlockingStub blocking;
+
+    public ExportClient(String token) {
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", PORT).usePlaintext().build();
+        Metadata headers = new Metadata();
+        if (token != null) {
+            headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        }
+        stub = FlowIngestGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        blocking = FlowIngestGrpc.newBlockingStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
+    public Stream open() {
+        return new Stream(stub);
+    }
+
+    public HeartbeatReply heartbeat(SensorStatus status) {
+        return blocking.withDeadlineAfter(10, TimeUnit.SECONDS).heartbeat(status);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    /** One Export stream: what it sent, the Acks it got, and how it ended. */
+    public static final class Stream {
+        public final BlockingQueue<Ack> acks = new LinkedBlockingQueue<>();
+        public final CompletableFuture<Status> end = new CompletableFuture<>();
+        private final StreamObserver<FlowBatch> requests;
+
+        Stream(FlowIngestGrpc.FlowIngestStub stub) {
+            requests = stub.export(new StreamObserver<>() {
+                @Override
+                public void onNext(Ack ack) {
+                    acks.add(ack);
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    end.complete(Status.fromThrowable(t));
+                }
+
+                @Override
+                public void onCompleted() {
+                    end.complete(Status.OK);
+                }
+            });
+        }
+
+        public void send(FlowBatch batch) {
+            requests.onNext(batch);
+        }
+
+        public void complete() {
+            requests.onCompleted();
+        }
+
+        public void cancel() {
+            requests.onError(new StatusRuntimeException(Status.CANCELLED));
+        }
+
+        /** The next Ack, or a failure naming how the stream ended if it ends first. */
+        public Ack nextAck(long timeout, TimeUnit unit) throws InterruptedException {
+            long deadline = System.nanoTime() + unit.toNanos(timeout);
+            while (System.nanoTime() < deadline) {
+                Ack ack = acks.poll(100, TimeUnit.MILLISECONDS);
+                if (ack != null) {
+                    return ack;
+                }
+                if (end.isDone() && acks.isEmpty()) {
+                    throw new AssertionError("stream ended before an Ack: " + end.join());
+                }
+            }
+            throw new AssertionError("no Ack within " + timeout + " " + unit);
+        }
+
+        /** How the stream ended, waiting up to the timeout. */
+        public Status awaitEnd(long timeout, TimeUnit unit) throws Exception {
+            return end.get(timeout, unit);
+        }
+    }
+}

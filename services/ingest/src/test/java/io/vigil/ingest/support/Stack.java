@@ -1,0 +1,119 @@
+package io.vigil.ingest.support;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The servers scripts/stack runs, as tests reach them: Keycloak tokens, ClickHouse queries, stopping a server. */
+public final class Stack {
+
+    public static final String ISSUER = env("VIGIL_OIDC_ISSUER", "http://127.0.0.1:18080/realms/vigil");
+    public static final String CLICKHOUSE = env("VIGIL_CLICKHOUSE_URL", "http://127.0.0.1:18123");
+    public static final String DATABASE = env("VIGIL_CLICKHOUSE_DATABASE", "vigil");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
+
+    private Stack() {
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    /** A client-credentials access token of a Keycloak client (the dev sensor clients' secret is dev-<client>). */
+    public static String clientToken(String clientId) {
+        String form = "grant_type=client_credentials&client_id=" + enc(clientId) + "&client_secret=" + enc("dev-" + clientId);
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(ISSUER + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build());
+        Matcher m = ACCESS_TOKEN.matcher(response.body());
+        if (response.statusCode() != 200 || !m.find()) {
+            throw new IllegalStateException("Keycloak refused a token for " + clientId + ": " + response.statusCode()
+                    + " " + response.body() + " (is scripts/stack up?)");
+        }
+        return m.group(1);
+    }
+
+    /** A password-grant access token of a dev user (password dev-<username>) through the public vigil-cli client. */
+    public static String userToken(String username) {
+        String form = "grant_type=password&client_id=vigil-cli&username=" + enc(username) + "&password=" + enc("dev-" + username);
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(ISSUER + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build());
+        Matcher m = ACCESS_TOKEN.matcher(response.body());
+        if (response.statusCode() != 200 || !m.find()) {
+            throw new IllegalStateException("Keycloak refused a token for user " + username + ": " + response.statusCode()
+                    + " " + response.body());
+        }
+        return m.group(1);
+    }
+
+    /** Runs a query on ClickHouse over HTTP and returns its TabSeparated text, trimmed. */
+    public static String clickhouse(String sql) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(
+                        URI.create(CLICKHOUSE + "/?database=" + enc(DATABASE)))
+                .POST(HttpRequest.BodyPublishers.ofString(sql)).build());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("ClickHouse: " + response.statusCode() + " " + response.body());
+        }
+        return response.body().trim();
+    }
+
+    public static long clickhouseLong(String sql) {
+        return Long.parseLong(clickhouse(sql));
+    }
+
+    /** Runs scripts/stack with arguments, failing the test if it fails. */
+    public static void stack(String... args) {
+        Path script = repoRoot().resolve("scripts/stack");
+        String[] command = new String[args.length + 1];
+        command[0] = script.toString();
+        System.arraycopy(args, 0, command, 1, args.length);
+        try {
+            Process p = new ProcessBuilder(command).inheritIO().start();
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("scripts/stack " + String.join(" ", args) + " exited " + p.exitValue());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Path repoRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !dir.resolve("scripts/stack").toFile().exists()) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("cannot find scripts/stack above " + Path.of("").toAbsolutePath());
+        }
+        return dir;
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(request.uri() + " is unreachable (is scripts/stack up?): " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,208 @@
+package io.vigil.tests.bench;
+
+import io.vigil.tests.load.FlowLoad;
+import io.vigil.tests.load.Keycloak;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * End-to-end ingest throughput: two sensors stream generated flows over gRPC through a freshly started ingest
+ * process into ClickHouse; then clickhouse-client inserts the very same rows into the same table, in the same
+ * run, as the reference. Prints BENCH lines; asserts only that every flow was stored exactly once.
+ *
+ * <p>Run with scripts/bench (or mvn -Pbench verify -pl tests after mvn install -DskipTests).
+ */
+@Tag("bench")
+class IngestBenchmark {
+
+    private static final String CLICKHOUSE = env("VIGIL_CLICKHOUSE_URL", "http://127.0.0.1:18123");
+    private static final String CH_TCP_PORT = env("VIGIL_CLICKHOUSE_TCP_PORT", "19000");
+    private static final String ISSUER = env("VIGIL_OIDC_ISSUER", "http://127.0.0.1:18080/realms/vigil");
+    private static final String DB = "vigil_bench";
+    private static final int PORT = 18095;
+    private static final long FLOWS_PER_SENSOR = Long.getLong("bench.flows", 1_500_000);
+    private static final int BATCH = Integer.getInteger("bench.batch", 5_000);
+    private static final List<String> SENSORS = List.of("sensor-a1", "sensor-b1");
+    private static final String COLUMNS = "tenant_id, sensor_id, batch_seq, received_at, start, start_ms, end_ms,"
+            + " ip_version, orig_addr, resp_addr, orig_port, resp_port, protocol, icmp_type, icmp_code, icmp_reply,"
+            + " orig_packets, orig_bytes, resp_packets, resp_bytes, orig_tcp_flags, resp_tcp_flags, conn_state,"
+            + " history, vlan, community_id";
+
+    @Test
+    void ingestThroughputAgainstClickHouseClient() throws Exception {
+        clickhouse("DROP DATABASE IF EXISTS " + DB);
+        Process ingest = startIngest();
+        try {
+            run(200_000, "warmup", null);
+            AtomicLong peakRss = new AtomicLong();
+            ScheduledRss sampler = new ScheduledRss(ingest.pid(), peakRss);
+            String marker = "bench-" + System.nanoTime();
+            long[] result = run(FLOWS_PER_SENSOR, marker, sampler);
+            long sent = result[0];
+            double seconds = result[1] / 1e9;
+            long stored = Long.parseLong(clickhouse("SELECT count() FROM " + DB + ".flows WHERE community_id = '" + marker + "'"));
+            assertEquals(sent, stored, "every flow sent is stored exactly once");
+
+            Path rows = Files.createTempFile("vigil-bench-", ".rowbinary");
+            try {
+                shell("clickhouse-client --port " + CH_TCP_PORT + " --query \"SELECT " + COLUMNS + " FROM " + DB
+                        + ".flows WHERE community_id = '" + marker + "' FORMAT RowBinary\" > " + rows);
+                long t0 = System.nanoTime();
+                shell("clickhouse-client --port " + CH_TCP_PORT + " --query \"INSERT INTO " + DB + ".flows (" + COLUMNS
+                        + ") FORMAT RowBinary\" < " + rows);
+                double rawSeconds = (System.nanoTime() - t0) / 1e9;
+                double ingestRate = sent / seconds;
+                double rawRate = stored / rawSeconds;
+                System.out.printf("BENCH ingest_e2e_flows_per_s %.0f flows/s ratio=%.2f vs clickhouse-client%n",
+                        ingestRate, ingestRate / rawRate);
+                System.out.printf("BENCH clickhouse_client_insert_flows_per_s %.0f flows/s%n", rawRate);
+                System.out.printf("BENCH ingest_rss_peak %d MB%n", peakRss.get() / 1024);
+                System.out.printf("BENCH ingest_flows_measured %d flows (%d sensors, batch %d, %.1f s)%n", sent,
+                        SENSORS.size(), BATCH, seconds);
+            } finally {
+                Files.deleteIfExists(rows);
+            }
+        } finally {
+            ingest.destroy();
+            ingest.waitFor(30, TimeUnit.SECONDS);
+            clickhouse("DROP DATABASE IF EXISTS " + DB);
+        }
+    }
+
+    /** Streams from every sensor at once; returns {flows sent, nanoseconds}. */
+    private long[] run(long flowsPerSensor, String marker, ScheduledRss sampler) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(SENSORS.size());
+        try {
+            List<Future<FlowLoad.Result>> futures = new ArrayList<>();
+            for (String sensor : SENSORS) {
+                FlowLoad load = new FlowLoad("127.0.0.1:" + PORT, Keycloak.clientToken(ISSUER, sensor, "dev-" + sensor),
+                        sensor, BATCH);
+                futures.add(pool.submit(() -> load.run(flowsPerSensor, marker, acked -> { })));
+            }
+            if (sampler != null) {
+                sampler.start();
+            }
+            long t0 = System.nanoTime();
+            long sent = 0;
+            for (Future<FlowLoad.Result> f : futures) {
+                sent += f.get().flowsSent();
+            }
+            long nanos = System.nanoTime() - t0;
+            if (sampler != null) {
+                sampler.stop();
+            }
+            return new long[]{sent, nanos};
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Process startIngest() throws Exception {
+        Path root = Path.of("").toAbsolutePath();
+        while (!Files.exists(root.resolve("services/ingest"))) {
+            root = root.getParent();
+        }
+        Path jar = root.resolve("services/ingest/target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: run mvn -B install -DskipTests first");
+        }
+        Path log = root.resolve("tests/target/bench-ingest.log");
+        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx1g", "-jar", jar.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        Map<String, String> env = pb.environment();
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(PORT));
+        env.put("VIGIL_CLICKHOUSE_DATABASE", DB);
+        env.put("VIGIL_CLICKHOUSE_URL", CLICKHOUSE);
+        env.put("VIGIL_OIDC_ISSUER", ISSUER);
+        Process p = pb.start();
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + PORT + "/q/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return p;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            if (!p.isAlive()) {
+                throw new IllegalStateException("ingest exited; see " + log);
+            }
+            TimeUnit.MILLISECONDS.sleep(300);
+        }
+        p.destroy();
+        throw new IllegalStateException("ingest not ready in 90 s; see " + log);
+    }
+
+    private static String clickhouse(String sql) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(CLICKHOUSE + "/"))
+                .POST(HttpRequest.BodyPublishers.ofString(sql)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("ClickHouse: " + r.body());
+        }
+        return r.body().trim();
+    }
+
+    private static void shell(String command) throws Exception {
+        Process p = new ProcessBuilder("bash", "-c", command).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("failed: " + command);
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    /** Samples a process's resident set size (kB) every 200 ms and keeps the peak. */
+    private static final class ScheduledRss {
+        private final long pid;
+        private final AtomicLong peak;
+        private final java.util.concurrent.ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+
+        ScheduledRss(long pid, AtomicLong peak) {
+            this.pid = pid;
+            this.peak = peak;
+        }
+
+        void start() {
+            timer.scheduleAtFixedRate(() -> {
+                try {
+                    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                        if (line.startsWith("VmRSS:")) {
+                            long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                            peak.accumulateAndGet(kb, Math::max);
+                        }
+                    }
+                } catch (IOException gone) {
+                    // the process ended
+                }
+            }, 0, 200, TimeUnit.MILLISECONDS);
+        }
+
+        void stop() {
+            timer.shutdownNow();
+        }
+    }
+}
