@@ -40,6 +40,8 @@ class IngestBenchmark {
     private static final int PORT = 18095;
     private static final long FLOWS_PER_SENSOR = Long.getLong("bench.flows", 1_500_000);
     private static final int BATCH = Integer.getInteger("bench.batch", 5_000);
+    /** JVM options of the ingest process under test; scripts/services uses the same default. */
+    private static final String INGEST_JVM = System.getProperty("bench.ingest.jvm", "-Xmx512m");
     private static final List<String> SENSORS = List.of("sensor-a1", "sensor-b1");
     private static final String COLUMNS = "tenant_id, sensor_id, batch_seq, received_at, start, start_ms, end_ms,"
             + " ip_version, orig_addr, resp_addr, orig_port, resp_port, protocol, icmp_type, icmp_code, icmp_reply,"
@@ -51,11 +53,14 @@ class IngestBenchmark {
         clickhouse("DROP DATABASE IF EXISTS " + DB);
         Process ingest = startIngest();
         try {
-            run(200_000, "warmup", null);
+            run(600_000, "warmup", null);
             AtomicLong peakRss = new AtomicLong();
             ScheduledRss sampler = new ScheduledRss(ingest.pid(), peakRss);
             String marker = "bench-" + System.nanoTime();
+            long clickhousePid = clickhousePid();
+            long[] cpu0 = {cpuTicks(ingest.pid()), cpuTicks(ProcessHandle.current().pid()), cpuTicks(clickhousePid)};
             long[] result = run(FLOWS_PER_SENSOR, marker, sampler);
+            long[] cpu1 = {cpuTicks(ingest.pid()), cpuTicks(ProcessHandle.current().pid()), cpuTicks(clickhousePid)};
             long sent = result[0];
             double seconds = result[1] / 1e9;
             long stored = Long.parseLong(clickhouse("SELECT count() FROM " + DB + ".flows WHERE community_id = '" + marker + "'"));
@@ -65,16 +70,25 @@ class IngestBenchmark {
             try {
                 shell("clickhouse-client --port " + CH_TCP_PORT + " --query \"SELECT " + COLUMNS + " FROM " + DB
                         + ".flows WHERE community_id = '" + marker + "' FORMAT RowBinary\" > " + rows);
+                long rawCpu0 = cpuTicks(clickhousePid);
                 long t0 = System.nanoTime();
                 shell("clickhouse-client --port " + CH_TCP_PORT + " --query \"INSERT INTO " + DB + ".flows (" + COLUMNS
                         + ") FORMAT RowBinary\" < " + rows);
                 double rawSeconds = (System.nanoTime() - t0) / 1e9;
+                double rawClickHouseCpu = (cpuTicks(clickhousePid) - rawCpu0) / 100.0 / (stored / 1e6);
                 double ingestRate = sent / seconds;
                 double rawRate = stored / rawSeconds;
                 System.out.printf("BENCH ingest_e2e_flows_per_s %.0f flows/s ratio=%.2f vs clickhouse-client%n",
                         ingestRate, ingestRate / rawRate);
                 System.out.printf("BENCH clickhouse_client_insert_flows_per_s %.0f flows/s%n", rawRate);
-                System.out.printf("BENCH ingest_rss_peak %d MB%n", peakRss.get() / 1024);
+                System.out.printf("BENCH ingest_rss_peak %d MB (JVM %s)%n", peakRss.get() / 1024, INGEST_JVM);
+                String[] who = {"ingest", "load_client", "clickhouse"};
+                for (int i = 0; i < who.length; i++) {
+                    System.out.printf("BENCH cpu_%s_per_million_flows %.2f cpu-s%n", who[i],
+                            (cpu1[i] - cpu0[i]) / 100.0 / (sent / 1e6));
+                }
+                System.out.printf("BENCH cpu_clickhouse_per_million_flows_from_clickhouse_client %.2f cpu-s%n",
+                        rawClickHouseCpu);
                 System.out.printf("BENCH ingest_flows_measured %d flows (%d sensors, batch %d, %.1f s)%n", sent,
                         SENSORS.size(), BATCH, seconds);
             } finally {
@@ -125,7 +139,10 @@ class IngestBenchmark {
             throw new IllegalStateException(jar + " is missing: run mvn -B install -DskipTests first");
         }
         Path log = root.resolve("tests/target/bench-ingest.log");
-        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx1g", "-jar", jar.toString())
+        List<String> command = new ArrayList<>(List.of("java"));
+        command.addAll(List.of(INGEST_JVM.split(" ")));
+        command.addAll(List.of("-jar", jar.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = pb.environment();
         env.put("QUARKUS_HTTP_PORT", String.valueOf(PORT));
@@ -152,6 +169,23 @@ class IngestBenchmark {
         }
         p.destroy();
         throw new IllegalStateException("ingest not ready in 90 s; see " + log);
+    }
+
+    /** utime + stime of a process, in clock ticks (1/100 s), or 0 if unknown. */
+    private static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private static long clickhousePid() {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().map(c -> c.endsWith("clickhouse") || c.endsWith("clickhouse-server")).orElse(false))
+                .mapToLong(ProcessHandle::pid).findFirst().orElse(0);
     }
 
     private static String clickhouse(String sql) throws Exception {

@@ -17,13 +17,16 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Gathers pre-encoded RowBinary rows from many streams into few large INSERTs, retries each INSERT with backoff
  * until ClickHouse stores it, and completes every caller's future only once its rows are durable.
  *
- * <p>Rows are sharded by a caller-chosen key over single-threaded lanes, so rows with the same key (one
+ * <p>Rows are spread by a caller-chosen order key over single-threaded lanes, so rows with the same key (one
  * sensor) are stored in submission order. An INSERT never mixes UTC days, so it lands in one partition and is
  * stored whole or not at all. After a failed INSERT, {@link Recovery} removes what ClickHouse did store after
  * all (a timeout after commit), so a retry never duplicates.
@@ -56,6 +59,8 @@ public final class BatchingInserter implements AutoCloseable {
     private final List<BlockingQueue<Pending>> lanes = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong queuedRows = new AtomicLong();
+    private final Map<Object, Integer> laneOf = new ConcurrentHashMap<>();
+    private final AtomicInteger nextLane = new AtomicInteger();
     private final Timer insertTimer;
     private final DistributionSummary insertRows;
     private final Counter failures;
@@ -88,8 +93,12 @@ public final class BatchingInserter implements AutoCloseable {
         }
     }
 
-    /** Queues rows; the future completes once they are stored (never exceptionally while the service runs). */
-    public CompletableFuture<Void> submit(int shardKey, byte[] rows, int length, int rowCount, long receivedAtSeconds,
+    /**
+     * Queues rows; the future completes once they are stored (never exceptionally while the service runs).
+     * Rows with the same {@code orderKey} go to the same lane for good, so they are stored in submission order;
+     * keys are dealt to lanes in turn, which spreads a handful of busy sensors better than a hash would.
+     */
+    public CompletableFuture<Void> submit(Object orderKey, byte[] rows, int length, int rowCount, long receivedAtSeconds,
                                           Object key) {
         CompletableFuture<Void> stored = new CompletableFuture<>();
         if (!running) {
@@ -97,8 +106,8 @@ public final class BatchingInserter implements AutoCloseable {
             return stored;
         }
         queuedRows.addAndGet(rowCount);
-        lanes.get(Math.floorMod(shardKey, lanes.size()))
-                .add(new Pending(rows, length, rowCount, receivedAtSeconds, key, stored));
+        int lane = laneOf.computeIfAbsent(orderKey, k -> Math.floorMod(nextLane.getAndIncrement(), lanes.size()));
+        lanes.get(lane).add(new Pending(rows, length, rowCount, receivedAtSeconds, key, stored));
         return stored;
     }
 

@@ -66,7 +66,23 @@ public final class RowBinaryBuffer {
         return this;
     }
 
+    /** A String column; ASCII text (the common case: flow history, community id) is written without a copy. */
     public RowBinaryBuffer string(String s) {
+        int n = s.length();
+        if (n < 128) {
+            ensure(n + 1);
+            int at = size + 1;
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80) {
+                    return bytes(s.getBytes(StandardCharsets.UTF_8));
+                }
+                buf[at + i] = (byte) c;
+            }
+            buf[size] = (byte) n;
+            size = at + n;
+            return this;
+        }
         return bytes(s.getBytes(StandardCharsets.UTF_8));
     }
 

@@ -29,11 +29,14 @@ public interface IngestConfig {
     @WithDefault("2")
     int insertLanes();
 
-    /** An INSERT is sent once it holds this many rows... */
-    @WithDefault("200000")
+    /** An INSERT is sent once it holds this many rows (below ClickHouse's 1,048,576-row block, so it stays one part)... */
+    @WithDefault("500000")
     int insertMaxRows();
 
-    /** ...or once its first rows have waited this long. */
-    @WithDefault("100ms")
+    /**
+     * ...or once its first rows have waited this long. Longer means fewer, larger parts for ClickHouse to merge,
+     * but each stream's window (streamWindow batches) must cover the wait, or sensors stall.
+     */
+    @WithDefault("500ms")
     Duration insertLinger();
 }

@@ -49,6 +49,6 @@ public class HeartbeatRepository {
         out.u64(s.getPacketsSeen()).u64(s.getPacketsDropped()).u64(s.getPacketsUndecodable())
                 .u64(s.getSpoolBatches()).u64(s.getSpoolBytes()).u64(s.getSpoolDroppedBatches())
                 .u64(s.getActiveFlows()).u64(s.getUptimeSeconds());
-        return inserter.submit(0, out.array(), out.size(), 1, receivedAtSeconds, sensor.key());
+        return inserter.submit(sensor.key(), out.array(), out.size(), 1, receivedAtSeconds, sensor.key());
     }
 }

@@ -134,7 +134,7 @@ final class ExportStream implements StreamObserver<FlowBatch> {
         long newest = now + config.maxClockSkew().toMillis();
         long receivedAt = now / 1000;
         int[] rejected = new int[RejectReason.values().length];
-        RowBinaryBuffer rows = new RowBinaryBuffer(batch.getFlowsCount() * 128);
+        RowBinaryBuffer rows = new RowBinaryBuffer(batch.getFlowsCount() * 192);
         int accepted = 0;
         for (Flow flow : batch.getFlowsList()) {
             RejectReason reason = FlowValidator.check(flow, oldest, newest);

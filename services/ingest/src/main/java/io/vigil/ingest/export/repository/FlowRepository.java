@@ -47,7 +47,7 @@ public class FlowRepository {
     /** Queues one batch's encoded rows; completes once they are stored. */
     public CompletableFuture<Void> store(SensorIdentity sensor, long sequence, byte[] rows, int length, int rowCount,
                                          long receivedAtSeconds) {
-        return inserter.submit(sensor.key().hashCode(), rows, length, rowCount, receivedAtSeconds,
+        return inserter.submit(sensor.key(), rows, length, rowCount, receivedAtSeconds,
                 new BatchKey(sensor.tenantId(), sensor.sensorId(), sequence));
     }
 

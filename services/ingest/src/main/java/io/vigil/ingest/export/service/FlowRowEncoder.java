@@ -1,5 +1,6 @@
 package io.vigil.ingest.export.service;
 
+import com.google.protobuf.ByteString;
 import io.vigil.ingest.clickhouse.RowBinaryBuffer;
 import io.vigil.proto.ingest.v1.Flow;
 
@@ -54,7 +55,7 @@ public final class FlowRowEncoder {
     }
 
     /** FixedString(16): IPv6 as is, IPv4 mapped into ::ffff:a.b.c.d so both families share one column. */
-    private static void address(RowBinaryBuffer out, int version, com.google.protobuf.ByteString addr) {
+    private static void address(RowBinaryBuffer out, int version, ByteString addr) {
         int at = out.reserve(16);
         byte[] b = out.array();
         if (version == 4) {

@@ -9,6 +9,8 @@ public final class FlowValidator {
 
     static final int MAX_HISTORY = 32;
     static final int MAX_COMMUNITY_ID = 64;
+    /** The highest ConnState number this build knows (and the flows table's enum holds). */
+    static final int MAX_CONN_STATE = ConnState.S3_VALUE;
 
     private FlowValidator() {
     }
@@ -46,7 +48,7 @@ public final class FlowValidator {
             return RejectReason.TOO_OLD;
         }
         if (f.getVlan() > 4095 || f.getIcmpReply() > 0xFFFF || f.getOrigTcpFlags() > 255 || f.getRespTcpFlags() > 255
-                || f.getConnState() == ConnState.UNRECOGNIZED
+                || f.getConnStateValue() < 0 || f.getConnStateValue() > MAX_CONN_STATE
                 || f.getHistory().length() > MAX_HISTORY || f.getCommunityId().length() > MAX_COMMUNITY_ID) {
             return RejectReason.BAD_FIELD;
         }
