@@ -52,6 +52,46 @@ class ExportIT {
     }
 
     @Test
+    void storesEveryFieldAsSent() throws Exception {
+        String marker = Flows.marker();
+        long start = System.currentTimeMillis() - 2_345;
+        byte[] v6a = new byte[16];
+        byte[] v6b = new byte[16];
+        v6a[0] = (byte) 0xfd;
+        v6a[15] = 1;
+        v6b[0] = (byte) 0xfd;
+        v6b[15] = 2;
+        FlowBatch.Builder batch = FlowBatch.newBuilder()
+                .addFlows(Flow.newBuilder().setStartTimeMs(start).setEndTimeMs(start + 1_234).setIpVersion(4)
+                        .setOrigAddr(ByteString.copyFrom(new byte[]{10, 1, 2, 3}))
+                        .setRespAddr(ByteString.copyFrom(new byte[]{(byte) 192, (byte) 168, 7, 9}))
+                        .setOrigPort(51_234).setRespPort(443).setProtocol(6).setOrigPackets(12).setOrigBytes(3_456)
+                        .setRespPackets(10).setRespBytes(98_765).setOrigTcpFlags(0x1B).setRespTcpFlags(0x12)
+                        .setConnState(io.vigil.proto.ingest.v1.ConnState.SF).setHistory("ShADadFf").setVlan(42)
+                        .setCommunityId(marker))
+                .addFlows(Flow.newBuilder().setStartTimeMs(start).setEndTimeMs(start).setIpVersion(6)
+                        .setOrigAddr(ByteString.copyFrom(v6a)).setRespAddr(ByteString.copyFrom(v6b))
+                        .setProtocol(58).setIcmpType(128).setIcmpCode(0).setIcmpReply((1 << 8) | 4).setOrigPackets(1)
+                        .setOrigBytes(104).setConnState(io.vigil.proto.ingest.v1.ConnState.OTH).setCommunityId(marker));
+        try (ExportClient client = new ExportClient(Stack.clientToken("sensor-a1"))) {
+            ExportClient.Stream stream = client.open();
+            long high = initial(stream);
+            stream.send(batch.setSequence(high + 1).build());
+            assertEquals(2, stream.nextAck(30, TimeUnit.SECONDS).getAccepted());
+        }
+        String row = "SELECT start_ms, end_ms, toUInt32(start) = intDiv(start_ms, 1000), ip_version,"
+                + " IPv6NumToString(orig_addr), IPv6NumToString(resp_addr), orig_port, resp_port, protocol, icmp_type,"
+                + " icmp_code, icmp_reply, orig_packets, orig_bytes, resp_packets, resp_bytes, orig_tcp_flags,"
+                + " resp_tcp_flags, conn_state, history, vlan FROM flows WHERE community_id = '" + marker
+                + "' ORDER BY ip_version FORMAT TSV";
+        assertEquals(String.join("\n",
+                start + "\t" + (start + 1_234) + "\t1\t4\t::ffff:10.1.2.3\t::ffff:192.168.7.9\t51234\t443\t6\t0\t0\t0"
+                        + "\t12\t3456\t10\t98765\t27\t18\tSF\tShADadFf\t42",
+                start + "\t" + start + "\t1\t6\tfd00::1\tfd00::2\t0\t0\t58\t128\t0\t260\t1\t104\t0\t0\t0\t0\tOTH\t\t0"),
+                Stack.clickhouse(row));
+    }
+
+    @Test
     void storesAResentBatchOnce() throws Exception {
         String marker = Flows.marker();
         try (ExportClient client = new ExportClient(Stack.clientToken("sensor-a1"))) {
@@ -159,6 +199,31 @@ class ExportIT {
             }
             return b.build();
         }));
+    }
+
+    @Test
+    void endsTheStreamWithInvalidArgumentOnBytesThatAreNoFlowBatch() throws Exception {
+        byte[] badAddress = {0x12, 0x03, 0x22, 0x10, 0x01}; // a flow whose address runs past the flow
+        byte[][] garbage = {
+                {0x12, 0x7F, 0x08, 0x01},                 // a flow claiming 127 bytes, 2 there
+                {0x08, (byte) 0xFF, (byte) 0xFF},         // a truncated varint
+                badAddress
+        };
+        for (byte[] bytes : garbage) {
+            try (ExportClient client = new ExportClient(Stack.clientToken("sensor-b1"))) {
+                ExportClient.RawStream stream = client.openRaw();
+                long high = stream.acks.poll(30, TimeUnit.SECONDS).getSequence();
+                if (bytes == badAddress) {
+                    // Above the stored mark, so the batch is decoded rather than acknowledged as a resend.
+                    bytes = FlowBatch.newBuilder().setSequence(high + 1).build().toByteString()
+                            .concat(com.google.protobuf.ByteString.copyFrom(badAddress)).toByteArray();
+                }
+                stream.send(bytes);
+                Status end = stream.end.get(30, TimeUnit.SECONDS);
+                assertEquals(Status.Code.INVALID_ARGUMENT, end.getCode(), end.toString());
+                assertTrue(end.getDescription().startsWith("malformed"), end.getDescription());
+            }
+        }
     }
 
     @Test

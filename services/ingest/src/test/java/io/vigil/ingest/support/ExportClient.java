@@ -1,6 +1,11 @@
 package io.vigil.ingest.support;
 
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.stub.ClientCalls;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -13,6 +18,8 @@ import io.vigil.proto.ingest.v1.FlowIngestGrpc;
 import io.vigil.proto.ingest.v1.HeartbeatReply;
 import io.vigil.proto.ingest.v1.SensorStatus;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -25,10 +32,10 @@ public final class ExportClient implements AutoCloseable {
     private final ManagedChannel channel;
     private final FlowIngestGrpc.FlowIngestStub stub;
     private final FlowIngestGrpc.FlowIngestBlockingStub blocking;
+    private final Metadata headers = new Metadata();
 
     public ExportClient(String token) {
         channel = ManagedChannelBuilder.forAddress("127.0.0.1", PORT).usePlaintext().build();
-        Metadata headers = new Metadata();
         if (token != null) {
             headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
         }
@@ -41,6 +48,11 @@ public final class ExportClient implements AutoCloseable {
         return new Stream(stub);
     }
 
+    /** An Export stream that sends raw bytes, for malformed input. */
+    public RawStream openRaw() {
+        return new RawStream(channel, headers);
+    }
+
     public HeartbeatReply heartbeat(SensorStatus status) {
         return blocking.withDeadlineAfter(10, TimeUnit.SECONDS).heartbeat(status);
     }
@@ -48,6 +60,51 @@ public final class ExportClient implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    /** An Export stream whose requests are arbitrary bytes. */
+    public static final class RawStream {
+        private static final MethodDescriptor<byte[], Ack> RAW_EXPORT = FlowIngestGrpc.getExportMethod()
+                .toBuilder(new MethodDescriptor.Marshaller<byte[]>() {
+                    @Override
+                    public InputStream stream(byte[] value) {
+                        return new ByteArrayInputStream(value);
+                    }
+
+                    @Override
+                    public byte[] parse(InputStream stream) {
+                        throw new UnsupportedOperationException("requests only");
+                    }
+                }, FlowIngestGrpc.getExportMethod().getResponseMarshaller()).build();
+
+        public final BlockingQueue<Ack> acks = new LinkedBlockingQueue<>();
+        public final CompletableFuture<Status> end = new CompletableFuture<>();
+        private final StreamObserver<byte[]> requests;
+
+        RawStream(Channel channel, Metadata headers) {
+            Channel authenticated = ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+            requests = ClientCalls.asyncBidiStreamingCall(authenticated.newCall(RAW_EXPORT, CallOptions.DEFAULT),
+                    new StreamObserver<>() {
+                        @Override
+                        public void onNext(Ack ack) {
+                            acks.add(ack);
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                            end.complete(Status.fromThrowable(t));
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                            end.complete(Status.OK);
+                        }
+                    });
+        }
+
+        public void send(byte[] bytes) {
+            requests.onNext(bytes);
+        }
     }
 
     /** One Export stream: what it sent, the Acks it got, and how it ended. */

@@ -1,5 +1,6 @@
 package io.vigil.ingest.export.grpc;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -9,13 +10,12 @@ import io.vigil.ingest.clickhouse.RowBinaryBuffer;
 import static io.vigil.ingest.clickhouse.ClickHouseQueries.rootMessage;
 import io.vigil.ingest.export.IngestConfig;
 import io.vigil.ingest.export.repository.FlowRepository;
+import io.vigil.ingest.export.service.FlowFields;
 import io.vigil.ingest.export.service.FlowRowEncoder;
 import io.vigil.ingest.export.service.FlowValidator;
 import io.vigil.ingest.export.service.IngestMetrics;
 import io.vigil.ingest.sensor.SensorIdentity;
 import io.vigil.proto.ingest.v1.Ack;
-import io.vigil.proto.ingest.v1.Flow;
-import io.vigil.proto.ingest.v1.FlowBatch;
 import io.vigil.proto.ingest.v1.RejectCount;
 import io.vigil.proto.ingest.v1.RejectReason;
 import org.jboss.logging.Logger;
@@ -25,11 +25,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * One sensor's Export stream: validates and encodes each batch, hands it to storage, and sends the Acks strictly
+ * One sensor's Export stream: decodes, validates and encodes each batch, hands it to storage, and sends the Acks strictly
  * in batch order as storage confirms them. It reads ahead at most {@code streamWindow} batches (gRPC manual flow
  * control), so while ClickHouse is down the sensor is held back instead of ingest buffering without bound.
  */
-final class ExportStream implements StreamObserver<FlowBatch> {
+final class ExportStream implements StreamObserver<RawFlowBatch> {
 
     private static final Logger LOG = Logger.getLogger(ExportStream.class);
 
@@ -39,6 +39,7 @@ final class ExportStream implements StreamObserver<FlowBatch> {
     private final IngestConfig config;
     private final IngestMetrics metrics;
     private final FlowRowEncoder encoder;
+    private final FlowFields flow = new FlowFields();
     private final Context context;
     private final Vertx vertx;
     private final Runnable onClose;
@@ -88,7 +89,7 @@ final class ExportStream implements StreamObserver<FlowBatch> {
     }
 
     @Override
-    public synchronized void onNext(FlowBatch batch) {
+    public synchronized void onNext(RawFlowBatch batch) {
         if (closed) {
             return;
         }
@@ -96,8 +97,12 @@ final class ExportStream implements StreamObserver<FlowBatch> {
             fail(Status.FAILED_PRECONDITION.withDescription("a batch arrived before the stream's initial Ack"));
             return;
         }
-        long sequence = batch.getSequence();
-        int flows = batch.getFlowsCount();
+        if (batch.malformed != null) {
+            fail(Status.INVALID_ARGUMENT.withDescription(batch.malformed));
+            return;
+        }
+        long sequence = batch.sequence;
+        int flows = batch.flowCount;
         if (sequence == 0) {
             fail(Status.INVALID_ARGUMENT.withDescription("FlowBatch.sequence must be > 0"));
             return;
@@ -125,27 +130,32 @@ final class ExportStream implements StreamObserver<FlowBatch> {
                     .setDuplicate(true).build()));
             return;
         }
-        enqueue(store(batch));
+        try {
+            enqueue(store(batch));
+        } catch (InvalidProtocolBufferException e) {
+            fail(Status.INVALID_ARGUMENT.withDescription("malformed Flow in FlowBatch " + sequence + ": " + e.getMessage()));
+        }
     }
 
-    private CompletableFuture<Ack> store(FlowBatch batch) {
+    private CompletableFuture<Ack> store(RawFlowBatch batch) throws InvalidProtocolBufferException {
         long now = System.currentTimeMillis();
         long oldest = now - config.retention().toMillis();
         long newest = now + config.maxClockSkew().toMillis();
         long receivedAt = now / 1000;
         int[] rejected = new int[RejectReason.values().length];
-        RowBinaryBuffer rows = new RowBinaryBuffer(batch.getFlowsCount() * 192);
+        RowBinaryBuffer rows = new RowBinaryBuffer(batch.flowCount * 160);
         int accepted = 0;
-        for (Flow flow : batch.getFlowsList()) {
+        for (int i = 0; i < batch.flowCount; i++) {
+            flow.decode(batch.wire, batch.flowOffsets[i], batch.flowLengths[i]);
             RejectReason reason = FlowValidator.check(flow, oldest, newest);
             if (reason != null) {
                 rejected[reason.ordinal()]++;
             } else {
-                encoder.encode(rows, batch.getSequence(), receivedAt, flow);
+                encoder.encode(rows, batch.sequence, receivedAt, flow);
                 accepted++;
             }
         }
-        Ack.Builder ack = Ack.newBuilder().setSequence(batch.getSequence()).setAccepted(accepted);
+        Ack.Builder ack = Ack.newBuilder().setSequence(batch.sequence).setAccepted(accepted);
         for (RejectReason reason : RejectReason.values()) {
             if (reason != RejectReason.UNRECOGNIZED && rejected[reason.ordinal()] > 0) {
                 ack.addRejected(RejectCount.newBuilder().setReason(reason).setCount(rejected[reason.ordinal()]));
@@ -156,7 +166,7 @@ final class ExportStream implements StreamObserver<FlowBatch> {
             return CompletableFuture.completedFuture(ack.build());
         }
         int stored = accepted;
-        return repository.store(sensor, batch.getSequence(), rows.array(), rows.size(), accepted, receivedAt)
+        return repository.store(sensor, batch.sequence, rows.array(), rows.size(), accepted, receivedAt)
                 .thenApply(v -> {
                     metrics.stored(stored);
                     return ack.build();

@@ -1,8 +1,13 @@
 package io.vigil.ingest.export.grpc;
 
+import io.grpc.BindableService;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -31,7 +36,7 @@ import java.util.concurrent.ConcurrentMap;
  * the stored high-water mark it starts from is exact.
  */
 @GrpcService
-public class FlowIngestService extends FlowIngestGrpc.FlowIngestImplBase {
+public class FlowIngestService implements BindableService {
 
     private static final int MAX_INTERFACES = 64;
     private static final int MAX_TEXT = 64;
@@ -54,8 +59,28 @@ public class FlowIngestService extends FlowIngestGrpc.FlowIngestImplBase {
         this.vertx = vertx;
     }
 
+    /**
+     * The generated service definition, except that Export reads requests as {@link RawFlowBatch}: ingest decodes
+     * flows from the wire bytes itself rather than building a protobuf object per flow.
+     */
     @Override
-    public StreamObserver<FlowBatch> export(StreamObserver<Ack> responseObserver) {
+    public ServerServiceDefinition bindService() {
+        MethodDescriptor<FlowBatch, Ack> generated = FlowIngestGrpc.getExportMethod();
+        MethodDescriptor<RawFlowBatch, Ack> export = generated.toBuilder(RawFlowBatch.MARSHALLER,
+                generated.getResponseMarshaller()).build();
+        ServiceDescriptor service = FlowIngestGrpc.getServiceDescriptor();
+        ServiceDescriptor descriptor = ServiceDescriptor.newBuilder(service.getName())
+                .setSchemaDescriptor(service.getSchemaDescriptor())
+                .addMethod(export)
+                .addMethod(FlowIngestGrpc.getHeartbeatMethod())
+                .build();
+        return ServerServiceDefinition.builder(descriptor)
+                .addMethod(export, ServerCalls.asyncBidiStreamingCall(this::export))
+                .addMethod(FlowIngestGrpc.getHeartbeatMethod(), ServerCalls.asyncUnaryCall(this::heartbeat))
+                .build();
+    }
+
+    StreamObserver<RawFlowBatch> export(StreamObserver<Ack> responseObserver) {
         SensorIdentity sensor;
         try {
             sensor = SensorIdentity.from(identity);
@@ -75,8 +100,7 @@ public class FlowIngestService extends FlowIngestGrpc.FlowIngestImplBase {
         return stream;
     }
 
-    @Override
-    public void heartbeat(SensorStatus status, StreamObserver<HeartbeatReply> responseObserver) {
+    void heartbeat(SensorStatus status, StreamObserver<HeartbeatReply> responseObserver) {
         SensorIdentity sensor;
         try {
             sensor = SensorIdentity.from(identity);

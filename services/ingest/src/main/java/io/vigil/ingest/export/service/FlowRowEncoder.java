@@ -1,12 +1,11 @@
 package io.vigil.ingest.export.service;
 
-import com.google.protobuf.ByteString;
 import io.vigil.ingest.clickhouse.RowBinaryBuffer;
-import io.vigil.proto.ingest.v1.Flow;
 
+import java.util.Arrays;
 import java.util.List;
 
-/** Writes flows as RowBinary rows of the flows table, in {@link #COLUMNS} order, without building row objects. */
+/** Writes validated flows as RowBinary rows of the flows table, in {@link #COLUMNS} order, straight from wire bytes. */
 public final class FlowRowEncoder {
 
     /** The flows table's columns as the encoder writes them. */
@@ -24,47 +23,47 @@ public final class FlowRowEncoder {
         this.sensor = RowBinaryBuffer.encodedString(sensorId);
     }
 
-    /** Appends one validated flow. */
-    public void encode(RowBinaryBuffer out, long batchSeq, long receivedAtSeconds, Flow f) {
+    /** Appends one flow that {@link FlowValidator} accepted. */
+    public void encode(RowBinaryBuffer out, long batchSeq, long receivedAtSeconds, FlowFields f) {
         out.raw(tenant, 0, tenant.length)
                 .raw(sensor, 0, sensor.length)
                 .u64(batchSeq)
                 .u32(receivedAtSeconds)
-                .u32(f.getStartTimeMs() / 1000)
-                .u64(f.getStartTimeMs())
-                .u64(f.getEndTimeMs())
-                .u8(f.getIpVersion());
-        address(out, f.getIpVersion(), f.getOrigAddr());
-        address(out, f.getIpVersion(), f.getRespAddr());
-        out.u16(f.getOrigPort())
-                .u16(f.getRespPort())
-                .u8(f.getProtocol())
-                .u8(f.getIcmpType())
-                .u8(f.getIcmpCode())
-                .u16(f.getIcmpReply())
-                .u64(f.getOrigPackets())
-                .u64(f.getOrigBytes())
-                .u64(f.getRespPackets())
-                .u64(f.getRespBytes())
-                .u8(f.getOrigTcpFlags())
-                .u8(f.getRespTcpFlags())
-                .u8(f.getConnStateValue())
-                .string(f.getHistory())
-                .u16(f.getVlan())
-                .string(f.getCommunityId());
+                .u32(f.startTimeMs / 1000)
+                .u64(f.startTimeMs)
+                .u64(f.endTimeMs)
+                .u8((int) f.ipVersion);
+        address(out, f, f.origAddrOffset, f.origAddrLength);
+        address(out, f, f.respAddrOffset, f.respAddrLength);
+        out.u16((int) f.origPort)
+                .u16((int) f.respPort)
+                .u8((int) f.protocol)
+                .u8((int) f.icmpType)
+                .u8((int) f.icmpCode)
+                .u16((int) f.icmpReply)
+                .u64(f.origPackets)
+                .u64(f.origBytes)
+                .u64(f.respPackets)
+                .u64(f.respBytes)
+                .u8((int) f.origTcpFlags)
+                .u8((int) f.respTcpFlags)
+                .u8(f.connState)
+                .varint(f.historyLength).raw(f.buf, f.historyOffset, f.historyLength)
+                .u16((int) f.vlan)
+                .varint(f.communityIdLength).raw(f.buf, f.communityIdOffset, f.communityIdLength);
     }
 
     /** FixedString(16): IPv6 as is, IPv4 mapped into ::ffff:a.b.c.d so both families share one column. */
-    private static void address(RowBinaryBuffer out, int version, ByteString addr) {
+    private static void address(RowBinaryBuffer out, FlowFields f, int offset, int length) {
         int at = out.reserve(16);
         byte[] b = out.array();
-        if (version == 4) {
-            java.util.Arrays.fill(b, at, at + 10, (byte) 0);
+        if (length == 4) {
+            Arrays.fill(b, at, at + 10, (byte) 0);
             b[at + 10] = (byte) 0xFF;
             b[at + 11] = (byte) 0xFF;
-            addr.copyTo(b, at + 12);
+            System.arraycopy(f.buf, offset, b, at + 12, 4);
         } else {
-            addr.copyTo(b, at);
+            System.arraycopy(f.buf, offset, b, at, 16);
         }
     }
 }

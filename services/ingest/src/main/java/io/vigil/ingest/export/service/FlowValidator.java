@@ -1,7 +1,6 @@
 package io.vigil.ingest.export.service;
 
 import io.vigil.proto.ingest.v1.ConnState;
-import io.vigil.proto.ingest.v1.Flow;
 import io.vigil.proto.ingest.v1.RejectReason;
 
 /** Decides whether one flow may be stored, and if not, the single reason reported back to the sensor. */
@@ -16,47 +15,46 @@ public final class FlowValidator {
     }
 
     /**
-     * @param oldestMs  flows starting before this are older than retention
-     * @param newestMs  flows starting or ending after this are in the future
+     * @param oldestMs flows starting before this are older than retention
+     * @param newestMs flows ending after this are in the future
      * @return the reason to reject, or {@code null} to store it
      */
-    public static RejectReason check(Flow f, long oldestMs, long newestMs) {
-        int version = f.getIpVersion();
-        if (version != 4 && version != 6) {
+    public static RejectReason check(FlowFields f, long oldestMs, long newestMs) {
+        if (f.ipVersion != 4 && f.ipVersion != 6) {
             return RejectReason.BAD_IP_VERSION;
         }
-        int addrLength = version == 4 ? 4 : 16;
-        if (f.getOrigAddr().size() != addrLength || f.getRespAddr().size() != addrLength) {
+        int addrLength = f.ipVersion == 4 ? 4 : 16;
+        if (f.origAddrLength != addrLength || f.respAddrLength != addrLength) {
             return RejectReason.BAD_ADDRESS_LENGTH;
         }
-        if (f.getProtocol() > 255 || f.getIcmpType() > 255 || f.getIcmpCode() > 255) {
+        if (f.protocol > 255 || f.icmpType > 255 || f.icmpCode > 255) {
             return RejectReason.BAD_PROTOCOL;
         }
-        if (f.getOrigPort() > 65535 || f.getRespPort() > 65535
-                || (!hasPorts(f.getProtocol()) && (f.getOrigPort() != 0 || f.getRespPort() != 0))) {
+        if (f.origPort > 65535 || f.respPort > 65535
+                || (!hasPorts(f.protocol) && (f.origPort != 0 || f.respPort != 0))) {
             return RejectReason.BAD_PORT;
         }
-        long start = f.getStartTimeMs();
-        long end = f.getEndTimeMs();
-        if (end < start) {
+        if (Long.compareUnsigned(f.endTimeMs, f.startTimeMs) < 0) {
             return RejectReason.END_BEFORE_START;
         }
-        if (Long.compareUnsigned(end, newestMs) > 0) {
+        if (Long.compareUnsigned(f.endTimeMs, newestMs) > 0) {
             return RejectReason.IN_FUTURE;
         }
-        if (start < oldestMs) {
+        if (Long.compareUnsigned(f.startTimeMs, oldestMs) < 0) {
             return RejectReason.TOO_OLD;
         }
-        if (f.getVlan() > 4095 || f.getIcmpReply() > 0xFFFF || f.getOrigTcpFlags() > 255 || f.getRespTcpFlags() > 255
-                || f.getConnStateValue() < 0 || f.getConnStateValue() > MAX_CONN_STATE
-                || f.getHistory().length() > MAX_HISTORY || f.getCommunityId().length() > MAX_COMMUNITY_ID) {
+        if (f.vlan > 4095 || f.icmpReply > 0xFFFF || f.origTcpFlags > 255 || f.respTcpFlags > 255
+                || f.connState < 0 || f.connState > MAX_CONN_STATE
+                || f.historyLength > MAX_HISTORY || f.communityIdLength > MAX_COMMUNITY_ID
+                || !f.printableAscii(f.historyOffset, f.historyLength)
+                || !f.printableAscii(f.communityIdOffset, f.communityIdLength)) {
             return RejectReason.BAD_FIELD;
         }
         return null;
     }
 
     /** Protocols whose header carries ports: TCP, UDP, DCCP, SCTP, UDP-Lite. */
-    static boolean hasPorts(int protocol) {
+    static boolean hasPorts(long protocol) {
         return protocol == 6 || protocol == 17 || protocol == 33 || protocol == 132 || protocol == 136;
     }
 }
