@@ -53,4 +53,31 @@ class ClickHouseOutageIT {
         assertEquals(batches, Stack.clickhouseLong("SELECT uniqExact(batch_seq) FROM flows WHERE community_id = '"
                 + marker + "'"));
     }
+
+    @Test
+    void aReconnectWaitsForTheOldStreamsWritesBeforeTellingTheSensorWhereToResume() throws Exception {
+        String marker = Flows.marker();
+        try (ExportClient client = new ExportClient(Stack.clientToken("sensor-b1"))) {
+            ExportClient.Stream old = client.open();
+            long high = old.nextAck(30, TimeUnit.SECONDS).getSequence();
+            ExportClient.Stream reconnected;
+            Stack.stack("down", "clickhouse");
+            try {
+                old.send(Flows.batch(high + 1, marker, 50));
+                TimeUnit.SECONDS.sleep(1);
+                old.cancel();
+                reconnected = client.open();
+                assertNull(reconnected.acks.poll(3, TimeUnit.SECONDS),
+                        "no initial Ack while the old stream's batch is still being stored");
+            } finally {
+                Stack.stack("up", "clickhouse");
+            }
+            Ack initial = reconnected.nextAck(60, TimeUnit.SECONDS);
+            assertTrue(initial.getInitial());
+            assertEquals(high + 1, initial.getSequence(), "the held batch was stored, and the sensor resumes after it");
+            reconnected.send(Flows.batch(high + 1, marker, 50));
+            assertTrue(reconnected.nextAck(30, TimeUnit.SECONDS).getDuplicate());
+        }
+        assertEquals("b1:50", Flows.storedByTenant(marker));
+    }
 }

@@ -212,14 +212,14 @@ class ExportIT {
         for (byte[] bytes : garbage) {
             try (ExportClient client = new ExportClient(Stack.clientToken("sensor-b1"))) {
                 ExportClient.RawStream stream = client.openRaw();
-                long high = stream.acks.poll(30, TimeUnit.SECONDS).getSequence();
+                long high = stream.nextAck(30, TimeUnit.SECONDS).getSequence();
                 if (bytes == badAddress) {
                     // Above the stored mark, so the batch is decoded rather than acknowledged as a resend.
                     bytes = FlowBatch.newBuilder().setSequence(high + 1).build().toByteString()
                             .concat(com.google.protobuf.ByteString.copyFrom(badAddress)).toByteArray();
                 }
                 stream.send(bytes);
-                Status end = stream.end.get(30, TimeUnit.SECONDS);
+                Status end = stream.awaitEnd(30, TimeUnit.SECONDS);
                 assertEquals(Status.Code.INVALID_ARGUMENT, end.getCode(), end.toString());
                 assertTrue(end.getDescription().startsWith("malformed"), end.getDescription());
             }

@@ -62,86 +62,24 @@ public final class ExportClient implements AutoCloseable {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
 
-    /** An Export stream whose requests are arbitrary bytes. */
-    public static final class RawStream {
-        private static final MethodDescriptor<byte[], Ack> RAW_EXPORT = FlowIngestGrpc.getExportMethod()
-                .toBuilder(new MethodDescriptor.Marshaller<byte[]>() {
-                    @Override
-                    public InputStream stream(byte[] value) {
-                        return new ByteArrayInputStream(value);
-                    }
-
-                    @Override
-                    public byte[] parse(InputStream stream) {
-                        throw new UnsupportedOperationException("requests only");
-                    }
-                }, FlowIngestGrpc.getExportMethod().getResponseMarshaller()).build();
-
+    /** What an Export stream received: its Acks, and how it ended. */
+    public static class Responses implements StreamObserver<Ack> {
         public final BlockingQueue<Ack> acks = new LinkedBlockingQueue<>();
         public final CompletableFuture<Status> end = new CompletableFuture<>();
-        private final StreamObserver<byte[]> requests;
 
-        RawStream(Channel channel, Metadata headers) {
-            Channel authenticated = ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
-            requests = ClientCalls.asyncBidiStreamingCall(authenticated.newCall(RAW_EXPORT, CallOptions.DEFAULT),
-                    new StreamObserver<>() {
-                        @Override
-                        public void onNext(Ack ack) {
-                            acks.add(ack);
-                        }
-
-                        @Override
-                        public void onError(Throwable t) {
-                            end.complete(Status.fromThrowable(t));
-                        }
-
-                        @Override
-                        public void onCompleted() {
-                            end.complete(Status.OK);
-                        }
-                    });
+        @Override
+        public void onNext(Ack ack) {
+            acks.add(ack);
         }
 
-        public void send(byte[] bytes) {
-            requests.onNext(bytes);
-        }
-    }
-
-    /** One Export stream: what it sent, the Acks it got, and how it ended. */
-    public static final class Stream {
-        public final BlockingQueue<Ack> acks = new LinkedBlockingQueue<>();
-        public final CompletableFuture<Status> end = new CompletableFuture<>();
-        private final StreamObserver<FlowBatch> requests;
-
-        Stream(FlowIngestGrpc.FlowIngestStub stub) {
-            requests = stub.export(new StreamObserver<>() {
-                @Override
-                public void onNext(Ack ack) {
-                    acks.add(ack);
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                    end.complete(Status.fromThrowable(t));
-                }
-
-                @Override
-                public void onCompleted() {
-                    end.complete(Status.OK);
-                }
-            });
+        @Override
+        public void onError(Throwable t) {
+            end.complete(Status.fromThrowable(t));
         }
 
-        public void send(FlowBatch batch) {
-            requests.onNext(batch);
-        }
-
-        public void complete() {
-            requests.onCompleted();
-        }
-
-        public void cancel() {
-            requests.onError(new StatusRuntimeException(Status.CANCELLED));
+        @Override
+        public void onCompleted() {
+            end.complete(Status.OK);
         }
 
         /** The next Ack, or a failure naming how the stream ended if it ends first. */
@@ -162,6 +100,54 @@ public final class ExportClient implements AutoCloseable {
         /** How the stream ended, waiting up to the timeout. */
         public Status awaitEnd(long timeout, TimeUnit unit) throws Exception {
             return end.get(timeout, unit);
+        }
+    }
+
+    /** An Export stream whose requests are arbitrary bytes, for malformed input. */
+    public static final class RawStream extends Responses {
+        private static final MethodDescriptor<byte[], Ack> RAW_EXPORT = FlowIngestGrpc.getExportMethod()
+                .toBuilder(new MethodDescriptor.Marshaller<byte[]>() {
+                    @Override
+                    public InputStream stream(byte[] value) {
+                        return new ByteArrayInputStream(value);
+                    }
+
+                    @Override
+                    public byte[] parse(InputStream stream) {
+                        throw new UnsupportedOperationException("requests only");
+                    }
+                }, FlowIngestGrpc.getExportMethod().getResponseMarshaller()).build();
+
+        private final StreamObserver<byte[]> requests;
+
+        RawStream(Channel channel, Metadata headers) {
+            Channel authenticated = ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+            requests = ClientCalls.asyncBidiStreamingCall(authenticated.newCall(RAW_EXPORT, CallOptions.DEFAULT), this);
+        }
+
+        public void send(byte[] bytes) {
+            requests.onNext(bytes);
+        }
+    }
+
+    /** One Export stream of FlowBatch messages. */
+    public static final class Stream extends Responses {
+        private final StreamObserver<FlowBatch> requests;
+
+        Stream(FlowIngestGrpc.FlowIngestStub stub) {
+            requests = stub.export(this);
+        }
+
+        public void send(FlowBatch batch) {
+            requests.onNext(batch);
+        }
+
+        public void complete() {
+            requests.onCompleted();
+        }
+
+        public void cancel() {
+            requests.onError(new StatusRuntimeException(Status.CANCELLED));
         }
     }
 }

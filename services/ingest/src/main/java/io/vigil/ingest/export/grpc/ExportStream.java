@@ -212,9 +212,8 @@ final class ExportStream implements StreamObserver<RawFlowBatch> {
 
     /** Ends this stream because the same sensor opened a newer one; completes once its stored-or-not writes settle. */
     synchronized CompletableFuture<Void> supersede() {
-        CompletableFuture<?>[] inFlight = pending.toArray(new CompletableFuture<?>[0]);
         onContext(() -> fail(Status.ABORTED.withDescription("superseded by a newer Export stream of this sensor")));
-        return CompletableFuture.allOf(inFlight).handle((v, e) -> null);
+        return settled();
     }
 
     private synchronized void cancelled() {
@@ -239,12 +238,20 @@ final class ExportStream implements StreamObserver<RawFlowBatch> {
         finish();
     }
 
+    /**
+     * Unregisters the stream only once its in-flight writes have settled: a newer stream of the same sensor must
+     * read the stored high-water mark after them, or it would have the sensor resend batches being stored.
+     */
     private void finish() {
         if (expiryTimer >= 0) {
             vertx.cancelTimer(expiryTimer);
         }
         metrics.streamClosed();
-        onClose.run();
+        settled().thenRun(onClose);
+    }
+
+    private CompletableFuture<Void> settled() {
+        return CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0])).handle((v, e) -> null);
     }
 
     private void onContext(Runnable action) {
