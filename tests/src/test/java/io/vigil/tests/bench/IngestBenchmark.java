@@ -70,17 +70,26 @@ class IngestBenchmark {
             try {
                 shell("clickhouse-client --port " + CH_TCP_PORT + " --query \"SELECT " + COLUMNS + " FROM " + DB
                         + ".flows WHERE community_id = '" + marker + "' FORMAT RowBinary\" > " + rows);
-                long rawCpu0 = cpuTicks(clickhousePid);
-                long t0 = System.nanoTime();
-                shell("clickhouse-client --port " + CH_TCP_PORT + " --query \"INSERT INTO " + DB + ".flows (" + COLUMNS
-                        + ") FORMAT RowBinary\" < " + rows);
-                double rawSeconds = (System.nanoTime() - t0) / 1e9;
-                double rawClickHouseCpu = (cpuTicks(clickhousePid) - rawCpu0) / 100.0 / (stored / 1e6);
+                // The reference gets a quiet server and its best of three runs: the comparison errs against ingest.
+                double rawSeconds = Double.MAX_VALUE;
+                double rawClickHouseCpu = 0;
+                for (int run = 0; run < 3; run++) {
+                    awaitMerges();
+                    long rawCpu0 = cpuTicks(clickhousePid);
+                    long t0 = System.nanoTime();
+                    shell("clickhouse-client --port " + CH_TCP_PORT + " --query \"INSERT INTO " + DB + ".flows ("
+                            + COLUMNS + ") FORMAT RowBinary\" < " + rows);
+                    double took = (System.nanoTime() - t0) / 1e9;
+                    if (took < rawSeconds) {
+                        rawSeconds = took;
+                        rawClickHouseCpu = (cpuTicks(clickhousePid) - rawCpu0) / 100.0 / (stored / 1e6);
+                    }
+                }
                 double ingestRate = sent / seconds;
                 double rawRate = stored / rawSeconds;
                 System.out.printf("BENCH ingest_e2e_flows_per_s %.0f flows/s ratio=%.2f vs clickhouse-client%n",
                         ingestRate, ingestRate / rawRate);
-                System.out.printf("BENCH clickhouse_client_insert_flows_per_s %.0f flows/s%n", rawRate);
+                System.out.printf("BENCH clickhouse_client_insert_flows_per_s %.0f flows/s (best of 3)%n", rawRate);
                 System.out.printf("BENCH ingest_rss_peak %d MB (JVM %s)%n", peakRss.get() / 1024, INGEST_JVM);
                 String[] who = {"ingest", "load_client", "clickhouse"};
                 for (int i = 0; i < who.length; i++) {
@@ -169,6 +178,15 @@ class IngestBenchmark {
         }
         p.destroy();
         throw new IllegalStateException("ingest not ready in 90 s; see " + log);
+    }
+
+    /** Waits (at most 60 s) until ClickHouse runs no merge in the benchmark database. */
+    private static void awaitMerges() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline
+                && !"0".equals(clickhouse("SELECT count() FROM system.merges WHERE database = '" + DB + "'"))) {
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
     }
 
     /** utime + stime of a process, in clock ticks (1/100 s), or 0 if unknown. */
