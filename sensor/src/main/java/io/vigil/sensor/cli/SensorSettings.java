@@ -1,0 +1,123 @@
+package io.vigil.sensor.cli;
+
+import io.vigil.sensor.meter.MeterConfig;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The sensor's settings: built-in defaults, overridden by {@code <config-dir>/sensor.properties}, overridden by
+ * environment variables (key upper-cased, '.' and '-' as '_', prefixed VIGIL_SENSOR_), overridden by command-line
+ * options.
+ *
+ * <p>Read by hand rather than through Quarkus config because the config directory is itself a command-line option,
+ * known only after Quarkus has started.
+ */
+public final class SensorSettings {
+
+    public static final String FILE_NAME = "sensor.properties";
+
+    private final Properties file = new Properties();
+    private final Map<String, String> env;
+    private final Path source;
+
+    SensorSettings(Path configDir, Map<String, String> env) throws IOException {
+        this.env = env;
+        Path f = configDir.resolve(FILE_NAME);
+        if (Files.isRegularFile(f)) {
+            try (Reader r = Files.newBufferedReader(f)) {
+                file.load(r);
+            }
+            this.source = f;
+        } else {
+            this.source = null;
+        }
+    }
+
+    /** The properties file that was read, or null when there is none. */
+    Path source() {
+        return source;
+    }
+
+    static String envName(String key) {
+        return "VIGIL_SENSOR_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    String get(String key) {
+        String e = env.get(envName(key));
+        if (e != null && !e.isBlank()) {
+            return e.trim();
+        }
+        String v = file.getProperty(key);
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    Duration duration(String key, Duration fallback) {
+        String v = get(key);
+        return v == null ? fallback : parseDuration(key, v);
+    }
+
+    int integer(String key, int fallback) {
+        String v = get(key);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(v.replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + ": not a whole number: " + v);
+        }
+    }
+
+    boolean bool(String key, boolean fallback) {
+        String v = get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(v);
+        }
+        throw new IllegalArgumentException(key + ": not true or false: " + v);
+    }
+
+    MeterConfig meter() {
+        return new MeterConfig(
+                duration("meter.idle-timeout", MeterConfig.DEFAULT_IDLE),
+                duration("meter.active-timeout", MeterConfig.DEFAULT_ACTIVE),
+                duration("meter.attempt-timeout", MeterConfig.DEFAULT_ATTEMPT),
+                duration("meter.close-linger", MeterConfig.DEFAULT_LINGER),
+                integer("meter.max-flows", MeterConfig.DEFAULT_MAX_FLOWS),
+                bool("meter.vlan-in-key", true));
+    }
+
+    /** Accepts "90s", "500ms", "5m", "1h", a bare number of seconds, or ISO-8601 ("PT90S"). */
+    static Duration parseDuration(String what, String v) {
+        String s = v.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (s.startsWith("pt") || s.startsWith("p")) {
+                return Duration.parse(v.trim().toUpperCase(Locale.ROOT));
+            }
+            if (s.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+            }
+            if (s.endsWith("s")) {
+                return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
+            }
+            if (s.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1)));
+            }
+            if (s.endsWith("h")) {
+                return Duration.ofHours(Long.parseLong(s.substring(0, s.length() - 1)));
+            }
+            return Duration.ofSeconds(Long.parseLong(s));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(what + ": not a duration (like 90s, 500ms, 5m): " + v);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.vigil.sensor.meter;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+
+/**
+ * Community ID v1 (seed 0): lets an analyst pivot from a Vigil flow to the same connection in Zeek, Suricata or
+ * Elastic logs. Implements https://github.com/corelight/community-id-spec; one instance per thread.
+ */
+public final class CommunityId {
+
+    private final MessageDigest sha1;
+    private final byte[] buffer = new byte[2 + 16 + 16 + 2 + 4];
+    private final int seed;
+
+    public CommunityId() {
+        this(0);
+    }
+
+    public CommunityId(int seed) {
+        this.seed = seed;
+        try {
+            sha1 = MessageDigest.getInstance("SHA-1");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-1", e);
+        }
+    }
+
+    /**
+     * @param src   source address, 4 or 16 bytes
+     * @param dst   destination address, same length
+     * @param sport source port, or the ICMP/ICMPv6 type
+     * @param dport destination port, or the ICMP/ICMPv6 code
+     */
+    public String of(byte[] src, byte[] dst, int protocol, int sport, int dport) {
+        boolean hasPorts = protocol == 6 || protocol == 17 || protocol == 132 || protocol == 1 || protocol == 58;
+        boolean oneWay = false;
+        if (protocol == 1 || protocol == 58) {
+            int counterpart = IcmpTypes.counterpart(protocol, sport);
+            if (counterpart == IcmpTypes.NONE) {
+                oneWay = true;
+            } else {
+                dport = counterpart;
+            }
+        }
+        int order = compare(src, dst);
+        boolean keep = oneWay || order < 0 || (order == 0 && (!hasPorts || sport < dport));
+        byte[] a = keep ? src : dst;
+        byte[] b = keep ? dst : src;
+        int pa = keep ? sport : dport;
+        int pb = keep ? dport : sport;
+        int n = 0;
+        buffer[n++] = (byte) (seed >>> 8);
+        buffer[n++] = (byte) seed;
+        System.arraycopy(a, 0, buffer, n, a.length);
+        n += a.length;
+        System.arraycopy(b, 0, buffer, n, b.length);
+        n += b.length;
+        buffer[n++] = (byte) protocol;
+        buffer[n++] = 0;
+        if (hasPorts) {
+            buffer[n++] = (byte) (pa >>> 8);
+            buffer[n++] = (byte) pa;
+            buffer[n++] = (byte) (pb >>> 8);
+            buffer[n++] = (byte) pb;
+        }
+        sha1.reset();
+        sha1.update(buffer, 0, n);
+        return "1:" + Base64.getEncoder().encodeToString(sha1.digest());
+    }
+
+    private static int compare(byte[] x, byte[] y) {
+        return java.util.Arrays.compareUnsigned(x, y);
+    }
+}

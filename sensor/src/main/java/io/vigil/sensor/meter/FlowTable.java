@@ -1,0 +1,165 @@
+package io.vigil.sensor.meter;
+
+/**
+ * The active-flow store: a fixed-size slab of flow records in one {@code long[]}, found through an open-addressing
+ * index of {@code int}s, so that metering a packet allocates nothing and touches a few cache lines.
+ *
+ * <p>Layout and the reasons for it are in DESIGN.md ("The flow table"). In short: records are {@link #STRIDE} longs
+ * and never move, so the meter can hold a record number across calls; the index (twice the capacity, rounded to a
+ * power of two, linear probing with backward-shift deletion) holds record number + 1 and a 32-bit hash per slot, so
+ * a probe rarely touches a record that is not the one looked for; a per-record deadline in an {@code int[]} lets the
+ * timeout sweep scan 4 bytes per record instead of the slab.
+ */
+final class FlowTable {
+
+    // Record fields (offsets within a record).
+    static final int A_HI = 0;
+    static final int A_LO = 1;
+    static final int B_HI = 2;
+    static final int B_LO = 3;
+    /** portA | portB << 16 | protocol << 32 | vlan << 40 (0 unless VLAN is part of the key) | (ipVersion == 6) << 52. */
+    static final int META = 4;
+    static final int FIRST = 5;
+    static final int LAST = 6;
+    static final int ORIG_PKTS = 7;
+    static final int RESP_PKTS = 8;
+    static final int ORIG_BYTES = 9;
+    static final int RESP_BYTES = 10;
+    /** See {@link FlowState}. */
+    static final int STATE = 11;
+    /** History letters, one 4-bit code each, in order of first appearance; see {@link History}. */
+    static final int HISTORY = 12;
+    /** icmpReply (16 bits) | first ICMP type << 16 | first ICMP code << 24 | VLAN of the first packet << 32. */
+    static final int EXTRA = 13;
+    static final int STRIDE = 14;
+
+    /** Deadline value of a free record. */
+    static final int FREE = -1;
+
+    final int capacity;
+    final long[] slab;
+    /** Per record: the tick at which the sweep must look at it; {@link #FREE} when unused. */
+    final int[] deadline;
+    private final int[] index;
+    private final int[] indexHash;
+    private final int mask;
+    private final int[] freeList;
+    private int freeTop;
+    private int highWater;
+    private int size;
+
+    FlowTable(int capacity) {
+        if (capacity < 16) {
+            throw new IllegalArgumentException("capacity must be at least 16, was " + capacity);
+        }
+        this.capacity = capacity;
+        this.slab = new long[Math.multiplyExact(capacity, STRIDE)];
+        this.deadline = new int[capacity];
+        java.util.Arrays.fill(deadline, FREE);
+        int indexSize = Integer.highestOneBit(Math.multiplyExact(capacity, 2) - 1) << 1;
+        this.index = new int[indexSize];
+        this.indexHash = new int[indexSize];
+        this.mask = indexSize - 1;
+        this.freeList = new int[capacity];
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** Records ever handed out; the sweep scans records below this. */
+    int highWater() {
+        return highWater;
+    }
+
+    boolean isFull() {
+        return size == capacity;
+    }
+
+    /** Bytes held by the table's arrays: the figure the memory-per-flow benchmark divides by capacity. */
+    long footprintBytes() {
+        return (long) slab.length * 8 + (long) deadline.length * 4 + (long) index.length * 8 + (long) freeList.length * 4;
+    }
+
+    static int hash(long aHi, long aLo, long bHi, long bLo, long meta) {
+        long h = aHi * 0x9E3779B97F4A7C15L;
+        h = (h ^ aLo) * 0xC2B2AE3D27D4EB4FL;
+        h = (h ^ bHi) * 0x165667B19E3779F9L;
+        h = (h ^ bLo) * 0x9E3779B97F4A7C15L;
+        h = (h ^ meta) * 0xC2B2AE3D27D4EB4FL;
+        h ^= h >>> 29;
+        h *= 0xBF58476D1CE4E5B9L;
+        h ^= h >>> 32;
+        return (int) h;
+    }
+
+    /** The record holding this key, or -1. */
+    int find(int hash, long aHi, long aLo, long bHi, long bLo, long meta) {
+        int i = hash & mask;
+        while (true) {
+            int r = index[i];
+            if (r == 0) {
+                return -1;
+            }
+            if (indexHash[i] == hash) {
+                int base = (r - 1) * STRIDE;
+                long[] s = slab;
+                if (s[base + A_LO] == aLo && s[base + B_LO] == bLo && s[base + META] == meta
+                        && s[base + A_HI] == aHi && s[base + B_HI] == bHi) {
+                    return r - 1;
+                }
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /** Claims a record for a key known to be absent; the caller must check {@link #isFull()} first. */
+    int insert(int hash, long aHi, long aLo, long bHi, long bLo, long meta) {
+        int r = freeTop > 0 ? freeList[--freeTop] : highWater++;
+        int i = hash & mask;
+        while (index[i] != 0) {
+            i = (i + 1) & mask;
+        }
+        index[i] = r + 1;
+        indexHash[i] = hash;
+        int base = r * STRIDE;
+        java.util.Arrays.fill(slab, base, base + STRIDE, 0L);
+        slab[base + A_HI] = aHi;
+        slab[base + A_LO] = aLo;
+        slab[base + B_HI] = bHi;
+        slab[base + B_LO] = bLo;
+        slab[base + META] = meta;
+        deadline[r] = Integer.MAX_VALUE;
+        size++;
+        return r;
+    }
+
+    /** Frees a record; its slab contents stay readable until the record is reused. */
+    void remove(int r) {
+        int base = r * STRIDE;
+        int hash = hash(slab[base + A_HI], slab[base + A_LO], slab[base + B_HI], slab[base + B_LO], slab[base + META]);
+        int i = hash & mask;
+        while (index[i] != r + 1) {
+            i = (i + 1) & mask;
+        }
+        // Backward-shift deletion keeps probe chains intact without tombstones, so lookups never slow down with churn.
+        int j = i;
+        while (true) {
+            j = (j + 1) & mask;
+            if (index[j] == 0) {
+                break;
+            }
+            int home = indexHash[j] & mask;
+            boolean stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+            if (!stays) {
+                index[i] = index[j];
+                indexHash[i] = indexHash[j];
+                i = j;
+            }
+        }
+        index[i] = 0;
+        deadline[r] = FREE;
+        freeList[freeTop++] = r;
+        size--;
+    }
+}

@@ -1,0 +1,46 @@
+package io.vigil.sensor.meter;
+
+import io.vigil.proto.ingest.v1.ConnState;
+
+/**
+ * One exported flow, copied out of the flow table when it ends, so that output and export never see a record that
+ * the meter is about to reuse. Field meanings and units are those of the proto's {@code Flow}, times in µs.
+ */
+public record MeteredFlow(
+        long startMicros,
+        long endMicros,
+        int ipVersion,
+        byte[] origAddr,
+        byte[] respAddr,
+        int origPort,
+        int respPort,
+        int protocol,
+        int icmpType,
+        int icmpCode,
+        long origPackets,
+        long origBytes,
+        long respPackets,
+        long respBytes,
+        int origTcpFlags,
+        int respTcpFlags,
+        ConnState connState,
+        String history,
+        int vlan,
+        String communityId,
+        int icmpReply,
+        ExportReason reason) {
+
+    /** Why a flow left the table. */
+    public enum ExportReason {
+        /** TCP finished (FIN both ways or a RST), or an ICMP error rejected the attempt. */
+        END,
+        /** No packet for the idle timeout (or the attempt timeout, for unanswered attempts). */
+        IDLE,
+        /** Open longer than the active timeout: this record is a slice; the flow continues in a new one. */
+        ACTIVE,
+        /** The table was full and this flow was the least recently active of those sampled. */
+        EVICTED,
+        /** The capture ended (replay) or the sensor stopped. */
+        FLUSH
+    }
+}

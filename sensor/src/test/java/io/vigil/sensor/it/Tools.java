@@ -1,0 +1,103 @@
+package io.vigil.sensor.it;
+
+import io.vigil.sensor.capture.Replay;
+import io.vigil.sensor.meter.FlowMeter;
+import io.vigil.sensor.meter.MeterConfig;
+import io.vigil.sensor.meter.MeteredFlow;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Helpers for the integration tests: the repo root, Debian packages they need, and running commands. */
+public final class Tools {
+
+    private Tools() {
+    }
+
+    public static Path repoRoot() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.isDirectory(p.resolve("sensor")) ) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new IllegalStateException("not inside the repository");
+        }
+        return p;
+    }
+
+    /** The public captures, kept outside the repository (../shared/pcaps relative to its root). */
+    public static Path sharedPcaps() {
+        return repoRoot().resolve("../shared/pcaps").normalize();
+    }
+
+    public static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    /** Makes sure {@code command} exists, installing Debian {@code packages} (as root) if it does not; else skips. */
+    public static void require(String command, String... packages) {
+        if (has(command)) {
+            return;
+        }
+        assumeTrue(isRoot(), command + " is missing and installing " + String.join(" ", packages) + " needs root");
+        run(600, "apt-get", "update", "-q");
+        List<String> install = new ArrayList<>(List.of("env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-q"));
+        install.addAll(List.of(packages));
+        String out = run(900, install.toArray(String[]::new));
+        if (!has(command)) {
+            throw new IllegalStateException("installing " + String.join(" ", packages) + " did not provide " + command + ":\n" + out);
+        }
+    }
+
+    /** pcap4j needs libpcap.so; Debian's libpcap0.8 provides it. */
+    public static void requireLibpcap() {
+        if (Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libpcap.so.0.8")) || Files.exists(Path.of("/usr/lib/aarch64-linux-gnu/libpcap.so.0.8"))) {
+            return;
+        }
+        require("tcpdump", "libpcap0.8", "tcpdump");
+    }
+
+    public static boolean has(String command) {
+        try {
+            return new ProcessBuilder("sh", "-c", "command -v " + command).start().waitFor() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    /** Runs a command, returns its combined output; fails the test on a non-zero exit. */
+    public static String run(int timeoutSeconds, String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", command) + ": timed out");
+            }
+            String text = new String(out, StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + ": exit " + p.exitValue() + "\n" + text);
+            }
+            return text;
+        } catch (IOException e) {
+            throw new IllegalStateException(String.join(" ", command), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Meters capture files exactly as {@code replay --stdout} does and returns the flows. */
+    public static List<MeteredFlow> replay(MeterConfig config, Path... files) throws Exception {
+        List<MeteredFlow> flows = new ArrayList<>();
+        new Replay(new FlowMeter(config, flows::add), 0, Replay.Speed.MAX, null).run(List.of(files));
+        return flows;
+    }
+}
