@@ -1,0 +1,72 @@
+package io.vigil.tenants.audit.rest;
+
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+import io.vigil.tenants.audit.repository.AuditRepository;
+import io.vigil.tenants.auth.CurrentTenant;
+import io.vigil.tenants.auth.Role;
+import io.vigil.tenants.auth.TenantContext;
+import io.vigil.tenants.common.Cursor;
+import io.vigil.tenants.common.Page;
+import io.vigil.tenants.msp.repository.MspRepository;
+import io.vigil.tenants.problem.ProblemException;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.List;
+
+/** An MSP's audit log, newest first: for platform-admin and the MSP's own admins and analysts. */
+@Path("/api/v1/msps/{mspId}/audit")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({"platform-admin", "msp-admin", "msp-analyst", "customer-viewer"})
+@Tag(name = "audit")
+public class AuditResource {
+
+    private final MspRepository msps;
+    private final AuditRepository audit;
+    private final CurrentTenant tenant;
+
+    public AuditResource(MspRepository msps, AuditRepository audit, CurrentTenant tenant) {
+        this.msps = msps;
+        this.audit = audit;
+        this.tenant = tenant;
+    }
+
+    @GET
+    @WithSession
+    @Operation(summary = "Mutating calls that concerned this MSP or its customers, newest first")
+    public Uni<Page<AuditView>> list(@PathParam("mspId") String mspId,
+                                     @QueryParam("cursor") @Size(max = 200) String cursor,
+                                     @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit) {
+        TenantContext ctx = tenant.get();
+        if (ctx.role() == Role.CUSTOMER_VIEWER && mspId.equals(ctx.mspId())) {
+            throw ProblemException.forbidden("a customer-viewer cannot read its MSP's audit log");
+        }
+        String before = Cursor.decode(cursor);
+        Long beforeId;
+        try {
+            beforeId = before == null ? null : Long.valueOf(before);
+        } catch (NumberFormatException e) {
+            throw ProblemException.badRequest("cursor: not a cursor this API returned");
+        }
+        return msps.findVisible(ctx, mspId)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("MSP", mspId))
+                .chain(m -> audit.page(ctx, mspId, beforeId, limit + 1))
+                .map(rows -> {
+                    List<AuditView> items = rows.stream().limit(limit).map(AuditView::of).toList();
+                    String next = rows.size() > limit ? Cursor.encode(String.valueOf(items.get(items.size() - 1).id())) : null;
+                    return new Page<>(items, next);
+                });
+    }
+}

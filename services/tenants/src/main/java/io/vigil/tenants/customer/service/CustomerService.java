@@ -1,0 +1,154 @@
+package io.vigil.tenants.customer.service;
+
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import io.vigil.tenants.audit.service.AuditLog;
+import io.vigil.tenants.auth.Role;
+import io.vigil.tenants.auth.TenantContext;
+import io.vigil.tenants.common.Cursor;
+import io.vigil.tenants.common.Ids;
+import io.vigil.tenants.common.Page;
+import io.vigil.tenants.customer.Customer;
+import io.vigil.tenants.customer.CustomerStatus;
+import io.vigil.tenants.customer.repository.CustomerRepository;
+import io.vigil.tenants.customer.rest.CustomerCreate;
+import io.vigil.tenants.customer.rest.CustomerPatch;
+import io.vigil.tenants.customer.rest.CustomerView;
+import io.vigil.tenants.msp.repository.MspRepository;
+import io.vigil.tenants.problem.ProblemException;
+import io.vigil.tenants.sensor.repository.SensorRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Customer lifecycle: who may create, change and offboard which customer, and the audit entry for each change. */
+@ApplicationScoped
+public class CustomerService {
+
+    private final CustomerRepository customers;
+    private final MspRepository msps;
+    private final SensorRepository sensors;
+    private final AuditLog audit;
+
+    public CustomerService(CustomerRepository customers, MspRepository msps, SensorRepository sensors, AuditLog audit) {
+        this.customers = customers;
+        this.msps = msps;
+        this.sensors = sensors;
+        this.audit = audit;
+    }
+
+    /** A visible customer, or 404 (also when it exists in another tenant's scope). */
+    public Uni<Customer> require(TenantContext ctx, String id) {
+        return customers.findVisible(ctx, id).onItem().ifNull().failWith(() -> ProblemException.notFound("customer", id));
+    }
+
+    @WithSession
+    public Uni<CustomerView> get(TenantContext ctx, String id) {
+        return require(ctx, id).map(CustomerView::of);
+    }
+
+    @WithSession
+    public Uni<Page<CustomerView>> list(TenantContext ctx, String cursor, int limit, String mspId, CustomerStatus status, String q) {
+        return customers.page(ctx, Cursor.decode(cursor), limit + 1, mspId, status, q).map(rows -> {
+            List<CustomerView> items = rows.stream().limit(limit).map(CustomerView::of).toList();
+            String next = rows.size() > limit ? Cursor.encode(items.get(items.size() - 1).id()) : null;
+            return new Page<>(items, next);
+        });
+    }
+
+    @WithTransaction
+    public Uni<Customer> create(TenantContext ctx, CustomerCreate body) {
+        ctx.requireManage();
+        String mspId;
+        if (ctx.role() == Role.PLATFORM_ADMIN) {
+            if (body.mspId() == null) {
+                throw ProblemException.badRequest("mspId: required when a platform-admin creates a customer",
+                        List.of(new io.vigil.tenants.problem.Problem.FieldError("mspId", "required for platform-admin")));
+            }
+            mspId = body.mspId();
+        } else {
+            if (body.mspId() != null && !body.mspId().equals(ctx.mspId())) {
+                throw ProblemException.forbidden("an msp-admin creates customers only in its own MSP (" + ctx.mspId() + ")");
+            }
+            mspId = ctx.mspId();
+        }
+        return msps.findVisible(ctx, mspId)
+                .onItem().ifNull().failWith(() -> ProblemException.badRequest("mspId: MSP '" + mspId + "' does not exist"))
+                .chain(msp -> {
+                    Customer c = new Customer();
+                    c.id = Ids.newId("c");
+                    c.mspId = msp.id;
+                    c.name = body.name().strip();
+                    c.internalNetworks = array(body.internalNetworks());
+                    c.timeZone = body.timeZone() == null ? "UTC" : body.timeZone();
+                    c.retentionDays = body.retentionDays() == null ? 30 : body.retentionDays();
+                    c.notificationContacts = array(body.notificationContacts());
+                    c.status = CustomerStatus.ACTIVE;
+                    c.createdAt = Instant.now();
+                    c.updatedAt = c.createdAt;
+                    return customers.persistAndFlush(c);
+                })
+                .call(c -> audit.record(ctx, "customer.create", c.mspId, c.id, c.id, "name=" + c.name));
+    }
+
+    @WithTransaction
+    public Uni<CustomerView> update(TenantContext ctx, String id, CustomerPatch patch) {
+        return require(ctx, id).chain(c -> {
+            ctx.requireManage();
+            StringBuilder changed = new StringBuilder();
+            if (patch.name() != null) {
+                c.name = patch.name().strip();
+                changed.append("name ");
+            }
+            if (patch.internalNetworks() != null) {
+                c.internalNetworks = array(patch.internalNetworks());
+                changed.append("internalNetworks ");
+            }
+            if (patch.timeZone() != null) {
+                c.timeZone = patch.timeZone();
+                changed.append("timeZone ");
+            }
+            if (patch.retentionDays() != null) {
+                c.retentionDays = patch.retentionDays();
+                changed.append("retentionDays ");
+            }
+            if (patch.notificationContacts() != null) {
+                c.notificationContacts = array(patch.notificationContacts());
+                changed.append("notificationContacts ");
+            }
+            if (patch.status() != null) {
+                c.status = patch.status();
+                changed.append("status=").append(patch.status()).append(' ');
+            }
+            c.updatedAt = Instant.now();
+            return customers.persistAndFlush(c)
+                    .call(saved -> audit.record(ctx, "customer.update", c.mspId, c.id, c.id, changed.toString().strip()))
+                    .map(CustomerView::of);
+        });
+    }
+
+    /** Offboards (keeps the row and its audit trail); refused while the customer still has active sensors. */
+    @WithTransaction
+    public Uni<Void> offboard(TenantContext ctx, String id) {
+        return require(ctx, id).chain(c -> {
+            ctx.requireManage();
+            return sensors.countActive(ctx, id).chain(active -> {
+                if (active > 0) {
+                    return Uni.createFrom().failure(ProblemException.conflict(
+                            "customer " + id + " has " + active + " active sensor(s); revoke them first"));
+                }
+                c.status = CustomerStatus.OFFBOARDED;
+                c.updatedAt = Instant.now();
+                return customers.persistAndFlush(c)
+                        .call(saved -> audit.record(ctx, "customer.offboard", c.mspId, c.id, c.id, null))
+                        .replaceWithVoid();
+            });
+        });
+    }
+
+    private static String[] array(List<String> list) {
+        return list == null ? new String[0] : list.stream().map(String::strip).toArray(String[]::new);
+    }
+}

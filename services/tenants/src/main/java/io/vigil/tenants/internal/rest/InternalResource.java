@@ -1,0 +1,40 @@
+package io.vigil.tenants.internal.rest;
+
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+import io.vigil.tenants.auth.CurrentTenant;
+import io.vigil.tenants.customer.repository.CustomerRepository;
+import io.vigil.tenants.problem.ProblemException;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Read API for other Vigil services (ingest, detection): service accounts with the vigil-tenants role internal-read only. */
+@Path("/api/v1/internal/customers/{customerId}")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed("internal-read")
+@Tag(name = "internal")
+public class InternalResource {
+
+    private final CustomerRepository customers;
+    private final CurrentTenant tenant;
+
+    public InternalResource(CustomerRepository customers, CurrentTenant tenant) {
+        this.customers = customers;
+        this.tenant = tenant;
+    }
+
+    @GET
+    @WithSession
+    @Operation(summary = "A customer's internal networks and retention")
+    public Uni<InternalCustomerView> get(@PathParam("customerId") String customerId) {
+        return customers.findVisible(tenant.get(), customerId)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("customer", customerId))
+                .map(InternalCustomerView::of);
+    }
+}

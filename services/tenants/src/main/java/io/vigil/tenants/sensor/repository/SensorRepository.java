@@ -1,0 +1,34 @@
+package io.vigil.tenants.sensor.repository;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Parameters;
+import io.smallrye.mutiny.Uni;
+import io.vigil.tenants.auth.Scope;
+import io.vigil.tenants.auth.TenantContext;
+import io.vigil.tenants.sensor.Sensor;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+
+/** Sensors of a customer, restricted to the caller's scope. */
+@ApplicationScoped
+public class SensorRepository implements PanacheRepositoryBase<Sensor, String> {
+
+    public Uni<List<Sensor>> listVisible(TenantContext ctx, String customerId) {
+        Scope scope = Scope.of(ctx, "s.mspId", "s.customerId");
+        return find("from Sensor s where s.customerId = :customer and " + scope.where() + " order by s.id",
+                scope.with(Parameters.with("customer", customerId))).list();
+    }
+
+    public Uni<Sensor> findVisible(TenantContext ctx, String customerId, String sensorId) {
+        Scope scope = Scope.of(ctx, "s.mspId", "s.customerId");
+        return find("from Sensor s where s.id = :id and s.customerId = :customer and " + scope.where(),
+                scope.with(Parameters.with("id", sensorId).and("customer", customerId))).firstResult();
+    }
+
+    public Uni<Long> countActive(TenantContext ctx, String customerId) {
+        Scope scope = Scope.of(ctx, "s.mspId", "s.customerId");
+        return count("from Sensor s where s.customerId = :customer and s.status = io.vigil.tenants.sensor.SensorStatus.ACTIVE and "
+                + scope.where(), scope.with(Parameters.with("customer", customerId)));
+    }
+}

@@ -1,0 +1,69 @@
+package io.vigil.tenants.sensor.rest;
+
+import io.smallrye.mutiny.Uni;
+import io.vigil.tenants.auth.CurrentTenant;
+import io.vigil.tenants.auth.TenantContext;
+import io.vigil.tenants.customer.rest.CustomerResource;
+import io.vigil.tenants.idempotency.service.Idempotency;
+import io.vigil.tenants.sensor.service.SensorService;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.List;
+
+/** A customer's sensors: enrollment tokens, the list, revocation. */
+@Path("/api/v1/customers/{customerId}/sensors")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed({"platform-admin", "msp-admin", "msp-analyst", "customer-viewer"})
+@Tag(name = "sensors")
+public class SensorResource {
+
+    private final SensorService sensors;
+    private final Idempotency idempotency;
+    private final CurrentTenant tenant;
+
+    public SensorResource(SensorService sensors, Idempotency idempotency, CurrentTenant tenant) {
+        this.sensors = sensors;
+        this.idempotency = idempotency;
+        this.tenant = tenant;
+    }
+
+    @GET
+    @Operation(summary = "The customer's sensors")
+    public Uni<List<SensorView>> list(@PathParam("customerId") String customerId) {
+        return sensors.list(tenant.get(), customerId);
+    }
+
+    @POST
+    @Operation(summary = "Register a sensor and get its one-time enrollment token (shown only in this answer)")
+    public Uni<Response> create(@PathParam("customerId") String customerId, @Valid @NotNull SensorCreate body,
+                                @HeaderParam(CustomerResource.IDEMPOTENCY_KEY) String key) {
+        TenantContext ctx = tenant.get();
+        return idempotency.run(ctx, key, "POST /api/v1/customers/" + customerId + "/sensors", body,
+                () -> sensors.create(ctx, customerId, body).map(issued -> new Idempotency.Outcome(201,
+                        "/api/v1/customers/" + customerId + "/sensors/" + issued.sensor().id(), issued, issued.sensor())),
+                // The token is stored only hashed, so a retry gets the same sensor with a fresh token (the first is void).
+                location -> sensors.reissue(ctx, customerId, location.substring(location.lastIndexOf('/') + 1))
+                        .map(issued -> new Idempotency.Outcome(201, location, issued)));
+    }
+
+    @POST
+    @Path("/{sensorId}/revoke")
+    @Operation(summary = "Revoke a sensor: its Keycloak client is disabled; ingest refuses it once its token expires (at most 5 min)")
+    public Uni<SensorView> revoke(@PathParam("customerId") String customerId, @PathParam("sensorId") String sensorId) {
+        return sensors.revoke(tenant.get(), customerId, sensorId);
+    }
+}

@@ -1,0 +1,86 @@
+package io.vigil.tenants.sensor.service;
+
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import io.vigil.tenants.audit.service.AuditLog;
+import io.vigil.tenants.auth.TenantContext;
+import io.vigil.tenants.common.Ids;
+import io.vigil.tenants.customer.CustomerStatus;
+import io.vigil.tenants.customer.repository.CustomerRepository;
+import io.vigil.tenants.problem.ProblemException;
+import io.vigil.tenants.sensor.SensorStatus;
+import io.vigil.tenants.sensor.keycloak.SensorClients;
+import io.vigil.tenants.sensor.repository.EnrollmentTokenRepository;
+import io.vigil.tenants.sensor.repository.SensorRepository;
+import io.vigil.tenants.sensor.rest.Enrolled;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Instant;
+
+/**
+ * Redeems an enrollment token: exactly once, before it expires, for a pending sensor of an active customer; the
+ * sensor then gets its own Keycloak client. The token row stays locked throughout, so a concurrent redemption waits
+ * and then finds it used; if Keycloak fails, the transaction rolls back and the token stays usable.
+ */
+@ApplicationScoped
+public class EnrollmentService {
+
+    private final EnrollmentTokenRepository tokens;
+    private final SensorRepository sensors;
+    private final CustomerRepository customers;
+    private final SensorClients clients;
+    private final AuditLog audit;
+    private final String issuer;
+
+    public EnrollmentService(EnrollmentTokenRepository tokens, SensorRepository sensors, CustomerRepository customers,
+                             SensorClients clients, AuditLog audit, @ConfigProperty(name = "vigil.oidc.issuer") String issuer) {
+        this.tokens = tokens;
+        this.sensors = sensors;
+        this.customers = customers;
+        this.clients = clients;
+        this.audit = audit;
+        this.issuer = issuer;
+    }
+
+    @WithTransaction
+    public Uni<Enrolled> redeem(String token, String sourceIp) {
+        return tokens.findForRedemption(Ids.sha256(token)).chain(t -> {
+            Instant now = Instant.now();
+            if (t == null) {
+                throw refused("enrollment token is not valid");
+            }
+            if (t.usedAt != null) {
+                throw refused("enrollment token was already used");
+            }
+            if (!now.isBefore(t.expiresAt)) {
+                throw refused("enrollment token expired at " + t.expiresAt);
+            }
+            // Everything below runs in the scope the token grants: its sensor's customer.
+            return sensors.findById(t.sensorId).chain(unscoped -> {
+                TenantContext ctx = TenantContext.enrollingSensor(unscoped.mspId, unscoped.customerId, unscoped.id, sourceIp);
+                return customers.findVisible(ctx, unscoped.customerId).chain(c -> sensors.findVisible(ctx, c.id, t.sensorId).chain(s -> {
+                    if (s.status != SensorStatus.PENDING) {
+                        throw refused("sensor " + s.id + " is " + s.status);
+                    }
+                    if (c.status != CustomerStatus.ACTIVE) {
+                        throw refused("customer " + c.id + " is " + c.status);
+                    }
+                    String secret = Ids.secret("");
+                    return clients.create(s.id, secret, c.mspId, c.id).chain(uuid -> {
+                        t.usedAt = now;
+                        s.status = SensorStatus.ACTIVE;
+                        s.enrolledAt = now;
+                        s.keycloakClientUuid = uuid;
+                        return tokens.persistAndFlush(t).chain(() -> sensors.persistAndFlush(s));
+                    }).call(() -> audit.record(ctx, "sensor.enroll", c.mspId, c.id, s.id, "Keycloak client created"))
+                            .map(x -> new Enrolled(s.id, c.mspId, c.id, s.id, secret, issuer + "/protocol/openid-connect/token"));
+                }));
+            });
+        });
+    }
+
+    private static ProblemException refused(String detail) {
+        return new ProblemException(401, "enrollment-token-refused", "Enrollment token refused", detail);
+    }
+}
