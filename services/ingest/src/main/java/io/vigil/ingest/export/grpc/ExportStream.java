@@ -23,6 +23,7 @@ import org.jboss.logging.Logger;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * One sensor's Export stream: decodes, validates and encodes each batch, hands it to storage, and sends the Acks strictly
@@ -42,7 +43,7 @@ final class ExportStream implements StreamObserver<RawFlowBatch> {
     private final FlowFields flow = new FlowFields();
     private final Context context;
     private final Vertx vertx;
-    private final Runnable onClose;
+    private final Consumer<ExportStream> onSettled;
     private final ArrayDeque<CompletableFuture<Ack>> pending = new ArrayDeque<>();
     private long storedHighWater = -1;
     private long lastSequence;
@@ -51,7 +52,7 @@ final class ExportStream implements StreamObserver<RawFlowBatch> {
     private long expiryTimer = -1;
 
     ExportStream(SensorIdentity sensor, ServerCallStreamObserver<Ack> out, FlowRepository repository,
-                 IngestConfig config, IngestMetrics metrics, Vertx vertx, Runnable onClose) {
+                 IngestConfig config, IngestMetrics metrics, Vertx vertx, Consumer<ExportStream> onSettled) {
         this.sensor = sensor;
         this.out = out;
         this.repository = repository;
@@ -60,7 +61,7 @@ final class ExportStream implements StreamObserver<RawFlowBatch> {
         this.encoder = new FlowRowEncoder(sensor.tenantId(), sensor.sensorId());
         this.vertx = vertx;
         this.context = Vertx.currentContext();
-        this.onClose = onClose;
+        this.onSettled = onSettled;
         out.setOnCancelHandler(() -> onContext(this::cancelled));
         metrics.streamOpened();
     }
@@ -247,7 +248,7 @@ final class ExportStream implements StreamObserver<RawFlowBatch> {
             vertx.cancelTimer(expiryTimer);
         }
         metrics.streamClosed();
-        settled().thenRun(onClose);
+        settled().thenRun(() -> onSettled.accept(this));
     }
 
     private CompletableFuture<Void> settled() {

@@ -90,10 +90,8 @@ public class FlowIngestService implements BindableService {
         }
         ServerCallStreamObserver<Ack> call = (ServerCallStreamObserver<Ack>) responseObserver;
         call.disableAutoRequest();
-        ExportStream[] self = new ExportStream[1];
         ExportStream stream = new ExportStream(sensor, call, flows, config, metrics, vertx,
-                () -> streams.remove(sensor.key(), self[0]));
-        self[0] = stream;
+                ended -> streams.remove(sensor.key(), ended));
         ExportStream previous = streams.put(sensor.key(), stream);
         CompletableFuture<Void> settled = previous == null ? CompletableFuture.completedFuture(null) : previous.supersede();
         stream.start(settled, Infrastructure.getDefaultWorkerPool());
