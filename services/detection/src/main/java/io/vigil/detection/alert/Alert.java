@@ -1,0 +1,117 @@
+package io.vigil.detection.alert;
+
+import io.vigil.detection.scan.Direction;
+import io.vigil.detection.scan.ScanType;
+import io.vigil.detection.scan.Scoring;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+
+/**
+ * A "Probing and Reconnaissance" SmartAlert: one row per (customer, type, source), accumulating the evidence of every
+ * cycle that saw the source scan, and reopened rather than duplicated after it was resolved.
+ */
+@Entity
+@Table(name = "alerts")
+public class Alert {
+
+    /** Cap on the targets and services stored; the counts keep growing past it. */
+    public static final int MAX_LISTED = 1000;
+
+    @Id
+    public String id;
+
+    /** Insertion order (a bigserial the database assigns), the key of cursor pagination, newest first. */
+    @Column(insertable = false, updatable = false)
+    public Long seq;
+
+    @Column(name = "customer_id", nullable = false)
+    public String customerId;
+
+    @Column(name = "msp_id")
+    public String mspId;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public ScanType type;
+
+    @Column(nullable = false)
+    public String source;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public AlertStatus status;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public Scoring.Severity severity;
+
+    public int score;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public Direction direction;
+
+    public boolean slow;
+
+    @Column(nullable = false, columnDefinition = "text[]")
+    public String[] mitre;
+
+    @Column(nullable = false)
+    public String summary;
+
+    @Column(nullable = false, columnDefinition = "text[]")
+    public String[] targets;
+
+    @Column(name = "target_count")
+    public int targetCount;
+
+    @Column(nullable = false, columnDefinition = "text[]")
+    public String[] ports;
+
+    @Column(name = "port_count")
+    public int portCount;
+
+    public long attempts;
+    public long failed;
+    public long answered;
+
+    @Column(name = "trw_failures")
+    public int trwFailures;
+
+    @Column(name = "first_seen", nullable = false)
+    public Instant firstSeen;
+
+    @Column(name = "last_seen", nullable = false)
+    public Instant lastSeen;
+
+    /** JSON array of sample probes. */
+    @Column(nullable = false)
+    public String samples;
+
+    @Column(name = "reopen_count")
+    public int reopenCount;
+
+    @Column(name = "acknowledged_by")
+    public String acknowledgedBy;
+
+    @Column(name = "acknowledged_at")
+    public Instant acknowledgedAt;
+
+    @Column(name = "resolved_by")
+    public String resolvedBy;
+
+    @Column(name = "resolved_at")
+    public Instant resolvedAt;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+}

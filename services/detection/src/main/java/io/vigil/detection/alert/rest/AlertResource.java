@@ -1,0 +1,73 @@
+package io.vigil.detection.alert.rest;
+
+import io.smallrye.mutiny.Uni;
+import io.vigil.detection.alert.AlertStatus;
+import io.vigil.detection.alert.service.AlertService;
+import io.vigil.detection.auth.CurrentTenant;
+import io.vigil.detection.common.Page;
+import io.vigil.detection.scan.ScanType;
+import io.vigil.detection.scan.Scoring;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** A customer's SmartAlerts: the scoped list, the evidence of one, and triage (acknowledge, resolve). */
+@Path("/api/v1/customers/{customerId}/alerts")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({"platform-admin", "msp-admin", "msp-analyst", "customer-viewer"})
+@Tag(name = "alerts")
+public class AlertResource {
+
+    private final AlertService alerts;
+    private final CurrentTenant tenant;
+
+    public AlertResource(AlertService alerts, CurrentTenant tenant) {
+        this.alerts = alerts;
+        this.tenant = tenant;
+    }
+
+    @GET
+    @Operation(summary = "The customer's alerts, newest first, one page at a time; 404 for a customer outside the caller's scope")
+    public Uni<Page<AlertView>> list(@PathParam("customerId") String customerId,
+                                     @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") @Size(max = 200) String cursor,
+                                     @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit,
+                                     @QueryParam("status") AlertStatus status,
+                                     @QueryParam("type") ScanType type,
+                                     @QueryParam("severity") Scoring.Severity severity,
+                                     @Parameter(description = "the scanning address") @QueryParam("source") @Size(max = 45) String source) {
+        return alerts.list(tenant.get(), customerId, cursor, limit, status, type, severity, source);
+    }
+
+    @GET
+    @Path("/{alertId}")
+    @Operation(summary = "One alert with its evidence: targets, ports, counts and sample probes")
+    public Uni<AlertView> get(@PathParam("customerId") String customerId, @PathParam("alertId") String alertId) {
+        return alerts.get(tenant.get(), customerId, alertId);
+    }
+
+    @POST
+    @Path("/{alertId}/ack")
+    @Operation(summary = "Acknowledge (platform-admin, msp-admin, msp-analyst); 409 if resolved")
+    public Uni<AlertView> acknowledge(@PathParam("customerId") String customerId, @PathParam("alertId") String alertId) {
+        return alerts.acknowledge(tenant.get(), customerId, alertId);
+    }
+
+    @POST
+    @Path("/{alertId}/resolve")
+    @Operation(summary = "Resolve (platform-admin, msp-admin, msp-analyst); new activity reopens it")
+    public Uni<AlertView> resolve(@PathParam("customerId") String customerId, @PathParam("alertId") String alertId) {
+        return alerts.resolve(tenant.get(), customerId, alertId);
+    }
+}

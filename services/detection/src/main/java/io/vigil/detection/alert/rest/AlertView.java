@@ -1,0 +1,60 @@
+package io.vigil.detection.alert.rest;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.detection.alert.Alert;
+import io.vigil.detection.alert.AlertStatus;
+import io.vigil.detection.scan.Direction;
+import io.vigil.detection.scan.ScanType;
+import io.vigil.detection.scan.Scoring;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * An alert as the API shows it. The list carries everything but the evidence lists and samples; the detail has them.
+ *
+ * @param targets  probed hosts (up to 1000; targetCount is the full count)
+ * @param ports    probed services such as "22/tcp" (up to 1000; portCount is the full count)
+ * @param failedRatio failed probe flows / probe flows
+ * @param trwFailures failed probes the sequential test needed to decide (0: decided by counting or as a slow scan)
+ * @param samples  a few probes: source, host, port, protocol, kind, flows, failed, answered, first/last ms
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record AlertView(String id, String customerId, ScanType type, String source, AlertStatus status,
+                        Scoring.Severity severity, int score, Direction direction, boolean slow, List<String> mitre,
+                        String summary, int targetCount, int portCount, long attempts, long failed, long answered,
+                        double failedRatio, int trwFailures, Instant firstSeen, Instant lastSeen, int reopenCount,
+                        String acknowledgedBy, Instant acknowledgedAt, String resolvedBy, Instant resolvedAt,
+                        Instant createdAt, Instant updatedAt,
+                        List<String> targets, List<String> ports, JsonNode samples) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static AlertView summary(Alert a) {
+        return of(a, false);
+    }
+
+    public static AlertView detail(Alert a) {
+        return of(a, true);
+    }
+
+    private static AlertView of(Alert a, boolean evidence) {
+        JsonNode samples = null;
+        if (evidence) {
+            try {
+                samples = JSON.readTree(a.samples);
+            } catch (JsonProcessingException e) {
+                samples = JSON.createArrayNode();
+            }
+        }
+        double ratio = a.attempts == 0 ? 0 : Math.round(1000.0 * a.failed / a.attempts) / 1000.0;
+        return new AlertView(a.id, a.customerId, a.type, a.source, a.status, a.severity, a.score, a.direction, a.slow,
+                List.of(a.mitre), a.summary, a.targetCount, a.portCount, a.attempts, a.failed, a.answered, ratio,
+                a.trwFailures, a.firstSeen, a.lastSeen, a.reopenCount, a.acknowledgedBy, a.acknowledgedAt, a.resolvedBy,
+                a.resolvedAt, a.createdAt, a.updatedAt,
+                evidence ? List.of(a.targets) : null, evidence ? List.of(a.ports) : null, samples);
+    }
+}

@@ -1,0 +1,53 @@
+package io.vigil.detection.auth;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.RequestScoped;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/** Builds the request's TenantContext once, from the verified bearer token and nothing the client sends otherwise. */
+@RequestScoped
+public class CurrentTenant {
+
+    private final SecurityIdentity identity;
+    private final JsonWebToken jwt;
+    private final RoutingContext routing;
+    private TenantContext context;
+
+    public CurrentTenant(SecurityIdentity identity, JsonWebToken jwt, RoutingContext routing) {
+        this.identity = identity;
+        this.jwt = jwt;
+        this.routing = routing;
+    }
+
+    public TenantContext get() {
+        if (context == null) {
+            context = new TenantContext(role(), claim("msp_id"), claim("tenant_id"), actor(), sourceIp(routing));
+        }
+        return context;
+    }
+
+    private Role role() {
+        for (Role r : new Role[]{Role.PLATFORM_ADMIN, Role.MSP_ADMIN, Role.MSP_ANALYST, Role.CUSTOMER_VIEWER}) {
+            if (identity.hasRole(r.claim())) {
+                return r;
+            }
+        }
+        return Role.NONE;
+    }
+
+    private String claim(String name) {
+        Object value = jwt.getClaim(name);
+        return value == null || value.toString().isBlank() ? null : value.toString();
+    }
+
+    private String actor() {
+        String user = claim("preferred_username");
+        return user != null ? user : identity.isAnonymous() ? "anonymous" : identity.getPrincipal().getName();
+    }
+
+    /** The peer address (a proxy in front must be configured with quarkus.http.proxy.* to pass the client's). */
+    public static String sourceIp(RoutingContext routing) {
+        return routing.request().remoteAddress() == null ? null : routing.request().remoteAddress().hostAddress();
+    }
+}

@@ -1,0 +1,28 @@
+package io.vigil.detection.clickhouse;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** Where ClickHouse is; the property names match the VIGIL_CLICKHOUSE_* variables that scripts/stack env prints. */
+@ConfigMapping(prefix = "vigil.clickhouse")
+public interface ClickHouseConfig {
+
+    /** HTTP endpoint, for example http://127.0.0.1:18123. */
+    String url();
+
+    /** Database holding Vigil's tables; the migrator creates it. */
+    @WithDefault("vigil")
+    String database();
+
+    @WithDefault("default")
+    String user();
+
+    Optional<String> password();
+
+    /** Longest a single request may take before it counts as failed and is retried. */
+    @WithDefault("60s")
+    Duration socketTimeout();
+}

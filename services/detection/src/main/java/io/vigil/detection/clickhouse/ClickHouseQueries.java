@@ -1,0 +1,74 @@
+package io.vigil.detection.clickhouse;
+
+import com.clickhouse.client.api.Client;
+import com.clickhouse.client.api.data_formats.ClickHouseBinaryFormatReader;
+import com.clickhouse.client.api.query.QueryResponse;
+import com.clickhouse.client.api.query.QuerySettings;
+import com.clickhouse.data.ClickHouseFormat;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * Runs SELECTs the way ClickHouse 18.16 can answer them: it has no RowBinaryWithNamesAndTypes, so every query
+ * ends in FORMAT Native and rows are read with the binary reader. A copy of ingest's class (with its config and
+ * client producer); both belong in a shared ClickHouse module.
+ */
+@ApplicationScoped
+public class ClickHouseQueries {
+
+    private static final QuerySettings NATIVE = new QuerySettings().setFormat(ClickHouseFormat.Native);
+
+    private final Client client;
+
+    public ClickHouseQueries(Client client) {
+        this.client = client;
+    }
+
+    /** Runs {@code sql} (without a FORMAT clause) and maps each row. */
+    public <T> List<T> select(String sql, Function<ClickHouseBinaryFormatReader, T> mapper) {
+        try (QueryResponse response = client.query(sql + " FORMAT Native", NATIVE).get(60, TimeUnit.SECONDS)) {
+            ClickHouseBinaryFormatReader reader = client.newBinaryFormatReader(response);
+            List<T> rows = new ArrayList<>();
+            while (reader.hasNext()) {
+                reader.next();
+                rows.add(mapper.apply(reader));
+            }
+            return rows;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClickHouseUnavailableException("interrupted while querying ClickHouse", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new ClickHouseUnavailableException("ClickHouse query failed: " + rootMessage(e), e);
+        } catch (Exception e) {
+            throw new ClickHouseUnavailableException("ClickHouse query failed: " + rootMessage(e), e);
+        }
+    }
+
+    /** Runs a statement that returns no rows (DDL). */
+    public void execute(String sql) {
+        try {
+            client.execute(sql).get(60, TimeUnit.SECONDS).close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClickHouseUnavailableException("interrupted while running a ClickHouse statement", e);
+        } catch (Exception e) {
+            throw new ClickHouseUnavailableException("ClickHouse statement failed: " + rootMessage(e), e);
+        }
+    }
+
+    /** The innermost cause's first line, for log and status messages. */
+    public static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return message == null ? root.getClass().getSimpleName() : message.lines().findFirst().orElse(message);
+    }
+}

@@ -1,0 +1,106 @@
+package io.vigil.detection.scan;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A customer's internal networks (IPv4 and IPv6 CIDRs), answering "is this address inside?". */
+public final class Networks {
+
+    private record Block(byte[] network, int prefix) {
+    }
+
+    private final List<Block> blocks;
+
+    private Networks(List<Block> blocks) {
+        this.blocks = blocks;
+    }
+
+    public static final Networks NONE = new Networks(List.of());
+
+    /** Parses CIDRs such as "10.1.0.0/16" and "fd00:a1::/48"; an unparsable entry is an error. */
+    public static Networks of(List<String> cidrs) {
+        List<Block> blocks = new ArrayList<>();
+        for (String cidr : cidrs) {
+            String c = cidr.trim();
+            if (c.isEmpty()) {
+                continue;
+            }
+            int slash = c.indexOf('/');
+            byte[] net = literal(slash < 0 ? c : c.substring(0, slash));
+            int prefix = slash < 0 ? net.length * 8 : Integer.parseInt(c.substring(slash + 1));
+            if (net == null || prefix < 0 || prefix > net.length * 8) {
+                throw new IllegalArgumentException("not a CIDR: " + cidr);
+            }
+            blocks.add(new Block(net, prefix));
+        }
+        return new Networks(List.copyOf(blocks));
+    }
+
+    public boolean contains(String ip) {
+        byte[] addr = literal(ip);
+        if (addr == null) {
+            return false;
+        }
+        for (Block b : blocks) {
+            if (b.network.length == addr.length && matches(b.network, addr, b.prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A multicast or limited-broadcast destination: 224/4, ff00::/8 and 255.255.255.255. Traffic to them never gets
+     * a flow-matched answer (SSDP, mDNS, LLMNR, DHCP), so every Windows host would look like a UDP scanner if they
+     * counted. Subnet-directed broadcasts (NetBIOS to x.x.x.255) are not recognised: the subnet's prefix is unknown
+     * and x.x.x.255 is a real host in anything larger than a /24; alone they are one failed target, not a scan.
+     */
+    public static boolean groupAddress(String ip) {
+        byte[] b = literal(ip);
+        if (b == null) {
+            return false;
+        }
+        if (b.length == 16) {
+            return (b[0] & 0xff) == 0xff;
+        }
+        return (b[0] & 0xf0) == 0xe0 || (b[0] & b[1] & b[2] & b[3] & 0xff) == 0xff;
+    }
+
+    public Direction direction(String source, String target) {
+        boolean in = contains(source);
+        boolean to = contains(target);
+        if (in) {
+            return to ? Direction.LATERAL : Direction.OUTBOUND;
+        }
+        return to ? Direction.INBOUND : Direction.EXTERNAL;
+    }
+
+    private static boolean matches(byte[] net, byte[] addr, int prefix) {
+        int full = prefix / 8;
+        for (int i = 0; i < full; i++) {
+            if (net[i] != addr[i]) {
+                return false;
+            }
+        }
+        int rest = prefix % 8;
+        if (rest == 0) {
+            return true;
+        }
+        int mask = (0xff << (8 - rest)) & 0xff;
+        return (net[full] & mask) == (addr[full] & mask);
+    }
+
+    /** The bytes of an IP literal (never a DNS lookup), or null. */
+    static byte[] literal(String ip) {
+        if (ip == null || ip.isEmpty() || !ip.chars().allMatch(ch -> Character.digit(ch, 16) >= 0 || ch == '.' || ch == ':')) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(ip).getAddress();
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+}

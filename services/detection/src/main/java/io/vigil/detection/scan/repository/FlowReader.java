@@ -1,0 +1,143 @@
+package io.vigil.detection.scan.repository;
+
+import com.clickhouse.client.api.data_formats.ClickHouseBinaryFormatReader;
+import io.vigil.detection.clickhouse.ClickHouseConfig;
+import io.vigil.detection.clickhouse.ClickHouseQueries;
+import io.vigil.detection.scan.Attempt;
+import io.vigil.detection.scan.ProbeKind;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Every ClickHouse query of the detector. Each takes the tenant and puts it first in the WHERE clause, which is also
+ * the first column of both tables' sort key. ClickHouse 18.16 has no query parameters, so values are inlined only
+ * after checking them against strict patterns (tenant ids are slugs, addresses are IP literals).
+ */
+@ApplicationScoped
+public class FlowReader {
+
+    private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    private static final Pattern IP = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+
+    /** The initiator's kind of attempt; flags: FIN 1, SYN 2, RST 4, PSH 8, ACK 16, URG 32. */
+    private static final String KIND = """
+            multiIf(protocol = 6 AND orig_packets > 0 AND bitAnd(orig_tcp_flags, 22) = 0, 'STEALTH',
+                    protocol = 6 AND bitAnd(orig_tcp_flags, 2) != 0, 'SYN',
+                    protocol = 6 AND orig_tcp_flags = 16 AND conn_state = 'OTH', 'ACK_PING',
+                    protocol IN (1, 58) AND icmp_type IN (8, 128), 'ICMP_ECHO',
+                    protocol = 17, 'UDP', 'OTHER')""";
+
+    /**
+     * A failed attempt: a SYN unanswered (S0), refused (REJ), aborted before an answer (RSTOS0), or only seen
+     * half-way (SH); any ICMP error; an unanswered echo or UDP datagram. ACK pings and stealth probes have no
+     * legitimate use, so each counts as failed.
+     */
+    private static final String FAILED = """
+            multiIf(kind = 'SYN', conn_state IN ('S0', 'REJ', 'RSTOS0', 'SH') OR icmp_reply != 0,
+                    kind IN ('ACK_PING', 'STEALTH'), 1,
+                    kind = 'ICMP_ECHO', resp_packets = 0 OR icmp_reply != 0,
+                    kind = 'UDP', conn_state IN ('S0', 'REJ') OR icmp_reply != 0,
+                    0)""";
+
+    /** Answered without data: a half-open SYN scan or a connect scan of an open port; an echo reply. */
+    private static final String ANSWERED = """
+            multiIf(kind = 'SYN', conn_state IN ('RSTO', 'RSTR', 'SF', 'S1', 'S2', 'S3', 'SHR') AND icmp_reply = 0
+                        AND position(history, 'D') = 0 AND position(history, 'd') = 0,
+                    kind = 'ICMP_ECHO', resp_packets > 0 AND icmp_reply = 0,
+                    0)""";
+
+    private final ClickHouseQueries clickhouse;
+    private final String db;
+
+    public FlowReader(ClickHouseQueries clickhouse, ClickHouseConfig config) {
+        this.clickhouse = clickhouse;
+        this.db = config.database();
+    }
+
+    /** Tenants with flows received in [from, until): the ones a cycle has work for. */
+    public List<String> tenantsWithFlows(Instant from, Instant until) {
+        return clickhouse.select("SELECT DISTINCT tenant_id FROM " + db + ".flows WHERE received_at >= toDateTime("
+                + from.getEpochSecond() + ") AND received_at < toDateTime(" + until.getEpochSecond() + ")",
+                r -> r.getString("tenant_id"));
+    }
+
+    /**
+     * The tenant's attempts in the flows received in [from, until), one row per (source, target, port, protocol,
+     * kind). Windowing by received_at rather than flow time means a late flow (a sensor's spool draining) is still
+     * judged once, in the cycle after it arrived.
+     */
+    public List<Attempt> window(String tenant, Instant from, Instant until) {
+        String sql = "SELECT " + addr("orig_addr") + " AS src, " + addr("resp_addr") + " AS dst,"
+                + " toInt32(if(protocol IN (1, 58), 0, resp_port)) AS port, toInt32(protocol) AS proto, " + KIND + " AS kind,"
+                + " toInt64(count()) AS n, toInt64(countIf(" + FAILED + ")) AS n_failed, toInt64(countIf(" + ANSWERED + ")) AS n_answered,"
+                + " toInt64(min(start_ms)) AS first_ms, toInt64(max(end_ms)) AS last_ms"
+                + " FROM " + db + ".flows WHERE tenant_id = " + tenant(tenant)
+                + " AND received_at >= toDateTime(" + from.getEpochSecond() + ") AND received_at < toDateTime(" + until.getEpochSecond() + ")"
+                + " GROUP BY src, dst, port, proto, kind";
+        return clickhouse.select(sql, FlowReader::attempt);
+    }
+
+    /**
+     * The given sources' attempts over [from, until) from the per-minute roll-up, for slow scans. The roll-up has no
+     * TCP flags nor history, so every TCP attempt counts as SYN, and an answered one as a success.
+     */
+    public List<Attempt> history(String tenant, Collection<String> sources, Instant from, Instant until) {
+        if (sources.isEmpty()) {
+            return List.of();
+        }
+        String in = sources.stream().map(FlowReader::ip).map(s -> "IPv6StringToNum('" + mapped(s) + "')")
+                .collect(Collectors.joining(", "));
+        String kind = "multiIf(protocol IN (1, 58) AND icmp_type IN (8, 128), 'ICMP_ECHO', protocol = 6, 'SYN', protocol = 17, 'UDP', 'OTHER')";
+        String failed = "multiIf(kind = 'SYN', conn_state IN ('S0', 'REJ', 'RSTOS0', 'SH') OR icmp_reply != 0,"
+                + " kind = 'ICMP_ECHO', resp_packets = 0 OR icmp_reply != 0,"
+                + " kind = 'UDP', conn_state IN ('S0', 'REJ') OR icmp_reply != 0, 0)";
+        String answered = "kind = 'ICMP_ECHO' AND resp_packets > 0 AND icmp_reply = 0";
+        String sql = "SELECT " + addr("orig_addr") + " AS src, " + addr("resp_addr") + " AS dst,"
+                + " toInt32(if(protocol IN (1, 58), 0, resp_port)) AS port, toInt32(protocol) AS proto, " + kind + " AS kind,"
+                + " toInt64(sum(flows)) AS n, toInt64(sumIf(flows, " + failed + ")) AS n_failed, toInt64(sumIf(flows, " + answered + ")) AS n_answered,"
+                + " toInt64(min(minute)) * 1000 AS first_ms, toInt64(max(minute)) * 1000 + 59999 AS last_ms"
+                + " FROM " + db + ".flows_1m WHERE tenant_id = " + tenant(tenant)
+                + " AND minute >= toDateTime(" + from.getEpochSecond() + ") AND minute < toDateTime(" + until.getEpochSecond() + ")"
+                + " AND orig_addr IN (" + in + ")"
+                + " GROUP BY src, dst, port, proto, kind";
+        return clickhouse.select(sql, FlowReader::attempt);
+    }
+
+    private static Attempt attempt(ClickHouseBinaryFormatReader r) {
+        return new Attempt(unmap(r.getString("src")), unmap(r.getString("dst")), r.getInteger("port"), r.getInteger("proto"),
+                ProbeKind.valueOf(r.getString("kind")), r.getLong("n"), r.getLong("n_failed"), r.getLong("n_answered"),
+                r.getLong("first_ms"), r.getLong("last_ms"));
+    }
+
+    private static String addr(String column) {
+        return "IPv6NumToString(" + column + ")";
+    }
+
+    /** "::ffff:1.2.3.4" → "1.2.3.4": addresses are stored IPv4-mapped. */
+    static String unmap(String ip) {
+        return ip.startsWith("::ffff:") && ip.indexOf('.') > 0 ? ip.substring(7) : ip;
+    }
+
+    static String mapped(String ip) {
+        return ip.indexOf(':') < 0 ? "::ffff:" + ip : ip;
+    }
+
+    static String tenant(String tenant) {
+        if (!TENANT.matcher(tenant).matches()) {
+            throw new IllegalArgumentException("not a tenant id: " + tenant);
+        }
+        return "'" + tenant + "'";
+    }
+
+    static String ip(String ip) {
+        if (!IP.matcher(ip).matches()) {
+            throw new IllegalArgumentException("not an IP literal: " + ip);
+        }
+        return ip;
+    }
+}

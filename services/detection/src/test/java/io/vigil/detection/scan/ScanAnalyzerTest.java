@@ -1,0 +1,148 @@
+package io.vigil.detection.scan;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ScanAnalyzerTest {
+
+    private final ScanAnalyzer analyzer = new ScanAnalyzer(25);
+
+    private static Attempt failed(String src, String host, int port, int proto, ProbeKind kind, long t) {
+        return new Attempt(src, host, port, proto, kind, 1, 1, 0, t, t);
+    }
+
+    private static Attempt session(String src, String host, int port, long t) {
+        return new Attempt(src, host, port, 6, ProbeKind.SYN, 1, 0, 0, t, t + 500);
+    }
+
+    @Test
+    void tenClosedPortsOfOneHostIsVertical() {
+        List<Attempt> a = new ArrayList<>();
+        int[] ports = {21, 113, 22, 80, 443, 25, 3389, 8080, 139, 445};
+        for (int i = 0; i < ports.length; i++) {
+            a.add(failed("192.168.2.154", "192.168.2.22", ports[i], 6, ProbeKind.SYN, 1000 + i));
+        }
+        List<Finding> f = analyzer.analyze("192.168.2.154", a, false, 0);
+        assertEquals(1, f.size());
+        assertEquals(ScanType.VERTICAL, f.get(0).type());
+        assertEquals(List.of("192.168.2.22"), f.get(0).targets());
+        assertEquals(10, f.get(0).services().size());
+        assertEquals("trw", f.get(0).decidedBy());
+        assertEquals(4, f.get(0).trwFailures());
+    }
+
+    @Test
+    void oneSynPortAcrossManyHostsIsHorizontal() {
+        List<Attempt> a = new ArrayList<>();
+        for (int i = 0; i < 256; i++) {
+            a.add(failed("10.0.0.128", "10.0.0." + i, 80, 6, ProbeKind.SYN, 1000 + i));
+        }
+        Finding f = analyzer.analyze("10.0.0.128", a, false, 0).get(0);
+        assertEquals(ScanType.HORIZONTAL, f.type());
+        assertEquals(256, f.targets().size());
+        assertEquals(List.of("80/tcp"), f.services());
+        assertEquals("10.0.0.0", f.targets().get(0));
+        assertEquals("10.0.0.255", f.targets().get(255));
+    }
+
+    @Test
+    void echoAndAckPingsAreHostSweeps() {
+        List<Attempt> icmp = new ArrayList<>();
+        List<Attempt> ack = new ArrayList<>();
+        for (int i = 1; i < 20; i++) {
+            icmp.add(failed("10.0.0.128", "10.0.0." + i, 0, 1, ProbeKind.ICMP_ECHO, i));
+            ack.add(failed("10.0.0.129", "10.0.0." + i, 80, 6, ProbeKind.ACK_PING, i));
+        }
+        assertEquals(ScanType.HOST_SWEEP, analyzer.analyze("10.0.0.128", icmp, false, 0).get(0).type());
+        assertEquals(ScanType.HOST_SWEEP, analyzer.analyze("10.0.0.129", ack, false, 0).get(0).type());
+    }
+
+    @Test
+    void udpAndStealthProbesGetTheirOwnType() {
+        List<Attempt> a = new ArrayList<>();
+        for (int i = 1; i < 10; i++) {
+            a.add(failed("246.237.45.150", "246.237.103." + i, 40125, 17, ProbeKind.UDP, i));
+            a.add(failed("246.237.45.150", "246.237.103." + i, 22, 6, ProbeKind.STEALTH, i));
+        }
+        List<ScanType> types = analyzer.analyze("246.237.45.150", a, false, 0).stream().map(Finding::type).sorted().toList();
+        assertEquals(List.of(ScanType.UDP, ScanType.STEALTH), types);
+    }
+
+    @Test
+    void threeFailuresDoNotAlert() {
+        List<Attempt> a = List.of(failed("10.1.0.5", "10.1.0.6", 22, 6, ProbeKind.SYN, 1),
+                failed("10.1.0.5", "10.1.0.7", 22, 6, ProbeKind.SYN, 2),
+                failed("10.1.0.5", "10.1.0.8", 22, 6, ProbeKind.SYN, 3));
+        assertTrue(analyzer.analyze("10.1.0.5", a, false, 0).isEmpty());
+    }
+
+    @Test
+    void clientWhoseConnectionsMostlySucceedDoesNotAlert() {
+        List<Attempt> a = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            a.add(i % 10 == 0 ? failed("10.1.0.5", "10.1.1." + i, 443, 6, ProbeKind.SYN, i) : session("10.1.0.5", "10.1.1." + i, 443, i));
+        }
+        assertTrue(analyzer.analyze("10.1.0.5", a, false, 0).isEmpty());
+    }
+
+    @Test
+    void discoveryProtocolsToMulticastAndBroadcastAreNotAScan() {
+        List<Attempt> a = List.of(failed("10.1.0.7", "239.255.255.250", 1900, 17, ProbeKind.UDP, 1),
+                failed("10.1.0.7", "224.0.0.251", 5353, 17, ProbeKind.UDP, 2),
+                failed("10.1.0.7", "224.0.0.252", 5355, 17, ProbeKind.UDP, 3),
+                failed("10.1.0.7", "255.255.255.255", 67, 17, ProbeKind.UDP, 5),
+                failed("10.1.0.7", "ff02::fb", 5353, 17, ProbeKind.UDP, 6));
+        assertTrue(analyzer.analyze("10.1.0.7", a, false, 0).isEmpty());
+        assertTrue(!Networks.groupAddress("10.1.0.255"), "x.x.x.255 is a host in anything larger than a /24");
+        assertTrue(Networks.groupAddress("239.1.2.3"));
+    }
+
+    @Test
+    void backscatterIsNeverEvidence() {
+        List<Attempt> a = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            a.add(new Attempt("202.229.120.98", "192.150.187." + i, 0, 6, ProbeKind.OTHER, 1, 0, 0, i, i));
+        }
+        assertTrue(analyzer.analyze("202.229.120.98", a, false, 0).isEmpty());
+    }
+
+    @Test
+    void slowScanNeedsItsMinimumOfTargets() {
+        List<Attempt> a = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            a.add(failed("176.192.150.3", "10.1.0." + i, 445, 6, ProbeKind.SYN, i * 700_000L));
+        }
+        Finding f = analyzer.analyze("176.192.150.3", a, true, 8).get(0);
+        assertEquals(ScanType.HORIZONTAL, f.type());
+        assertTrue(f.slow());
+        assertEquals("slow", f.decidedBy());
+        assertTrue(analyzer.analyze("176.192.150.3", a.subList(0, 7), true, 8).isEmpty());
+    }
+
+    @Test
+    void manyFailedTargetsAlertEvenWhenTheWalkWasReset() {
+        List<Attempt> a = new ArrayList<>();
+        // Alternating bursts: 4 successes reset the walk before each 3 failures, so TRW never decides.
+        int t = 0;
+        for (int round = 0; round < 12; round++) {
+            for (int s = 0; s < 4; s++) {
+                a.add(session("10.1.0.9", "10.1.2." + t, 80, t++));
+            }
+            for (int f = 0; f < 3; f++) {
+                a.add(failed("10.1.0.9", "10.1.2." + t, 80, 6, ProbeKind.SYN, t++));
+            }
+        }
+        // 36 failed of 84: below half, so counting does not decide either.
+        assertTrue(analyzer.analyze("10.1.0.9", a, false, 0).isEmpty());
+        List<Attempt> more = new ArrayList<>(a);
+        for (int i = 0; i < 20; i++) {
+            more.add(failed("10.1.0.9", "10.1.3." + i, 80, 6, ProbeKind.SYN, t++));
+        }
+        assertEquals(1, analyzer.analyze("10.1.0.9", more, false, 0).size());
+    }
+}
