@@ -3,11 +3,14 @@ package io.vigil.sensor.cli;
 import io.vigil.sensor.capture.CaptureException;
 import io.vigil.sensor.capture.OfflineCapture;
 import io.vigil.sensor.capture.Replay;
+import io.vigil.sensor.export.ExportPipeline;
 import io.vigil.sensor.meter.FlowMeter;
+import io.vigil.sensor.meter.FlowSink;
 import io.vigil.sensor.meter.MeterConfig;
 import io.vigil.sensor.meter.MeterCounters;
 import io.vigil.sensor.output.FlowJson;
 import io.vigil.sensor.output.JsonLinesSink;
+import io.vigil.sensor.spool.Spool;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,19 +25,22 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 
 /** {@code vigil-sensor replay}: meters capture files exactly as live traffic would be, for inspection and export. */
 @Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Meter pcap or pcapng files into bidirectional flows, as the live sensor would.",
             "With --stdout, write one JSON object per flow (proto field names) to stdout; progress goes to stderr.",
-            "Without --stdout, flows would be exported to Vigil ingest: that arrives with the next phase and is "
-                    + "refused for now."},
+            "Without --stdout, flows are exported to Vigil ingest through the disk spool (the sensor must be enrolled); "
+                    + "the command exits once ingest has acknowledged every flow."},
         footer = {"", "Examples:",
             "  vigil-sensor replay --stdout capture.pcapng > flows.jsonl",
             "  vigil-sensor replay --stdout -q a.pcap | jq -c 'select(.conn_state==\"S0\")'",
             "  vigil-sensor replay --stdout --retime --idle-timeout 30s old.pcap",
-            "", "Exit status: 0 done, 1 a file could not be read, 2 bad usage."})
+            "  vigil-sensor replay --config-dir ~/.vigil-a1 --retime old.pcap          # export to ingest",
+            "", "Exit status: 0 done, 1 a file could not be read (or not enrolled), 2 bad usage, 3 --ack-timeout "
+                    + "passed with flows still unacknowledged."})
 public final class ReplayCommand implements Callable<Integer> {
 
     @Spec
@@ -66,36 +72,21 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress or summary on stderr.")
     boolean quiet;
 
-    @Option(names = "--idle-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Export a flow after this long without packets (default 60s; meter.idle-timeout).")
-    Duration idleTimeout;
+    @Mixin
+    MeterOptions meterOptions;
 
-    @Option(names = "--active-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Export long flows in slices of this length (default 300s; meter.active-timeout).")
-    Duration activeTimeout;
+    @Mixin
+    ExportOptions exportOptions;
 
-    @Option(names = "--attempt-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Export unanswered attempts after this long (default 4s, so they leave within 5s; "
-                    + "meter.attempt-timeout).")
-    Duration attemptTimeout;
+    @Option(names = "--ack-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "When exporting, give up waiting for ingest's acknowledgements after this long (exit 3; "
+                    + "what is unacknowledged stays in the spool for the next run). Default: wait as long as it takes.")
+    Duration ackTimeout;
 
-    @Option(names = "--max-flows", paramLabel = "N",
-            description = "Flow table capacity; when full, the least recently active flow of a small sample is "
-                    + "exported early (default 524288, about 136 bytes each; meter.max-flows).")
-    Integer maxFlows;
-
-    @Option(names = "--vlan-in-key", paramLabel = "true|false", arity = "1",
-            description = "Whether the outer VLAN is part of the flow key (default true; meter.vlan-in-key). Use false "
-                    + "on a SPAN of a router trunk, where the two directions of a connection travel on two VLANs.")
-    Boolean vlanInKey;
+    private volatile ExportPipeline exporting;
 
     @Override
-    public Integer call() throws IOException {
-        if (!stdout) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "exporting to Vigil ingest is not built yet (the sensor's next phase: spool and Export stream); "
-                            + "use --stdout to write the flows as JSON lines");
-        }
+    public Integer call() throws IOException, InterruptedException {
         FlowJson.Dialect dialect = switch (format.toLowerCase(Locale.ROOT)) {
             case "readable" -> FlowJson.Dialect.READABLE;
             case "proto" -> FlowJson.Dialect.PROTO;
@@ -108,22 +99,68 @@ public final class ReplayCommand implements Callable<Integer> {
             default -> throw new CommandLine.ParameterException(spec.commandLine(),
                     "--speed must be 'max' or 'realtime', not '" + speed + "'");
         };
+        SensorSettings settings;
         MeterConfig config;
         try {
-            config = meterConfig(new SensorSettings(common.configDir(), System.getenv()));
+            settings = new SensorSettings(common.configDir(), System.getenv());
+            config = meterOptions.apply(settings.meter());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        if (stdout) {
+            try (JsonLinesSink sink = new JsonLinesSink(System.out, dialect)) {
+                return replay(sink, config, null);
+            }
+        }
+        ExportPipeline pipeline;
+        FlowMeter[] meterRef = new FlowMeter[1];
+        try {
+            pipeline = Pipelines.open(spec, common, settings, exportOptions, "replay", true,
+                    () -> Pipelines.stats(meterRef[0], null));
+        } catch (IOException e) {
+            System.err.println("vigil-sensor replay: " + e.getMessage());
+            return 1;
+        }
+        exporting = pipeline;
+        try {
+            pipeline.start();
+            int status = replay(pipeline.batcher(), config, meterRef);
+            pipeline.flush();
+            long deadline = ackTimeout == null ? Long.MAX_VALUE : System.nanoTime() + ackTimeout.toNanos();
+            long started = System.nanoTime();
+            while (!pipeline.awaitAcked(1, TimeUnit.SECONDS)) {
+                if (!quiet) {
+                    exportProgress(pipeline, meterRef[0], started, false);
+                }
+                if (System.nanoTime() > deadline) {
+                    System.err.println("vigil-sensor replay: not everything acknowledged within " + ackTimeout
+                            + "; " + pipeline.spool().stats().batches() + " batches stay in the spool");
+                    return 3;
+                }
+            }
+            if (!quiet) {
+                exportProgress(pipeline, meterRef[0], started, true);
+            }
+            return status;
+        } finally {
+            pipeline.close();
+        }
+    }
+
+    private int replay(FlowSink sink, MeterConfig config, FlowMeter[] meterRef) throws IOException {
         PrintStream err = System.err;
         long started = System.nanoTime();
-        try (JsonLinesSink sink = new JsonLinesSink(System.out, dialect)) {
+        try {
             FlowMeter meter = new FlowMeter(config, sink);
+            if (meterRef != null) {
+                meterRef[0] = meter;
+            }
             long shift = 0;
             if (retime) {
                 long last = Replay.lastTimestamp(files);
                 shift = last == Long.MIN_VALUE ? 0 : System.currentTimeMillis() * 1000 - last;
             }
-            Replay replay = new Replay(meter, shift, pace, quiet ? null : c -> progress(err, c, meter, started));
+            Replay replay = new Replay(meter, shift, pace(), quiet ? null : c -> progress(err, c, meter, started));
             List<OfflineCapture.Result> results = replay.run(files);
             int status = 0;
             for (int i = 0; i < results.size(); i++) {
@@ -142,21 +179,26 @@ public final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    private MeterConfig meterConfig(SensorSettings settings) {
-        MeterConfig base = settings.meter();
-        return new MeterConfig(
-                idleTimeout != null ? idleTimeout : base.idleTimeout(),
-                activeTimeout != null ? activeTimeout : base.activeTimeout(),
-                attemptTimeout != null ? attemptTimeout : base.attemptTimeout(),
-                base.closeLinger(),
-                maxFlows != null ? maxFlows : base.maxFlows(),
-                vlanInKey != null ? vlanInKey : base.vlanInKey());
+    private Replay.Speed pace() {
+        return speed.equalsIgnoreCase("realtime") ? Replay.Speed.REALTIME : Replay.Speed.MAX;
     }
 
-    private static void progress(PrintStream err, MeterCounters c, FlowMeter meter, long started) {
+    private static void exportProgress(ExportPipeline p, FlowMeter meter, long started, boolean done) {
+        Spool.Stats s = p.spool().stats();
         double secs = (System.nanoTime() - started) / 1e9;
-        err.printf(Locale.ROOT, "replay: %,d packets, %,d flows exported, %,d active, %.2f M packets/s%n",
-                c.frames, c.flowsExported, meter.activeFlows(), c.frames / secs / 1e6);
+        System.err.printf(Locale.ROOT, "replay: %s %,d flows acknowledged by ingest (%,d rejected), %,d batches / %,d "
+                        + "flows waiting in the spool, %s, %.0f s%n", done ? "done:" : "exporting:",
+                p.exporter().flowsAccepted(), p.exporter().flowsRejected(), s.batches(), s.flows(),
+                p.exporter().connection(), secs);
+    }
+
+    private void progress(PrintStream err, MeterCounters c, FlowMeter meter, long started) {
+        double secs = (System.nanoTime() - started) / 1e9;
+        ExportPipeline p = exporting;
+        err.printf(Locale.ROOT, "replay: %,d packets, %,d flows exported, %,d active, %.2f M packets/s%s%n",
+                c.frames, c.flowsExported, meter.activeFlows(), c.frames / secs / 1e6,
+                p == null ? "" : String.format(Locale.ROOT, ", %,d flows acknowledged, %,d in the spool (%s)",
+                        p.exporter().flowsAccepted(), p.spool().stats().flows(), p.exporter().connection()));
     }
 
     private static void summary(PrintStream err, FlowMeter meter, long started) {

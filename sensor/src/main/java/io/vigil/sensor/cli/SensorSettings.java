@@ -1,5 +1,6 @@
 package io.vigil.sensor.cli;
 
+import io.vigil.sensor.export.ExportConfig;
 import io.vigil.sensor.meter.MeterConfig;
 
 import java.io.IOException;
@@ -27,7 +28,7 @@ public final class SensorSettings {
     private final Map<String, String> env;
     private final Path source;
 
-    SensorSettings(Path configDir, Map<String, String> env) throws IOException {
+    public SensorSettings(Path configDir, Map<String, String> env) throws IOException {
         this.env = env;
         Path f = configDir.resolve(FILE_NAME);
         if (Files.isRegularFile(f)) {
@@ -94,6 +95,57 @@ public final class SensorSettings {
                 duration("meter.close-linger", MeterConfig.DEFAULT_LINGER),
                 integer("meter.max-flows", MeterConfig.DEFAULT_MAX_FLOWS),
                 bool("meter.vlan-in-key", true));
+    }
+
+    /** Spool, status file and sequence state live here: {@code data-dir}, default the config directory. */
+    Path dataDir(Path configDir) {
+        String v = get("data-dir");
+        return v == null ? configDir : Path.of(v);
+    }
+
+    long spoolMaxBytes() {
+        String v = get("spool.max-bytes");
+        return v == null ? DEFAULT_SPOOL_BYTES : parseBytes("spool.max-bytes", v);
+    }
+
+    static final long DEFAULT_SPOOL_BYTES = 1L << 30;
+
+    /**
+     * Export settings; {@code address} and {@code tls} from the command line win, then the file/env, then the
+     * address stored at enrollment, then the local default.
+     */
+    ExportConfig export(String address, Boolean tls, String enrolledAddress) {
+        String target = address != null ? address
+                : get("ingest.address") != null ? get("ingest.address")
+                : enrolledAddress != null && !enrolledAddress.isEmpty() ? enrolledAddress
+                : ExportConfig.DEFAULT_TARGET;
+        String ca = get("ingest.ca-file");
+        return new ExportConfig(target, tls != null ? tls : bool("ingest.tls", false), ca == null ? null : Path.of(ca),
+                integer("export.batch-flows", ExportConfig.DEFAULT_BATCH_FLOWS),
+                duration("export.batch-linger", ExportConfig.DEFAULT_LINGER),
+                duration("export.heartbeat-interval", ExportConfig.DEFAULT_HEARTBEAT),
+                ExportConfig.DEFAULT_WINDOW);
+    }
+
+    /** Accepts a number of bytes with an optional k/m/g suffix (binary: 1g = 2^30). */
+    static long parseBytes(String what, String v) {
+        String s = v.trim().toLowerCase(Locale.ROOT).replace("_", "");
+        if (s.endsWith("ib") || s.endsWith("b")) {
+            s = s.substring(0, s.length() - (s.endsWith("ib") ? 2 : 1));
+        }
+        long unit = 1;
+        if (s.endsWith("k")) {
+            unit = 1L << 10;
+        } else if (s.endsWith("m")) {
+            unit = 1L << 20;
+        } else if (s.endsWith("g")) {
+            unit = 1L << 30;
+        }
+        try {
+            return Long.parseLong(unit == 1 ? s : s.substring(0, s.length() - 1)) * unit;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + ": not a size (like 512m, 2g, 1048576): " + v);
+        }
     }
 
     /** Accepts "90s", "500ms", "5m", "1h", a bare number of seconds, or ISO-8601 ("PT90S"). */

@@ -1,0 +1,171 @@
+package io.vigil.tests.system;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the system tests share: the repository's built jars, the stack's endpoints (from the environment that
+ * {@code scripts/stack env} prints, with its defaults), an ingest process of their own, and ClickHouse queries.
+ */
+final class SystemStack {
+
+    static final String CLICKHOUSE = env("VIGIL_CLICKHOUSE_URL", "http://127.0.0.1:18123");
+    static final String ISSUER = env("VIGIL_OIDC_ISSUER", "http://127.0.0.1:18080/realms/vigil");
+    static final Path ROOT = root();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private SystemStack() {
+    }
+
+    private static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    private static Path root() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.exists(p.resolve("services/ingest"))) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new IllegalStateException("run from inside the repository");
+        }
+        return p;
+    }
+
+    static Path jar(String module) {
+        Path jar = ROOT.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: build it first (mvn -B install -DskipTests -pl "
+                    + "proto," + module + ")");
+        }
+        return jar;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Starts ingest on {@code port} storing into {@code database}; returns once it is ready. */
+    static Process startIngest(int port, String database, Path log) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx512m", "-jar", jar("services/ingest").toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Map<String, String> env = pb.environment();
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        env.put("VIGIL_CLICKHOUSE_URL", CLICKHOUSE);
+        env.put("VIGIL_CLICKHOUSE_DATABASE", database);
+        env.put("VIGIL_OIDC_ISSUER", ISSUER);
+        Process p = pb.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return p;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            if (!p.isAlive()) {
+                throw new IllegalStateException("ingest exited; see " + log);
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        p.destroyForcibly();
+        throw new IllegalStateException("ingest not ready in 90 s; see " + log);
+    }
+
+    /** Runs vigil-sensor with {@code args} as a process, output to {@code log}. */
+    static Process sensor(Path log, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("java", "-Xmx256m", "-jar", jar("sensor").toString()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
+
+    static String clickhouse(String sql) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(CLICKHOUSE + "/?query="
+                + URLEncoder.encode(sql, StandardCharsets.UTF_8))).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("ClickHouse: HTTP " + r.statusCode() + " " + r.body() + " for " + sql);
+        }
+        return r.body().trim();
+    }
+
+    /**
+     * Writes an Ethernet pcap of {@code seconds} seconds with {@code perSecond} UDP request/response pairs a second,
+     * each pair its own flow (distinct source address and port), spread evenly over each second.
+     */
+    static long writeUdpCapture(Path file, int seconds, int perSecond) throws IOException {
+        long flows = 0;
+        long t0 = 1_600_000_000_000_000L;
+        try (OutputStream os = Files.newOutputStream(file);
+             DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(os, 1 << 16))) {
+            out.writeInt(0xa1b2c3d4);
+            out.writeShort(2);
+            out.writeShort(4);
+            out.writeInt(0);
+            out.writeInt(0);
+            out.writeInt(65535);
+            out.writeInt(1);
+            for (int s = 0; s < seconds; s++) {
+                for (int i = 0; i < perSecond; i++) {
+                    long ts = t0 + s * 1_000_000L + i * (1_000_000L / perSecond);
+                    int n = (int) flows++;
+                    byte[] client = {10, 77, (byte) (n >> 8 & 0x3f), (byte) (1 + (n & 0xff) % 250)};
+                    byte[] server = {10, 78, 0, 53};
+                    int port = 20_000 + n % 40_000;
+                    packet(out, ts, client, server, port, 53, 40);
+                    packet(out, ts + 300, server, client, 53, port, 120);
+                }
+            }
+        }
+        return flows;
+    }
+
+    private static void packet(DataOutputStream out, long tsMicros, byte[] src, byte[] dst, int sport, int dport,
+                               int payload) throws IOException {
+        int ipLen = 20 + 8 + payload;
+        int frame = 14 + ipLen;
+        out.writeInt((int) (tsMicros / 1_000_000));
+        out.writeInt((int) (tsMicros % 1_000_000));
+        out.writeInt(frame);
+        out.writeInt(frame);
+        out.write(new byte[]{2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1});
+        out.writeShort(0x0800);
+        out.writeByte(0x45);
+        out.writeByte(0);
+        out.writeShort(ipLen);
+        out.writeShort(0);
+        out.writeShort(0x4000);
+        out.writeByte(64);
+        out.writeByte(17);
+        out.writeShort(0);
+        out.write(src);
+        out.write(dst);
+        out.writeShort(sport);
+        out.writeShort(dport);
+        out.writeShort(8 + payload);
+        out.writeShort(0);
+        out.write(new byte[payload]);
+    }
+}
