@@ -1,4 +1,4 @@
-package io.vigil.ingest.clickhouse;
+package io.vigil.lib.clickhouse;
 
 import com.clickhouse.client.api.Client;
 import io.quarkus.arc.DefaultBean;
@@ -6,17 +6,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.temporal.ChronoUnit;
 
-/** Builds the one ClickHouse client the service shares, set up for what ClickHouse 18.16 understands. */
+/**
+ * Builds the one ClickHouse client a service shares, set up for what ClickHouse 18.16 understands; it names itself
+ * after the service (quarkus.application.name) in ClickHouse's query log.
+ */
 @ApplicationScoped
 public class ClickHouseClientProducer {
 
     @Produces
     @Singleton
     @DefaultBean
-    Client client(ClickHouseConfig config) {
+    Client client(ClickHouseConfig config, @ConfigProperty(name = "quarkus.application.name") String service) {
         return new Client.Builder()
                 .addEndpoint(config.url())
                 .setUsername(config.user())
@@ -29,7 +33,7 @@ public class ClickHouseClientProducer {
                 .setSocketTimeout(config.socketTimeout().toMillis(), ChronoUnit.MILLIS)
                 .setConnectTimeout(2_000, ChronoUnit.MILLIS)
                 .setMaxRetries(0)
-                .setClientName("vigil-ingest")
+                .setClientName(service)
                 .build();
     }
 

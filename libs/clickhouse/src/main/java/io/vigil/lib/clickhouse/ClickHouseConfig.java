@@ -1,4 +1,4 @@
-package io.vigil.ingest.clickhouse;
+package io.vigil.lib.clickhouse;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

@@ -1,4 +1,4 @@
-package io.vigil.ingest.clickhouse;
+package io.vigil.lib.clickhouse;
 
 import com.clickhouse.client.api.Client;
 import com.clickhouse.client.api.data_formats.ClickHouseBinaryFormatReader;

@@ -1,4 +1,4 @@
-package io.vigil.ingest.clickhouse;
+package io.vigil.lib.clickhouse;
 
 /** ClickHouse did not answer or refused a request; callers retry or report, never drop data. */
 public class ClickHouseUnavailableException extends RuntimeException {

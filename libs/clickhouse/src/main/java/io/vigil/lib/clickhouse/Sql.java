@@ -1,4 +1,4 @@
-package io.vigil.ingest.clickhouse;
+package io.vigil.lib.clickhouse;
 
 /** Quotes values for ClickHouse SQL text: 18.16 has no server-side query parameters. */
 public final class Sql {

@@ -1,4 +1,4 @@
-package io.vigil.tenants.support;
+package io.vigil.lib.testing;
 
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;

@@ -1,4 +1,4 @@
-package io.vigil.tenants.support;
+package io.vigil.lib.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,6 +1,7 @@
 package io.vigil.detection.clickhouse;
 
 import com.clickhouse.client.api.Client;
+import io.vigil.lib.clickhouse.ClickHouseConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;

@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static io.vigil.lib.clickhouse.Sql.quote;
+
 /**
  * Shared captures metered by the real sensor ({@code vigil-sensor replay --stdout --retime}) and stored in ClickHouse
  * {@code flows} for a test tenant. The flows are inserted directly, not streamed through ingest: detection's tests then
@@ -117,10 +119,6 @@ public final class Replay {
             sb.append(String.format("\\x%02x", x & 0xff));
         }
         return sb.append('\'').toString();
-    }
-
-    private static String quote(String s) {
-        return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
     private static String env(String name, String fallback) {

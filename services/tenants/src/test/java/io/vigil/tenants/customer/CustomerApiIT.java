@@ -2,7 +2,7 @@ package io.vigil.tenants.customer;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import io.vigil.tenants.support.Api;
+import io.vigil.lib.testing.Api;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;

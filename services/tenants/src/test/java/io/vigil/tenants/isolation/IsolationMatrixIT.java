@@ -4,7 +4,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
-import io.vigil.tenants.support.Api;
+import io.vigil.lib.testing.Api;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.vigil.tenants.validation;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.vigil.tenants.support.Api;
+import io.vigil.lib.testing.Api;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.vigil.tenants.auth;
+package io.vigil.lib.api.auth;
 
 import io.quarkus.security.identity.SecurityIdentity;
 import io.vertx.ext.web.RoutingContext;
@@ -12,12 +12,14 @@ public class CurrentTenant {
     private final SecurityIdentity identity;
     private final JsonWebToken jwt;
     private final RoutingContext routing;
+    private final TokenRoles roles;
     private TenantContext context;
 
-    public CurrentTenant(SecurityIdentity identity, JsonWebToken jwt, RoutingContext routing) {
+    public CurrentTenant(SecurityIdentity identity, JsonWebToken jwt, RoutingContext routing, TokenRoles roles) {
         this.identity = identity;
         this.jwt = jwt;
         this.routing = routing;
+        this.roles = roles;
     }
 
     public TenantContext get() {
@@ -28,12 +30,12 @@ public class CurrentTenant {
     }
 
     private Role role() {
-        for (Role r : new Role[]{Role.PLATFORM_ADMIN, Role.MSP_ADMIN, Role.MSP_ANALYST, Role.CUSTOMER_VIEWER, Role.SERVICE}) {
+        for (Role r : roles.strongestFirst()) {
             if (identity.hasRole(r.claim())) {
                 return r;
             }
         }
-        return Role.NONE;
+        return roles.none();
     }
 
     private String claim(String name) {

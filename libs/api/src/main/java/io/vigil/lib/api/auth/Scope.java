@@ -1,4 +1,4 @@
-package io.vigil.tenants.auth;
+package io.vigil.lib.api.auth;
 
 import io.quarkus.panache.common.Parameters;
 
@@ -16,14 +16,14 @@ public record Scope(String where, Parameters params) {
      * {@code customerProperty}.
      */
     public static Scope of(TenantContext ctx, String mspProperty, String customerProperty) {
-        return switch (ctx.role()) {
-            case PLATFORM_ADMIN, SERVICE -> new Scope("1 = 1", new Parameters());
-            case MSP_ADMIN, MSP_ANALYST -> ctx.mspId() == null ? none()
+        return switch (ctx.role().reach()) {
+            case ALL -> new Scope("1 = 1", new Parameters());
+            case MSP -> ctx.mspId() == null ? none()
                     : new Scope(mspProperty + " = :scopeMsp", Parameters.with("scopeMsp", ctx.mspId()));
-            case CUSTOMER_VIEWER, ENROLLING_SENSOR -> ctx.mspId() == null || ctx.tenantId() == null ? none()
+            case CUSTOMER -> ctx.mspId() == null || ctx.tenantId() == null ? none()
                     : new Scope(mspProperty + " = :scopeMsp and " + customerProperty + " = :scopeTenant",
                     Parameters.with("scopeMsp", ctx.mspId()).and("scopeTenant", ctx.tenantId()));
-            case NONE -> none();
+            case NOTHING -> none();
         };
     }
 

@@ -1,6 +1,6 @@
-package io.vigil.tenants.common;
+package io.vigil.lib.api.paging;
 
-import io.vigil.tenants.problem.ProblemException;
+import io.vigil.lib.api.problem.ProblemException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

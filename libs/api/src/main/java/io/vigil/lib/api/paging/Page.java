@@ -1,4 +1,4 @@
-package io.vigil.tenants.common;
+package io.vigil.lib.api.paging;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.vigil.tenants.problem;
+package io.vigil.lib.api.problem;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 

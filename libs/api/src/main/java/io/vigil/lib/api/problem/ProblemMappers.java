@@ -1,4 +1,4 @@
-package io.vigil.tenants.problem;
+package io.vigil.lib.api.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -8,6 +8,7 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.vertx.pgclient.PgException;
+import jakarta.enterprise.inject.Instance;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Path;
@@ -24,6 +25,12 @@ import java.util.stream.Collectors;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    private final ConflictDetails conflicts;
+
+    public ProblemMappers(Instance<ConflictDetails> conflicts) {
+        this.conflicts = conflicts.isResolvable() ? conflicts.get() : constraint -> null;
+    }
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
@@ -81,12 +88,10 @@ public class ProblemMappers {
 
     private Response database(Exception e, String sqlState, String constraint) {
         if ("23505".equals(sqlState)) {
-            String detail = switch (String.valueOf(constraint)) {
-                case "customers_msp_name_key" -> "this MSP already has a customer with that name";
-                case "sites_customer_name_key" -> "this customer already has a site with that name";
-                case "idempotency_keys_pkey" -> "a request with this Idempotency-Key is in progress; retry it";
-                default -> "the request conflicts with existing data";
-            };
+            String detail = constraint == null ? null : conflicts.detail(constraint);
+            if (detail == null) {
+                detail = "the request conflicts with existing data";
+            }
             return respond(ProblemException.conflict(detail).problem());
         }
         LOG.errorf(e, "database error");

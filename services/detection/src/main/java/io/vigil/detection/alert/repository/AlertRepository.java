@@ -5,10 +5,10 @@ import io.quarkus.panache.common.Parameters;
 import io.smallrye.mutiny.Uni;
 import io.vigil.detection.alert.Alert;
 import io.vigil.detection.alert.AlertStatus;
-import io.vigil.detection.auth.Scope;
-import io.vigil.detection.auth.TenantContext;
 import io.vigil.detection.scan.ScanType;
 import io.vigil.detection.scan.Scoring;
+import io.vigil.lib.api.auth.Scope;
+import io.vigil.lib.api.auth.TenantContext;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.List;

@@ -3,9 +3,9 @@ package io.vigil.detection.customer.repository;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
 import io.smallrye.mutiny.Uni;
-import io.vigil.detection.auth.Scope;
-import io.vigil.detection.auth.TenantContext;
 import io.vigil.detection.customer.CustomerProfile;
+import io.vigil.lib.api.auth.Scope;
+import io.vigil.lib.api.auth.TenantContext;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /** Customer profiles: scoped lookups for callers, an unscoped one for the detection cycle (which has no caller). */

@@ -1,10 +1,10 @@
 package io.vigil.detection.scan.repository;
 
 import com.clickhouse.client.api.data_formats.ClickHouseBinaryFormatReader;
-import io.vigil.detection.clickhouse.ClickHouseConfig;
-import io.vigil.detection.clickhouse.ClickHouseQueries;
 import io.vigil.detection.scan.Attempt;
 import io.vigil.detection.scan.ProbeKind;
+import io.vigil.lib.clickhouse.ClickHouseConfig;
+import io.vigil.lib.clickhouse.ClickHouseQueries;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;

@@ -7,7 +7,7 @@ import io.grpc.stub.StreamObserver;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vigil.ingest.clickhouse.RowBinaryBuffer;
-import static io.vigil.ingest.clickhouse.ClickHouseQueries.rootMessage;
+import static io.vigil.lib.clickhouse.ClickHouseQueries.rootMessage;
 import io.vigil.ingest.export.IngestConfig;
 import io.vigil.ingest.export.repository.FlowRepository;
 import io.vigil.ingest.export.service.FlowFields;

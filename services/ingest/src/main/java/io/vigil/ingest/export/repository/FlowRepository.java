@@ -3,14 +3,14 @@ package io.vigil.ingest.export.repository;
 import com.clickhouse.client.api.Client;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
-import io.vigil.ingest.clickhouse.BatchingInserter;
 import io.vigil.ingest.clickhouse.BatchingInserter.Pending;
-import io.vigil.ingest.clickhouse.ClickHouseConfig;
-import io.vigil.ingest.clickhouse.ClickHouseQueries;
-import io.vigil.ingest.clickhouse.Sql;
+import io.vigil.ingest.clickhouse.BatchingInserter;
 import io.vigil.ingest.export.IngestConfig;
 import io.vigil.ingest.export.service.FlowRowEncoder;
 import io.vigil.ingest.sensor.SensorIdentity;
+import io.vigil.lib.clickhouse.ClickHouseConfig;
+import io.vigil.lib.clickhouse.ClickHouseQueries;
+import io.vigil.lib.clickhouse.Sql;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 

@@ -3,9 +3,9 @@ package io.vigil.tenants.audit.repository;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
 import io.smallrye.mutiny.Uni;
+import io.vigil.lib.api.auth.Scope;
+import io.vigil.lib.api.auth.TenantContext;
 import io.vigil.tenants.audit.AuditEntry;
-import io.vigil.tenants.auth.Scope;
-import io.vigil.tenants.auth.TenantContext;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.List;

@@ -1,9 +1,9 @@
 package io.vigil.tenants.audit.service;
 
 import io.smallrye.mutiny.Uni;
+import io.vigil.lib.api.auth.TenantContext;
 import io.vigil.tenants.audit.AuditEntry;
 import io.vigil.tenants.audit.repository.AuditRepository;
-import io.vigil.tenants.auth.TenantContext;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;

@@ -1,9 +1,9 @@
 package io.vigil.tenants.customer.rest;
 
 import io.smallrye.mutiny.Uni;
-import io.vigil.tenants.auth.CurrentTenant;
-import io.vigil.tenants.auth.TenantContext;
-import io.vigil.tenants.common.Page;
+import io.vigil.lib.api.auth.CurrentTenant;
+import io.vigil.lib.api.auth.TenantContext;
+import io.vigil.lib.api.paging.Page;
 import io.vigil.tenants.customer.CustomerStatus;
 import io.vigil.tenants.customer.service.CustomerService;
 import io.vigil.tenants.idempotency.service.Idempotency;

@@ -3,12 +3,13 @@ package io.vigil.tenants.customer.service;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.vigil.lib.api.auth.TenantContext;
+import io.vigil.lib.api.paging.Cursor;
+import io.vigil.lib.api.paging.Page;
+import io.vigil.lib.api.problem.ProblemException;
 import io.vigil.tenants.audit.service.AuditLog;
 import io.vigil.tenants.auth.Role;
-import io.vigil.tenants.auth.TenantContext;
-import io.vigil.tenants.common.Cursor;
 import io.vigil.tenants.common.Ids;
-import io.vigil.tenants.common.Page;
 import io.vigil.tenants.customer.Customer;
 import io.vigil.tenants.customer.CustomerStatus;
 import io.vigil.tenants.customer.repository.CustomerRepository;
@@ -16,7 +17,6 @@ import io.vigil.tenants.customer.rest.CustomerCreate;
 import io.vigil.tenants.customer.rest.CustomerPatch;
 import io.vigil.tenants.customer.rest.CustomerView;
 import io.vigil.tenants.msp.repository.MspRepository;
-import io.vigil.tenants.problem.ProblemException;
 import io.vigil.tenants.sensor.repository.SensorRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -65,7 +65,7 @@ public class CustomerService {
         if (ctx.role() == Role.PLATFORM_ADMIN) {
             if (body.mspId() == null) {
                 throw ProblemException.badRequest("mspId: required when a platform-admin creates a customer",
-                        List.of(new io.vigil.tenants.problem.Problem.FieldError("mspId", "required for platform-admin")));
+                        List.of(new io.vigil.lib.api.problem.Problem.FieldError("mspId", "required for platform-admin")));
             }
             mspId = body.mspId();
         } else {

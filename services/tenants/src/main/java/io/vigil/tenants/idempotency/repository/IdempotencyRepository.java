@@ -2,7 +2,7 @@ package io.vigil.tenants.idempotency.repository;
 
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
-import io.vigil.tenants.auth.TenantContext;
+import io.vigil.lib.api.auth.TenantContext;
 import io.vigil.tenants.idempotency.IdempotencyRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 

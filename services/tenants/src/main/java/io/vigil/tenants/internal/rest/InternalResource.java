@@ -2,9 +2,9 @@ package io.vigil.tenants.internal.rest;
 
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
-import io.vigil.tenants.auth.CurrentTenant;
+import io.vigil.lib.api.auth.CurrentTenant;
+import io.vigil.lib.api.problem.ProblemException;
 import io.vigil.tenants.customer.repository.CustomerRepository;
-import io.vigil.tenants.problem.ProblemException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

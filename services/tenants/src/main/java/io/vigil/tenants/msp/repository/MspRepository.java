@@ -2,8 +2,8 @@ package io.vigil.tenants.msp.repository;
 
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
+import io.vigil.lib.api.auth.TenantContext;
 import io.vigil.tenants.auth.Role;
-import io.vigil.tenants.auth.TenantContext;
 import io.vigil.tenants.msp.Msp;
 import jakarta.enterprise.context.ApplicationScoped;
 

@@ -1,7 +1,7 @@
 package io.vigil.tenants.sensor.keycloak;
 
 import io.smallrye.mutiny.Uni;
-import io.vigil.tenants.problem.ProblemException;
+import io.vigil.lib.api.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;

@@ -2,7 +2,7 @@ package io.vigil.tenants.sensor.rest;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
-import io.vigil.tenants.auth.CurrentTenant;
+import io.vigil.lib.api.auth.CurrentTenant;
 import io.vigil.tenants.sensor.service.EnrollmentService;
 import jakarta.annotation.security.PermitAll;
 import jakarta.validation.Valid;

@@ -1,8 +1,8 @@
 package io.vigil.tenants.sensor.rest;
 
 import io.smallrye.mutiny.Uni;
-import io.vigil.tenants.auth.CurrentTenant;
-import io.vigil.tenants.auth.TenantContext;
+import io.vigil.lib.api.auth.CurrentTenant;
+import io.vigil.lib.api.auth.TenantContext;
 import io.vigil.tenants.customer.rest.CustomerResource;
 import io.vigil.tenants.idempotency.service.Idempotency;
 import io.vigil.tenants.sensor.service.SensorService;

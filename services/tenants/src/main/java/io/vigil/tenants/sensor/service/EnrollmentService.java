@@ -2,12 +2,13 @@ package io.vigil.tenants.sensor.service;
 
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.vigil.lib.api.auth.TenantContext;
+import io.vigil.lib.api.problem.ProblemException;
 import io.vigil.tenants.audit.service.AuditLog;
-import io.vigil.tenants.auth.TenantContext;
+import io.vigil.tenants.auth.Role;
 import io.vigil.tenants.common.Ids;
 import io.vigil.tenants.customer.CustomerStatus;
 import io.vigil.tenants.customer.repository.CustomerRepository;
-import io.vigil.tenants.problem.ProblemException;
 import io.vigil.tenants.sensor.SensorStatus;
 import io.vigil.tenants.sensor.keycloak.SensorClients;
 import io.vigil.tenants.sensor.repository.EnrollmentTokenRepository;
@@ -58,7 +59,7 @@ public class EnrollmentService {
             }
             // Everything below runs in the scope the token grants: its sensor's customer.
             return sensors.findById(t.sensorId).chain(unscoped -> {
-                TenantContext ctx = TenantContext.enrollingSensor(unscoped.mspId, unscoped.customerId, unscoped.id, sourceIp);
+                TenantContext ctx = new TenantContext(Role.ENROLLING_SENSOR, unscoped.mspId, unscoped.customerId, unscoped.id, sourceIp);
                 return customers.findVisible(ctx, unscoped.customerId).chain(c -> sensors.findVisible(ctx, c.id, t.sensorId).chain(s -> {
                     if (s.status != SensorStatus.PENDING) {
                         throw refused("sensor " + s.id + " is " + s.status);

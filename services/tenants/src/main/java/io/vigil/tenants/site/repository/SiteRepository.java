@@ -3,8 +3,8 @@ package io.vigil.tenants.site.repository;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
 import io.smallrye.mutiny.Uni;
-import io.vigil.tenants.auth.Scope;
-import io.vigil.tenants.auth.TenantContext;
+import io.vigil.lib.api.auth.Scope;
+import io.vigil.lib.api.auth.TenantContext;
 import io.vigil.tenants.site.Site;
 import jakarta.enterprise.context.ApplicationScoped;
 
