@@ -64,14 +64,25 @@ final class SystemStack {
 
     /** Starts ingest on {@code port} storing into {@code database}; returns once it is ready. */
     static Process startIngest(int port, String database, Path log) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx512m", "-jar", jar("services/ingest").toString())
+        return startService("services/ingest", port, Map.of("VIGIL_CLICKHOUSE_DATABASE", database), log);
+    }
+
+    /** Starts the tenants service on {@code port} with its dev seed and dev-only secrets; returns once it is ready. */
+    static Process startTenants(int port, Path log) throws Exception {
+        return startService("services/tenants", port, Map.of("VIGIL_PG_PASSWORD", "vigil-dev",
+                "VIGIL_KEYCLOAK_CLIENT_SECRET", "dev-vigil-tenants", "VIGIL_TENANTS_DEV_SEED", "true"), log);
+    }
+
+    /** Starts a built service (prod profile) on {@code port} against the stack; returns once it is ready. */
+    private static Process startService(String module, int port, Map<String, String> settings, Path log) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx512m", "-jar", jar(module).toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> env = pb.environment();
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         env.put("VIGIL_CLICKHOUSE_URL", CLICKHOUSE);
-        env.put("VIGIL_CLICKHOUSE_DATABASE", database);
         env.put("VIGIL_OIDC_ISSUER", ISSUER);
+        env.putAll(settings);
         Process p = pb.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {
@@ -85,12 +96,33 @@ final class SystemStack {
                 // still starting
             }
             if (!p.isAlive()) {
-                throw new IllegalStateException("ingest exited; see " + log);
+                throw new IllegalStateException(module + " exited; see " + log);
             }
             TimeUnit.MILLISECONDS.sleep(200);
         }
         p.destroyForcibly();
-        throw new IllegalStateException("ingest not ready in 90 s; see " + log);
+        throw new IllegalStateException(module + " not ready in 90 s; see " + log);
+    }
+
+    /** An access token of a dev user (password dev-<user>) through the public vigil-cli client. */
+    static String userToken(String user) throws IOException, InterruptedException {
+        String form = "grant_type=password&client_id=vigil-cli&username=" + user + "&password=dev-" + user;
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(ISSUER + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("no token for " + user + ": HTTP " + r.statusCode() + " " + r.body());
+        }
+        return jsonString(r.body(), "access_token");
+    }
+
+    /** The first string value of {@code field} in a JSON text. */
+    static String jsonString(String json, String field) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + field + "\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
+        if (!m.find()) {
+            throw new IllegalStateException("no \"" + field + "\" in " + json);
+        }
+        return m.group(1);
     }
 
     /** Runs vigil-sensor with {@code args} as a process, output to {@code log}. */
