@@ -4,7 +4,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vigil.ingest.clickhouse.RowBinaryBuffer;
 import static io.vigil.lib.clickhouse.ClickHouseQueries.rootMessage;
@@ -41,7 +40,7 @@ final class ExportStream implements StreamObserver<RawFlowBatch> {
     private final IngestMetrics metrics;
     private final FlowRowEncoder encoder;
     private final FlowFields flow = new FlowFields();
-    private final Context context;
+    private final CallerContext caller = new CallerContext();
     private final Vertx vertx;
     private final Consumer<ExportStream> onSettled;
     private final ArrayDeque<CompletableFuture<Ack>> pending = new ArrayDeque<>();
@@ -60,16 +59,15 @@ final class ExportStream implements StreamObserver<RawFlowBatch> {
         this.metrics = metrics;
         this.encoder = new FlowRowEncoder(sensor.tenantId(), sensor.sensorId());
         this.vertx = vertx;
-        this.context = Vertx.currentContext();
         this.onSettled = onSettled;
-        out.setOnCancelHandler(() -> onContext(this::cancelled));
+        out.setOnCancelHandler(() -> caller.run(this::cancelled));
         metrics.streamOpened();
     }
 
     /** Once {@code previous} (an older stream of the same sensor) has settled, reads the stored high-water mark and opens the window. */
     void start(CompletableFuture<Void> previous, Executor blocking) {
         previous.thenApplyAsync(v -> repository.storedHighWater(sensor), blocking).whenComplete((highWater, error) ->
-                onContext(() -> {
+                caller.run(() -> {
                     if (error != null) {
                         fail(Status.UNAVAILABLE.withDescription("flow storage is unavailable ("
                                 + rootMessage(error) + "); reconnect with backoff"));
@@ -81,7 +79,7 @@ final class ExportStream implements StreamObserver<RawFlowBatch> {
                     storedHighWater = highWater;
                     out.onNext(Ack.newBuilder().setInitial(true).setSequence(highWater).build());
                     long ttlMillis = sensor.expiresAtSeconds() * 1000 - System.currentTimeMillis();
-                    expiryTimer = vertx.setTimer(Math.max(1, ttlMillis), id -> onContext(() -> fail(Status.UNAUTHENTICATED
+                    expiryTimer = vertx.setTimer(Math.max(1, ttlMillis), id -> caller.run(() -> fail(Status.UNAUTHENTICATED
                             .withDescription("access token expired; reconnect with a fresh token"))));
                     LOG.debugf("export stream open: tenant=%s sensor=%s high-water=%d", sensor.tenantId(),
                             sensor.sensorId(), highWater);
@@ -176,7 +174,7 @@ final class ExportStream implements StreamObserver<RawFlowBatch> {
 
     private void enqueue(CompletableFuture<Ack> ack) {
         pending.add(ack);
-        ack.whenComplete((a, e) -> onContext(this::flushAcks));
+        ack.whenComplete((a, e) -> caller.run(this::flushAcks));
     }
 
     /** Sends the Acks at the head of the queue that are ready, in order, and reads one more batch for each. */
@@ -213,7 +211,7 @@ final class ExportStream implements StreamObserver<RawFlowBatch> {
 
     /** Ends this stream because the same sensor opened a newer one; completes once its stored-or-not writes settle. */
     synchronized CompletableFuture<Void> supersede() {
-        onContext(() -> fail(Status.ABORTED.withDescription("superseded by a newer Export stream of this sensor")));
+        caller.run(() -> fail(Status.ABORTED.withDescription("superseded by a newer Export stream of this sensor")));
         return settled();
     }
 
@@ -253,13 +251,5 @@ final class ExportStream implements StreamObserver<RawFlowBatch> {
 
     private CompletableFuture<Void> settled() {
         return CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0])).handle((v, e) -> null);
-    }
-
-    private void onContext(Runnable action) {
-        if (context != null) {
-            context.runOnContext(v -> action.run());
-        } else {
-            action.run();
-        }
     }
 }

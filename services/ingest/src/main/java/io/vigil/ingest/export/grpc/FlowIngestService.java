@@ -12,7 +12,6 @@ import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vigil.ingest.export.IngestConfig;
 import io.vigil.ingest.export.repository.FlowRepository;
@@ -107,23 +106,16 @@ public class FlowIngestService implements BindableService {
             responseObserver.onError(e);
             return;
         }
-        Context context = Vertx.currentContext();
+        CallerContext caller = new CallerContext();
         long now = System.currentTimeMillis();
-        heartbeats.store(sensor, status, now / 1000).whenComplete((v, error) -> {
-            Runnable reply = () -> {
-                if (error != null) {
-                    responseObserver.onError(Status.UNAVAILABLE.withDescription("ingest is shutting down").asRuntimeException());
-                } else {
-                    responseObserver.onNext(HeartbeatReply.newBuilder().setServerTimeMs(now).build());
-                    responseObserver.onCompleted();
-                }
-            };
-            if (context != null) {
-                context.runOnContext(x -> reply.run());
+        heartbeats.store(sensor, status, now / 1000).whenComplete((v, error) -> caller.run(() -> {
+            if (error != null) {
+                responseObserver.onError(Status.UNAVAILABLE.withDescription("ingest is shutting down").asRuntimeException());
             } else {
-                reply.run();
+                responseObserver.onNext(HeartbeatReply.newBuilder().setServerTimeMs(now).build());
+                responseObserver.onCompleted();
             }
-        });
+        }));
     }
 
     private static void validate(SensorStatus status) {
