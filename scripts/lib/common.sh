@@ -157,12 +157,12 @@ _vigil_env_names() {
 # ---- dev tokens ----------------------------------------------------------------------
 # vigil_token NAME: print an access token from the dev realm.
 #   a user (msp-a-admin, a1-viewer, ...): password grant via vigil-cli, password dev-NAME;
-#   a client (sensor-a1, ...):            client-credentials grant, secret dev-NAME.
+#   a client (sensor-a1, vigil-detection, msp-a-automation, ...): client-credentials grant, secret dev-NAME.
 # Override the secret/password with a second argument.
 vigil_token() {
   local name=$1 secret=${2:-dev-$1} url response
   url="$VIGIL_OIDC_ISSUER/protocol/openid-connect/token"
-  if [[ $name == sensor-* ]]; then
+  if [[ $name == sensor-* || $name == vigil-* || $name == *-automation ]]; then
     response=$(curl -fsS --max-time 10 -u "$name:$secret" -d grant_type=client_credentials "$url")
   else
     response=$(curl -fsS --max-time 10 -d grant_type=password -d "client_id=$VIGIL_CLI_CLIENT_ID" \
