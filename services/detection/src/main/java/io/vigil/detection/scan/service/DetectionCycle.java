@@ -15,6 +15,7 @@ import io.vigil.detection.scan.Finding;
 import io.vigil.detection.scan.ScanAnalyzer;
 import io.vigil.detection.scan.Watermark;
 import io.vigil.detection.scan.repository.FlowReader;
+import io.vigil.detection.shard.TenantShard;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -42,6 +43,7 @@ public class DetectionCycle {
     private static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
 
     private final FlowReader flows;
+    private final TenantShard shard;
     private final AlertService alerts;
     private final ScanAnalyzer analyzer;
     private final Duration settleLag;
@@ -54,7 +56,7 @@ public class DetectionCycle {
     private final Counter findingsCount;
     private final Counter failures;
 
-    public DetectionCycle(FlowReader flows, AlertService alerts, MeterRegistry registry,
+    public DetectionCycle(FlowReader flows, TenantShard shard, AlertService alerts, MeterRegistry registry,
                           @ConfigProperty(name = "vigil.detection.settle-lag") Duration settleLag,
                           @ConfigProperty(name = "vigil.detection.max-catch-up") Duration maxCatchUp,
                           @ConfigProperty(name = "vigil.detection.slow-horizon") Duration slowHorizon,
@@ -62,6 +64,7 @@ public class DetectionCycle {
                           @ConfigProperty(name = "vigil.detection.window-min-targets") int windowMinTargets,
                           @ConfigProperty(name = "vigil.detection.max-sources") int maxSources) {
         this.flows = flows;
+        this.shard = shard;
         this.alerts = alerts;
         this.analyzer = new ScanAnalyzer(windowMinTargets);
         this.settleLag = settleLag;
@@ -94,11 +97,14 @@ public class DetectionCycle {
         }
     }
 
-    /** One cycle over every tenant with flows received in the catch-up horizon before {@code until}. */
+    /** One cycle over every tenant of this replica's shard with flows received in the catch-up horizon before {@code until}. */
     public List<TenantRun> run(Instant until) {
         Instant end = until.truncatedTo(ChronoUnit.SECONDS);
         List<TenantRun> runs = new ArrayList<>();
         for (String tenant : flows.tenantsWithFlows(end.minus(maxCatchUp), end)) {
+            if (!shard.owns(tenant)) {
+                continue;
+            }
             try {
                 runs.add(runTenant(tenant, end));
             } catch (RuntimeException e) {
