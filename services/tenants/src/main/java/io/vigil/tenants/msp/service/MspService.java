@@ -8,6 +8,7 @@ import io.vigil.lib.api.paging.Cursor;
 import io.vigil.lib.api.paging.Page;
 import io.vigil.lib.api.problem.ProblemException;
 import io.vigil.tenants.audit.service.AuditLog;
+import io.vigil.tenants.common.Pages;
 import io.vigil.tenants.msp.Msp;
 import io.vigil.tenants.msp.repository.MspRepository;
 import io.vigil.tenants.msp.rest.MspCreate;
@@ -15,7 +16,6 @@ import io.vigil.tenants.msp.rest.MspView;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
-import java.util.List;
 
 /** MSPs: the scoped list and lookup, and onboarding a new MSP (platform-admin only, audited under the new MSP). */
 @ApplicationScoped
@@ -31,11 +31,7 @@ public class MspService {
 
     @WithSession
     public Uni<Page<MspView>> list(TenantContext ctx, String cursor, int limit) {
-        return msps.page(ctx, Cursor.decode(cursor), limit + 1).map(rows -> {
-            List<MspView> items = rows.stream().limit(limit).map(MspView::of).toList();
-            String next = rows.size() > limit ? Cursor.encode(items.get(items.size() - 1).id()) : null;
-            return new Page<>(items, next);
-        });
+        return msps.page(ctx, Cursor.decode(cursor), limit + 1).map(rows -> Pages.of(rows, limit, MspView::of, MspView::id));
     }
 
     @WithSession
