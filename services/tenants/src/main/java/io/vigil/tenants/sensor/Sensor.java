@@ -9,7 +9,10 @@ import jakarta.persistence.Table;
 
 import java.time.Instant;
 
-/** An on-prem sensor of one customer; its id is also its Keycloak client id and the sensor_id claim ingest reads. */
+/**
+ * An on-prem sensor of one customer; its id is also its Keycloak client id and the sensor_id claim ingest reads. What it
+ * reports (last seen, version, interfaces) lives in ClickHouse's sensor_status, not here.
+ */
 @Entity
 @Table(name = "sensors")
 public class Sensor {
@@ -36,15 +39,6 @@ public class Sensor {
     /** Keycloak's internal id of the sensor's client, to disable it on revoke. */
     @Column(name = "keycloak_client_uuid")
     public String keycloakClientUuid;
-
-    /** From heartbeats (not yet forwarded by ingest). */
-    @Column(name = "last_seen")
-    public Instant lastSeen;
-
-    public String version;
-
-    @Column(nullable = false, columnDefinition = "text[]")
-    public String[] interfaces;
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;

@@ -5,7 +5,14 @@ import io.restassured.response.Response;
 import io.vigil.lib.testing.Api;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.UUID;
 
 import static org.hamcrest.Matchers.endsWith;
@@ -13,6 +20,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A POST retried with its Idempotency-Key changes nothing twice and answers as the first time. */
 @QuarkusTest
@@ -29,6 +37,33 @@ class IdempotencyIT {
         assertEquals(first.path("id").toString(), second.path("id").toString());
         assertEquals(first.header("Location"), second.header("Location"));
         assertEquals(first.asString(), second.asString());
+        Api.as("msp-b-admin").queryParam("q", body.get("name")).get("/api/v1/customers").then().body("items", hasSize(1));
+    }
+
+    @Test
+    void concurrentRetriesWithOneKeyCreateOneCustomer() throws Exception {
+        String key = UUID.randomUUID().toString();
+        Map<String, Object> body = Map.of("name", Api.unique("Concurrent"));
+        String token = io.vigil.lib.testing.Tokens.user("msp-b-admin");
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<Response>> calls = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                calls.add(pool.submit(() -> io.restassured.RestAssured.given().contentType("application/json").auth().oauth2(token)
+                        .header("Idempotency-Key", key).body(body).post("/api/v1/customers")));
+            }
+            Set<String> ids = new HashSet<>();
+            for (Future<Response> call : calls) {
+                Response r = call.get();
+                assertTrue(r.statusCode() == 201 || r.statusCode() == 409, "201 or 409 (in progress), got " + r.statusCode() + " " + r.asString());
+                if (r.statusCode() == 201) {
+                    ids.add(r.path("id"));
+                }
+            }
+            assertEquals(1, ids.size(), "every success names the one customer: " + ids);
+        } finally {
+            pool.shutdown();
+        }
         Api.as("msp-b-admin").queryParam("q", body.get("name")).get("/api/v1/customers").then().body("items", hasSize(1));
     }
 

@@ -5,6 +5,7 @@ import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import io.vigil.lib.testing.Api;
+import io.vigil.tenants.common.Ids;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -19,17 +20,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every endpoint × every caller × own/foreign resource → the expected status. The caller's side is MSP msp-a and
+ * Every endpoint × every caller × own/foreign resource → the expected status (18 × 8 × 2 = 288 cells). The caller's side is MSP msp-a and
  * customer a1; "foreign" is msp-b's. The endpoint list is checked against the published OpenAPI document, so an
  * endpoint added without a row here fails this test.
  */
 @QuarkusTest
 class IsolationMatrixIT {
 
-    /** The callers: every realm role, a sensor, another service, and nobody. */
+    /** The callers: every realm role, an MSP's automation client, a sensor, another service, and nobody. */
     enum Who {
-        PLATFORM("platform-admin"), ADMIN("msp-a-admin"), ANALYST("msp-a-analyst"), VIEWER("a1-viewer"),
-        SENSOR("client:sensor-a1"), SERVICE("client:vigil-tenants"), ANONYMOUS("anonymous");
+        PLATFORM("platform-admin"), ADMIN("msp-a-admin"), AUTOMATION("client:msp-a-automation"), ANALYST("msp-a-analyst"),
+        VIEWER("a1-viewer"), SENSOR("client:sensor-a1"), SERVICE("client:vigil-tenants"), ANONYMOUS("anonymous");
 
         final String caller;
 
@@ -50,6 +51,8 @@ class IsolationMatrixIT {
         Map<Who, int[]> m = new EnumMap<>(Who.class);
         m.put(Who.PLATFORM, platform);
         m.put(Who.ADMIN, admin);
+        // msp-a-automation is a client-credentials client holding msp-admin for msp-a: it must be answered exactly as msp-a's admin.
+        m.put(Who.AUTOMATION, admin);
         m.put(Who.ANALYST, analyst);
         m.put(Who.VIEWER, viewer);
         m.put(Who.SENSOR, sensor);
@@ -69,6 +72,7 @@ class IsolationMatrixIT {
     private static final int[] RO = s(403, 404);
 
     private static final Map<Who, int[]> READ = expect(R200, OWN200, OWN200, OWN200, F403, F403, F401);
+    private static final Map<Who, int[]> MSP_READ = expect(R200, OWN200, OWN200, F403, F403, F403, F401);
     private static final Map<Who, int[]> MANAGE_200 = expect(R200, OWN200, RO, RO, F403, F403, F401);
     private static final Map<Who, int[]> MANAGE_201 = expect(s(201, 201), s(201, 404), RO, RO, F403, F403, F401);
 
@@ -99,6 +103,11 @@ class IsolationMatrixIT {
                         (w, own) -> new Call("/api/v1/customers/" + (own ? "a1" : "b1") + "/sensors", null), READ),
                 new Endpoint("POST", "/api/v1/customers/{customerId}/sensors",
                         (w, own) -> new Call("/api/v1/customers/" + writable(w, own) + "/sensors", Map.of("name", "matrix")), MANAGE_201),
+                new Endpoint("GET", "/api/v1/customers/{customerId}/sensors/{sensorId}",
+                        (w, own) -> {
+                            String customer = own ? "a1" : "b1";
+                            return new Call("/api/v1/customers/" + customer + "/sensors/" + pendingSensor(customer), null);
+                        }, READ),
                 new Endpoint("POST", "/api/v1/customers/{customerId}/sensors/{sensorId}/revoke",
                         (w, own) -> {
                             String customer = writable(w, own);
@@ -107,6 +116,13 @@ class IsolationMatrixIT {
                 new Endpoint("POST", "/api/v1/sensors/enroll",
                         (w, own) -> new Call("/api/v1/sensors/enroll", Map.of("token", "vet_matrix-not-a-token")),
                         expect(F401, F401, F401, F401, F401, F401, F401)),
+                new Endpoint("GET", "/api/v1/msps", (w, own) -> new Call("/api/v1/msps", null),
+                        expect(R200, R200, R200, F403, F403, F403, F401)),
+                new Endpoint("POST", "/api/v1/msps",
+                        (w, own) -> new Call("/api/v1/msps", Map.of("id", Ids.newId("m"), "name", Api.unique("Matrix MSP"))),
+                        expect(s(201, 201), F403, F403, F403, F403, F403, F401)),
+                new Endpoint("GET", "/api/v1/msps/{mspId}",
+                        (w, own) -> new Call("/api/v1/msps/" + (own ? "msp-a" : "msp-b"), null), MSP_READ),
                 new Endpoint("GET", "/api/v1/msps/{mspId}/audit",
                         (w, own) -> new Call("/api/v1/msps/" + (own ? "msp-a" : "msp-b") + "/audit", null),
                         expect(R200, OWN200, OWN200, RO, F403, F403, F401)),

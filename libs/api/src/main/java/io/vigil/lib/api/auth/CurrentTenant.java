@@ -43,8 +43,16 @@ public class CurrentTenant {
         return value == null || value.toString().isBlank() ? null : value.toString();
     }
 
+    /**
+     * The person's username, or for a client-credentials token (an MSP's automation, another service) the client id
+     * rather than Keycloak's "service-account-" user name, so audit and idempotency name the client itself.
+     */
     private String actor() {
         String user = claim("preferred_username");
+        String client = claim("client_id");
+        if (client != null && ("service-account-" + client).equals(user)) {
+            return client;
+        }
         return user != null ? user : identity.isAnonymous() ? "anonymous" : identity.getPrincipal().getName();
     }
 

@@ -9,6 +9,7 @@ import io.vigil.lib.api.paging.Page;
 import io.vigil.lib.api.problem.ProblemException;
 import io.vigil.tenants.audit.repository.AuditRepository;
 import io.vigil.tenants.auth.Role;
+import io.vigil.tenants.common.Pages;
 import io.vigil.tenants.msp.repository.MspRepository;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Max;
@@ -24,7 +25,6 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.util.List;
 
 /** An MSP's audit log, newest first: for platform-admin and the MSP's own admins and analysts. */
 @Path("/api/v1/msps/{mspId}/audit")
@@ -63,10 +63,6 @@ public class AuditResource {
         return msps.findVisible(ctx, mspId)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("MSP", mspId))
                 .chain(m -> audit.page(ctx, mspId, beforeId, limit + 1))
-                .map(rows -> {
-                    List<AuditView> items = rows.stream().limit(limit).map(AuditView::of).toList();
-                    String next = rows.size() > limit ? Cursor.encode(String.valueOf(items.get(items.size() - 1).id())) : null;
-                    return new Page<>(items, next);
-                });
+                .map(rows -> Pages.of(rows, limit, AuditView::of, v -> String.valueOf(v.id())));
     }
 }

@@ -27,6 +27,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -62,6 +65,7 @@ public class CustomerResource {
     }
 
     @POST
+    @APIResponse(responseCode = "201", description = "Created; Location names it", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CustomerView.class)))
     @Operation(summary = "Onboard a customer (platform-admin: any MSP; msp-admin: its own)")
     public Uni<Response> create(@Valid @NotNull CustomerCreate body,
                                 @Parameter(description = "retry-safe key; the same key with the same body replays the first response")
@@ -87,6 +91,7 @@ public class CustomerResource {
 
     @DELETE
     @Path("/{customerId}")
+    @APIResponse(responseCode = "204", description = "Offboarded")
     @Operation(summary = "Offboard a customer (status OFFBOARDED); refused while it has active sensors")
     public Uni<Response> delete(@PathParam("customerId") String customerId) {
         return customers.offboard(tenant.get(), customerId).map(v -> Response.noContent().build());

@@ -10,6 +10,7 @@ import io.vigil.lib.api.problem.ProblemException;
 import io.vigil.tenants.audit.service.AuditLog;
 import io.vigil.tenants.auth.Role;
 import io.vigil.tenants.common.Ids;
+import io.vigil.tenants.common.Pages;
 import io.vigil.tenants.customer.Customer;
 import io.vigil.tenants.customer.CustomerStatus;
 import io.vigil.tenants.customer.repository.CustomerRepository;
@@ -51,11 +52,8 @@ public class CustomerService {
 
     @WithSession
     public Uni<Page<CustomerView>> list(TenantContext ctx, String cursor, int limit, String mspId, CustomerStatus status, String q) {
-        return customers.page(ctx, Cursor.decode(cursor), limit + 1, mspId, status, q).map(rows -> {
-            List<CustomerView> items = rows.stream().limit(limit).map(CustomerView::of).toList();
-            String next = rows.size() > limit ? Cursor.encode(items.get(items.size() - 1).id()) : null;
-            return new Page<>(items, next);
-        });
+        return customers.page(ctx, Cursor.decode(cursor), limit + 1, mspId, status, q)
+                .map(rows -> Pages.of(rows, limit, CustomerView::of, CustomerView::id));
     }
 
     @WithTransaction

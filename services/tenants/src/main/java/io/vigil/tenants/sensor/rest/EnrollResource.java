@@ -13,6 +13,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Where a sensor redeems its enrollment token; no bearer token, the enrollment token is the credential. */
@@ -32,6 +33,7 @@ public class EnrollResource {
     }
 
     @POST
+    @SecurityRequirements
     @Operation(summary = "Redeem a one-time enrollment token for the sensor's Keycloak client credentials (shown once)")
     public Uni<Enrolled> enroll(@Valid @NotNull EnrollRequest body) {
         return enrollment.redeem(body.token(), CurrentTenant.sourceIp(routing));

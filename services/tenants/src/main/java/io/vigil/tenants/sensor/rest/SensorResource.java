@@ -5,6 +5,7 @@ import io.vigil.lib.api.auth.CurrentTenant;
 import io.vigil.lib.api.auth.TenantContext;
 import io.vigil.tenants.customer.rest.CustomerResource;
 import io.vigil.tenants.idempotency.service.Idempotency;
+import io.vigil.tenants.sensor.service.SensorHeartbeats;
 import io.vigil.tenants.sensor.service.SensorService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -19,6 +20,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
@@ -32,22 +36,34 @@ import java.util.List;
 public class SensorResource {
 
     private final SensorService sensors;
+    private final SensorHeartbeats heartbeats;
     private final Idempotency idempotency;
     private final CurrentTenant tenant;
 
-    public SensorResource(SensorService sensors, Idempotency idempotency, CurrentTenant tenant) {
+    public SensorResource(SensorService sensors, SensorHeartbeats heartbeats, Idempotency idempotency, CurrentTenant tenant) {
         this.sensors = sensors;
+        this.heartbeats = heartbeats;
         this.idempotency = idempotency;
         this.tenant = tenant;
     }
 
     @GET
-    @Operation(summary = "The customer's sensors")
+    @Operation(summary = "The customer's sensors, with last seen, version and interfaces from their latest heartbeat (null if never heard from)")
     public Uni<List<SensorView>> list(@PathParam("customerId") String customerId) {
-        return sensors.list(tenant.get(), customerId);
+        TenantContext ctx = tenant.get();
+        return sensors.list(ctx, customerId).chain(views -> heartbeats.attach(ctx, customerId, views));
+    }
+
+    @GET
+    @Path("/{sensorId}")
+    @Operation(summary = "One sensor, with its latest heartbeat's last seen, version and interfaces")
+    public Uni<SensorView> get(@PathParam("customerId") String customerId, @PathParam("sensorId") String sensorId) {
+        TenantContext ctx = tenant.get();
+        return sensors.get(ctx, customerId, sensorId).chain(view -> heartbeats.attach(ctx, customerId, view));
     }
 
     @POST
+    @APIResponse(responseCode = "201", description = "A pending sensor and its one-time enrollment token; Location names it", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EnrollmentIssued.class)))
     @Operation(summary = "Register a sensor and get its one-time enrollment token (shown only in this answer)")
     public Uni<Response> create(@PathParam("customerId") String customerId, @Valid @NotNull SensorCreate body,
                                 @HeaderParam(CustomerResource.IDEMPOTENCY_KEY) String key) {
@@ -64,6 +80,7 @@ public class SensorResource {
     @Path("/{sensorId}/revoke")
     @Operation(summary = "Revoke a sensor: its Keycloak client is disabled; ingest refuses it once its token expires (at most 5 min)")
     public Uni<SensorView> revoke(@PathParam("customerId") String customerId, @PathParam("sensorId") String sensorId) {
-        return sensors.revoke(tenant.get(), customerId, sensorId);
+        TenantContext ctx = tenant.get();
+        return sensors.revoke(ctx, customerId, sensorId).chain(view -> heartbeats.attach(ctx, customerId, view));
     }
 }

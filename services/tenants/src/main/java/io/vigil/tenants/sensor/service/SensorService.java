@@ -59,6 +59,13 @@ public class SensorService {
                 .map(rows -> rows.stream().map(SensorView::of).toList());
     }
 
+    @WithSession
+    public Uni<SensorView> get(TenantContext ctx, String customerId, String sensorId) {
+        return sensors.findVisible(ctx, customerId, sensorId)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("sensor", sensorId))
+                .map(SensorView::of);
+    }
+
     /** A pending sensor and its one-time enrollment token (returned here only; stored as SHA-256). */
     @WithTransaction
     public Uni<EnrollmentIssued> create(TenantContext ctx, String customerId, SensorCreate body) {
@@ -80,7 +87,6 @@ public class SensorService {
                 s.siteId = body.siteId();
                 s.name = body.name().strip();
                 s.status = SensorStatus.PENDING;
-                s.interfaces = new String[0];
                 s.createdAt = now;
                 return sensors.persistAndFlush(s)
                         .chain(() -> issueToken(s, now))

@@ -1,0 +1,54 @@
+package io.vigil.tenants.msp.service;
+
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import io.vigil.lib.api.auth.TenantContext;
+import io.vigil.lib.api.paging.Cursor;
+import io.vigil.lib.api.paging.Page;
+import io.vigil.lib.api.problem.ProblemException;
+import io.vigil.tenants.audit.service.AuditLog;
+import io.vigil.tenants.common.Pages;
+import io.vigil.tenants.msp.Msp;
+import io.vigil.tenants.msp.repository.MspRepository;
+import io.vigil.tenants.msp.rest.MspCreate;
+import io.vigil.tenants.msp.rest.MspView;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+
+/** MSPs: the scoped list and lookup, and onboarding a new MSP (platform-admin only, audited under the new MSP). */
+@ApplicationScoped
+public class MspService {
+
+    private final MspRepository msps;
+    private final AuditLog audit;
+
+    public MspService(MspRepository msps, AuditLog audit) {
+        this.msps = msps;
+        this.audit = audit;
+    }
+
+    @WithSession
+    public Uni<Page<MspView>> list(TenantContext ctx, String cursor, int limit) {
+        return msps.page(ctx, Cursor.decode(cursor), limit + 1).map(rows -> Pages.of(rows, limit, MspView::of, MspView::id));
+    }
+
+    @WithSession
+    public Uni<MspView> get(TenantContext ctx, String id) {
+        return msps.findVisible(ctx, id).onItem().ifNull().failWith(() -> ProblemException.notFound("MSP", id)).map(MspView::of);
+    }
+
+    /** A new MSP; its id must then be given to its people and clients in Keycloak as their msp_id attribute or claim. */
+    @WithTransaction
+    public Uni<Msp> create(TenantContext ctx, MspCreate body) {
+        if (!ctx.global() || !ctx.canManage()) {
+            throw ProblemException.forbidden("only a platform-admin onboards MSPs");
+        }
+        Msp m = new Msp();
+        m.id = body.id();
+        m.name = body.name().strip();
+        m.createdAt = Instant.now();
+        return msps.persistAndFlush(m).call(saved -> audit.record(ctx, "msp.create", m.id, null, m.id, "name=" + m.name));
+    }
+}
