@@ -3,26 +3,29 @@ package io.vigil.lib.clickhouse;
 import com.clickhouse.client.api.Client;
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.temporal.ChronoUnit;
 
 /**
- * Builds the one ClickHouse client a service shares, set up for what ClickHouse 18.16 understands; it names itself
- * after the service (quarkus.application.name) in ClickHouse's query log.
+ * Builds ClickHouse clients set up for what ClickHouse 18.16 understands, named after the service
+ * (quarkus.application.name) in ClickHouse's query log; the injectable {@link Client} is the first configured server's.
  */
 @ApplicationScoped
 public class ClickHouseClientProducer {
 
+    /** The first server of vigil.clickhouse.url; code that must survive a server going away uses {@link ClickHouseEndpoints}. */
     @Produces
     @Singleton
     @DefaultBean
-    Client client(ClickHouseConfig config, @ConfigProperty(name = "quarkus.application.name") String service) {
+    Client client(ClickHouseEndpoints endpoints) {
+        return endpoints.all().get(0);
+    }
+
+    static Client build(String url, ClickHouseConfig config, String service) {
         return new Client.Builder()
-                .addEndpoint(config.url())
+                .addEndpoint(url)
                 .setUsername(config.user())
                 .setPassword(config.password().orElse(""))
                 .setDefaultDatabase(config.database())
@@ -35,9 +38,5 @@ public class ClickHouseClientProducer {
                 .setMaxRetries(0)
                 .setClientName(service)
                 .build();
-    }
-
-    void close(@Disposes Client client) {
-        client.close();
     }
 }
