@@ -24,7 +24,14 @@ public class ClickHouseClientProducer {
     }
 
     static Client build(String url, ClickHouseConfig config, String service) {
-        return new Client.Builder()
+        Client.Builder builder = new Client.Builder();
+        if (config.cluster().isPresent()) {
+            // A node told to stop (SIGTERM) refuses new connections but serves open keep-alive ones for up to ~25 s,
+            // with its replication port already closed: rows written there meanwhile reach no other replica until
+            // it is back. Short-lived connections move a service to another node within a second instead.
+            builder.setConnectionTTL(1, ChronoUnit.SECONDS);
+        }
+        return builder
                 .addEndpoint(url)
                 .setUsername(config.user())
                 .setPassword(config.password().orElse(""))

@@ -35,6 +35,32 @@ public class ClickHouseQueries {
         return endpoints.withFailover(client -> select(client, sql, mapper));
     }
 
+    /**
+     * Runs {@code sql} on every configured server that can be reached and returns all their rows, for reads that
+     * must see each replica of a cluster (a Distributed table reads only one per shard). Fails if none answers, or
+     * if one answers with an error.
+     */
+    public <T> List<T> selectOnEach(String sql, Function<ClickHouseBinaryFormatReader, T> mapper) {
+        List<T> rows = new ArrayList<>();
+        ClickHouseUnavailableException unreachable = null;
+        int answered = 0;
+        for (Client client : endpoints.all()) {
+            try {
+                rows.addAll(select(client, sql, mapper));
+                answered++;
+            } catch (ClickHouseUnavailableException e) {
+                if (ClickHouseEndpoints.answeredByServer(e)) {
+                    throw e;
+                }
+                unreachable = e;
+            }
+        }
+        if (answered == 0) {
+            throw unreachable;
+        }
+        return rows;
+    }
+
     private static <T> List<T> select(Client client, String sql, Function<ClickHouseBinaryFormatReader, T> mapper) {
         try (QueryResponse response = client.query(sql + " FORMAT Native", NATIVE).get(60, TimeUnit.SECONDS)) {
             ClickHouseBinaryFormatReader reader = client.newBinaryFormatReader(response);

@@ -1,6 +1,9 @@
 package io.vigil.ingest.clickhouse;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -9,6 +12,10 @@ import java.util.regex.Pattern;
  * table becomes a Replicated* local table ({@code <name>_local}) on every node plus a Distributed table of the original
  * name sharded by tenant, and each materialized view reads and writes the local tables of its own shard. Every
  * statement runs ON CLUSTER; a statement of any other shape is refused rather than guessed at.
+ *
+ * <p>A view's target keeps no block deduplication: ClickHouse 18.16 does not feed a view a source block it dropped
+ * as a duplicate, so the source's deduplication already covers resends, while the target's own would drop a second,
+ * different INSERT whose roll-up happens to come out identical (same flows in the same minute).
  */
 public final class ClusterDdl {
 
@@ -24,6 +31,8 @@ public final class ClusterDdl {
             "(?s)CREATE MATERIALIZED VIEW IF NOT EXISTS \\$\\{database}\\.(\\w+)(\\s+TO\\s+.*)");
     private static final Pattern TABLE_REF = Pattern.compile("\\$\\{database}\\.(\\w+)");
     private static final Pattern ENGINE = Pattern.compile("ENGINE\\s*=\\s*(\\w*MergeTree)\\s*\\(");
+    private static final Pattern VIEW_TARGET = Pattern.compile("\\s+TO\\s+\\$\\{database}\\.(\\w+)");
+    private static final String NO_DEDUPLICATION = "replicated_deduplication_window = 0";
 
     private final String cluster;
 
@@ -34,11 +43,43 @@ public final class ClusterDdl {
         this.cluster = cluster;
     }
 
-    /** The cluster statements for one single-server statement (still with ${database} placeholders). */
-    public List<String> translate(String statement) {
+    /**
+     * The cluster statements for one migration's single-server statements (still with ${database} placeholders). A
+     * view's target table must be created in the same migration, so that it is created without deduplication.
+     */
+    public List<String> translate(List<String> statements) {
+        Set<String> targets = new HashSet<>();
+        Set<String> created = new HashSet<>();
+        for (String statement : statements) {
+            Matcher view = CREATE_VIEW.matcher(statement);
+            if (view.matches()) {
+                Matcher target = VIEW_TARGET.matcher(view.group(2));
+                if (!target.lookingAt()) {
+                    throw new IllegalStateException("cluster mode needs CREATE MATERIALIZED VIEW ... TO ${database}.<table>: "
+                            + statement.lines().findFirst().orElse(""));
+                }
+                targets.add(target.group(1));
+            }
+            Matcher table = CREATE_TABLE.matcher(statement);
+            if (table.matches()) {
+                created.add(table.group(1));
+            }
+        }
+        if (!created.containsAll(targets)) {
+            throw new IllegalStateException("cluster mode needs each view's target table in the view's migration: "
+                    + targets);
+        }
+        List<String> out = new ArrayList<>();
+        for (String statement : statements) {
+            out.addAll(translate(statement, targets));
+        }
+        return out;
+    }
+
+    private List<String> translate(String statement, Set<String> viewTargets) {
         Matcher table = CREATE_TABLE.matcher(statement);
         if (table.matches()) {
-            return createTable(table.group(1), table.group(2));
+            return createTable(table.group(1), table.group(2), viewTargets.contains(table.group(1)));
         }
         Matcher view = CREATE_VIEW.matcher(statement);
         if (view.matches()) {
@@ -60,7 +101,7 @@ public final class ClusterDdl {
         return " ON CLUSTER " + cluster;
     }
 
-    private List<String> createTable(String name, String body) {
+    private List<String> createTable(String name, String body, boolean viewTarget) {
         if (!body.contains("tenant_id")) {
             throw new IllegalStateException("cluster mode shards every table by tenant_id, which " + name + " lacks");
         }
@@ -75,6 +116,9 @@ public final class ClusterDdl {
         String replicated = "ENGINE = Replicated" + engine.group(1) + "('/clickhouse/tables/{shard}/${database}/" + local
                 + "', '{replica}'" + (args.isEmpty() ? "" : ", " + args) + ")";
         String localBody = body.substring(0, engine.start()) + replicated + body.substring(close + 1);
+        if (viewTarget) {
+            localBody += localBody.contains("SETTINGS") ? ", " + NO_DEDUPLICATION : "\nSETTINGS " + NO_DEDUPLICATION;
+        }
         return List.of(
                 "CREATE TABLE IF NOT EXISTS ${database}." + local + onCluster() + localBody,
                 "CREATE TABLE IF NOT EXISTS ${database}." + name + onCluster() + " AS ${database}." + local

@@ -39,8 +39,7 @@ public record Migration(int version, String name, String sql) {
 
     /** The same statements for a cluster: replicated local tables, Distributed tables over them, ON CLUSTER. */
     public List<String> clusterStatements(String database, ClusterDdl cluster) {
-        return split().stream().flatMap(s -> cluster.translate(s).stream())
-                .map(s -> s.replace("${database}", database)).toList();
+        return cluster.translate(split()).stream().map(s -> s.replace("${database}", database)).toList();
     }
 
     private List<String> split() {

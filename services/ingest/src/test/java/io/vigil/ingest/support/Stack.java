@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,6 +19,10 @@ public final class Stack {
     public static final String ISSUER = env("VIGIL_OIDC_ISSUER", "http://127.0.0.1:18080/realms/vigil");
     public static final String CLICKHOUSE = env("VIGIL_CLICKHOUSE_URL", "http://127.0.0.1:18123");
     public static final String DATABASE = env("VIGIL_CLICKHOUSE_DATABASE", "vigil");
+    /** The nodes of scripts/stack cluster-up, in the order of its node names (ch-s1r1, ch-s1r2, ch-s2r1, ch-s2r2). */
+    public static final List<String> CLUSTER_URLS = List.of(env("VIGIL_CLUSTER_URLS",
+            "http://127.0.0.1:18131,http://127.0.0.1:18132,http://127.0.0.1:18133,http://127.0.0.1:18134").split(","));
+    public static final String CLUSTER = env("VIGIL_CLUSTER_NAME", "vigil");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
 
@@ -59,8 +64,13 @@ public final class Stack {
 
     /** Runs a query on ClickHouse over HTTP and returns its TabSeparated text, trimmed. */
     public static String clickhouse(String sql) {
+        return clickhouseAt(CLICKHOUSE, sql);
+    }
+
+    /** The same on the ClickHouse server at {@code url} (a cluster node). */
+    public static String clickhouseAt(String url, String sql) {
         HttpResponse<String> response = send(HttpRequest.newBuilder(
-                        URI.create(CLICKHOUSE + "/?database=" + enc(DATABASE)))
+                        URI.create(url + "/?database=" + enc(DATABASE)))
                 .POST(HttpRequest.BodyPublishers.ofString(sql)).build());
         if (response.statusCode() != 200) {
             throw new IllegalStateException("ClickHouse: " + response.statusCode() + " " + response.body());

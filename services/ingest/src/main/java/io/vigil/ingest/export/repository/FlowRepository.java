@@ -1,5 +1,6 @@
 package io.vigil.ingest.export.repository;
 
+import com.clickhouse.client.api.data_formats.ClickHouseBinaryFormatReader;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vigil.ingest.clickhouse.BatchingInserter.Pending;
@@ -21,12 +22,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * All of ingest's SQL on flows: batched inserts, the per-sensor stored high-water mark, and the retry check. On a
- * cluster, inserts go through the Distributed table synchronously, and the mark and the retry check also read every
- * replica, so a replica that has not fetched the newest part yet cannot make a stored batch look unstored (DESIGN.md).
+ * cluster, inserts go through the Distributed table synchronously, and the mark and the retry check also read the
+ * local tables of every node that answers (vigil.clickhouse.url lists them all), so a replica that has not fetched
+ * the newest part yet cannot make a stored batch look unstored (DESIGN.md).
  */
 @ApplicationScoped
 public class FlowRepository {
@@ -40,8 +43,6 @@ public class FlowRepository {
      * must mean stored, and the retry check must be able to see it.
      */
     public static final Map<String, String> CLUSTER_INSERT = Map.of("insert_distributed_sync", "1");
-    /** For reads of every replica: a stopped one is skipped, and found stopped quickly. */
-    private static final String EVERY_REPLICA_SETTINGS = " SETTINGS skip_unavailable_shards = 1, connect_timeout = 2";
 
     private final ClickHouseQueries queries;
     private final String db;
@@ -75,37 +76,25 @@ public class FlowRepository {
 
     /**
      * The highest batch sequence stored for this sensor, 0 if none. On a cluster: the Distributed table fails unless
-     * each shard has a replica up (a shard with none must not read as "nothing stored"), and the highest mark of any
-     * replica that is up covers one that lags behind the replica that took the INSERT.
+     * each shard has a replica up (a shard with none must not read as "nothing stored"), and the highest mark of every
+     * node that answers covers a replica that lags behind the one that took the INSERT. (18.16 has no
+     * clusterAllReplicas, and its remote() fails rather than skipping a stopped replica.)
      */
     public long storedHighWater(SensorIdentity sensor) {
         String where = " WHERE tenant_id = " + Sql.quote(sensor.tenantId())
                 + " AND sensor_id = " + Sql.quote(sensor.sensorId());
-        long mark = maxSeq("SELECT maxMerge(max_seq) AS seq FROM " + db + ".sensor_batches" + where);
+        long mark = max(queries.select("SELECT maxMerge(max_seq) AS seq FROM " + db + ".sensor_batches" + where, SEQ));
         if (cluster.isPresent()) {
-            mark = Math.max(mark, maxSeq("SELECT maxMerge(max_seq) AS seq FROM "
-                    + everyReplica("sensor_batches") + where + EVERY_REPLICA_SETTINGS));
+            mark = Math.max(mark, max(queries.selectOnEach("SELECT maxMerge(max_seq) AS seq FROM " + db
+                    + ".sensor_batches" + ClusterDdl.LOCAL + where, SEQ)));
         }
         return mark;
     }
 
-    private long maxSeq(String sql) {
-        List<Long> max = queries.select(sql, r -> r.getBigInteger("seq").longValue());
-        return max.isEmpty() ? 0 : max.get(0);
-    }
+    private static final Function<ClickHouseBinaryFormatReader, Long> SEQ = r -> r.getBigInteger("seq").longValue();
 
-    /**
-     * remote() over every replica of the cluster's local table, each as if its own shard: a Distributed table reads
-     * one replica per shard, which may not have the newest parts yet. (18.16 has no clusterAllReplicas.)
-     */
-    private String everyReplica(String table) {
-        String name = cluster.orElseThrow();
-        List<String> replicas = queries.select("SELECT host_address, port FROM system.clusters WHERE cluster = "
-                + Sql.quote(name), r -> r.getString("host_address") + ":" + r.getInteger("port"));
-        if (replicas.isEmpty()) {
-            throw new IllegalStateException("ClickHouse has no cluster named " + name + " (vigil.clickhouse.cluster)");
-        }
-        return "remote(" + Sql.quote(String.join(",", replicas)) + ", " + db + ", " + table + ClusterDdl.LOCAL + ")";
+    private static long max(List<Long> values) {
+        return values.stream().mapToLong(Long::longValue).max().orElse(0);
     }
 
     /**
@@ -119,13 +108,13 @@ public class FlowRepository {
         String keys = group.stream().map(p -> (BatchKey) p.key())
                 .map(k -> "(" + Sql.quote(k.tenantId()) + ", " + Sql.quote(k.sensorId()) + ", " + k.sequence() + ")")
                 .collect(Collectors.joining(", "));
-        Set<BatchKey> stored = new HashSet<>(queries.select("SELECT tenant_id, sensor_id, batch_seq FROM "
-                        + (cluster.isPresent() ? everyReplica("flows") : db + ".flows")
-                        + " WHERE received_at >= toDateTime(" + from + ") AND received_at <= toDateTime(" + to + ")"
-                        + " AND (tenant_id, sensor_id, batch_seq) IN (" + keys + ")"
-                        + " GROUP BY tenant_id, sensor_id, batch_seq" + (cluster.isPresent() ? EVERY_REPLICA_SETTINGS : ""),
-                r -> new BatchKey(r.getString("tenant_id"), r.getString("sensor_id"),
-                        r.getBigInteger("batch_seq").longValue())));
+        String sql = "SELECT tenant_id, sensor_id, batch_seq FROM " + db + ".flows" + (cluster.isPresent() ? ClusterDdl.LOCAL : "")
+                + " WHERE received_at >= toDateTime(" + from + ") AND received_at <= toDateTime(" + to + ")"
+                + " AND (tenant_id, sensor_id, batch_seq) IN (" + keys + ")"
+                + " GROUP BY tenant_id, sensor_id, batch_seq";
+        Function<ClickHouseBinaryFormatReader, BatchKey> key = r -> new BatchKey(r.getString("tenant_id"),
+                r.getString("sensor_id"), r.getBigInteger("batch_seq").longValue());
+        Set<BatchKey> stored = new HashSet<>(cluster.isPresent() ? queries.selectOnEach(sql, key) : queries.select(sql, key));
         return group.stream().filter(p -> !stored.contains((BatchKey) p.key())).toList();
     }
 }
