@@ -81,11 +81,21 @@ class ClickHouseClusterIT {
                 (byte) ThreadLocalRandom.current().nextInt(1, 255), (byte) ThreadLocalRandom.current().nextInt(1, 255)};
         String sourceText = "::ffff:" + (source[0] & 255) + "." + (source[1] & 255) + "." + (source[2] & 255) + "."
                 + (source[3] & 255);
-        Map<String, Integer> shardOf = new TreeMap<>(Map.of("a1", shardOf("a1"), "b1", shardOf("b1")));
-        assertEquals(2, shardOf.values().stream().distinct().count(), "the test's tenants cover both shards: " + shardOf);
+        // the dev realm's a1 and b1, and two more tenants whose sensor clients the test creates in Keycloak
+        List<String> clients = List.of("sensor-a1", "sensor-b1", Stack.sensorClient("cl1", "msp-a"),
+                Stack.sensorClient("cl2", "msp-b"));
+        Map<String, Integer> shardOf = new TreeMap<>();
+        for (String client : clients) {
+            String tenant = client.substring("sensor-".length());
+            shardOf.put(tenant, shardOf(tenant));
+        }
+        assertEquals(2, shardOf.values().stream().filter(shard -> shard == 0).count(), "two tenants per shard: " + shardOf);
 
-        try (Sensor a1 = new Sensor("sensor-a1", marker, source); Sensor b1 = new Sensor("sensor-b1", marker, source)) {
-            List<Sensor> sensors = List.of(a1, b1);
+        List<Sensor> sensors = new ArrayList<>();
+        try {
+            for (String client : clients) {
+                sensors.add(new Sensor(client, marker, source));
+            }
             rounds(sensors, 4);
             CompletableFuture<Void> stop = CompletableFuture.runAsync(() -> Stack.stack(
                     prepend("cluster-down", STOPPED)));
@@ -129,7 +139,7 @@ class ClickHouseClusterIT {
                 String url = Stack.CLUSTER_URLS.get(n);
                 int shard = n / 2;
                 String local = sensors.stream().filter(s -> shardOf.get(s.tenant) == shard)
-                        .map(s -> s.tenant + ":" + s.stored).reduce((x, y) -> x + "\n" + y).orElse("");
+                        .map(s -> s.tenant + ":" + s.stored).sorted().reduce((x, y) -> x + "\n" + y).orElse("");
                 awaitEquals(local, () -> Stack.clickhouseAt(url, "SELECT tenant_id, count() FROM flows_local"
                         + " WHERE community_id = '" + marker + "' GROUP BY tenant_id ORDER BY tenant_id FORMAT TSV")
                         .replace('\t', ':'), NODES.get(n) + " caught up with its shard");
@@ -145,7 +155,7 @@ class ClickHouseClusterIT {
                     }
                 }
                 assertEquals(expected, storedByTenant(url, marker), "through the Distributed table on " + NODES.get(n));
-                assertEquals(String.valueOf(a1.sequence - a1.first + 1 + b1.sequence - b1.first + 1),
+                assertEquals(String.valueOf(sensors.stream().mapToLong(s -> s.sequence - s.first + 1).sum()),
                         Stack.clickhouseAt(url, "SELECT uniqExact(tenant_id, batch_seq) FROM flows WHERE community_id = '"
                                 + marker + "'"), "every batch once");
             }
@@ -155,7 +165,7 @@ class ClickHouseClusterIT {
             String url = Stack.CLUSTER_URLS.get(0);
             String tenants = Stack.clickhouseAt(url, "SELECT DISTINCT tenant_id FROM flows WHERE received_at >= toDateTime("
                     + t0 + ") AND orig_addr = IPv6StringToNum('" + sourceText + "') ORDER BY tenant_id FORMAT TSV");
-            assertEquals("a1\nb1", tenants);
+            assertEquals(String.join("\n", shardOf.keySet()), tenants);
             for (Sensor s : sensors) {
                 String window = Stack.clickhouseAt(url, "SELECT sum(n), count() FROM (SELECT IPv6NumToString(resp_addr) AS dst,"
                         + " resp_port, count() AS n FROM flows WHERE tenant_id = '" + s.tenant + "' AND received_at >="
@@ -165,6 +175,10 @@ class ClickHouseClusterIT {
                 assertEquals(String.valueOf(s.stored), Stack.clickhouseAt(url, "SELECT sum(flows) FROM flows_1m"
                         + " WHERE tenant_id = '" + s.tenant + "' AND minute >= toDateTime(" + (t0 - 120) + ")"
                         + " AND orig_addr IN (IPv6StringToNum('" + sourceText + "'))"), "roll-up of " + s.tenant);
+            }
+        } finally {
+            for (Sensor s : sensors) {
+                s.close();
             }
         }
     }
