@@ -43,6 +43,7 @@ public class FlowRepository {
      * must mean stored, and the retry check must be able to see it.
      */
     public static final Map<String, String> CLUSTER_INSERT = Map.of("insert_distributed_sync", "1");
+    private static final Function<ClickHouseBinaryFormatReader, Long> SEQ = r -> r.getBigInteger("seq").longValue();
 
     private final ClickHouseQueries queries;
     private final String db;
@@ -90,8 +91,6 @@ public class FlowRepository {
         }
         return mark;
     }
-
-    private static final Function<ClickHouseBinaryFormatReader, Long> SEQ = r -> r.getBigInteger("seq").longValue();
 
     private static long max(List<Long> values) {
         return values.stream().mapToLong(Long::longValue).max().orElse(0);
