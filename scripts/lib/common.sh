@@ -27,6 +27,15 @@ VIGIL_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 : "${VIGIL_INGEST_PORT:=18090}"
 : "${VIGIL_TENANTS_PORT:=18091}"
 : "${VIGIL_DETECTION_PORT:=18092}"
+# The local ClickHouse cluster (scripts/stack cluster-up): 2 shards x 2 replicas and one ZooKeeper.
+# Node n (1..4, in the order of VIGIL_CLUSTER_NODES) listens on BASE+n for each of http, native and
+# interserver (replication); defaults 18131-18134, 19131-19134, 19231-19234.
+: "${VIGIL_ZOOKEEPER_PORT:=12181}"
+: "${VIGIL_CLUSTER_HTTP_PORT_BASE:=18130}"
+: "${VIGIL_CLUSTER_TCP_PORT_BASE:=19130}"
+: "${VIGIL_CLUSTER_INTERSERVER_PORT_BASE:=19230}"
+: "${VIGIL_CLUSTER_NAME:=vigil}" # the <remote_servers> name; services set vigil.clickhouse.cluster to it
+VIGIL_CLUSTER_NODES=(ch-s1r1 ch-s1r2 ch-s2r1 ch-s2r2) # ch-s<shard>r<replica>
 
 # ---- dev credentials (loopback-only dev/test servers; never use them elsewhere) --------
 : "${VIGIL_CLICKHOUSE_DATABASE:=vigil}"
@@ -50,6 +59,10 @@ VIGIL_OIDC_ISSUER="$VIGIL_KEYCLOAK_URL/realms/$VIGIL_KEYCLOAK_REALM"
 VIGIL_INGEST_ADDR="$VIGIL_HOST:$VIGIL_INGEST_PORT"
 VIGIL_TENANTS_URL="http://$VIGIL_HOST:$VIGIL_TENANTS_PORT"
 VIGIL_DETECTION_URL="http://$VIGIL_HOST:$VIGIL_DETECTION_PORT"
+VIGIL_ZOOKEEPER_ADDR="$VIGIL_HOST:$VIGIL_ZOOKEEPER_PORT"
+VIGIL_CLUSTER_URLS=$(for ((_n = 1; _n <= ${#VIGIL_CLUSTER_NODES[@]}; _n++)); do
+  printf '%shttp://%s:%s' "$( ((_n > 1)) && echo ,)" "$VIGIL_HOST" $((VIGIL_CLUSTER_HTTP_PORT_BASE + _n))
+done) # every cluster node's HTTP endpoint, comma-separated: what vigil.clickhouse.url takes in cluster mode
 
 # ---- logging -------------------------------------------------------------------------
 # All log output goes to stderr, so stdout stays clean for machine-readable output.
@@ -151,7 +164,8 @@ _vigil_env_names() {
     VIGIL_CLICKHOUSE_PASSWORD VIGIL_CLICKHOUSE_TCP_PORT \
     VIGIL_PG_URL VIGIL_PG_USER VIGIL_PG_PASSWORD \
     VIGIL_KEYCLOAK_URL VIGIL_OIDC_ISSUER \
-    VIGIL_INGEST_ADDR VIGIL_TENANTS_URL VIGIL_DETECTION_URL
+    VIGIL_INGEST_ADDR VIGIL_TENANTS_URL VIGIL_DETECTION_URL \
+    VIGIL_CLUSTER_URLS VIGIL_CLUSTER_NAME VIGIL_ZOOKEEPER_ADDR
 }
 
 # ---- dev tokens ----------------------------------------------------------------------

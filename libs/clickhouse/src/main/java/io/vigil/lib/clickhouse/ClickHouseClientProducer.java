@@ -3,26 +3,36 @@ package io.vigil.lib.clickhouse;
 import com.clickhouse.client.api.Client;
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.temporal.ChronoUnit;
 
 /**
- * Builds the one ClickHouse client a service shares, set up for what ClickHouse 18.16 understands; it names itself
- * after the service (quarkus.application.name) in ClickHouse's query log.
+ * Builds ClickHouse clients set up for what ClickHouse 18.16 understands, named after the service
+ * (quarkus.application.name) in ClickHouse's query log; the injectable {@link Client} is the first configured server's.
  */
 @ApplicationScoped
 public class ClickHouseClientProducer {
 
+    /** The first server of vigil.clickhouse.url; code that must survive a server going away uses {@link ClickHouseEndpoints}. */
     @Produces
     @Singleton
     @DefaultBean
-    Client client(ClickHouseConfig config, @ConfigProperty(name = "quarkus.application.name") String service) {
-        return new Client.Builder()
-                .addEndpoint(config.url())
+    Client client(ClickHouseEndpoints endpoints) {
+        return endpoints.all().get(0);
+    }
+
+    static Client build(String url, ClickHouseConfig config, String service) {
+        Client.Builder builder = new Client.Builder();
+        if (config.cluster().isPresent()) {
+            // A node told to stop (SIGTERM) refuses new connections but serves open keep-alive ones for up to ~25 s,
+            // with its replication port already closed: rows written there meanwhile reach no other replica until
+            // it is back. Short-lived connections move a service to another node within a second instead.
+            builder.setConnectionTTL(1, ChronoUnit.SECONDS);
+        }
+        return builder
+                .addEndpoint(url)
                 .setUsername(config.user())
                 .setPassword(config.password().orElse(""))
                 .setDefaultDatabase(config.database())
@@ -35,9 +45,5 @@ public class ClickHouseClientProducer {
                 .setMaxRetries(0)
                 .setClientName(service)
                 .build();
-    }
-
-    void close(@Disposes Client client) {
-        client.close();
     }
 }

@@ -1,6 +1,7 @@
 package io.vigil.lib.clickhouse;
 
 import com.clickhouse.client.api.Client;
+import com.clickhouse.client.api.command.CommandSettings;
 import com.clickhouse.client.api.data_formats.ClickHouseBinaryFormatReader;
 import com.clickhouse.client.api.query.QueryResponse;
 import com.clickhouse.client.api.query.QuerySettings;
@@ -23,14 +24,44 @@ public class ClickHouseQueries {
 
     private static final QuerySettings NATIVE = new QuerySettings().setFormat(ClickHouseFormat.Native);
 
-    private final Client client;
+    private final ClickHouseEndpoints endpoints;
 
-    public ClickHouseQueries(Client client) {
-        this.client = client;
+    public ClickHouseQueries(ClickHouseEndpoints endpoints) {
+        this.endpoints = endpoints;
     }
 
-    /** Runs {@code sql} (without a FORMAT clause) and maps each row. */
+    /** Runs {@code sql} (without a FORMAT clause) and maps each row; on the next server if one fails. */
     public <T> List<T> select(String sql, Function<ClickHouseBinaryFormatReader, T> mapper) {
+        return endpoints.withFailover(client -> select(client, sql, mapper));
+    }
+
+    /**
+     * Runs {@code sql} on every configured server that can be reached and returns all their rows, for reads that
+     * must see each replica of a cluster (a Distributed table reads only one per shard). Fails if none answers, or
+     * if one answers with an error.
+     */
+    public <T> List<T> selectOnEach(String sql, Function<ClickHouseBinaryFormatReader, T> mapper) {
+        List<T> rows = new ArrayList<>();
+        ClickHouseUnavailableException unreachable = null;
+        int answered = 0;
+        for (Client client : endpoints.all()) {
+            try {
+                rows.addAll(select(client, sql, mapper));
+                answered++;
+            } catch (ClickHouseUnavailableException e) {
+                if (ClickHouseEndpoints.answeredByServer(e)) {
+                    throw e;
+                }
+                unreachable = e;
+            }
+        }
+        if (answered == 0) {
+            throw unreachable;
+        }
+        return rows;
+    }
+
+    private static <T> List<T> select(Client client, String sql, Function<ClickHouseBinaryFormatReader, T> mapper) {
         try (QueryResponse response = client.query(sql + " FORMAT Native", NATIVE).get(60, TimeUnit.SECONDS)) {
             ClickHouseBinaryFormatReader reader = client.newBinaryFormatReader(response);
             List<T> rows = new ArrayList<>();
@@ -49,10 +80,22 @@ public class ClickHouseQueries {
         }
     }
 
-    /** Runs a statement that returns no rows (DDL). */
+    /** Runs a statement that returns no rows (DDL); on the next server if one fails. */
     public void execute(String sql) {
+        execute(sql, new CommandSettings());
+    }
+
+    /** Runs a statement that returns no rows with these settings (server settings, database). */
+    public void execute(String sql, CommandSettings settings) {
+        endpoints.withFailover(client -> {
+            execute(client, sql, settings);
+            return null;
+        });
+    }
+
+    private static void execute(Client client, String sql, CommandSettings settings) {
         try {
-            client.execute(sql).get(60, TimeUnit.SECONDS).close();
+            client.execute(sql, settings).get(60, TimeUnit.SECONDS).close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ClickHouseUnavailableException("interrupted while running a ClickHouse statement", e);

@@ -1,6 +1,7 @@
 package io.vigil.ingest.clickhouse;
 
 import com.clickhouse.client.api.Client;
+import io.vigil.lib.clickhouse.ClickHouseEndpoints;
 import com.clickhouse.client.api.insert.InsertSettings;
 import com.clickhouse.data.ClickHouseFormat;
 import io.micrometer.core.instrument.Counter;
@@ -54,7 +55,8 @@ public final class BatchingInserter implements AutoCloseable {
 
     private final String table;
     private final List<String> columns;
-    private final Client client;
+    private final ClickHouseEndpoints endpoints;
+    private final Map<String, String> serverSettings;
     private final int maxRows;
     private final Duration linger;
     private final Recovery recovery;
@@ -68,11 +70,14 @@ public final class BatchingInserter implements AutoCloseable {
     private final Counter failures;
     private volatile boolean running = true;
 
-    public BatchingInserter(Client client, String table, List<String> columns, int lanes, int maxRows,
-                            Duration linger, Recovery recovery, MeterRegistry registry) {
-        this.client = client;
+    /** {@code serverSettings} go with every INSERT (a cluster's Distributed tables need insert_distributed_sync). */
+    public BatchingInserter(ClickHouseEndpoints endpoints, String table, List<String> columns,
+                            Map<String, String> serverSettings, int lanes, int maxRows, Duration linger, Recovery recovery,
+                            MeterRegistry registry) {
+        this.endpoints = endpoints;
         this.table = table;
         this.columns = List.copyOf(columns);
+        this.serverSettings = Map.copyOf(serverSettings);
         this.maxRows = maxRows;
         this.linger = linger;
         this.recovery = recovery;
@@ -191,19 +196,27 @@ public final class BatchingInserter implements AutoCloseable {
         }
     }
 
+    /** One INSERT to the current server; one that cannot be reached is left for the next, which the retry uses. */
     private void insert(List<Pending> group) {
         long start = System.nanoTime();
+        Client client = endpoints.current();
+        InsertSettings settings = new InsertSettings();
+        serverSettings.forEach(settings::serverSetting);
         try {
             client.insert(table, columns, out -> {
                 for (Pending p : group) {
                     out.write(p.rows(), 0, p.length());
                 }
-            }, ClickHouseFormat.RowBinary, new InsertSettings()).get(5, TimeUnit.MINUTES).close();
+            }, ClickHouseFormat.RowBinary, settings).get(5, TimeUnit.MINUTES).close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ClickHouseUnavailableException("interrupted", e);
         } catch (Exception e) {
-            throw new ClickHouseUnavailableException(ClickHouseQueries.rootMessage(e), e);
+            if (!ClickHouseEndpoints.answeredByServer(e)) {
+                endpoints.failed(client);
+            }
+            throw new ClickHouseUnavailableException(ClickHouseQueries.rootMessage(e) + " (" + endpoints.currentUrl()
+                    + " next)", e);
         }
         insertTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         insertRows.record(rows(group));

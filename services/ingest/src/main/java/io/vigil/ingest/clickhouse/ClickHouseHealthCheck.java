@@ -1,7 +1,7 @@
 package io.vigil.ingest.clickhouse;
 
-import com.clickhouse.client.api.Client;
 import io.vigil.lib.clickhouse.ClickHouseConfig;
+import io.vigil.lib.clickhouse.ClickHouseEndpoints;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -12,23 +12,24 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class ClickHouseHealthCheck implements HealthCheck {
 
-    private final Client client;
+    private final ClickHouseEndpoints endpoints;
     private final SchemaMigrator migrator;
     private final ClickHouseConfig config;
 
-    public ClickHouseHealthCheck(Client client, SchemaMigrator migrator, ClickHouseConfig config) {
-        this.client = client;
+    public ClickHouseHealthCheck(ClickHouseEndpoints endpoints, SchemaMigrator migrator, ClickHouseConfig config) {
+        this.endpoints = endpoints;
         this.migrator = migrator;
         this.config = config;
     }
 
     @Override
     public HealthCheckResponse call() {
-        boolean reachable = client.ping(2_000);
+        boolean reachable = endpoints.ping(2_000);
         boolean schema = migrator.isReady();
         return HealthCheckResponse.named("clickhouse")
                 .status(reachable && schema)
-                .withData("url", config.url())
+                .withData("url", endpoints.currentUrl())
+                .withData("cluster", config.cluster().orElse("none"))
                 .withData("reachable", reachable)
                 .withData("schema", schema ? "current" : "pending: " + migrator.lastError())
                 .build();

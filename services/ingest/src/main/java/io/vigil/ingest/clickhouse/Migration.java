@@ -34,6 +34,15 @@ public record Migration(int version, String name, String sql) {
 
     /** The statements, with ${database} replaced; a statement ends with ';' at the end of a line. */
     public List<String> statements(String database) {
+        return split().stream().map(s -> s.replace("${database}", database)).toList();
+    }
+
+    /** The same statements for a cluster: replicated local tables, Distributed tables over them, ON CLUSTER. */
+    public List<String> clusterStatements(String database, ClusterDdl cluster) {
+        return cluster.translate(split()).stream().map(s -> s.replace("${database}", database)).toList();
+    }
+
+    private List<String> split() {
         List<String> statements = new ArrayList<>();
         StringBuilder current = new StringBuilder();
         for (String line : sql.split("\n")) {
@@ -43,21 +52,21 @@ public record Migration(int version, String name, String sql) {
             }
             current.append(line).append('\n');
             if (trimmed.endsWith(";")) {
-                statements.add(finish(current, database));
+                statements.add(finish(current));
                 current.setLength(0);
             }
         }
         if (!current.toString().isBlank()) {
-            statements.add(finish(current, database));
+            statements.add(finish(current));
         }
         return statements;
     }
 
-    private static String finish(StringBuilder statement, String database) {
+    private static String finish(StringBuilder statement) {
         String text = statement.toString().strip();
         if (text.endsWith(";")) {
             text = text.substring(0, text.length() - 1);
         }
-        return text.replace("${database}", database);
+        return text;
     }
 }

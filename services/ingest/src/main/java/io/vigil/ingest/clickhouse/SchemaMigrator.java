@@ -1,6 +1,5 @@
 package io.vigil.ingest.clickhouse;
 
-import com.clickhouse.client.api.Client;
 import com.clickhouse.client.api.command.CommandSettings;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -20,30 +19,34 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Owns the ClickHouse schema: applies the versioned migrations under clickhouse/migrations in order, records
  * them in schema_migrations, skips those already applied, and refuses to run over an edited one. Every
- * statement is idempotent (IF NOT EXISTS), so two replicas starting together do no harm.
+ * statement is idempotent (IF NOT EXISTS), so two replicas starting together do no harm. With
+ * vigil.clickhouse.cluster set, the same files are applied ON CLUSTER through {@link ClusterDdl}.
  */
 @ApplicationScoped
 public class SchemaMigrator {
 
     private static final Logger LOG = Logger.getLogger(SchemaMigrator.class);
     private static final String DIR = "clickhouse/migrations/";
+    private static final String MIGRATIONS_COLUMNS =
+            "(version UInt32, name String, checksum String, applied_at DateTime)";
 
-    private final Client client;
     private final ClickHouseQueries queries;
     private final ClickHouseConfig config;
+    private final Optional<ClusterDdl> cluster;
     private volatile boolean ready;
     private volatile String lastError = "not started";
     private volatile Thread retryThread;
 
-    public SchemaMigrator(Client client, ClickHouseQueries queries, ClickHouseConfig config) {
-        this.client = client;
+    public SchemaMigrator(ClickHouseQueries queries, ClickHouseConfig config) {
         this.queries = queries;
         this.config = config;
+        this.cluster = config.cluster().map(ClusterDdl::new);
     }
 
     /** Migrates at start-up; while ClickHouse is unreachable it keeps trying in the background (readiness stays down). */
@@ -95,15 +98,10 @@ public class SchemaMigrator {
     /** Applies what is missing and returns the versions it applied. */
     public synchronized List<Integer> migrate() {
         String db = config.database();
-        try {
-            client.execute("CREATE DATABASE IF NOT EXISTS " + db, (CommandSettings) new CommandSettings().setDatabase("default"))
-                    .get(60, TimeUnit.SECONDS).close();
-        } catch (Exception e) {
-            throw new ClickHouseUnavailableException(
-                    "cannot create database " + db + ": " + ClickHouseQueries.rootMessage(e), e);
-        }
-        queries.execute("CREATE TABLE IF NOT EXISTS " + db + ".schema_migrations (version UInt32, name String,"
-                + " checksum String, applied_at DateTime) ENGINE = ReplacingMergeTree() ORDER BY version");
+        String onCluster = cluster.map(ClusterDdl::onCluster).orElse("");
+        ddl("CREATE DATABASE IF NOT EXISTS " + db + onCluster, "default");
+        ddl(cluster.map(c -> c.migrationsTable(db, MIGRATIONS_COLUMNS)).orElse("CREATE TABLE IF NOT EXISTS " + db
+                + ".schema_migrations " + MIGRATIONS_COLUMNS + " ENGINE = ReplacingMergeTree() ORDER BY version"), db);
         Map<Integer, String> applied = new HashMap<>();
         queries.select("SELECT version, any(checksum) AS checksum FROM " + db + ".schema_migrations GROUP BY version",
                 r -> applied.put(r.getInteger("version"), r.getString("checksum")));
@@ -122,19 +120,39 @@ public class SchemaMigrator {
                 skipped++;
                 continue;
             }
-            List<String> statements = m.statements(db);
+            List<String> statements = cluster.map(c -> m.clusterStatements(db, c)).orElseGet(() -> m.statements(db));
             for (String statement : statements) {
-                queries.execute(statement);
+                ddl(statement, db);
             }
             queries.execute(String.format("INSERT INTO %s.schema_migrations VALUES (%d, %s, %s, now())",
                     db, m.version(), Sql.quote(m.name()), Sql.quote(m.checksum())));
             LOG.infof("ClickHouse schema: applied V%03d__%s (%d statements)", m.version(), m.name(), statements.size());
             done.add(m.version());
         }
-        LOG.infof("ClickHouse schema: database %s is current (applied %d, already there %d)", db, done.size(), skipped);
+        LOG.infof("ClickHouse schema: database %s is current%s (applied %d, already there %d)", db,
+                cluster.map(c -> " on cluster " + config.cluster().orElseThrow()).orElse(""), done.size(), skipped);
         ready = true;
         lastError = null;
         return done;
+    }
+
+    /**
+     * Runs one DDL statement. ON CLUSTER, the node we talk to queues it in ZooKeeper and waits for every node to run
+     * it; wait_end_of_query makes a failure on any node an HTTP error rather than text after a 200, and the DDL
+     * timeout ends the wait (a node is down) before the client gives up, so the migrator retries it later.
+     */
+    private void ddl(String sql, String database) {
+        CommandSettings settings = (CommandSettings) new CommandSettings().setDatabase(database);
+        if (cluster.isPresent()) {
+            settings.serverSetting("wait_end_of_query", "1");
+            settings.serverSetting("distributed_ddl_task_timeout", "50");
+        }
+        try {
+            queries.execute(sql, settings);
+        } catch (ClickHouseUnavailableException e) {
+            throw new ClickHouseUnavailableException("cannot run " + sql.lines().findFirst().orElse(sql) + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /** The migrations listed in clickhouse/migrations/INDEX, in order. */

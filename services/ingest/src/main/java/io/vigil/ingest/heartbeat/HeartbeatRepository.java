@@ -1,12 +1,13 @@
 package io.vigil.ingest.heartbeat;
 
-import com.clickhouse.client.api.Client;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vigil.ingest.clickhouse.BatchingInserter;
 import io.vigil.ingest.clickhouse.RowBinaryBuffer;
+import io.vigil.ingest.export.repository.FlowRepository;
 import io.vigil.ingest.sensor.SensorIdentity;
 import io.vigil.lib.clickhouse.ClickHouseConfig;
+import io.vigil.lib.clickhouse.ClickHouseEndpoints;
 import io.vigil.proto.ingest.v1.InterfaceStatus;
 import io.vigil.proto.ingest.v1.SensorStatus;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,6 +15,7 @@ import jakarta.enterprise.event.Observes;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** Stores sensor heartbeats, batched like flows: tens of thousands of sensors must not mean thousands of INSERTs a second. */
@@ -26,9 +28,10 @@ public class HeartbeatRepository {
 
     private final BatchingInserter inserter;
 
-    public HeartbeatRepository(Client client, ClickHouseConfig clickhouse, MeterRegistry registry) {
+    public HeartbeatRepository(ClickHouseEndpoints endpoints, ClickHouseConfig clickhouse, MeterRegistry registry) {
         // A duplicate status row after a retry is harmless, so a failed INSERT is simply sent again whole.
-        this.inserter = new BatchingInserter(client, clickhouse.database() + ".sensor_status", COLUMNS, 1, 10_000,
+        this.inserter = new BatchingInserter(endpoints, clickhouse.database() + ".sensor_status", COLUMNS,
+                clickhouse.cluster().isPresent() ? FlowRepository.CLUSTER_INSERT : Map.of(), 1, 10_000,
                 Duration.ofSeconds(1), group -> group, registry);
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MigrationTest {
@@ -43,6 +44,67 @@ class MigrationTest {
         for (Migration m : SchemaMigrator.load()) {
             for (String statement : m.statements("vigil")) {
                 assertTrue(statement.contains("IF NOT EXISTS"), m.name() + ": " + statement.lines().findFirst().orElse(""));
+            }
+        }
+    }
+
+    @Test
+    void clusterModeMakesAReplicatedLocalTableAndADistributedOneOfTheSameName() {
+        Migration m = Migration.of("V008__sum.sql", """
+                CREATE TABLE IF NOT EXISTS ${database}.t
+                (tenant_id String, n UInt64)
+                ENGINE = SummingMergeTree((n))
+                ORDER BY tenant_id;
+                """);
+        assertEquals(List.of("""
+                        CREATE TABLE IF NOT EXISTS db1.t_local ON CLUSTER c1
+                        (tenant_id String, n UInt64)
+                        ENGINE = ReplicatedSummingMergeTree('/clickhouse/tables/{shard}/db1/t_local', '{replica}', (n))
+                        ORDER BY tenant_id""",
+                "CREATE TABLE IF NOT EXISTS db1.t ON CLUSTER c1 AS db1.t_local"
+                        + " ENGINE = Distributed(c1, db1, t_local, cityHash64(tenant_id))"),
+                m.clusterStatements("db1", new ClusterDdl("c1")));
+    }
+
+    @Test
+    void clusterModePointsMaterializedViewsAtTheLocalTablesOfTheirShardAndTheirTargetsKeepEveryBlock() {
+        Migration m = Migration.of("V009__mv.sql", """
+                CREATE TABLE IF NOT EXISTS ${database}.t (tenant_id String, n UInt64)
+                ENGINE = SummingMergeTree() ORDER BY tenant_id;
+                CREATE MATERIALIZED VIEW IF NOT EXISTS ${database}.v TO ${database}.t AS
+                SELECT tenant_id, count() AS n FROM ${database}.f GROUP BY tenant_id;
+                """);
+        List<String> statements = m.clusterStatements("db1", new ClusterDdl("c1"));
+        assertEquals(3, statements.size());
+        assertTrue(statements.get(0).startsWith("CREATE TABLE IF NOT EXISTS db1.t_local ON CLUSTER c1"), statements.get(0));
+        assertTrue(statements.get(0).endsWith("ORDER BY tenant_id\nSETTINGS replicated_deduplication_window = 0"),
+                statements.get(0));
+        assertEquals("CREATE MATERIALIZED VIEW IF NOT EXISTS db1.v ON CLUSTER c1 TO db1.t_local AS\n"
+                + "SELECT tenant_id, count() AS n FROM db1.f_local GROUP BY tenant_id", statements.get(2));
+    }
+
+    @Test
+    void clusterModeRefusesWhatItCannotTranslate() {
+        ClusterDdl cluster = new ClusterDdl("c1");
+        assertThrows(IllegalStateException.class, () -> cluster.translate(
+                List.of("ALTER TABLE ${database}.t ADD COLUMN x UInt8")));
+        assertThrows(IllegalStateException.class, () -> cluster.translate(
+                List.of("CREATE TABLE IF NOT EXISTS ${database}.m (tenant_id String) ENGINE = Memory")));
+        assertThrows(IllegalStateException.class, () -> cluster.translate(
+                List.of("CREATE TABLE IF NOT EXISTS ${database}.n (x UInt8) ENGINE = MergeTree() ORDER BY x")));
+        assertThrows(IllegalStateException.class, () -> cluster.translate(List.of(
+                "CREATE MATERIALIZED VIEW IF NOT EXISTS ${database}.v TO ${database}.elsewhere AS SELECT 1")));
+        assertThrows(IllegalArgumentException.class, () -> new ClusterDdl("c1; DROP"));
+    }
+
+    @Test
+    void everyMigrationTranslatesToClusterDdl() {
+        ClusterDdl cluster = new ClusterDdl("vigil");
+        for (Migration m : SchemaMigrator.load()) {
+            for (String statement : m.clusterStatements("vigil", cluster)) {
+                assertTrue(statement.contains(" ON CLUSTER vigil"), statement);
+                assertTrue(!statement.contains("ENGINE = MergeTree") && !statement.contains("ENGINE = SummingMergeTree")
+                        && !statement.contains("ENGINE = AggregatingMergeTree"), "unreplicated: " + statement);
             }
         }
     }
