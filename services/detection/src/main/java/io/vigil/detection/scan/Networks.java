@@ -38,6 +38,35 @@ public final class Networks {
         return new Networks(List.copyOf(blocks));
     }
 
+    /**
+     * The blocks as IPv6 prefixes, IPv4 ones mapped into ::ffff:0:0/96 the way flows store addresses.
+     *
+     * @param address 16 bytes
+     * @param prefix  0–128
+     */
+    public record Prefix(byte[] address, int prefix) {
+    }
+
+    public List<Prefix> mappedPrefixes() {
+        List<Prefix> out = new ArrayList<>();
+        for (Block b : blocks) {
+            if (b.network.length == 16) {
+                out.add(new Prefix(b.network.clone(), b.prefix));
+            } else {
+                byte[] m = new byte[16];
+                m[10] = (byte) 0xff;
+                m[11] = (byte) 0xff;
+                System.arraycopy(b.network, 0, m, 12, 4);
+                out.add(new Prefix(m, 96 + b.prefix));
+            }
+        }
+        return out;
+    }
+
+    public boolean isEmpty() {
+        return blocks.isEmpty();
+    }
+
     public boolean contains(String ip) {
         byte[] addr = literal(ip);
         if (addr == null) {
@@ -90,6 +119,11 @@ public final class Networks {
         }
         int mask = (0xff << (8 - rest)) & 0xff;
         return (net[full] & mask) == (addr[full] & mask);
+    }
+
+    /** An IPv4 or IPv6 literal (no DNS names). */
+    public static boolean isLiteral(String ip) {
+        return literal(ip) != null;
     }
 
     /** The bytes of an IP literal (never a DNS lookup), or null. */
