@@ -19,6 +19,9 @@ public final class Networks {
 
     public static final Networks NONE = new Networks(List.of());
 
+    private static final java.util.regex.Pattern DOTTED_QUAD = java.util.regex.Pattern.compile(
+            "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+
     /** Parses CIDRs such as "10.1.0.0/16" and "fd00:a1::/48"; an unparsable entry is an error. */
     public static Networks of(List<String> cidrs) {
         List<Block> blocks = new ArrayList<>();
@@ -29,6 +32,9 @@ public final class Networks {
             }
             int slash = c.indexOf('/');
             byte[] net = literal(slash < 0 ? c : c.substring(0, slash));
+            if (net == null) {
+                throw new IllegalArgumentException("not a CIDR: " + cidr);
+            }
             int prefix = slash < 0 ? net.length * 8 : Integer.parseInt(c.substring(slash + 1));
             if (net == null || prefix < 0 || prefix > net.length * 8) {
                 throw new IllegalArgumentException("not a CIDR: " + cidr);
@@ -129,6 +135,10 @@ public final class Networks {
     /** The bytes of an IP literal (never a DNS lookup), or null. */
     static byte[] literal(String ip) {
         if (ip == null || ip.isEmpty() || !ip.chars().allMatch(ch -> Character.digit(ch, 16) >= 0 || ch == '.' || ch == ':')) {
+            return null;
+        }
+        // Without a colon InetAddress parses only a well-formed dotted quad and resolves anything else through DNS.
+        if (ip.indexOf(':') < 0 && !DOTTED_QUAD.matcher(ip).matches()) {
             return null;
         }
         try {

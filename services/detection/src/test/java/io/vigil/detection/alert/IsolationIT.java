@@ -58,6 +58,7 @@ class IsolationIT {
         m.put("GET /api/v1/customers/{customerId}/hosts/{ip}/baseline", new String[]{c + "/hosts/10.1.0.5/baseline", null});
         m.put("GET /api/v1/customers/{customerId}/summary", new String[]{c + "/summary", null});
         m.put("GET /api/v1/customers/{customerId}/audit", new String[]{c + "/audit", null});
+        m.put("GET /api/v1/msps/{mspId}/audit", new String[]{"/api/v1/msps/msp-a/audit", null});
         return m;
     }
 

@@ -136,6 +136,12 @@ class RulesIT {
         // Removed: the MSP's scanner alerts again.
         scan(t, unique, 446);
         assertEquals(1, alerts(t).size());
+        // The MSP's own trail has both changes of its MSP-wide rule; nobody else reads it.
+        JsonPath trail = as("msp-a-analyst").get("/api/v1/msps/msp-a/audit?limit=200").then().statusCode(200).extract().jsonPath();
+        List<String> mine = trail.getList("items.findAll { it.target == '" + wide + "' }.action");
+        assertEquals(List.of("rule.delete", "rule.create"), mine);
+        as("msp-b-admin").get("/api/v1/msps/msp-a/audit").then().statusCode(404);
+        as("a1-viewer").get("/api/v1/msps/msp-a/audit").then().statusCode(404);
     }
 
     @Test

@@ -1,22 +1,20 @@
 package io.vigil.detection.alert.rest;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vigil.detection.alert.AlertStatus;
 import io.vigil.detection.alert.repository.AlertFlows;
 import io.vigil.detection.alert.service.AlertService;
 import io.vigil.detection.customer.service.CustomerDirectory;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
-import jakarta.ws.rs.core.Response;
-import java.util.List;
 import io.vigil.detection.scan.ScanType;
 import io.vigil.detection.scan.Scoring;
 import io.vigil.lib.api.auth.CurrentTenant;
 import io.vigil.lib.api.paging.Page;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -26,9 +24,12 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.List;
 
 /** A customer's SmartAlerts: the scoped list, the evidence of one and its flows, and triage (acknowledge, resolve, comment). */
 @Path("/api/v1/customers/{customerId}/alerts")

@@ -14,10 +14,12 @@ import java.util.List;
 @ApplicationScoped
 public class AuditRepository implements PanacheRepositoryBase<AuditEntry, Long> {
 
-    public Uni<List<AuditEntry>> page(TenantContext ctx, String customerId, Long beforeSeq, int limit) {
+    /** A customer's entries ({@code customerId} set), or an MSP's own (MSP-wide rules: {@code customerId} null). */
+    public Uni<List<AuditEntry>> page(TenantContext ctx, String mspId, String customerId, Long beforeSeq, int limit) {
         Scope scope = Scope.of(ctx, "e.mspId", "e.customerId");
-        Parameters p = Parameters.with("customer", customerId);
-        String q = "from AuditEntry e where e.customerId = :customer and " + scope.where();
+        Parameters p = customerId == null ? Parameters.with("msp", mspId) : Parameters.with("customer", customerId);
+        String q = "from AuditEntry e where " + (customerId == null ? "e.customerId is null and e.mspId = :msp" : "e.customerId = :customer")
+                + " and " + scope.where();
         if (beforeSeq != null) {
             q += " and e.seq < :before";
             p.and("before", beforeSeq);

@@ -27,8 +27,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
 
-/** Who changed what for a customer: triage, comments, its rules. Newest first, keyset pages. */
-@Path("/api/v1/customers/{customerId}/audit")
+/** Who changed what for a customer (triage, comments, its rules), or for an MSP (its MSP-wide rules). Newest first, keyset pages. */
+@Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({"platform-admin", "msp-admin", "msp-analyst", "customer-viewer"})
 @Tag(name = "audit")
@@ -45,12 +45,22 @@ public class AuditResource {
     }
 
     @GET
+    @Path("/customers/{customerId}/audit")
     @Operation(summary = "The customer's audit trail, newest first")
     public Uni<Page<AuditView>> list(@PathParam("customerId") String customerId,
                                      @QueryParam("cursor") @Size(max = 200) String cursor,
                                      @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit) {
         TenantContext ctx = tenant.get();
         return directory.known(customerId, () -> reader.page(ctx, customerId, cursor, limit));
+    }
+
+    @GET
+    @Path("/msps/{mspId}/audit")
+    @Operation(summary = "The MSP's own audit trail (MSP-wide rules), newest first; platform-admin and the MSP's people only")
+    public Uni<Page<AuditView>> listMsp(@PathParam("mspId") String mspId,
+                                        @QueryParam("cursor") @Size(max = 200) String cursor,
+                                        @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit) {
+        return reader.mspPage(tenant.get(), mspId, cursor, limit);
     }
 
     /** The scoped read, in one session. */
@@ -68,12 +78,21 @@ public class AuditResource {
         @WithSession
         public Uni<Page<AuditView>> page(TenantContext ctx, String customerId, String cursor, int limit) {
             Long before = before(cursor);
-            return access.requireVisible(ctx, customerId).chain(c -> entries.page(ctx, customerId, before, limit + 1))
-                    .map(rows -> {
-                        List<AuditView> items = rows.stream().limit(limit).map(AuditView::of).toList();
-                        String next = rows.size() > limit ? Cursor.encode(String.valueOf(rows.get(limit - 1).seq)) : null;
-                        return new Page<>(items, next);
-                    });
+            return access.requireVisible(ctx, customerId).chain(c -> entries.page(ctx, c.mspId, customerId, before, limit + 1))
+                    .map(rows -> page(rows, limit));
+        }
+
+        @WithSession
+        public Uni<Page<AuditView>> mspPage(TenantContext ctx, String mspId, String cursor, int limit) {
+            Long before = before(cursor);
+            return access.requireMsp(ctx, mspId).chain(m -> entries.page(ctx, mspId, null, before, limit + 1))
+                    .map(rows -> page(rows, limit));
+        }
+
+        private static Page<AuditView> page(List<io.vigil.detection.audit.AuditEntry> rows, int limit) {
+            List<AuditView> items = rows.stream().limit(limit).map(AuditView::of).toList();
+            String next = rows.size() > limit ? Cursor.encode(String.valueOf(rows.get(limit - 1).seq)) : null;
+            return new Page<>(items, next);
         }
 
         private static Long before(String cursor) {

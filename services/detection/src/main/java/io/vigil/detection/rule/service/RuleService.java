@@ -11,7 +11,7 @@ import io.vigil.detection.rule.repository.RuleRepository;
 import io.vigil.detection.rule.rest.RuleRequest;
 import io.vigil.detection.rule.rest.RuleView;
 import io.vigil.detection.scan.Networks;
-import io.vigil.lib.api.auth.Role;
+import io.vigil.detection.customer.service.CustomerAccess;
 import io.vigil.lib.api.auth.TenantContext;
 import io.vigil.lib.api.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,11 +38,13 @@ public class RuleService {
 
     private final RuleRepository rules;
     private final CustomerProfileRepository customers;
+    private final CustomerAccess access;
     private final AuditLog audit;
 
-    public RuleService(RuleRepository rules, CustomerProfileRepository customers, AuditLog audit) {
+    public RuleService(RuleRepository rules, CustomerProfileRepository customers, CustomerAccess access, AuditLog audit) {
         this.rules = rules;
         this.customers = customers;
+        this.access = access;
         this.audit = audit;
     }
 
@@ -53,18 +55,9 @@ public class RuleService {
                 .map((CustomerProfile c) -> new Owner(c.mspId, c.id));
     }
 
-    /** The MSP as owner if the caller reaches all of it (platform-admin, its own MSP's people), else 404. */
+    /** The MSP as owner if the caller reaches all of it, else 404. */
     private Uni<Owner> mspOwner(TenantContext ctx, String mspId) {
-        boolean reaches = ctx.global() || (ctx.role().reach() == Role.Reach.MSP && mspId.equals(ctx.mspId()));
-        if (!reaches) {
-            return Uni.createFrom().failure(ProblemException.notFound("msp", mspId));
-        }
-        return customers.count("mspId", mspId).map(n -> {
-            if (n == 0) {
-                throw ProblemException.notFound("msp", mspId);
-            }
-            return new Owner(mspId, null);
-        });
+        return access.requireMsp(ctx, mspId).map(m -> new Owner(m, null));
     }
 
     private Uni<Owner> owner(TenantContext ctx, String mspId, String customerId) {
