@@ -50,6 +50,7 @@ VIGIL_CLUSTER_NODES=(ch-s1r1 ch-s1r2 ch-s2r1 ch-s2r2) # ch-s<shard>r<replica>
 : "${VIGIL_KEYCLOAK_ADMIN_PASSWORD:=admin}"
 : "${VIGIL_CLI_CLIENT_ID:=vigil-cli}"       # public client with the password grant (dev only)
 : "${VIGIL_TENANTS_CLIENT_SECRET:=dev-vigil-tenants}" # the tenants service's Keycloak client (admin API)
+: "${VIGIL_DETECTION_CLIENT_SECRET:=dev-vigil-detection}" # detection's Keycloak client (tenants internal API)
 
 # What clients use (printed by `scripts/stack env`; derived, so set the ports above instead).
 VIGIL_CLICKHOUSE_URL="http://$VIGIL_HOST:$VIGIL_CLICKHOUSE_HTTP_PORT"

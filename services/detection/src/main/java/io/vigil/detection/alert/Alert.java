@@ -94,6 +94,10 @@ public class Alert {
     @Column(nullable = false)
     public String samples;
 
+    /** JSON: the latest comparison of the source with its baseline (Gate.Verdict). */
+    @Column(nullable = false)
+    public String baseline;
+
     @Column(name = "reopen_count")
     public int reopenCount;
 

@@ -7,7 +7,10 @@ import jakarta.persistence.Table;
 
 import java.time.Instant;
 
-/** What detection keeps of a customer (the tenant): its MSP, which scopes every alert query, and its internal networks. */
+/**
+ * The last known copy of a customer (the tenant) as the tenants service described it: its MSP scopes every query through
+ * {@code Scope}; {@link io.vigil.detection.customer.service.CustomerDirectory} keeps it current.
+ */
 @Entity
 @Table(name = "customers")
 public class CustomerProfile {
@@ -22,6 +25,12 @@ public class CustomerProfile {
     /** CIDRs that are "inside" for severity and direction. */
     @Column(name = "internal_networks", nullable = false, columnDefinition = "text[]")
     public String[] internalNetworks;
+
+    @Column(nullable = false)
+    public String status;
+
+    @Column(name = "time_zone", nullable = false)
+    public String timeZone;
 
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;

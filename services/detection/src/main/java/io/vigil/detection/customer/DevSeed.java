@@ -9,8 +9,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * The dev customers of the tenants service's seed (msp-a: a1, a2; msp-b: b1, b2) with the same internal networks,
- * until detection reads them from the tenants internal API. Idempotent; off in prod.
+ * The dev customers of the tenants service's seed (msp-a: a1, a2; msp-b: b1, b2) with the same internal networks, as
+ * first "last known" copies: tests read them from the table, and a dev detection started before tenants has them.
+ * Idempotent (never overwrites a copy from tenants); off in prod.
  */
 @ApplicationScoped
 public class DevSeed {

@@ -19,6 +19,9 @@ public final class Networks {
 
     public static final Networks NONE = new Networks(List.of());
 
+    private static final java.util.regex.Pattern DOTTED_QUAD = java.util.regex.Pattern.compile(
+            "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+
     /** Parses CIDRs such as "10.1.0.0/16" and "fd00:a1::/48"; an unparsable entry is an error. */
     public static Networks of(List<String> cidrs) {
         List<Block> blocks = new ArrayList<>();
@@ -29,6 +32,9 @@ public final class Networks {
             }
             int slash = c.indexOf('/');
             byte[] net = literal(slash < 0 ? c : c.substring(0, slash));
+            if (net == null) {
+                throw new IllegalArgumentException("not a CIDR: " + cidr);
+            }
             int prefix = slash < 0 ? net.length * 8 : Integer.parseInt(c.substring(slash + 1));
             if (net == null || prefix < 0 || prefix > net.length * 8) {
                 throw new IllegalArgumentException("not a CIDR: " + cidr);
@@ -36,6 +42,35 @@ public final class Networks {
             blocks.add(new Block(net, prefix));
         }
         return new Networks(List.copyOf(blocks));
+    }
+
+    /**
+     * The blocks as IPv6 prefixes, IPv4 ones mapped into ::ffff:0:0/96 the way flows store addresses.
+     *
+     * @param address 16 bytes
+     * @param prefix  0–128
+     */
+    public record Prefix(byte[] address, int prefix) {
+    }
+
+    public List<Prefix> mappedPrefixes() {
+        List<Prefix> out = new ArrayList<>();
+        for (Block b : blocks) {
+            if (b.network.length == 16) {
+                out.add(new Prefix(b.network.clone(), b.prefix));
+            } else {
+                byte[] m = new byte[16];
+                m[10] = (byte) 0xff;
+                m[11] = (byte) 0xff;
+                System.arraycopy(b.network, 0, m, 12, 4);
+                out.add(new Prefix(m, 96 + b.prefix));
+            }
+        }
+        return out;
+    }
+
+    public boolean isEmpty() {
+        return blocks.isEmpty();
     }
 
     public boolean contains(String ip) {
@@ -92,9 +127,18 @@ public final class Networks {
         return (net[full] & mask) == (addr[full] & mask);
     }
 
+    /** An IPv4 or IPv6 literal (no DNS names). */
+    public static boolean isLiteral(String ip) {
+        return literal(ip) != null;
+    }
+
     /** The bytes of an IP literal (never a DNS lookup), or null. */
     static byte[] literal(String ip) {
         if (ip == null || ip.isEmpty() || !ip.chars().allMatch(ch -> Character.digit(ch, 16) >= 0 || ch == '.' || ch == ':')) {
+            return null;
+        }
+        // Without a colon InetAddress parses only a well-formed dotted quad and resolves anything else through DNS.
+        if (ip.indexOf(':') < 0 && !DOTTED_QUAD.matcher(ip).matches()) {
             return null;
         }
         try {

@@ -28,6 +28,13 @@ public class AlertRepository implements PanacheRepositoryBase<Alert, String> {
                 scope.with(Parameters.with("id", id).and("customer", customerId))).firstResult();
     }
 
+    /** The customer's visible alerts that are not resolved. */
+    public Uni<List<Alert>> unresolved(TenantContext ctx, String customerId) {
+        Scope scope = Scope.of(ctx, "a.mspId", "a.customerId");
+        return find("from Alert a where a.customerId = :customer and a.status <> :resolved and " + scope.where(),
+                scope.with(Parameters.with("customer", customerId).and("resolved", AlertStatus.RESOLVED))).list();
+    }
+
     /** Up to {@code limit} visible alerts of a customer older than {@code beforeSeq}, newest first, filtered. */
     public Uni<List<Alert>> page(TenantContext ctx, String customerId, Long beforeSeq, int limit, AlertStatus status,
                                  ScanType type, Scoring.Severity severity, String source) {

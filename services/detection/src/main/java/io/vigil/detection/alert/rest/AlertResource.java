@@ -1,15 +1,20 @@
 package io.vigil.detection.alert.rest;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vigil.detection.alert.AlertStatus;
+import io.vigil.detection.alert.repository.AlertFlows;
 import io.vigil.detection.alert.service.AlertService;
+import io.vigil.detection.customer.service.CustomerDirectory;
 import io.vigil.detection.scan.ScanType;
 import io.vigil.detection.scan.Scoring;
 import io.vigil.lib.api.auth.CurrentTenant;
 import io.vigil.lib.api.paging.Page;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -19,11 +24,14 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** A customer's SmartAlerts: the scoped list, the evidence of one, and triage (acknowledge, resolve). */
+import java.util.List;
+
+/** A customer's SmartAlerts: the scoped list, the evidence of one and its flows, and triage (acknowledge, resolve, comment). */
 @Path("/api/v1/customers/{customerId}/alerts")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({"platform-admin", "msp-admin", "msp-analyst", "customer-viewer"})
@@ -31,10 +39,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class AlertResource {
 
     private final AlertService alerts;
+    private final AlertFlows flows;
+    private final CustomerDirectory directory;
     private final CurrentTenant tenant;
 
-    public AlertResource(AlertService alerts, CurrentTenant tenant) {
+    public AlertResource(AlertService alerts, AlertFlows flows, CustomerDirectory directory, CurrentTenant tenant) {
         this.alerts = alerts;
+        this.flows = flows;
+        this.directory = directory;
         this.tenant = tenant;
     }
 
@@ -47,27 +59,54 @@ public class AlertResource {
                                      @QueryParam("type") ScanType type,
                                      @QueryParam("severity") Scoring.Severity severity,
                                      @Parameter(description = "the scanning address") @QueryParam("source") @Size(max = 45) String source) {
-        return alerts.list(tenant.get(), customerId, cursor, limit, status, type, severity, source);
+        return directory.known(customerId, () -> alerts.list(tenant.get(), customerId, cursor, limit, status, type, severity, source));
     }
 
     @GET
     @Path("/{alertId}")
     @Operation(summary = "One alert with its evidence: targets, ports, counts and sample probes")
     public Uni<AlertView> get(@PathParam("customerId") String customerId, @PathParam("alertId") String alertId) {
-        return alerts.get(tenant.get(), customerId, alertId);
+        return directory.known(customerId, () -> alerts.get(tenant.get(), customerId, alertId));
     }
 
     @POST
     @Path("/{alertId}/ack")
     @Operation(summary = "Acknowledge (platform-admin, msp-admin, msp-analyst); 409 if resolved")
     public Uni<AlertView> acknowledge(@PathParam("customerId") String customerId, @PathParam("alertId") String alertId) {
-        return alerts.acknowledge(tenant.get(), customerId, alertId);
+        return directory.known(customerId, () -> alerts.acknowledge(tenant.get(), customerId, alertId));
     }
 
     @POST
     @Path("/{alertId}/resolve")
     @Operation(summary = "Resolve (platform-admin, msp-admin, msp-analyst); new activity reopens it")
     public Uni<AlertView> resolve(@PathParam("customerId") String customerId, @PathParam("alertId") String alertId) {
-        return alerts.resolve(tenant.get(), customerId, alertId);
+        return directory.known(customerId, () -> alerts.resolve(tenant.get(), customerId, alertId));
+    }
+
+    @GET
+    @Path("/{alertId}/comments")
+    @Operation(summary = "The alert's comments, oldest first")
+    public Uni<List<CommentView>> comments(@PathParam("customerId") String customerId, @PathParam("alertId") String alertId) {
+        return directory.known(customerId, () -> alerts.comments(tenant.get(), customerId, alertId));
+    }
+
+    @POST
+    @Path("/{alertId}/comments")
+    @Operation(summary = "Comment on the alert (platform-admin, msp-admin, msp-analyst); 201")
+    public Uni<Response> comment(@PathParam("customerId") String customerId, @PathParam("alertId") String alertId,
+                                 @Valid @NotNull CommentRequest body) {
+        return directory.known(customerId, () -> alerts.comment(tenant.get(), customerId, alertId, body.body()))
+                .map(c -> Response.status(Response.Status.CREATED).entity(c).build());
+    }
+
+    @GET
+    @Path("/{alertId}/flows")
+    @Operation(summary = "Drill-down: the flows behind the alert from ClickHouse (its source, targets and time span), oldest first, keyset pages")
+    public Uni<Page<FlowView>> flows(@PathParam("customerId") String customerId, @PathParam("alertId") String alertId,
+                                     @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") @Size(max = 200) String cursor,
+                                     @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
+        return directory.known(customerId, () -> alerts.get(tenant.get(), customerId, alertId))
+                .chain(alert -> Uni.createFrom().item(() -> flows.page(alert, cursor, limit))
+                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()));
     }
 }

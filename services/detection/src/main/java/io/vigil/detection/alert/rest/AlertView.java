@@ -21,6 +21,8 @@ import java.util.List;
  * @param failedRatio failed probe flows / probe flows
  * @param trwFailures failed probes the sequential test needed to decide (0: decided by counting or as a slow scan)
  * @param samples  a few probes: source, host, port, protocol, kind, flows, failed, answered, first/last ms
+ * @param baseline the source against its baseline: state (MATURE, LEARNING, NONE), the comparisons (observed figure,
+ *                 p99, limit, exceeded) and their text, "observed 212 failed targets in the last hour vs baseline p99 12"
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AlertView(String id, String customerId, ScanType type, String source, AlertStatus status,
@@ -29,7 +31,7 @@ public record AlertView(String id, String customerId, ScanType type, String sour
                         double failedRatio, int trwFailures, Instant firstSeen, Instant lastSeen, int reopenCount,
                         String acknowledgedBy, Instant acknowledgedAt, String resolvedBy, Instant resolvedAt,
                         Instant createdAt, Instant updatedAt,
-                        List<String> targets, List<String> ports, JsonNode samples) {
+                        List<String> targets, List<String> ports, JsonNode samples, JsonNode baseline) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -42,19 +44,21 @@ public record AlertView(String id, String customerId, ScanType type, String sour
     }
 
     private static AlertView of(Alert a, boolean evidence) {
-        JsonNode samples = null;
-        if (evidence) {
-            try {
-                samples = JSON.readTree(a.samples);
-            } catch (JsonProcessingException e) {
-                samples = JSON.createArrayNode();
-            }
-        }
+        JsonNode samples = evidence ? read(a.samples, true) : null;
+        JsonNode baseline = evidence ? read(a.baseline, false) : null;
         double ratio = a.attempts == 0 ? 0 : Math.round(1000.0 * a.failed / a.attempts) / 1000.0;
         return new AlertView(a.id, a.customerId, a.type, a.source, a.status, a.severity, a.score, a.direction, a.slow,
                 List.of(a.mitre), a.summary, a.targetCount, a.portCount, a.attempts, a.failed, a.answered, ratio,
                 a.trwFailures, a.firstSeen, a.lastSeen, a.reopenCount, a.acknowledgedBy, a.acknowledgedAt, a.resolvedBy,
                 a.resolvedAt, a.createdAt, a.updatedAt,
-                evidence ? List.of(a.targets) : null, evidence ? List.of(a.ports) : null, samples);
+                evidence ? List.of(a.targets) : null, evidence ? List.of(a.ports) : null, samples, baseline);
+    }
+
+    private static JsonNode read(String json, boolean array) {
+        try {
+            return JSON.readTree(json == null ? (array ? "[]" : "{}") : json);
+        } catch (JsonProcessingException e) {
+            return array ? JSON.createArrayNode() : JSON.createObjectNode();
+        }
     }
 }

@@ -7,9 +7,16 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.vigil.detection.alert.Alert;
+import io.vigil.detection.alert.AlertChanged;
+import io.vigil.detection.alert.AlertComment;
 import io.vigil.detection.alert.AlertStatus;
+import io.vigil.detection.alert.repository.AlertCommentRepository;
 import io.vigil.detection.alert.repository.AlertRepository;
 import io.vigil.detection.alert.rest.AlertView;
+import io.vigil.detection.alert.rest.CommentView;
+import io.vigil.detection.audit.service.AuditLog;
+import io.vigil.detection.baseline.Gate;
+import io.vigil.detection.customer.Customer;
 import io.vigil.detection.customer.CustomerProfile;
 import io.vigil.detection.customer.repository.CustomerProfileRepository;
 import io.vigil.detection.scan.Attempt;
@@ -29,6 +36,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** The alert lifecycle: findings merged into one alert per (customer, type, source), and triage by people. */
@@ -41,10 +49,15 @@ public class AlertService {
 
     private final AlertRepository alerts;
     private final CustomerProfileRepository customers;
+    private final AlertCommentRepository comments;
+    private final AuditLog audit;
 
-    public AlertService(AlertRepository alerts, CustomerProfileRepository customers) {
+    public AlertService(AlertRepository alerts, CustomerProfileRepository customers, AlertCommentRepository comments,
+                        AuditLog audit) {
         this.alerts = alerts;
         this.customers = customers;
+        this.comments = comments;
+        this.audit = audit;
     }
 
     // ---- the detection cycle's side (no caller; runs inside the cycle's transaction) ----
@@ -52,12 +65,14 @@ public class AlertService {
     /**
      * Merges one finding into its alert, creating it or reopening a resolved one when the finding has activity after
      * the resolution. Evidence from the fast window adds to the counts; evidence from the slow horizon (which overlaps
-     * earlier cycles) only raises them to what it saw.
+     * earlier cycles) only raises them to what it saw. Returns the change to announce (opened, escalated, reopened)
+     * once the cycle's transaction commits, or null.
      */
-    public Uni<Alert> record(String customerId, CustomerProfile profile, Finding f, Instant now) {
+    public Uni<AlertChanged> record(String customerId, Customer customer, Finding f, Gate.Verdict baseline, Instant now) {
         return alerts.findByKey(customerId, f.type(), f.source()).chain(existing -> {
             Alert a = existing;
             boolean created = a == null;
+            boolean reopened = false;
             if (created) {
                 a = new Alert();
                 a.id = newId();
@@ -76,7 +91,7 @@ public class AlertService {
                 a.createdAt = now;
             } else if (a.status == AlertStatus.RESOLVED) {
                 if (a.resolvedAt != null && f.lastMs() <= a.resolvedAt.toEpochMilli()) {
-                    return Uni.createFrom().item(a);
+                    return Uni.createFrom().nullItem();
                 }
                 a.status = AlertStatus.OPEN;
                 a.reopenCount++;
@@ -84,12 +99,27 @@ public class AlertService {
                 a.acknowledgedAt = null;
                 a.resolvedBy = null;
                 a.resolvedAt = null;
+                reopened = true;
             }
-            a.mspId = profile == null ? null : profile.mspId;
-            merge(a, f, profile == null ? Networks.NONE : Networks.of(List.of(profile.internalNetworks)));
+            Scoring.Severity before = a.severity;
+            a.mspId = customer == null ? null : customer.mspId();
+            merge(a, f, customer == null ? Networks.NONE : customer.networks());
+            a.baseline = json(baseline);
             a.updatedAt = now;
-            return created ? alerts.persist(a) : Uni.createFrom().item(a);
+            Alert saved = a;
+            AlertChanged change = created ? AlertChanged.of(AlertChanged.Kind.OPENED, a, null, now)
+                    : reopened ? AlertChanged.of(AlertChanged.Kind.REOPENED, a, before, now)
+                    : a.severity.compareTo(before) > 0 ? AlertChanged.of(AlertChanged.Kind.ESCALATED, a, before, now) : null;
+            return (created ? alerts.persist(saved) : Uni.createFrom().item(saved)).replaceWith(change);
         });
+    }
+
+    private static String json(Object o) {
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            return "{}";
+        }
     }
 
     static void merge(Alert a, Finding f, Networks networks) {
@@ -226,33 +256,61 @@ public class AlertService {
     /** OPEN → ACKNOWLEDGED (idempotent); a resolved alert cannot be acknowledged (409). */
     @WithTransaction
     public Uni<AlertView> acknowledge(TenantContext ctx, String customerId, String alertId) {
-        return requireAlert(ctx, customerId, alertId).map(a -> {
+        return requireAlert(ctx, customerId, alertId).chain(a -> {
             ctx.requireManage();
             if (a.status == AlertStatus.RESOLVED) {
                 throw ProblemException.conflict("alert " + alertId + " is resolved; it reopens by itself on new activity");
             }
-            if (a.status == AlertStatus.OPEN) {
-                a.status = AlertStatus.ACKNOWLEDGED;
-                a.acknowledgedBy = ctx.actor();
-                a.acknowledgedAt = Instant.now();
-                a.updatedAt = a.acknowledgedAt;
+            if (a.status != AlertStatus.OPEN) {
+                return Uni.createFrom().item(a);
             }
-            return AlertView.detail(a);
-        });
+            a.status = AlertStatus.ACKNOWLEDGED;
+            a.acknowledgedBy = ctx.actor();
+            a.acknowledgedAt = Instant.now();
+            a.updatedAt = a.acknowledgedAt;
+            return audit.record(ctx, a.mspId, a.customerId, "alert.acknowledge", a.id, Map.of("from", "OPEN", "to", "ACKNOWLEDGED"))
+                    .replaceWith(a);
+        }).map(AlertView::detail);
     }
 
     /** OPEN or ACKNOWLEDGED → RESOLVED (idempotent). */
     @WithTransaction
     public Uni<AlertView> resolve(TenantContext ctx, String customerId, String alertId) {
-        return requireAlert(ctx, customerId, alertId).map(a -> {
+        return requireAlert(ctx, customerId, alertId).chain(a -> {
             ctx.requireManage();
-            if (a.status != AlertStatus.RESOLVED) {
-                a.status = AlertStatus.RESOLVED;
-                a.resolvedBy = ctx.actor();
-                a.resolvedAt = Instant.now();
-                a.updatedAt = a.resolvedAt;
+            if (a.status == AlertStatus.RESOLVED) {
+                return Uni.createFrom().item(a);
             }
-            return AlertView.detail(a);
-        });
+            String from = a.status.name();
+            a.status = AlertStatus.RESOLVED;
+            a.resolvedBy = ctx.actor();
+            a.resolvedAt = Instant.now();
+            a.updatedAt = a.resolvedAt;
+            return audit.record(ctx, a.mspId, a.customerId, "alert.resolve", a.id, Map.of("from", from, "to", "RESOLVED"))
+                    .replaceWith(a);
+        }).map(AlertView::detail);
+    }
+
+    /** Adds a comment (people who may triage); audited. */
+    @WithTransaction
+    public Uni<CommentView> comment(TenantContext ctx, String customerId, String alertId, String body) {
+        return requireAlert(ctx, customerId, alertId).chain(a -> {
+            ctx.requireManage();
+            AlertComment c = new AlertComment();
+            c.alertId = a.id;
+            c.customerId = a.customerId;
+            c.mspId = a.mspId;
+            c.author = ctx.actor();
+            c.body = body.trim();
+            c.createdAt = Instant.now();
+            return comments.persist(c)
+                    .call(x -> audit.record(ctx, a.mspId, a.customerId, "alert.comment", a.id, Map.of("comment", c.body)));
+        }).map(CommentView::of);
+    }
+
+    @WithSession
+    public Uni<List<CommentView>> comments(TenantContext ctx, String customerId, String alertId) {
+        return requireAlert(ctx, customerId, alertId).chain(a -> comments.of(ctx, customerId, alertId))
+                .map(list -> list.stream().map(CommentView::of).toList());
     }
 }

@@ -118,6 +118,25 @@ public class FlowReader {
         return "IPv6NumToString(" + column + ")";
     }
 
+    /** The text form of an address column (IPv4 comes back mapped; see {@link #unmapped}). */
+    public static String addrText(String column) {
+        return addr(column);
+    }
+
+    public static String unmapped(String ip) {
+        return unmap(ip);
+    }
+
+    /** An address literal as a FixedString(16) value, after checking it is an IP literal. */
+    public static String mappedLiteral(String ip) {
+        return "IPv6StringToNum('" + mapped(ip(ip)) + "')";
+    }
+
+    /** A tenant id as a quoted literal, after checking it is a slug. */
+    public static String tenantLiteral(String tenant) {
+        return tenant(tenant);
+    }
+
     /** "::ffff:1.2.3.4" → "1.2.3.4": addresses are stored IPv4-mapped. */
     static String unmap(String ip) {
         return ip.startsWith("::ffff:") && ip.indexOf('.') > 0 ? ip.substring(7) : ip;

@@ -7,16 +7,27 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
-import io.vigil.detection.alert.Alert;
+import io.vigil.detection.alert.AlertChanged;
 import io.vigil.detection.alert.service.AlertService;
-import io.vigil.detection.customer.CustomerProfile;
+import io.vigil.detection.baseline.Gate;
+import io.vigil.detection.baseline.HostBaseline;
+import io.vigil.detection.baseline.HourSample;
+import io.vigil.detection.baseline.repository.BaselineReader;
+import io.vigil.detection.baseline.repository.BaselineStore;
+import io.vigil.detection.customer.Customer;
+import io.vigil.detection.customer.service.CustomerDirectory;
+import io.vigil.detection.rule.Rule;
+import io.vigil.detection.rule.RuleMatch;
+import io.vigil.detection.rule.repository.RuleRepository;
 import io.vigil.detection.scan.Attempt;
 import io.vigil.detection.scan.Finding;
+import io.vigil.detection.scan.Networks;
 import io.vigil.detection.scan.ScanAnalyzer;
 import io.vigil.detection.scan.Watermark;
 import io.vigil.detection.scan.repository.FlowReader;
 import io.vigil.detection.shard.TenantShard;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -26,8 +37,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -45,6 +59,13 @@ public class DetectionCycle {
     private final FlowReader flows;
     private final TenantShard shard;
     private final AlertService alerts;
+    private final CustomerDirectory customers;
+    private final BaselineStore baselineStore;
+    private final BaselineReader baselineReader;
+    private final RuleRepository rules;
+    private final Event<AlertChanged> changed;
+    private final double headroom;
+    private final Counter suppressedCount;
     private final ScanAnalyzer analyzer;
     private final Duration settleLag;
     private final Duration maxCatchUp;
@@ -56,7 +77,9 @@ public class DetectionCycle {
     private final Counter findingsCount;
     private final Counter failures;
 
-    public DetectionCycle(FlowReader flows, TenantShard shard, AlertService alerts, MeterRegistry registry,
+    public DetectionCycle(FlowReader flows, TenantShard shard, AlertService alerts, CustomerDirectory customers, BaselineStore baselineStore,
+                          BaselineReader baselineReader, RuleRepository rules, Event<AlertChanged> changed, MeterRegistry registry,
+                          @ConfigProperty(name = "vigil.detection.baseline.headroom") double headroom,
                           @ConfigProperty(name = "vigil.detection.settle-lag") Duration settleLag,
                           @ConfigProperty(name = "vigil.detection.max-catch-up") Duration maxCatchUp,
                           @ConfigProperty(name = "vigil.detection.slow-horizon") Duration slowHorizon,
@@ -66,6 +89,12 @@ public class DetectionCycle {
         this.flows = flows;
         this.shard = shard;
         this.alerts = alerts;
+        this.customers = customers;
+        this.baselineStore = baselineStore;
+        this.baselineReader = baselineReader;
+        this.rules = rules;
+        this.changed = changed;
+        this.headroom = headroom;
         this.analyzer = new ScanAnalyzer(windowMinTargets);
         this.settleLag = settleLag;
         this.maxCatchUp = maxCatchUp;
@@ -79,12 +108,24 @@ public class DetectionCycle {
                 .description("aggregated attempts read from ClickHouse").register(registry);
         this.findingsCount = Counter.builder("vigil.detection.findings")
                 .description("scan findings merged into alerts").register(registry);
+        this.suppressedCount = Counter.builder("vigil.detection.findings.dropped")
+                .description("findings that raised nothing: within the source's baseline, allow-listed or suppressed").register(registry);
         this.failures = Counter.builder("vigil.detection.tenant.cycle.failures")
                 .description("tenant cycles that failed and will be retried").register(registry);
     }
 
-    /** What one tenant's cycle did. */
-    public record TenantRun(String tenant, Instant from, Instant until, int attempts, int sources, List<Finding> findings) {
+    /**
+     * What one tenant's cycle did.
+     *
+     * @param findings the findings merged into alerts
+     * @param dropped  findings that raised nothing: within the source's baseline, allow-listed or suppressed
+     */
+    public record TenantRun(String tenant, Instant from, Instant until, int attempts, int sources, List<Finding> findings,
+                            List<Dropped> dropped) {
+    }
+
+    /** @param reason "baseline", "allow-list rl-…" or "suppression rl-…" */
+    public record Dropped(Finding finding, String reason, Gate.Verdict verdict) {
     }
 
     @Scheduled(every = "${vigil.detection.cycle-interval}", delayed = "10s",
@@ -131,7 +172,7 @@ public class DetectionCycle {
         Instant floor = end.minus(maxCatchUp);
         Instant from = mark == null || mark.processedUntil.isBefore(floor) ? floor : mark.processedUntil;
         if (!from.isBefore(end)) {
-            return new TenantRun(tenant, from, end, 0, 0, List.of());
+            return new TenantRun(tenant, from, end, 0, 0, List.of(), List.of());
         }
         List<Attempt> window = flows.window(tenant, from, end);
         // Sources with probes, the busiest first, bounded so one noisy tenant cannot stall the cycle.
@@ -159,14 +200,32 @@ public class DetectionCycle {
             }
         }
         Instant now = Instant.now();
-        await(() -> Panache.withTransaction(() -> Panache.getSession().chain(s -> s.find(CustomerProfile.class, tenant))
-                .chain(profile -> {
-                    if (profile == null && !findings.isEmpty()) {
-                        LOG.warnf("tenant %s has no customer profile: its alerts get no MSP and no internal networks", tenant);
-                    }
-                    Uni<Alert> chain = Uni.createFrom().nullItem();
-                    for (Finding f : findings) {
-                        chain = chain.chain(x -> alerts.record(tenant, profile, f, now));
+        Customer customer = customers.find(tenant).await().atMost(Duration.ofSeconds(30));
+        if (customer == null && !findings.isEmpty()) {
+            LOG.warnf("tenant %s is unknown to tenants: its alerts get no MSP and no internal networks", tenant);
+        }
+        Networks networks = customer == null ? Networks.NONE : customer.networks();
+        List<Dropped> dropped = new ArrayList<>();
+        List<Judged> judged = baselineGate(tenant, findings, networks, end, dropped);
+        List<AlertChanged> changes = new ArrayList<>();
+        await(() -> Panache.withTransaction(() -> rules.activeFor(tenant, customer == null ? null : customer.mspId(), now)
+                .chain(active -> {
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (Judged j : judged) {
+                        Optional<Rule> rule = RuleMatch.first(active, j.finding());
+                        if (rule.isPresent()) {
+                            rule.get().hits++;
+                            rule.get().lastHitAt = now;
+                            dropped.add(new Dropped(j.finding(), rule.get().kind == Rule.Kind.ALLOW ? "allow-list " + rule.get().id
+                                    : "suppression " + rule.get().id, j.verdict()));
+                            continue;
+                        }
+                        chain = chain.chain(x -> alerts.record(tenant, customer, j.finding(), j.verdict(), now)
+                                .invoke(c -> {
+                                    if (c != null) {
+                                        changes.add(c);
+                                    }
+                                }).replaceWithVoid());
                     }
                     return chain;
                 })
@@ -178,10 +237,56 @@ public class DetectionCycle {
                     m.updatedAt = now;
                     return w == null ? Panache.getSession().chain(s -> s.persist(m)) : Uni.createFrom().voidItem();
                 })));
-        if (!findings.isEmpty()) {
-            LOG.infof("tenant %s [%s, %s): %d findings from %d probing sources", tenant, from, end, findings.size(), probing.size());
+        for (AlertChanged c : changes) {
+            try {
+                changed.fire(c);
+            } catch (RuntimeException e) {
+                LOG.warnf("tenant %s: an AlertChanged observer failed for alert %s: %s", tenant, c.alertId(), e.toString());
+            }
         }
-        return new TenantRun(tenant, from, end, window.size(), probing.size(), findings);
+        suppressedCount.increment(dropped.size());
+        List<Finding> raised = judged.stream().map(Judged::finding)
+                .filter(f -> dropped.stream().noneMatch(d -> d.finding() == f)).toList();
+        if (!findings.isEmpty()) {
+            LOG.infof("tenant %s [%s, %s): %d findings from %d probing sources, %d dropped (baseline or rules)", tenant, from,
+                    end, findings.size(), probing.size(), dropped.size());
+        }
+        return new TenantRun(tenant, from, end, window.size(), probing.size(), raised, dropped);
+    }
+
+    /** A finding that goes on to the rules, with its baseline comparison. */
+    private record Judged(Finding finding, Gate.Verdict verdict) {
+    }
+
+    /**
+     * Compares each finding's source with its baseline: over the last hour for fast findings, over the evidence's
+     * span for slow ones. Findings of a MATURE host within its baseline are dropped.
+     */
+    private List<Judged> baselineGate(String tenant, List<Finding> findings, Networks networks, Instant end, List<Dropped> dropped) {
+        if (findings.isEmpty()) {
+            return List.of();
+        }
+        Set<String> sources = findings.stream().map(Finding::source).collect(Collectors.toCollection(LinkedHashSet::new));
+        List<String> internal = sources.stream().filter(networks::contains).toList();
+        Map<String, HostBaseline> known = baselineStore.find(tenant, internal).await().atMost(Duration.ofSeconds(30));
+        Map<String, HourSample> lastHour = baselineReader.observed(tenant, sources, end.minus(Duration.ofHours(1)), end.plus(MAX_CLOCK_SKEW));
+        List<Judged> out = new ArrayList<>();
+        for (Finding f : findings) {
+            HourSample observed = lastHour.get(f.source());
+            int hours = 1;
+            if ("slow".equals(f.decidedBy())) {
+                Instant since = Instant.ofEpochMilli(f.firstMs()).truncatedTo(ChronoUnit.MINUTES);
+                hours = (int) Math.max(1, Math.ceil(Duration.between(since, end).toMinutes() / 60.0));
+                observed = baselineReader.observed(tenant, List.of(f.source()), since, end.plus(MAX_CLOCK_SKEW)).get(f.source());
+            }
+            Gate.Verdict verdict = Gate.judge(known.get(f.source()), observed, end, hours, headroom, networks.contains(f.source()));
+            if (verdict.withinBaseline()) {
+                dropped.add(new Dropped(f, "baseline", verdict));
+            } else {
+                out.add(new Judged(f, verdict));
+            }
+        }
+        return out;
     }
 
     private static <T> T await(java.util.function.Supplier<Uni<T>> work) {

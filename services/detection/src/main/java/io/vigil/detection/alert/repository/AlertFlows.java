@@ -1,0 +1,76 @@
+package io.vigil.detection.alert.repository;
+
+import io.vigil.detection.alert.rest.AlertView;
+import io.vigil.detection.alert.rest.FlowView;
+import io.vigil.detection.scan.repository.FlowReader;
+import io.vigil.lib.api.paging.Cursor;
+import io.vigil.lib.api.paging.Page;
+import io.vigil.lib.api.problem.ProblemException;
+import io.vigil.lib.clickhouse.ClickHouseConfig;
+import io.vigil.lib.clickhouse.ClickHouseQueries;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The drill-down: the raw flows behind an alert, from ClickHouse {@code flows}, scoped by the alert's tenant and
+ * source and its first/last seen (the table's sort key is tenant, start, orig_addr), to its listed targets, in
+ * (start, target, port, source port) order with a keyset cursor. Blocking: call off the event loop.
+ */
+@ApplicationScoped
+public class AlertFlows {
+
+    private final ClickHouseQueries clickhouse;
+    private final String db;
+
+    public AlertFlows(ClickHouseQueries clickhouse, ClickHouseConfig config) {
+        this.clickhouse = clickhouse;
+        this.db = config.database();
+    }
+
+    public Page<FlowView> page(AlertView alert, String cursor, int limit) {
+        String where = "tenant_id = " + FlowReader.tenantLiteral(alert.customerId())
+                + " AND start >= toDateTime(" + alert.firstSeen().getEpochSecond() + ")"
+                + " AND start <= toDateTime(" + alert.lastSeen().getEpochSecond() + ")"
+                + " AND orig_addr = " + FlowReader.mappedLiteral(alert.source());
+        if (!alert.targets().isEmpty()) {
+            where += " AND resp_addr IN (" + alert.targets().stream().map(FlowReader::mappedLiteral).collect(Collectors.joining(", ")) + ")";
+        }
+        where += switch (alert.type()) {
+            case UDP -> " AND protocol = 17";
+            case HORIZONTAL, VERTICAL, STEALTH -> " AND protocol = 6";
+            default -> "";
+        };
+        String after = Cursor.decode(cursor);
+        if (after != null) {
+            where += " AND " + after(after);
+        }
+        String sql = "SELECT toInt64(start_ms) AS s, toInt64(end_ms) AS e, hex(resp_addr) AS k, " + FlowReader.addrText("resp_addr") + " AS dst,"
+                + " toInt32(orig_port) AS sport, toInt32(resp_port) AS dport, toInt32(protocol) AS proto, toString(conn_state) AS state,"
+                + " history, toInt64(orig_packets) AS op, toInt64(orig_bytes) AS ob, toInt64(resp_packets) AS rp, toInt64(resp_bytes) AS rb,"
+                + " toInt32(icmp_type) AS it, toInt32(icmp_reply) AS ir"
+                + " FROM " + db + ".flows WHERE " + where + " ORDER BY s, k, dport, sport LIMIT " + (limit + 1);
+        List<String> keys = new ArrayList<>();
+        List<FlowView> rows = clickhouse.select(sql, r -> {
+            keys.add(r.getLong("s") + ":" + r.getString("k") + ":" + r.getInteger("dport") + ":" + r.getInteger("sport"));
+            return new FlowView(r.getLong("s"), r.getLong("e"), alert.source(), r.getInteger("sport"), FlowReader.unmapped(r.getString("dst")),
+                    r.getInteger("dport"), r.getInteger("proto"), r.getString("state"), r.getString("history"), r.getLong("op"),
+                    r.getLong("ob"), r.getLong("rp"), r.getLong("rb"), r.getInteger("it"), r.getInteger("ir"));
+        });
+        String next = rows.size() > limit ? Cursor.encode(keys.get(limit - 1)) : null;
+        return new Page<>(rows.subList(0, Math.min(limit, rows.size())), next);
+    }
+
+    /** (start_ms, resp_addr, resp_port, orig_port) strictly after the cursor's row, as 18.16 SQL. */
+    static String after(String key) {
+        String[] p = key.split(":");
+        if (p.length != 4 || !p[0].matches("\\d{1,19}") || !p[1].matches("[0-9A-F]{32}") || !p[2].matches("\\d{1,5}")
+                || !p[3].matches("\\d{1,5}")) {
+            throw ProblemException.badRequest("cursor: not a cursor this API returned");
+        }
+        return "(start_ms > " + p[0] + " OR (start_ms = " + p[0] + " AND (hex(resp_addr) > '" + p[1] + "' OR (hex(resp_addr) = '" + p[1] + "'"
+                + " AND (resp_port > " + p[2] + " OR (resp_port = " + p[2] + " AND orig_port > " + p[3] + "))))))";
+    }
+}

@@ -1,0 +1,25 @@
+package io.vigil.detection.customer.rest;
+
+import io.vigil.detection.baseline.HostBaseline;
+import io.vigil.detection.customer.Customer;
+import io.vigil.detection.scan.ScanType;
+import io.vigil.detection.scan.Scoring;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A customer at a glance.
+ *
+ * @param openAlerts        alerts not resolved (OPEN or ACKNOWLEDGED)
+ * @param open              per (type, severity) with at least one unresolved alert
+ * @param baselines         internal hosts per baseline state
+ * @param networksFrom      where the internal networks came from: TENANTS, LAST_KNOWN (tenants down) or TABLE
+ */
+public record SummaryView(String customerId, String mspId, long openAlerts, long acknowledgedAlerts,
+                          Map<ScanType, Long> openByType, Map<Scoring.Severity, Long> openBySeverity, List<Bucket> open,
+                          Map<HostBaseline.State, Long> baselines, List<String> internalNetworks, Customer.Origin networksFrom) {
+
+    public record Bucket(ScanType type, Scoring.Severity severity, long count) {
+    }
+}

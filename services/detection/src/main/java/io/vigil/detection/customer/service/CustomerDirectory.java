@@ -1,0 +1,150 @@
+package io.vigil.detection.customer.service;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vigil.detection.customer.Customer;
+import io.vigil.detection.customer.client.TenantsCustomer;
+import io.vigil.detection.customer.client.TenantsInternalApi;
+import io.vigil.lib.api.problem.ProblemException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.WebApplicationException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Customers as the tenants service knows them, cached for {@code cache-ttl}. Each answer is also stored in
+ * {@code detection.customers}, the last known value: when tenants is down or failing, that copy is used (and the log
+ * says so, once per outage and customer) and tenants is asked again after {@code retry-after}. With no copy at all the
+ * lookup fails with 503, and the cycle retries the tenant later. A 404 from tenants means the customer does not exist.
+ * With {@code source=table} (tests) only the table is read: it is the seam the ITs fill with per-run customers.
+ */
+@ApplicationScoped
+public class CustomerDirectory {
+
+    private static final Logger LOG = Logger.getLogger(CustomerDirectory.class);
+
+    public enum Source { TENANTS, TABLE }
+
+    private record Entry(Customer customer, long untilMs) {
+    }
+
+    private final TenantsInternalApi tenants;
+    private final Pool pool;
+    private final Source source;
+    private final Duration ttl;
+    private final Duration retryAfter;
+    private final Map<String, Entry> cache = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> failing = new ConcurrentHashMap<>();
+    private final Counter fallbacks;
+
+    public CustomerDirectory(@RestClient TenantsInternalApi tenants, Pool pool, MeterRegistry registry,
+                             @ConfigProperty(name = "vigil.detection.customers.source") Source source,
+                             @ConfigProperty(name = "vigil.detection.customers.cache-ttl") Duration ttl,
+                             @ConfigProperty(name = "vigil.detection.customers.retry-after") Duration retryAfter) {
+        this.tenants = tenants;
+        this.pool = pool;
+        this.source = source;
+        this.ttl = ttl;
+        this.retryAfter = retryAfter;
+        this.fallbacks = Counter.builder("vigil.detection.customers.fallbacks")
+                .description("customer lookups answered from the last known copy because tenants failed").register(registry);
+    }
+
+    public Source source() {
+        return source;
+    }
+
+    /** The customer, or null when it does not exist; fails with 503 when tenants is down and no copy is known. */
+    public Uni<Customer> find(String id) {
+        if (source == Source.TABLE) {
+            return stored(id, Customer.Origin.TABLE);
+        }
+        Entry cached = cache.get(id);
+        long now = System.currentTimeMillis();
+        if (cached != null && cached.untilMs > now) {
+            return Uni.createFrom().item(cached.customer);
+        }
+        return tenants.customer(id)
+                .chain(c -> store(c).replaceWith(fresh(c)))
+                .onFailure(CustomerDirectory::notFound).recoverWithItem(() -> null)
+                .invoke(c -> {
+                    cache.put(id, new Entry(c, System.currentTimeMillis() + ttl.toMillis()));
+                    if (failing.remove(id) != null) {
+                        LOG.infof("tenants answers again for customer %s", id);
+                    }
+                })
+                .onFailure().recoverWithUni(e -> stored(id, Customer.Origin.LAST_KNOWN).map(c -> {
+                    fallbacks.increment();
+                    if (c == null) {
+                        LOG.errorf("tenants failed for customer %s and no copy is known: %s", id, e.toString());
+                        throw new ProblemException(503, "unavailable", "Service unavailable",
+                                "the tenants service is unavailable and customer " + id + " is not known yet");
+                    }
+                    if (failing.put(id, Boolean.TRUE) == null) {
+                        LOG.warnf("tenants failed for customer %s (%s): using its last known networks, stored %s;"
+                                + " asking again every %s", id, e.toString(), c.asOf(), retryAfter);
+                    }
+                    cache.put(id, new Entry(c, System.currentTimeMillis() + retryAfter.toMillis()));
+                    return c;
+                }));
+    }
+
+    /**
+     * Runs {@code then} once the customer is known to exist (404 otherwise), with detection.customers refreshed from
+     * tenants: the caller's scoped lookup then reads the current MSP. Resources call this before entering a session,
+     * so the tenants call never runs inside a Hibernate session.
+     */
+    public <T> Uni<T> known(String id, java.util.function.Supplier<Uni<T>> then) {
+        return find(id).chain(c -> c == null ? Uni.createFrom().failure(ProblemException.notFound("customer", id)) : then.get());
+    }
+
+    /** Drops the cached answers, so the next lookups ask tenants. */
+    public void invalidate() {
+        cache.clear();
+    }
+
+    private static boolean notFound(Throwable e) {
+        return e instanceof WebApplicationException w && w.getResponse() != null && w.getResponse().getStatus() == 404;
+    }
+
+    private static Customer fresh(TenantsCustomer c) {
+        return new Customer(c.id(), c.mspId(), c.status() == null ? "ACTIVE" : c.status(),
+                c.internalNetworks() == null ? List.of() : List.copyOf(c.internalNetworks()),
+                c.timeZone() == null ? "UTC" : c.timeZone(), Customer.Origin.TENANTS, Instant.now());
+    }
+
+    /** Upserts the last known value. */
+    private Uni<Void> store(TenantsCustomer c) {
+        Customer f = fresh(c);
+        return pool.preparedQuery("INSERT INTO detection.customers (id, msp_id, internal_networks, status, time_zone, updated_at)"
+                        + " VALUES ($1, $2, $3, $4, $5, now()) ON CONFLICT (id) DO UPDATE SET msp_id = EXCLUDED.msp_id,"
+                        + " internal_networks = EXCLUDED.internal_networks, status = EXCLUDED.status,"
+                        + " time_zone = EXCLUDED.time_zone, updated_at = EXCLUDED.updated_at")
+                .execute(Tuple.of(f.id(), f.mspId(), f.internalNetworks().toArray(String[]::new), f.status(), f.timeZone()))
+                .replaceWithVoid();
+    }
+
+    private Uni<Customer> stored(String id, Customer.Origin origin) {
+        return pool.preparedQuery("SELECT id, msp_id, internal_networks, status, time_zone, updated_at FROM detection.customers WHERE id = $1")
+                .execute(Tuple.of(id))
+                .map(rows -> rows.size() == 0 ? null : row(rows.iterator().next(), origin));
+    }
+
+    private static Customer row(Row r, Customer.Origin origin) {
+        return new Customer(r.getString("id"), r.getString("msp_id"), r.getString("status"),
+                List.of(r.getArrayOfStrings("internal_networks")), r.getString("time_zone"), origin,
+                r.getOffsetDateTime("updated_at").toInstant());
+    }
+
+}

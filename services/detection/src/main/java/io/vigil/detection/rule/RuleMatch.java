@@ -1,0 +1,35 @@
+package io.vigil.detection.rule;
+
+import io.vigil.detection.scan.Finding;
+import io.vigil.detection.scan.Networks;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Which rule, if any, drops a finding: an allow-list entry for its source first, then a matching suppression. */
+public final class RuleMatch {
+
+    private RuleMatch() {
+    }
+
+    public static Optional<Rule> first(List<Rule> rules, Finding f) {
+        Optional<Rule> allow = rules.stream().filter(r -> r.kind == Rule.Kind.ALLOW && inSource(r, f.source())).findFirst();
+        return allow.isPresent() ? allow : rules.stream().filter(r -> r.kind == Rule.Kind.SUPPRESS && suppresses(r, f)).findFirst();
+    }
+
+    /** Source in the CIDR, the same type (or any), and every probed port the rule's (or any). */
+    static boolean suppresses(Rule r, Finding f) {
+        if (!inSource(r, f.source()) || (r.type != null && r.type != f.type())) {
+            return false;
+        }
+        return r.port == null || f.services().stream().allMatch(s -> s.startsWith(r.port + "/"));
+    }
+
+    static boolean inSource(Rule r, String source) {
+        try {
+            return Networks.of(List.of(r.sourceCidr)).contains(source);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

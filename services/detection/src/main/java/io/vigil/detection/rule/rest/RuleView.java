@@ -1,0 +1,25 @@
+package io.vigil.detection.rule.rest;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.vigil.detection.rule.Rule;
+import io.vigil.detection.scan.ScanType;
+
+import java.time.Instant;
+
+/**
+ * A rule as the API shows it.
+ *
+ * @param customerId null for an MSP-wide rule
+ * @param hits       findings the rule has dropped
+ * @param active     not expired now
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RuleView(String id, Rule.Kind kind, String mspId, String customerId, String sourceCidr, Integer port,
+                       ScanType type, Instant expiresAt, String reason, long hits, Instant lastHitAt, boolean active,
+                       String createdBy, Instant createdAt, String updatedBy, Instant updatedAt) {
+
+    public static RuleView of(Rule r) {
+        return new RuleView(r.id, r.kind, r.mspId, r.customerId, r.sourceCidr, r.port, r.type, r.expiresAt, r.reason,
+                r.hits, r.lastHitAt, r.active(Instant.now()), r.createdBy, r.createdAt, r.updatedBy, r.updatedAt);
+    }
+}

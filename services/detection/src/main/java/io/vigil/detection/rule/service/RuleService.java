@@ -1,0 +1,168 @@
+package io.vigil.detection.rule.service;
+
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import io.vigil.detection.audit.service.AuditLog;
+import io.vigil.detection.customer.CustomerProfile;
+import io.vigil.detection.customer.repository.CustomerProfileRepository;
+import io.vigil.detection.rule.Rule;
+import io.vigil.detection.rule.repository.RuleRepository;
+import io.vigil.detection.rule.rest.RuleRequest;
+import io.vigil.detection.rule.rest.RuleView;
+import io.vigil.detection.scan.Networks;
+import io.vigil.detection.customer.service.CustomerAccess;
+import io.vigil.lib.api.auth.TenantContext;
+import io.vigil.lib.api.problem.ProblemException;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Allow-list entries and suppressions: scoped CRUD for people, each change audited in the same transaction. A rule
+ * belongs to one customer, or (customerId null) to every customer of an MSP.
+ */
+@ApplicationScoped
+public class RuleService {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final char[] ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray();
+
+    /** Whose rules: a customer of an MSP, or the MSP itself (customerId null). */
+    public record Owner(String mspId, String customerId) {
+    }
+
+    private final RuleRepository rules;
+    private final CustomerProfileRepository customers;
+    private final CustomerAccess access;
+    private final AuditLog audit;
+
+    public RuleService(RuleRepository rules, CustomerProfileRepository customers, CustomerAccess access, AuditLog audit) {
+        this.rules = rules;
+        this.customers = customers;
+        this.access = access;
+        this.audit = audit;
+    }
+
+    /** The customer as owner if the caller sees it, else 404. */
+    private Uni<Owner> customerOwner(TenantContext ctx, String customerId) {
+        return customers.findVisible(ctx, customerId)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("customer", customerId))
+                .map((CustomerProfile c) -> new Owner(c.mspId, c.id));
+    }
+
+    /** The MSP as owner if the caller reaches all of it, else 404. */
+    private Uni<Owner> mspOwner(TenantContext ctx, String mspId) {
+        return access.requireMsp(ctx, mspId).map(m -> new Owner(m, null));
+    }
+
+    private Uni<Owner> owner(TenantContext ctx, String mspId, String customerId) {
+        return customerId != null ? customerOwner(ctx, customerId) : mspOwner(ctx, mspId);
+    }
+
+    @WithSession
+    public Uni<List<RuleView>> list(TenantContext ctx, String mspId, String customerId, Rule.Kind kind) {
+        return owner(ctx, mspId, customerId).chain(o -> rules.list(ctx, o.mspId(), o.customerId(), kind))
+                .map(list -> list.stream().map(RuleView::of).toList());
+    }
+
+    @WithSession
+    public Uni<RuleView> get(TenantContext ctx, String mspId, String customerId, Rule.Kind kind, String id) {
+        return require(ctx, mspId, customerId, kind, id).map(RuleView::of);
+    }
+
+    private Uni<Rule> require(TenantContext ctx, String mspId, String customerId, Rule.Kind kind, String id) {
+        return owner(ctx, mspId, customerId).chain(o -> rules.findVisible(ctx, o.mspId(), o.customerId(), kind, id))
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("rule", id));
+    }
+
+    @WithTransaction
+    public Uni<RuleView> create(TenantContext ctx, String mspId, String customerId, Rule.Kind kind, RuleRequest body) {
+        return owner(ctx, mspId, customerId).chain(o -> {
+            ctx.requireManage();
+            validate(kind, body);
+            Rule r = new Rule();
+            r.id = "rl-" + random();
+            r.kind = kind;
+            r.mspId = o.mspId();
+            r.customerId = o.customerId();
+            apply(r, body);
+            r.createdBy = ctx.actor();
+            r.createdAt = Instant.now();
+            r.updatedBy = r.createdBy;
+            r.updatedAt = r.createdAt;
+            return rules.persist(r).call(x -> audit.record(ctx, o.mspId(), o.customerId(), "rule.create", r.id, describe(r)));
+        }).map(RuleView::of);
+    }
+
+    @WithTransaction
+    public Uni<RuleView> replace(TenantContext ctx, String mspId, String customerId, Rule.Kind kind, String id, RuleRequest body) {
+        return require(ctx, mspId, customerId, kind, id).chain(r -> {
+            ctx.requireManage();
+            validate(kind, body);
+            Map<String, Object> before = describe(r);
+            apply(r, body);
+            r.updatedBy = ctx.actor();
+            r.updatedAt = Instant.now();
+            return audit.record(ctx, r.mspId, r.customerId, "rule.update", r.id, Map.of("before", before, "after", describe(r)))
+                    .replaceWith(r);
+        }).map(RuleView::of);
+    }
+
+    @WithTransaction
+    public Uni<Void> delete(TenantContext ctx, String mspId, String customerId, Rule.Kind kind, String id) {
+        return require(ctx, mspId, customerId, kind, id).chain(r -> {
+            ctx.requireManage();
+            return audit.record(ctx, r.mspId, r.customerId, "rule.delete", r.id, describe(r)).chain(x -> rules.delete(r));
+        });
+    }
+
+    static void validate(Rule.Kind kind, RuleRequest body) {
+        try {
+            Networks.of(List.of(body.sourceCidr()));
+        } catch (RuntimeException e) {
+            throw ProblemException.badRequest("sourceCidr: not an IP address or CIDR: " + body.sourceCidr());
+        }
+        if (!body.sourceCidr().matches("[0-9A-Fa-f:./]+")) {
+            throw ProblemException.badRequest("sourceCidr: not an IP address or CIDR: " + body.sourceCidr());
+        }
+        if (kind == Rule.Kind.ALLOW && (body.port() != null || body.type() != null)) {
+            throw ProblemException.badRequest("an allow-list entry covers every finding of its source: no port or type;"
+                    + " use a suppression for those");
+        }
+        if (body.expiresAt() != null && !body.expiresAt().isAfter(Instant.now())) {
+            throw ProblemException.badRequest("expiresAt: must be in the future");
+        }
+    }
+
+    private static void apply(Rule r, RuleRequest body) {
+        r.sourceCidr = body.sourceCidr().trim();
+        r.port = body.port();
+        r.type = body.type();
+        r.expiresAt = body.expiresAt();
+        r.reason = body.reason().trim();
+    }
+
+    private static Map<String, Object> describe(Rule r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", r.kind.name());
+        m.put("sourceCidr", r.sourceCidr);
+        m.put("port", r.port);
+        m.put("type", r.type == null ? null : r.type.name());
+        m.put("expiresAt", r.expiresAt == null ? null : r.expiresAt.toString());
+        m.put("reason", r.reason);
+        return m;
+    }
+
+    private static String random() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 12; i++) {
+            sb.append(ALPHABET[RANDOM.nextInt(ALPHABET.length)]);
+        }
+        return sb.toString();
+    }
+}

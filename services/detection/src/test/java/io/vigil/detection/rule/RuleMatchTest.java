@@ -1,0 +1,47 @@
+package io.vigil.detection.rule;
+
+import io.vigil.detection.scan.Finding;
+import io.vigil.detection.scan.ScanType;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RuleMatchTest {
+
+    private static Finding finding(String source, ScanType type, String... services) {
+        return new Finding(type, source, List.of("10.1.2.1"), List.of(services), 4, 4, 0, 0, 1, "trw", 4, false, List.of());
+    }
+
+    private static Rule rule(Rule.Kind kind, String cidr, Integer port, ScanType type) {
+        Rule r = new Rule();
+        r.id = "rl-" + kind + cidr + port + type;
+        r.kind = kind;
+        r.sourceCidr = cidr;
+        r.port = port;
+        r.type = type;
+        return r;
+    }
+
+    @Test
+    void suppressionNeedsSourceTypeAndEveryPortToMatch() {
+        Rule r = rule(Rule.Kind.SUPPRESS, "10.1.0.0/24", 22, ScanType.HORIZONTAL);
+        assertEquals(r, RuleMatch.first(List.of(r), finding("10.1.0.66", ScanType.HORIZONTAL, "22/tcp")).orElseThrow());
+        assertTrue(RuleMatch.first(List.of(r), finding("10.1.1.66", ScanType.HORIZONTAL, "22/tcp")).isEmpty(), "other source");
+        assertTrue(RuleMatch.first(List.of(r), finding("10.1.0.66", ScanType.VERTICAL, "22/tcp")).isEmpty(), "other type");
+        assertTrue(RuleMatch.first(List.of(r), finding("10.1.0.66", ScanType.HORIZONTAL, "22/tcp", "23/tcp")).isEmpty(),
+                "a probe on another port is not covered");
+        assertTrue(RuleMatch.first(List.of(r), finding("10.1.0.66", ScanType.HORIZONTAL, "222/tcp")).isEmpty(), "222 is not 22");
+    }
+
+    @Test
+    void allowListCoversEveryFindingOfItsSourceAndWinsOverSuppressions() {
+        Rule suppress = rule(Rule.Kind.SUPPRESS, "10.1.0.88", null, null);
+        Rule allow = rule(Rule.Kind.ALLOW, "10.1.0.88/32", null, null);
+        assertEquals(allow, RuleMatch.first(List.of(suppress, allow), finding("10.1.0.88", ScanType.UDP, "161/udp")).orElseThrow());
+        Rule v6 = rule(Rule.Kind.ALLOW, "fd00:a1::/48", null, null);
+        assertEquals(v6, RuleMatch.first(List.of(v6), finding("fd00:a1::7", ScanType.VERTICAL, "1/tcp")).orElseThrow());
+    }
+}
