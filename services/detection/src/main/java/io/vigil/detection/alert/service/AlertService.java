@@ -7,6 +7,7 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.vigil.detection.alert.Alert;
+import io.vigil.detection.alert.AlertChanged;
 import io.vigil.detection.alert.AlertStatus;
 import io.vigil.detection.alert.repository.AlertRepository;
 import io.vigil.detection.alert.rest.AlertView;
@@ -23,6 +24,7 @@ import io.vigil.lib.api.paging.Cursor;
 import io.vigil.lib.api.paging.Page;
 import io.vigil.lib.api.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -41,10 +43,12 @@ public class AlertService {
 
     private final AlertRepository alerts;
     private final CustomerProfileRepository customers;
+    private final Event<AlertChanged> changes;
 
-    public AlertService(AlertRepository alerts, CustomerProfileRepository customers) {
+    public AlertService(AlertRepository alerts, CustomerProfileRepository customers, Event<AlertChanged> changes) {
         this.alerts = alerts;
         this.customers = customers;
+        this.changes = changes;
     }
 
     // ---- the detection cycle's side (no caller; runs inside the cycle's transaction) ----
@@ -58,6 +62,8 @@ public class AlertService {
         return alerts.findByKey(customerId, f.type(), f.source()).chain(existing -> {
             Alert a = existing;
             boolean created = a == null;
+            Scoring.Severity before = created ? null : a.severity;
+            boolean reopened = false;
             if (created) {
                 a = new Alert();
                 a.id = newId();
@@ -79,6 +85,7 @@ public class AlertService {
                     return Uni.createFrom().item(a);
                 }
                 a.status = AlertStatus.OPEN;
+                reopened = true;
                 a.reopenCount++;
                 a.acknowledgedBy = null;
                 a.acknowledgedAt = null;
@@ -88,6 +95,10 @@ public class AlertService {
             a.mspId = profile == null ? null : profile.mspId;
             merge(a, f, profile == null ? Networks.NONE : Networks.of(List.of(profile.internalNetworks)));
             a.updatedAt = now;
+            AlertChanged.Change change = AlertChanged.of(created, reopened, before, a.severity);
+            if (change != null) {
+                changes.fireAsync(AlertChanged.of(a, change, before));
+            }
             return created ? alerts.persist(a) : Uni.createFrom().item(a);
         });
     }
