@@ -82,10 +82,8 @@ public class NotificationPayloads {
         Map<String, String> ext = new LinkedHashMap<>();
         ext.put("rt", String.valueOf(at.toEpochMilli()));
         ext.put("msg", "Vigil test notification");
-        ext.put("cs1Label", "customer");
-        ext.put("cs1", customerId);
-        ext.put("cs2Label", "msp");
-        ext.put("cs2", mspId);
+        custom(ext, "cs1", "customer", customerId);
+        custom(ext, "cs2", "msp", mspId);
         return Syslog5424.message(facility, 6, at, hostname, APP_NAME, procId, TEST,
                 Cef.format("Vigil", "Vigil", version, "test", "Vigil test notification", 0, ext));
     }
@@ -109,26 +107,25 @@ public class NotificationPayloads {
         ext.put("cnt", String.valueOf(a.attempts()));
         ext.put("externalId", a.id());
         ext.put("msg", a.summary());
-        ext.put("cs1Label", "customer");
-        ext.put("cs1", a.customerId());
-        ext.put("cs2Label", "msp");
-        ext.put("cs2", e.mspId());
-        ext.put("cs3Label", "mitre");
-        ext.put("cs3", a.mitre() == null ? null : String.join(",", a.mitre()));
-        ext.put("cs4Label", "direction");
-        ext.put("cs4", a.direction() == null ? null : a.direction().name());
-        ext.put("cs5Label", "status");
-        ext.put("cs5", a.status() == null ? null : a.status().name());
-        ext.put("cs6Label", "previousSeverity");
-        ext.put("cs6", e.previousSeverity() == null ? null : e.previousSeverity().name());
-        ext.put("cn1Label", "targets");
-        ext.put("cn1", String.valueOf(a.targetCount()));
-        ext.put("cn2Label", "ports");
-        ext.put("cn2", String.valueOf(a.portCount()));
-        ext.put("cn3Label", "score");
-        ext.put("cn3", String.valueOf(a.score()));
+        custom(ext, "cs1", "customer", a.customerId());
+        custom(ext, "cs2", "msp", e.mspId());
+        custom(ext, "cs3", "mitre", a.mitre() == null ? null : String.join(",", a.mitre()));
+        custom(ext, "cs4", "direction", a.direction() == null ? null : a.direction().name());
+        custom(ext, "cs5", "status", a.status() == null ? null : a.status().name());
+        custom(ext, "cs6", "previousSeverity", e.previousSeverity() == null ? null : e.previousSeverity().name());
+        custom(ext, "cn1", "targets", String.valueOf(a.targetCount()));
+        custom(ext, "cn2", "ports", String.valueOf(a.portCount()));
+        custom(ext, "cn3", "score", String.valueOf(a.score()));
         return Cef.format("Vigil", "Vigil", version, "scan." + type, CATEGORY + " (" + type.replace('_', ' ') + ")",
                 cefSeverity(a.severity()), ext);
+    }
+
+    /** A custom extension (csN, cnN) with its label, both left out when there is no value. */
+    private static void custom(Map<String, String> ext, String key, String label, String value) {
+        if (value != null) {
+            ext.put(key + "Label", label);
+            ext.put(key, value);
+        }
     }
 
     /** ArcSight's bands: 0–3 low, 4–6 medium, 7–8 high, 9–10 very high. */
