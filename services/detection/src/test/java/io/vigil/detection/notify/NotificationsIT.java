@@ -400,6 +400,7 @@ class NotificationsIT {
 
     @Test
     @Order(10)
+    @SuppressWarnings("unchecked")
     void publishedApiListsExactlyTheNotificationEndpoints() {
         Map<String, Object> paths = io.restassured.RestAssured.given().accept("application/json").get("/q/openapi")
                 .then().statusCode(200).extract().jsonPath().getMap("paths");
@@ -417,6 +418,17 @@ class NotificationsIT {
             }
         }
         assertEquals(expected, mine, "a new endpoint needs its row in the isolation tests");
+        // Every operation declares the owner of its path, so clients generated from the spec can call it.
+        JsonPath spec = io.restassured.RestAssured.given().accept("application/json").get("/q/openapi").then().extract().jsonPath();
+        for (String path : mine) {
+            String owner = path.startsWith("/api/v1/customers/") ? "customerId" : "mspId";
+            Map<String, Map<String, Object>> ops = spec.getMap("paths.'" + path + "'");
+            for (Map.Entry<String, Map<String, Object>> op : ops.entrySet()) {
+                List<Map<String, Object>> params = (List<Map<String, Object>>) op.getValue().getOrDefault("parameters", List.of());
+                assertTrue(params.stream().anyMatch(p -> owner.equals(p.get("name")) && "path".equals(p.get("in"))),
+                        op.getKey() + " " + path + " declares " + owner);
+            }
+        }
     }
 
     @Test
