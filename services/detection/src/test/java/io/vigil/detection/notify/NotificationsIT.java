@@ -269,13 +269,13 @@ class NotificationsIT {
     @Order(6)
     void aDeliveryLeftPendingByAStoppedInstanceIsSentOnceItsLeaseEnds() throws Exception {
         setUp();
-        // What a crashed instance leaves in PostgreSQL: one failed attempt, and a lease still held for 1.5 s.
+        // What a crashed instance leaves in PostgreSQL: one failed attempt, and a lease still held for 3 s.
         String id = "dl-it" + UUID.randomUUID().toString().substring(0, 8);
         String payload = "{\"id\":\"" + id + "\",\"type\":\"test\",\"customerId\":\"" + TENANT + "\"}";
         pool.preparedQuery("INSERT INTO detection.notification_deliveries (id, destination_id, msp_id, customer_id, event,"
                         + " severity, reopen_count, dedupe_key, payload, status, attempts, next_attempt_at, lease_until, created_at)"
                         + " VALUES ($1, $2, 'msp-a', $3, 'TEST', 'LOW', 0, $1, $4, 'PENDING', 1, now() - interval '1 minute',"
-                        + " now() + interval '1500 milliseconds', now() - interval '1 minute')")
+                        + " now() + interval '3 seconds', now() - interval '1 minute')")
                 .execute(Tuple.of(id, hookId, TENANT, payload)).await().indefinitely();
         Thread.sleep(1000);
         assertTrue(receiver.at("/customer").stream().noneMatch(r -> id.equals(r.delivery())), "not while leased");
