@@ -1,26 +1,35 @@
 package io.vigil.detection.alert;
 
-import io.vigil.detection.scan.Direction;
-import io.vigil.detection.scan.ScanType;
+import io.vigil.detection.alert.rest.AlertView;
 import io.vigil.detection.scan.Scoring;
 
-import java.time.Instant;
-
 /**
- * A CDI event fired after the detection cycle committed an alert that opened, escalated (severity went up) or
- * reopened: the hook for notifications. Fired synchronously on the cycle's worker thread (observers may block);
+ * A change people are told about (notifications): an alert opened, its severity rose, or it reopened. The detection
+ * cycle fires it synchronously on its worker thread after its transaction committed, with an immutable snapshot;
  * an observer's failure is logged and never undoes the commit.
  *
- * @param previousSeverity the severity before this cycle; null when the alert opened
+ * @param change           what happened
+ * @param previousSeverity the severity before (null when opened)
+ * @param mspId            the customer's MSP (null for a tenant without a customer profile)
+ * @param alert            the alert after the change, without its evidence lists
  */
-public record AlertChanged(Kind kind, String alertId, String customerId, String mspId, ScanType type, String source,
-                           Scoring.Severity severity, Scoring.Severity previousSeverity, int score, Direction direction,
-                           String summary, Instant at) {
+public record AlertChanged(Change change, Scoring.Severity previousSeverity, String mspId, AlertView alert) {
 
-    public enum Kind { OPENED, ESCALATED, REOPENED }
+    /** The changes worth a notification; a merge that neither opens, reopens nor raises the severity is none. */
+    public enum Change { OPENED, ESCALATED, REOPENED }
 
-    public static AlertChanged of(Kind kind, Alert a, Scoring.Severity previous, Instant at) {
-        return new AlertChanged(kind, a.id, a.customerId, a.mspId, a.type, a.source, a.severity, previous, a.score,
-                a.direction, a.summary, at);
+    /** The change a merge made, or null for none. */
+    public static Change of(boolean created, boolean reopened, Scoring.Severity before, Scoring.Severity after) {
+        if (created) {
+            return Change.OPENED;
+        }
+        if (reopened) {
+            return Change.REOPENED;
+        }
+        return before != null && after.compareTo(before) > 0 ? Change.ESCALATED : null;
+    }
+
+    public static AlertChanged of(Alert a, Change change, Scoring.Severity previousSeverity) {
+        return new AlertChanged(change, previousSeverity, a.mspId, AlertView.summary(a));
     }
 }

@@ -91,9 +91,13 @@ class IsolationIT {
             Map<String, Object> paths = RestAssured.given().accept("application/json").get("/q/openapi").then().statusCode(200)
                     .extract().jsonPath().getMap("paths");
             Set<String> published = new TreeSet<>();
-            paths.forEach((path, ops) -> ((Map<?, ?>) ops).keySet().stream().map(Object::toString)
-                    .filter(op -> List.of("get", "post", "put", "delete", "patch").contains(op))
-                    .forEach(op -> published.add(op.toUpperCase() + " " + path)));
+            // Notification endpoints have their own isolation table in NotificationsIT.
+            paths.entrySet().stream().filter(e -> !e.getKey().contains("/notifications")).forEach(e -> {
+                String path = e.getKey();
+                ((Map<?, ?>) e.getValue()).keySet().stream().map(Object::toString)
+                        .filter(op -> List.of("get", "post", "put", "delete", "patch").contains(op))
+                        .forEach(op -> published.add(op.toUpperCase() + " " + path));
+            });
             assertEquals(new TreeSet<>(table.keySet()), published, "a new endpoint needs its row in this isolation table");
 
             for (Map.Entry<String, String[]> e : table.entrySet()) {

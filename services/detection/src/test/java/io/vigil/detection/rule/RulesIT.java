@@ -168,7 +168,7 @@ class RulesIT {
         assertEquals(1, items.size());
         String id = items.get(0).get("id").toString();
         String base = "/api/v1/customers/" + t + "/alerts/" + id;
-        assertEquals(List.of(AlertChanged.Kind.OPENED), changes.of(t).stream().map(AlertChanged::kind).toList());
+        assertEquals(List.of(AlertChanged.Change.OPENED), changes.of(t).stream().map(AlertChanged::change).toList());
 
         as("msp-a-analyst").post(base + "/ack").then().statusCode(200).body("status", equalTo("ACKNOWLEDGED"));
         as("msp-a-analyst").body("{\"body\":\"asset inventory? asked the customer\"}").post(base + "/comments").then().statusCode(201)
@@ -183,8 +183,8 @@ class RulesIT {
         as("msp-a-analyst").get(base).then().statusCode(200).body("status", equalTo("OPEN")).body("reopenCount", equalTo(1))
                 .body("attempts", equalTo(60));
         assertEquals(1, alerts(t).size(), "reopened, not duplicated");
-        assertEquals(List.of(AlertChanged.Kind.OPENED, AlertChanged.Kind.REOPENED),
-                changes.of(t).stream().map(AlertChanged::kind).toList());
+        assertEquals(List.of(AlertChanged.Change.OPENED, AlertChanged.Change.REOPENED),
+                changes.of(t).stream().map(AlertChanged::change).toList());
 
         JsonPath audit = as("msp-a-analyst").get("/api/v1/customers/" + t + "/audit").then().statusCode(200).extract().jsonPath();
         assertEquals(List.of("alert.resolve", "alert.comment", "alert.acknowledge"), audit.getList("items.action"));

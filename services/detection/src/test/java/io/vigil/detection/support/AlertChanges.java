@@ -18,6 +18,6 @@ public class AlertChanges {
     }
 
     public List<AlertChanged> of(String customerId) {
-        return seen.stream().filter(c -> c.customerId().equals(customerId)).toList();
+        return seen.stream().filter(c -> c.alert().customerId().equals(customerId)).toList();
     }
 }

@@ -107,9 +107,8 @@ public class AlertService {
             a.baseline = json(baseline);
             a.updatedAt = now;
             Alert saved = a;
-            AlertChanged change = created ? AlertChanged.of(AlertChanged.Kind.OPENED, a, null, now)
-                    : reopened ? AlertChanged.of(AlertChanged.Kind.REOPENED, a, before, now)
-                    : a.severity.compareTo(before) > 0 ? AlertChanged.of(AlertChanged.Kind.ESCALATED, a, before, now) : null;
+            AlertChanged.Change kind = AlertChanged.of(created, reopened, created ? null : before, a.severity);
+            AlertChanged change = kind == null ? null : AlertChanged.of(a, kind, created ? null : before);
             return (created ? alerts.persist(saved) : Uni.createFrom().item(saved)).replaceWith(change);
         });
     }

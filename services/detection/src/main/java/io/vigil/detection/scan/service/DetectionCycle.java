@@ -241,7 +241,7 @@ public class DetectionCycle {
             try {
                 changed.fire(c);
             } catch (RuntimeException e) {
-                LOG.warnf("tenant %s: an AlertChanged observer failed for alert %s: %s", tenant, c.alertId(), e.toString());
+                LOG.warnf("tenant %s: an AlertChanged observer failed for alert %s: %s", tenant, c.alert().id(), e.toString());
             }
         }
         suppressedCount.increment(dropped.size());

@@ -1,0 +1,17 @@
+package io.vigil.detection.notify.rest;
+
+import io.vigil.detection.alert.AlertChanged;
+import io.vigil.detection.scan.Scoring;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import java.util.Set;
+
+/** The body of PATCH .../notifications/{id}: the fields given change; where it sends to does not (create another). */
+public record DestinationPatch(
+        @Size(min = 1, max = 100) @Pattern(regexp = ".*\\S.*", message = "must not be blank") String name,
+        Boolean enabled,
+        Scoring.Severity minSeverity,
+        @Size(min = 1, max = 3) Set<AlertChanged.@NotNull Change> events) {
+}

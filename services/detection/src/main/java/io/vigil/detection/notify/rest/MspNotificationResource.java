@@ -1,0 +1,112 @@
+package io.vigil.detection.notify.rest;
+
+import io.smallrye.mutiny.Uni;
+import io.vigil.detection.notify.DeliveryStatus;
+import io.vigil.detection.notify.service.DeliveryWorker;
+import io.vigil.detection.notify.service.NotificationService;
+import io.vigil.detection.notify.service.NotificationService.Owner;
+import io.vigil.lib.api.auth.CurrentTenant;
+import io.vigil.lib.api.paging.Page;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.List;
+
+/** An MSP's MSP-wide notification destinations, which receive every one of its customers' alerts; same operations as a customer's. */
+@Path("/api/v1/msps/{mspId}/notifications")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed({"platform-admin", "msp-admin", "msp-analyst", "customer-viewer"})
+@Tag(name = "notifications")
+public class MspNotificationResource {
+
+    private final NotificationService notifications;
+    private final DeliveryWorker worker;
+    private final CurrentTenant tenant;
+
+    public MspNotificationResource(NotificationService notifications, DeliveryWorker worker, CurrentTenant tenant) {
+        this.notifications = notifications;
+        this.worker = worker;
+        this.tenant = tenant;
+    }
+
+    @GET
+    @Operation(summary = "The destinations; webhook secrets are never shown")
+    public Uni<List<DestinationView>> list(@PathParam("mspId") String mspId) {
+        return notifications.list(tenant.get(), Owner.msp(mspId));
+    }
+
+    @POST
+    @Operation(summary = "Add a webhook or syslog destination (msp-admin, platform-admin); a webhook's secret is in this answer only")
+    public Uni<Response> create(@PathParam("mspId") String mspId, @Valid @NotNull DestinationCreate body) {
+        return notifications.create(tenant.get(), Owner.msp(mspId), body)
+                .map(d -> Response.created(UriBuilder.fromResource(MspNotificationResource.class).path(d.id()).build(mspId)).entity(d).build());
+    }
+
+    @GET
+    @Path("/{destinationId}")
+    @Operation(summary = "One destination")
+    public Uni<DestinationView> get(@PathParam("mspId") String mspId, @PathParam("destinationId") String destinationId) {
+        return notifications.get(tenant.get(), Owner.msp(mspId), destinationId);
+    }
+
+    @PATCH
+    @Path("/{destinationId}")
+    @Operation(summary = "Change name, enabled, minSeverity or events (msp-admin, platform-admin)")
+    public Uni<DestinationView> update(@PathParam("mspId") String mspId, @PathParam("destinationId") String destinationId,
+                                       @Valid @NotNull DestinationPatch body) {
+        return notifications.update(tenant.get(), Owner.msp(mspId), destinationId, body);
+    }
+
+    @DELETE
+    @Path("/{destinationId}")
+    @Operation(summary = "Remove a destination and its delivery log (msp-admin, platform-admin)")
+    public Uni<Response> delete(@PathParam("mspId") String mspId, @PathParam("destinationId") String destinationId) {
+        return notifications.delete(tenant.get(), Owner.msp(mspId), destinationId).map(x -> Response.noContent().build());
+    }
+
+    @POST
+    @Path("/{destinationId}/rotate-secret")
+    @Operation(summary = "A new webhook secret, in this answer only; the old one stops at once (msp-admin, platform-admin)")
+    public Uni<DestinationView> rotateSecret(@PathParam("mspId") String mspId, @PathParam("destinationId") String destinationId) {
+        return notifications.rotateSecret(tenant.get(), Owner.msp(mspId), destinationId);
+    }
+
+    @POST
+    @Path("/{destinationId}/test")
+    @Operation(summary = "Queue a test notification (msp-admin, platform-admin); its outcome shows in the delivery log")
+    public Uni<Response> test(@PathParam("mspId") String mspId, @PathParam("destinationId") String destinationId) {
+        return notifications.test(tenant.get(), Owner.msp(mspId), destinationId)
+                .invoke(worker::kick)
+                .map(d -> Response.accepted(d).build());
+    }
+
+    @GET
+    @Path("/{destinationId}/deliveries")
+    @Operation(summary = "The destination's delivery log, newest first, one page at a time")
+    public Uni<Page<DeliveryView>> deliveries(@PathParam("mspId") String mspId, @PathParam("destinationId") String destinationId,
+                                              @QueryParam("status") DeliveryStatus status,
+                                              @QueryParam("cursor") @Size(max = 200) String cursor,
+                                              @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit) {
+        return notifications.deliveries(tenant.get(), Owner.msp(mspId), destinationId, status, cursor, limit);
+    }
+}

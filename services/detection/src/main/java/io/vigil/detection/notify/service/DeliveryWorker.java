@@ -1,0 +1,181 @@
+package io.vigil.detection.notify.service;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vigil.detection.alert.AlertChanged;
+import io.vigil.detection.notify.Backoff;
+import io.vigil.detection.notify.DestinationKind;
+import io.vigil.detection.notify.NotifyConfig;
+import io.vigil.detection.notify.repository.OutboxRepository;
+import io.vigil.detection.scan.Scoring;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Sends due deliveries from the PostgreSQL outbox: claims a batch under a lease, checks that the announced alert change
+ * was committed, sends in parallel, and records the outcome (delivered, retry with backoff, failed, dropped). Polls
+ * on its own thread, so it runs whatever the Quarkus scheduler's setting, and is woken at once by new deliveries.
+ */
+@ApplicationScoped
+public class DeliveryWorker {
+
+    private static final Logger LOG = Logger.getLogger(DeliveryWorker.class);
+    /** How soon a delivery whose alert change is not visible yet is looked at again. */
+    private static final long NOT_YET_VISIBLE_DELAY_MS = 1000;
+
+    private final OutboxRepository outbox;
+    private final WebhookSender webhooks;
+    private final SyslogSender syslog;
+    private final NotifyConfig config;
+    private final Backoff backoff;
+    private final MeterRegistry registry;
+    private final AtomicBoolean kickQueued = new AtomicBoolean();
+    private ScheduledExecutorService poller;
+    private ExecutorService senders;
+
+    public DeliveryWorker(OutboxRepository outbox, WebhookSender webhooks, SyslogSender syslog, NotifyConfig config,
+                          MeterRegistry registry) {
+        this.outbox = outbox;
+        this.webhooks = webhooks;
+        this.syslog = syslog;
+        this.config = config;
+        this.backoff = new Backoff(config.backoffInitial(), config.backoffMax());
+        this.registry = registry;
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (!config.enabled()) {
+            LOG.info("notification delivery is off here (vigil.notify.enabled=false); deliveries are only queued");
+            return;
+        }
+        poller = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "vigil-notify-poller"));
+        senders = Executors.newFixedThreadPool(config.senders(), r -> daemon(r, "vigil-notify-sender"));
+        long every = config.pollInterval().toMillis();
+        poller.scheduleWithFixedDelay(this::drainQuietly, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (poller != null) {
+            poller.shutdownNow();
+            senders.shutdownNow();
+        }
+    }
+
+    /** Looks for due deliveries now (coalesced: one pending wake-up at a time). */
+    public void kick() {
+        if (poller != null && kickQueued.compareAndSet(false, true)) {
+            poller.execute(() -> {
+                kickQueued.set(false);
+                drainQuietly();
+            });
+        }
+    }
+
+    private void drainQuietly() {
+        try {
+            drain();
+        } catch (RuntimeException e) {
+            LOG.warnf("notification delivery round failed (retried next round): %s", e.getMessage());
+        }
+    }
+
+    /** Handles due deliveries until none is left; returns how many were handled. */
+    int drain() {
+        int handled = 0;
+        while (true) {
+            List<OutboxRepository.Outgoing> batch = outbox.claim(config.batchSize(), config.lease().toMillis());
+            List<Future<?>> running = new ArrayList<>();
+            for (OutboxRepository.Outgoing o : batch) {
+                running.add(senders.submit(() -> handle(o)));
+            }
+            for (Future<?> f : running) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    LOG.warnf("a delivery failed unexpectedly (its lease expires and it is retried): %s", e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return handled;
+                }
+            }
+            handled += batch.size();
+            if (batch.size() < config.batchSize()) {
+                return handled;
+            }
+        }
+    }
+
+    private void handle(OutboxRepository.Outgoing o) {
+        if (!o.enabled()) {
+            outbox.dropped(o.id(), "destination disabled");
+            count(o, "dropped");
+            return;
+        }
+        if (o.alertId() != null && !committed(o)) {
+            if (o.createdAt().isBefore(Instant.now().minus(config.commitWait()))) {
+                outbox.dropped(o.id(), "the alert change was never committed (its detection cycle was rolled back)");
+                count(o, "dropped");
+            } else {
+                outbox.postpone(o.id(), NOT_YET_VISIBLE_DELAY_MS);
+            }
+            return;
+        }
+        SendResult result = o.kind() == DestinationKind.WEBHOOK
+                ? webhooks.send(o.url(), o.secret(), o.id(), NotificationPayloads.eventType(o.event()), o.payload())
+                : syslog.send(o.host(), o.port(), o.transport(), o.payload());
+        int attempt = o.attempts() + 1;
+        if (result.ok()) {
+            outbox.delivered(o.id(), result.statusCode());
+            count(o, "delivered");
+        } else if (attempt >= config.maxAttempts()) {
+            outbox.failed(o.id(), result.statusCode(), result.error());
+            count(o, "failed");
+            LOG.warnf("delivery %s to destination %s failed for good after %d attempts: %s", o.id(), o.destinationId(),
+                    attempt, result.error());
+        } else {
+            long delay = backoff.after(attempt, ThreadLocalRandom.current().nextDouble()).toMillis();
+            outbox.retry(o.id(), result.statusCode(), result.error(), delay);
+            count(o, "retried");
+        }
+    }
+
+    /**
+     * The change was fired before the detection cycle committed; send only once PostgreSQL shows it (the alert exists,
+     * at this severity or above, reopened at least this often), so a rolled-back change is never announced.
+     */
+    private boolean committed(OutboxRepository.Outgoing o) {
+        OutboxRepository.AlertState state = outbox.alertState(o.alertId());
+        if (state == null) {
+            return false;
+        }
+        return switch (AlertChanged.Change.valueOf(o.event())) {
+            case OPENED -> true;
+            case ESCALATED -> Scoring.Severity.valueOf(state.severity()).compareTo(Scoring.Severity.valueOf(o.severity())) >= 0;
+            case REOPENED -> state.reopenCount() >= o.reopenCount();
+        };
+    }
+
+    private void count(OutboxRepository.Outgoing o, String outcome) {
+        registry.counter("vigil.notify.deliveries", "kind", o.kind().name().toLowerCase(), "outcome", outcome).increment();
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

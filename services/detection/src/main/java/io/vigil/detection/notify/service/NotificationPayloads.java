@@ -1,0 +1,166 @@
+package io.vigil.detection.notify.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.detection.alert.AlertChanged;
+import io.vigil.detection.alert.rest.AlertView;
+import io.vigil.detection.notify.Cef;
+import io.vigil.detection.notify.NotifyConfig;
+import io.vigil.detection.notify.Syslog5424;
+import io.vigil.detection.scan.Scoring;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** The bytes a notification carries: the webhook's JSON body, and the RFC 5424 line with its CEF message. */
+@ApplicationScoped
+public class NotificationPayloads {
+
+    public static final String APP_NAME = "vigil-detection";
+    static final String CATEGORY = "Probing and Reconnaissance";
+    /** The event name of a test delivery (not an alert change). */
+    public static final String TEST = "TEST";
+
+    private final ObjectMapper json;
+    private final String version;
+    private final String hostname;
+    private final int facility;
+    private final String procId = String.valueOf(ProcessHandle.current().pid());
+
+    public NotificationPayloads(ObjectMapper json, NotifyConfig config,
+                                @ConfigProperty(name = "quarkus.application.version", defaultValue = "0") String version) {
+        this.json = json;
+        this.version = version;
+        this.hostname = config.syslogHostname().orElseGet(NotificationPayloads::localHostname);
+        this.facility = config.syslogFacility();
+    }
+
+    /** The webhook body: {id, type ("alert.opened"…), occurredAt, change, previousSeverity, mspId, customerId, alert}. */
+    public String webhook(String deliveryId, AlertChanged e, Instant at) {
+        ObjectNode body = json.createObjectNode();
+        body.put("id", deliveryId);
+        body.put("type", eventType(e.change().name()));
+        body.put("occurredAt", at.toString());
+        body.put("change", e.change().name());
+        body.put("previousSeverity", e.previousSeverity() == null ? null : e.previousSeverity().name());
+        body.put("mspId", e.mspId());
+        body.put("customerId", e.alert().customerId());
+        body.set("alert", json.valueToTree(e.alert()));
+        return write(body);
+    }
+
+    /** A test webhook body: same envelope, type "test", no alert. */
+    public String webhookTest(String deliveryId, String mspId, String customerId, Instant at) {
+        ObjectNode body = json.createObjectNode();
+        body.put("id", deliveryId);
+        body.put("type", eventType(TEST));
+        body.put("occurredAt", at.toString());
+        body.put("mspId", mspId);
+        body.put("customerId", customerId);
+        return write(body);
+    }
+
+    /** "alert.opened", "alert.escalated", "alert.reopened", or "test". */
+    public static String eventType(String change) {
+        return TEST.equals(change) ? "test" : "alert." + change.toLowerCase(Locale.ROOT);
+    }
+
+    public String syslog(AlertChanged e, Instant at) {
+        Scoring.Severity severity = e.alert().severity();
+        return Syslog5424.message(facility, syslogSeverity(severity), at, hostname, APP_NAME, procId, e.change().name(),
+                cef(e, version, at));
+    }
+
+    public String syslogTest(String mspId, String customerId, Instant at) {
+        Map<String, String> ext = new LinkedHashMap<>();
+        ext.put("rt", String.valueOf(at.toEpochMilli()));
+        ext.put("msg", "Vigil test notification");
+        custom(ext, "cs1", "customer", customerId);
+        custom(ext, "cs2", "msp", mspId);
+        return Syslog5424.message(facility, 6, at, hostname, APP_NAME, procId, TEST,
+                Cef.format("Vigil", "Vigil", version, "test", "Vigil test notification", 0, ext));
+    }
+
+    /** CEF:0|Vigil|Vigil|version|scan.&lt;type&gt;|Probing and Reconnaissance (&lt;type&gt;)|0..10|extensions. */
+    public static String cef(AlertChanged e, String version, Instant at) {
+        AlertView a = e.alert();
+        String type = a.type().name().toLowerCase(Locale.ROOT);
+        Map<String, String> ext = new LinkedHashMap<>();
+        ext.put("rt", String.valueOf(at.toEpochMilli()));
+        ext.put("act", e.change().name().toLowerCase(Locale.ROOT));
+        ext.put("cat", CATEGORY);
+        if (a.source().contains(":")) {
+            ext.put("c6a2", a.source());
+            ext.put("c6a2Label", "Source IPv6 Address");
+        } else {
+            ext.put("src", a.source());
+        }
+        ext.put("start", a.firstSeen() == null ? null : String.valueOf(a.firstSeen().toEpochMilli()));
+        ext.put("end", a.lastSeen() == null ? null : String.valueOf(a.lastSeen().toEpochMilli()));
+        ext.put("cnt", String.valueOf(a.attempts()));
+        ext.put("externalId", a.id());
+        ext.put("msg", a.summary());
+        custom(ext, "cs1", "customer", a.customerId());
+        custom(ext, "cs2", "msp", e.mspId());
+        custom(ext, "cs3", "mitre", a.mitre() == null ? null : String.join(",", a.mitre()));
+        custom(ext, "cs4", "direction", a.direction() == null ? null : a.direction().name());
+        custom(ext, "cs5", "status", a.status() == null ? null : a.status().name());
+        custom(ext, "cs6", "previousSeverity", e.previousSeverity() == null ? null : e.previousSeverity().name());
+        custom(ext, "cn1", "targets", String.valueOf(a.targetCount()));
+        custom(ext, "cn2", "ports", String.valueOf(a.portCount()));
+        custom(ext, "cn3", "score", String.valueOf(a.score()));
+        return Cef.format("Vigil", "Vigil", version, "scan." + type, CATEGORY + " (" + type.replace('_', ' ') + ")",
+                cefSeverity(a.severity()), ext);
+    }
+
+    /** A custom extension (csN, cnN) with its label, both left out when there is no value. */
+    private static void custom(Map<String, String> ext, String key, String label, String value) {
+        if (value != null) {
+            ext.put(key + "Label", label);
+            ext.put(key, value);
+        }
+    }
+
+    /** ArcSight's bands: 0–3 low, 4–6 medium, 7–8 high, 9–10 very high. */
+    public static int cefSeverity(Scoring.Severity s) {
+        return switch (s) {
+            case LOW -> 3;
+            case MEDIUM -> 5;
+            case HIGH -> 8;
+            case CRITICAL -> 10;
+        };
+    }
+
+    /** RFC 5424 severities: notice, warning, error, critical. */
+    public static int syslogSeverity(Scoring.Severity s) {
+        return switch (s) {
+            case LOW -> 5;
+            case MEDIUM -> 4;
+            case HIGH -> 3;
+            case CRITICAL -> 2;
+        };
+    }
+
+    private String write(ObjectNode body) {
+        try {
+            return json.writeValueAsString(body);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static String localHostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return APP_NAME;
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.vigil.detection.notify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A private Debian rsyslogd (not the system's): its own config, work dir and output under target/, imtcp and imudp on
+ * one free loopback port, writing each message as a JSON line of the fields its RFC 5424 parser found.
+ */
+final class RsyslogReceiver implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TEMPLATE = "{\"input\":\"%inputname%\",\"version\":\"%protocol-version%\",\"pri\":\"%pri%\","
+            + "\"timestamp\":\"%timereported:::date-rfc3339%\",\"hostname\":\"%hostname:::json%\",\"app\":\"%app-name:::json%\","
+            + "\"procid\":\"%procid:::json%\",\"msgid\":\"%msgid:::json%\",\"sd\":\"%structured-data:::json%\","
+            + "\"msg\":\"%msg:::json%\",\"raw\":\"%rawmsg:::json%\"}\\n";
+
+    private final Process process;
+    private final Path out;
+    private final int port;
+
+    private RsyslogReceiver(Process process, Path out, int port) {
+        this.process = process;
+        this.out = out;
+        this.port = port;
+    }
+
+    static RsyslogReceiver start(Path dir) throws IOException, InterruptedException {
+        Path binary = Path.of("/usr/sbin/rsyslogd");
+        if (!Files.isExecutable(binary)) {
+            throw new IllegalStateException("rsyslogd is missing: apt-get install -y rsyslog (scripts/test installs it as root)");
+        }
+        Files.createDirectories(dir);
+        int port = freePort();
+        Path out = dir.resolve("received.jsonl");
+        Path conf = dir.resolve("rsyslog.conf");
+        Files.writeString(conf, String.join("\n",
+                "global(workDirectory=\"" + dir + "\" maxMessageSize=\"64k\")",
+                "module(load=\"imtcp\")",
+                "module(load=\"imudp\")",
+                "template(name=\"fields\" type=\"string\" string=\"" + TEMPLATE.replace("\"", "\\\"") + "\")",
+                "input(type=\"imtcp\" address=\"127.0.0.1\" port=\"" + port + "\" ruleset=\"vigil\")",
+                "input(type=\"imudp\" address=\"127.0.0.1\" port=\"" + port + "\" ruleset=\"vigil\")",
+                "ruleset(name=\"vigil\") {",
+                "  action(type=\"omfile\" file=\"" + out + "\" template=\"fields\" flushOnTXEnd=\"on\" asyncWriting=\"off\")",
+                "}", ""));
+        Process p = new ProcessBuilder(binary.toString(), "-n", "-f", conf.toString(), "-i", dir.resolve("rsyslogd.pid").toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("rsyslogd.log").toFile()).start();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < end) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException("rsyslogd exited: " + Files.readString(dir.resolve("rsyslogd.log")));
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return new RsyslogReceiver(p, out, port);
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        p.destroyForcibly();
+        throw new IllegalStateException("rsyslogd did not listen on " + port);
+    }
+
+    /** A port free for both TCP and UDP on loopback. */
+    private static int freePort() throws IOException {
+        for (int i = 0; i < 20; i++) {
+            int port;
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                port = s.getLocalPort();
+            }
+            try (DatagramSocket u = new DatagramSocket(new InetSocketAddress("127.0.0.1", port))) {
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        throw new IOException("no port free for TCP and UDP");
+    }
+
+    int port() {
+        return port;
+    }
+
+    List<JsonNode> received() throws IOException {
+        List<JsonNode> lines = new ArrayList<>();
+        if (Files.exists(out)) {
+            for (String line : Files.readAllLines(out)) {
+                if (!line.isBlank()) {
+                    lines.add(JSON.readTree(line));
+                }
+            }
+        }
+        return lines;
+    }
+
+    JsonNode await(Predicate<JsonNode> match, Duration timeout) throws IOException, InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            for (JsonNode n : received()) {
+                if (match.test(n)) {
+                    return n;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("rsyslog received nothing matching within " + timeout + ": " + received());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}

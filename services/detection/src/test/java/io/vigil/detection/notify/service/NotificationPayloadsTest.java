@@ -1,0 +1,81 @@
+package io.vigil.detection.notify.service;
+
+import io.vigil.detection.alert.Alert;
+import io.vigil.detection.alert.AlertChanged;
+import io.vigil.detection.alert.AlertStatus;
+import io.vigil.detection.notify.CefParser;
+import io.vigil.detection.scan.Direction;
+import io.vigil.detection.scan.ScanType;
+import io.vigil.detection.scan.Scoring.Severity;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+class NotificationPayloadsTest {
+
+    static Alert alert(String source, Severity severity) {
+        Alert a = new Alert();
+        a.id = "al-1";
+        a.customerId = "a1";
+        a.mspId = "msp-a";
+        a.type = ScanType.HOST_SWEEP;
+        a.source = source;
+        a.status = AlertStatus.OPEN;
+        a.severity = severity;
+        a.score = 70;
+        a.direction = Direction.LATERAL;
+        a.mitre = new String[]{"T1046"};
+        a.summary = "x=1 | y \\ z";
+        a.targets = new String[0];
+        a.ports = new String[0];
+        a.targetCount = 12;
+        a.portCount = 0;
+        a.attempts = 24;
+        a.firstSeen = Instant.ofEpochMilli(1000);
+        a.lastSeen = Instant.ofEpochMilli(2000);
+        return a;
+    }
+
+    @Test
+    void anEscalationCarriesBothSeveritiesAndTheSummaryEscaped() {
+        String line = NotificationPayloads.cef(AlertChanged.of(alert("10.0.0.5", Severity.CRITICAL), AlertChanged.Change.ESCALATED,
+                Severity.HIGH), "1.2.3", Instant.ofEpochMilli(3000));
+        assertEquals("CEF:0|Vigil|Vigil|1.2.3|scan.host_sweep|Probing and Reconnaissance (host sweep)|10|rt=3000 act=escalated",
+                line.substring(0, line.indexOf(" cat=")));
+        Map<String, String> ext = CefParser.parse(line).extensions();
+        assertEquals("x=1 | y \\ z", ext.get("msg"));
+        assertEquals("10.0.0.5", ext.get("src"));
+        assertEquals("HIGH", ext.get("cs6"));
+        assertEquals("1000", ext.get("start"));
+        assertEquals("2000", ext.get("end"));
+        assertEquals("24", ext.get("cnt"));
+        assertEquals("12", ext.get("cn1"));
+    }
+
+    @Test
+    void anIpv6SourceGoesToC6a2AndAnOpeningHasNoPreviousSeverity() {
+        Map<String, String> ext = CefParser.parse(NotificationPayloads.cef(AlertChanged.of(alert("2001:db8::5", Severity.LOW),
+                AlertChanged.Change.OPENED, null), "1", Instant.EPOCH)).extensions();
+        assertEquals("2001:db8::5", ext.get("c6a2"));
+        assertEquals("Source IPv6 Address", ext.get("c6a2Label"));
+        assertFalse(ext.containsKey("src"));
+        assertFalse(ext.containsKey("cs6"));
+        assertFalse(ext.containsKey("cs6Label"));
+    }
+
+    @Test
+    void severitiesMapToCefBandsAndSyslogLevels() {
+        assertEquals(3, NotificationPayloads.cefSeverity(Severity.LOW));
+        assertEquals(5, NotificationPayloads.cefSeverity(Severity.MEDIUM));
+        assertEquals(8, NotificationPayloads.cefSeverity(Severity.HIGH));
+        assertEquals(10, NotificationPayloads.cefSeverity(Severity.CRITICAL));
+        assertEquals(5, NotificationPayloads.syslogSeverity(Severity.LOW));
+        assertEquals(2, NotificationPayloads.syslogSeverity(Severity.CRITICAL));
+        assertEquals("alert.escalated", NotificationPayloads.eventType("ESCALATED"));
+        assertEquals("test", NotificationPayloads.eventType("TEST"));
+    }
+}
