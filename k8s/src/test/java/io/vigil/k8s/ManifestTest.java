@@ -435,7 +435,7 @@ class ManifestTest {
         Set<String> scaled = manifests.all(HorizontalPodAutoscaler.class).stream()
                 .map(h -> h.getSpec().getScaleTargetRef().getName()).collect(Collectors.toSet());
         for (Pod pod : manifests.workloads().values()) {
-            if (pod.replicas() > 1 || scaled.contains(pod.name()) || !pod.name().equals("postgres")) {
+            if (pod.replicas() > 1 || scaled.contains(pod.name())) {
                 Optional<PodDisruptionBudget> budget = manifests.all(PodDisruptionBudget.class).stream()
                         .filter(b -> NetworkReach.matches(b.getSpec().getSelector(), pod.labels())).findFirst();
                 assertTrue(budget.isPresent(), dir + ": no PodDisruptionBudget for " + pod.name());

@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 final class ServiceConfig {
 
     private static final Pattern MAPPING = Pattern.compile("@ConfigMapping\\(prefix\\s*=\\s*\"([^\"]+)\"");
+    private static final Pattern MAPPED_METHOD = Pattern.compile("(\\w+)\\(\\)\\s*;");
     private static final Pattern PROPERTY = Pattern.compile("@ConfigProperty\\(name\\s*=\\s*\"([^\"]+)\"");
 
     final String name;
@@ -32,8 +33,7 @@ final class ServiceConfig {
     final Set<String> notInProd = new HashSet<>();
     /** Every property name in the file, profiles stripped. */
     final Set<String> declared = new HashSet<>();
-    /** Prefixes of @ConfigMapping interfaces and names of @ConfigProperty in the service and the shared libs. */
-    final Set<String> mappingPrefixes = new HashSet<>();
+    /** Property names the code reads: @ConfigProperty names and @ConfigMapping methods, in the service and the shared libs. */
     final Set<String> codeProperties = new HashSet<>();
     final boolean hasHealth;
 
@@ -75,8 +75,11 @@ final class ServiceConfig {
                 try (Stream<Path> files = Files.walk(sources)) {
                     for (Path file : files.filter(f -> f.toString().endsWith(".java") && !f.toString().contains("/src/test/")).toList()) {
                         String text = Files.readString(file);
-                        collect(MAPPING.matcher(text), config.mappingPrefixes);
-                        collect(PROPERTY.matcher(text), config.codeProperties);
+                        mapped(text, config.codeProperties);
+                        Matcher property = PROPERTY.matcher(text);
+                        while (property.find()) {
+                            config.codeProperties.add(property.group(1));
+                        }
                     }
                 }
             }
@@ -86,19 +89,30 @@ final class ServiceConfig {
         }
     }
 
-    private static void collect(Matcher matcher, Set<String> into) {
-        while (matcher.find()) {
-            into.add(matcher.group(1));
+    /** prefix.kebab-method for each method of each (flat) @ConfigMapping interface in {@code source}. */
+    private static void mapped(String source, Set<String> into) {
+        Matcher mapping = MAPPING.matcher(source);
+        while (mapping.find()) {
+            int open = source.indexOf('{', mapping.end());
+            int depth = 0;
+            int close = open;
+            do {
+                char c = source.charAt(close++);
+                depth += c == '{' ? 1 : c == '}' ? -1 : 0;
+            } while (depth > 0);
+            Matcher method = MAPPED_METHOD.matcher(source.substring(open, close));
+            while (method.find()) {
+                into.add(mapping.group(1) + "." + method.group(1).replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase());
+            }
         }
     }
 
     /**
-     * Whether {@code key} is configuration this service reads: declared in its file, read by its code (directly or
-     * under a @ConfigMapping prefix), or a Quarkus property of an extension section the file already configures.
+     * Whether {@code key} is configuration this service reads: declared in its file, read by its code (@ConfigProperty or
+     * a @ConfigMapping method), or a Quarkus property of an extension section the file already configures.
      */
     boolean knows(String key) {
-        if (declared.contains(key) || codeProperties.contains(key)
-                || mappingPrefixes.stream().anyMatch(p -> key.startsWith(p + "."))) {
+        if (declared.contains(key) || codeProperties.contains(key)) {
             return true;
         }
         if (key.startsWith("quarkus.") && key.lastIndexOf('.') > 0) {
