@@ -312,6 +312,7 @@ class ManifestTest {
                 "detection -> postgres:5432",
                 "detection -> clickhouse:8123",
                 "keycloak -> keycloak:7800",
+                "keycloak -> keycloak:57800",
                 "keycloak -> postgres:5432",
                 "clickhouse -> clickhouse:8123",
                 "clickhouse -> clickhouse:9000",
@@ -478,6 +479,17 @@ class ManifestTest {
                 String tag = image.contains(":") ? image.substring(image.lastIndexOf(':') + 1) : "";
                 assertFalse(tag.isEmpty() || tag.equals("latest") || tag.endsWith("SNAPSHOT"), pod.name() + " image " + image);
             }
+        }
+    }
+
+    @Test
+    void theServiceImageRunsAsTheUserThePodsDeclare() throws IOException {
+        Matcher user = Pattern.compile("(?m)^USER (\\d+)$").matcher(Files.readString(K8S.resolve("Dockerfile")));
+        assertTrue(user.find(), "k8s/Dockerfile sets no numeric USER");
+        for (String service : services()) {
+            Pod pod = render(PROD).workloads().get(service);
+            assertEquals(Long.valueOf(user.group(1)), pod.spec().getSecurityContext().getRunAsUser(), service);
+            assertTrue(Files.readString(K8S.resolve("Dockerfile")).contains("services/${SERVICE}/target/quarkus-app/"));
         }
     }
 
