@@ -357,6 +357,9 @@ class ManifestTest {
     void noContainerRunsAsRootOrCanGainPrivileges(String dir) {
         for (Pod pod : allPods(render(dir))) {
             PodSecurityContext podContext = Optional.ofNullable(pod.spec().getSecurityContext()).orElse(new PodSecurityContext());
+            // The namespaces enforce Pod Security "restricted", which also wants the runtime's seccomp profile.
+            assertTrue(podContext.getSeccompProfile() != null && "RuntimeDefault".equals(podContext.getSeccompProfile().getType()),
+                    dir + ": " + pod.name() + ": seccompProfile RuntimeDefault");
             for (Container c : containers(pod)) {
                 String what = dir + ": " + pod.name() + "/" + c.getName();
                 SecurityContext context = Optional.ofNullable(c.getSecurityContext()).orElse(new SecurityContext());

@@ -1,6 +1,5 @@
 package io.vigil.k8s;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -57,7 +56,8 @@ final class Manifests {
     static final String CHI = "clickhouse.altinity.com/v1/ClickHouseInstallation";
     static final String CHK = "clickhouse-keeper.altinity.com/v1/ClickHouseKeeperInstallation";
 
-    static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+    /** The fabric8 models keep unknown fields in additionalProperties instead of failing: see {@link #unknownFields}. */
+    static final ObjectMapper JSON = new ObjectMapper();
 
     final String name;
     final List<HasMetadata> objects = new ArrayList<>();
