@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Who may open a TCP connection to which pod and port under a set of NetworkPolicies (ingress rules), evaluated
@@ -28,13 +29,14 @@ final class NetworkReach {
 
     boolean admits(Map<String, String> targetLabels, int port, Source source) {
         List<NetworkPolicy> selecting = policies.stream()
-                .filter(p -> p.getSpec().getPolicyTypes().contains("Ingress"))
+                .filter(p -> p.getSpec().getPolicyTypes() == null || p.getSpec().getPolicyTypes().isEmpty()
+                        || p.getSpec().getPolicyTypes().contains("Ingress"))
                 .filter(p -> matches(p.getSpec().getPodSelector(), targetLabels))
                 .toList();
         if (selecting.isEmpty()) {
             return true;
         }
-        return selecting.stream().flatMap(p -> p.getSpec().getIngress().stream())
+        return selecting.stream().flatMap(p -> p.getSpec().getIngress() == null ? Stream.empty() : p.getSpec().getIngress().stream())
                 .anyMatch(rule -> portMatches(rule, port) && fromMatches(rule, source));
     }
 
