@@ -58,13 +58,13 @@ public final class Replay implements FrameHandler {
     }
 
     @Override
-    public void frame(long tsMicros, byte[] data, int caplen, int linkType) {
+    public void frame(long tsMicros, byte[] data, int offset, int caplen, int linkType) {
         long ts = tsMicros + shiftMicros;
         counters.frames++;
         if (speed == Speed.REALTIME) {
             pace(ts);
         }
-        switch (decoder.decode(data, caplen, linkType, packet)) {
+        switch (decoder.decode(data, offset, caplen, linkType, packet)) {
             case PacketDecoder.OK:
                 meter.packet(ts, packet);
                 break;
@@ -117,7 +117,7 @@ public final class Replay implements FrameHandler {
     public static long lastTimestamp(List<Path> files) throws CaptureException {
         long last = Long.MIN_VALUE;
         for (Path file : files) {
-            last = Math.max(last, OfflineCapture.read(file, (ts, d, c, l) -> { }).lastMicros());
+            last = Math.max(last, OfflineCapture.read(file, (ts, d, o, c, l) -> { }).lastMicros());
         }
         return last;
     }
