@@ -57,7 +57,7 @@ class ReplayBenchmark {
             AtomicLong flows = new AtomicLong();
             FlowMeter meter = new FlowMeter(MeterConfig.defaults(), f -> flows.incrementAndGet());
             long t0 = System.nanoTime();
-            new Replay(meter, 0, Replay.Speed.MAX, null).run(List.of(pcap));
+            new Replay(meter, Replay.Speed.MAX, null).run(List.of(pcap));
             double secs = (System.nanoTime() - t0) / 1e9;
             assertEquals(written, meter.counters().frames);
             assertEquals(0, meter.counters().undecodable);
@@ -74,7 +74,7 @@ class ReplayBenchmark {
             long t0 = System.nanoTime();
             try (JsonLinesSink sink = new JsonLinesSink(OutputStream.nullOutputStream(), FlowJson.Dialect.READABLE)) {
                 meter = new FlowMeter(MeterConfig.defaults(), sink);
-                new Replay(meter, 0, Replay.Speed.MAX, null).run(List.of(pcap));
+                new Replay(meter, Replay.Speed.MAX, null).run(List.of(pcap));
             }
             double secs = (System.nanoTime() - t0) / 1e9;
             json = Math.max(json, written / secs);

@@ -97,7 +97,7 @@ public final class Tools {
     /** Meters capture files exactly as {@code replay --stdout} does and returns the flows. */
     public static List<MeteredFlow> replay(MeterConfig config, Path... files) throws Exception {
         List<MeteredFlow> flows = new ArrayList<>();
-        new Replay(new FlowMeter(config, flows::add), 0, Replay.Speed.MAX, null).run(List.of(files));
+        new Replay(new FlowMeter(config, flows::add), Replay.Speed.MAX, null).run(List.of(files));
         return flows;
     }
 }
