@@ -81,16 +81,7 @@ class InstalledServiceIT {
         Tools.require("setpriv", "util-linux");
         Tools.require("ip", "iproute2");
 
-        Tools.run(10, "ip", "netns", "add", client);
-        Tools.run(10, "ip", "netns", "add", target);
-        Tools.run(10, "ip", "link", "add", client + "0", "netns", client, "type", "veth", "peer", "name", target + "0",
-                "netns", target);
-        Tools.run(10, "ip", "-n", client, "addr", "add", "10.215.0.1/24", "dev", client + "0");
-        Tools.run(10, "ip", "-n", target, "addr", "add", "10.215.0.2/24", "dev", target + "0");
-        for (String n : List.of(client, target)) {
-            Tools.run(10, "ip", "-n", n, "link", "set", "lo", "up");
-            Tools.run(10, "ip", "-n", n, "link", "set", n + "0", "up");
-        }
+        Tools.vethBetweenNamespaces(client, target, "10.215.0");
 
         // 1. Install for real.
         installed = true;
@@ -133,12 +124,7 @@ class InstalledServiceIT {
         Process sensor = asUnit(env, user[5], caps, service).redirectOutput(flows.toFile())
                 .redirectError(log.toFile()).start();
         started.add(sensor);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
-        while (!Files.readString(log).contains("capturing on")) {
-            assertTrue(sensor.isAlive(), "the service exited: " + Files.readString(log));
-            assertTrue(System.nanoTime() < deadline, "not capturing after 40 s: " + Files.readString(log));
-            Thread.sleep(100);
-        }
+        Tools.awaitCapturing(sensor, log, 40);
         Map<String, String> status = procStatus(javaProcess(sensor));
         assertEquals(List.of(uid, uid, uid, uid), ids(status.get("Uid")), "runs as " + NAME + " only");
         long netRawAndAdmin = (1L << 12) | (1L << 13);

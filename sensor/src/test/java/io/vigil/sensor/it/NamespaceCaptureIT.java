@@ -53,16 +53,7 @@ class NamespaceCaptureIT {
         Tools.require("tcpdump", "tcpdump");
         Tools.require("ip", "iproute2");
 
-        Tools.run(10, "ip", "netns", "add", scanner);
-        Tools.run(10, "ip", "netns", "add", target);
-        Tools.run(10, "ip", "link", "add", scanner + "0", "netns", scanner, "type", "veth", "peer", "name", target + "0",
-                "netns", target);
-        Tools.run(10, "ip", "-n", scanner, "addr", "add", "10.213.0.1/24", "dev", scanner + "0");
-        Tools.run(10, "ip", "-n", target, "addr", "add", "10.213.0.2/24", "dev", target + "0");
-        for (String n : List.of(scanner, target)) {
-            Tools.run(10, "ip", "-n", n, "link", "set", "lo", "up");
-            Tools.run(10, "ip", "-n", n, "link", "set", n + "0", "up");
-        }
+        Tools.vethBetweenNamespaces(scanner, target, "10.213.0");
         Path pcap = tmp.resolve("ns.pcap");
         Path web = Files.createDirectories(tmp.resolve("www"));
         Files.writeString(web.resolve("index.html"), "hello");
