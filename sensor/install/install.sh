@@ -125,9 +125,12 @@ cp -r "$app" "$opt/app"
 chmod -R u=rwX,go=rX "$opt/app"
 cat > "$opt/bin/$NAME" <<LAUNCHER
 #!/bin/sh
-# vigil-sensor launcher (installed by install.sh)
+# vigil-sensor launcher (installed by install.sh). Short jobs (replay, enroll, status) use the C1 compiler only,
+# which is ready sooner; the long-lived run keeps C2. VIGIL_SENSOR_JAVA_OPTS comes later and can override.
+jit=-XX:TieredStopAtLevel=1
+case "\${1:-}" in run) jit="" ;; esac
 # shellcheck disable=SC2086
-exec java \${VIGIL_SENSOR_JAVA_OPTS:-} -jar /opt/$NAME/app/quarkus-run.jar "\$@"
+exec java \$jit \${VIGIL_SENSOR_JAVA_OPTS:-} -jar /opt/$NAME/app/quarkus-run.jar "\$@"
 LAUNCHER
 chmod 0755 "$opt/bin/$NAME"
 ln -sfn "/opt/$NAME/bin/$NAME" "$link"
