@@ -75,13 +75,17 @@ link="$root/usr/local/bin/$NAME"
 
 say() { echo "install.sh: $*"; }
 
+# systemd's own test (sd_booted): a container or chroot without systemd as PID 1 gets the files, user and
+# ownership, and is told how to start the service, instead of failing on systemctl.
+systemd_running() { [[ -d /run/systemd/system ]] && command -v systemctl >/dev/null; }
+
 if $live && [[ $EUID -ne 0 ]]; then
     echo "install.sh: run as root (or use --root DIR to write into a directory)" >&2
     exit 1
 fi
 
 if $uninstall; then
-    if $live && command -v systemctl >/dev/null; then
+    if $live && systemd_running; then
         systemctl disable --now "$NAME.service" 2>/dev/null || true
     fi
     rm -f "$unit" "$link"
@@ -95,7 +99,7 @@ if $uninstall; then
     else
         say "removed $NAME; kept $etc and $state (--purge removes them)"
     fi
-    if $live && command -v systemctl >/dev/null; then
+    if $live && systemd_running; then
         systemctl daemon-reload
     fi
     exit 0
@@ -121,9 +125,12 @@ cp -r "$app" "$opt/app"
 chmod -R u=rwX,go=rX "$opt/app"
 cat > "$opt/bin/$NAME" <<LAUNCHER
 #!/bin/sh
-# vigil-sensor launcher (installed by install.sh)
+# vigil-sensor launcher (installed by install.sh). Short jobs (replay, enroll, status) use the C1 compiler only,
+# which is ready sooner; the long-lived run keeps C2. VIGIL_SENSOR_JAVA_OPTS comes later and can override.
+jit=-XX:TieredStopAtLevel=1
+case "\${1:-}" in run) jit="" ;; esac
 # shellcheck disable=SC2086
-exec java \${VIGIL_SENSOR_JAVA_OPTS:-} -jar /opt/$NAME/app/quarkus-run.jar "\$@"
+exec java \$jit \${VIGIL_SENSOR_JAVA_OPTS:-} -jar /opt/$NAME/app/quarkus-run.jar "\$@"
 LAUNCHER
 chmod 0755 "$opt/bin/$NAME"
 ln -sfn "/opt/$NAME/bin/$NAME" "$link"
@@ -208,7 +215,11 @@ WantedBy=multi-user.target
 UNIT
 chmod 0644 "$unit"
 
-if $live; then
+if $live && ! systemd_running; then
+    chown -R "$USER_NAME:$USER_NAME" "$etc" "$state"
+    say "installed; systemd is not running here (no /run/systemd/system), so the service was not enabled or started"
+    say "  once systemd runs: systemctl enable --now $NAME (after enrolling)"
+elif $live; then
     chown -R "$USER_NAME:$USER_NAME" "$etc" "$state"
     systemctl daemon-reload
     systemctl enable "$NAME.service" >/dev/null

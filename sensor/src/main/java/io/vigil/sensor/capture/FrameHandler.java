@@ -5,9 +5,10 @@ package io.vigil.sensor.capture;
 public interface FrameHandler {
     /**
      * @param tsMicros  capture time, µs since the Unix epoch
-     * @param data      the captured bytes (only valid during the call)
+     * @param data      holds the captured bytes (only valid during the call; may hold other frames too)
+     * @param offset    where the frame starts in {@code data}
      * @param caplen    bytes captured
      * @param linkType  the source's DLT
      */
-    void frame(long tsMicros, byte[] data, int caplen, int linkType);
+    void frame(long tsMicros, byte[] data, int offset, int caplen, int linkType);
 }

@@ -82,7 +82,7 @@ public final class LiveCapture implements AutoCloseable {
         RawPacketListener listener = bytes -> {
             Timestamp t = handle.getTimestamp();
             long us = Math.floorDiv(t.getTime(), 1000) * 1_000_000L + t.getNanos() / 1000;
-            handler.frame(us, bytes, bytes.length, linkType);
+            handler.frame(us, bytes, 0, bytes.length, linkType);
         };
         Thread ticker = new Thread(() -> {
             while (!stopped) {

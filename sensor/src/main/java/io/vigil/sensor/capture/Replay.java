@@ -5,9 +5,11 @@ import io.vigil.sensor.decode.PacketDecoder;
 import io.vigil.sensor.meter.FlowMeter;
 import io.vigil.sensor.meter.MeterCounters;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * Feeds capture files through decoder and meter: the engine behind {@code vigil-sensor replay}, shared by tests and
@@ -23,48 +25,92 @@ public final class Replay implements FrameHandler {
         REALTIME
     }
 
+    /** Hears about progress about every {@link #PROGRESS_EVERY_NANOS}, on the replay thread. */
+    @FunctionalInterface
+    public interface Progress {
+        /** @param bytesRead how far into the files (all of them, in bytes) the replay is, estimated within a file */
+        void update(MeterCounters counters, long bytesRead);
+    }
+
+    static final long PROGRESS_EVERY_NANOS = 100_000_000L;
+    /** A classic pcap record header; a close enough per-frame overhead for the pcapng estimate too. */
+    private static final int RECORD_OVERHEAD = 16;
+
     private final FlowMeter meter;
     private final PacketDecoder decoder = new PacketDecoder();
     private final DecodedPacket packet = new DecodedPacket();
     private final MeterCounters counters;
-    private final long shiftMicros;
     private final Speed speed;
-    private final Consumer<MeterCounters> progress;
+    private final Progress progress;
+    private long shiftMicros;
+    private long bytesBeforeFile;
+    private long bytesInFile;
     private long progressCheck;
     private long lastProgressNanos = System.nanoTime();
     private long realtimeBaseMicros = Long.MIN_VALUE;
     private long realtimeBaseNanos;
 
-    /**
-     * @param shiftMicros added to every packet time (for --retime)
-     * @param progress    called about once a second with the counters, on the replay thread; may be null
-     */
-    public Replay(FlowMeter meter, long shiftMicros, Speed speed, Consumer<MeterCounters> progress) {
+    /** @param progress may be null */
+    public Replay(FlowMeter meter, Speed speed, Progress progress) {
         this.meter = meter;
         this.counters = meter.counters();
-        this.shiftMicros = shiftMicros;
         this.speed = speed;
         this.progress = progress;
     }
 
-    /** Replays the files in order, then exports every flow still open. Returns one result per file. */
+    /** Replays the files in order with their times as captured, then exports every flow still open. */
     public List<OfflineCapture.Result> run(List<Path> files) throws CaptureException {
-        List<OfflineCapture.Result> results = new java.util.ArrayList<>();
-        for (Path file : files) {
-            results.add(OfflineCapture.read(file, this));
+        return run(files, new long[files.size()]);
+    }
+
+    /**
+     * Replays the files in order, adding {@code shiftMicros[i]} to every packet time of file i (see {@link Retime}),
+     * then exports every flow still open. Returns one result per file.
+     */
+    public List<OfflineCapture.Result> run(List<Path> files, long[] shiftMicros) throws CaptureException {
+        if (shiftMicros.length != files.size()) {
+            throw new IllegalArgumentException(files.size() + " files but " + shiftMicros.length + " shifts");
+        }
+        List<OfflineCapture.Result> results = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            this.shiftMicros = shiftMicros[i];
+            bytesInFile = 0;
+            results.add(OfflineCapture.read(files.get(i), this));
+            bytesBeforeFile += size(files.get(i));
         }
         meter.flush();
+        if (progress != null) {
+            progress.update(counters, bytesBeforeFile);
+        }
         return results;
     }
 
+    /** Total size of the files, the 100% of {@link Progress#update}'s bytesRead. */
+    public static long totalBytes(List<Path> files) {
+        long total = 0;
+        for (Path f : files) {
+            total += size(f);
+        }
+        return total;
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     @Override
-    public void frame(long tsMicros, byte[] data, int caplen, int linkType) {
+    public void frame(long tsMicros, byte[] data, int offset, int caplen, int linkType) {
         long ts = tsMicros + shiftMicros;
         counters.frames++;
+        bytesInFile += caplen + RECORD_OVERHEAD;
         if (speed == Speed.REALTIME) {
             pace(ts);
         }
-        switch (decoder.decode(data, caplen, linkType, packet)) {
+        switch (decoder.decode(data, offset, caplen, linkType, packet)) {
             case PacketDecoder.OK:
                 meter.packet(ts, packet);
                 break;
@@ -80,12 +126,16 @@ public final class Replay implements FrameHandler {
                 counters.undecodable++;
                 break;
         }
-        if (progress != null && (++progressCheck & 0xffff) == 0) {
-            long now = System.nanoTime();
-            if (now - lastProgressNanos >= 1_000_000_000L) {
-                lastProgressNanos = now;
-                progress.accept(counters);
-            }
+        if (progress != null && (++progressCheck & 0xfff) == 0) {
+            maybeReport();
+        }
+    }
+
+    private void maybeReport() {
+        long now = System.nanoTime();
+        if (now - lastProgressNanos >= PROGRESS_EVERY_NANOS) {
+            lastProgressNanos = now;
+            progress.update(counters, bytesBeforeFile + bytesInFile);
         }
     }
 
@@ -97,28 +147,18 @@ public final class Replay implements FrameHandler {
         }
         long dueNanos = realtimeBaseNanos + (ts - realtimeBaseMicros) * 1000;
         long wait = dueNanos - System.nanoTime();
-        if (wait > 0) {
+        while (wait > 0) {
             try {
-                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                long step = Math.min(wait, PROGRESS_EVERY_NANOS);
+                Thread.sleep(step / 1_000_000, (int) (step % 1_000_000));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return;
             }
-        }
-        if (progress != null) {
-            long now = System.nanoTime();
-            if (now - lastProgressNanos >= 1_000_000_000L) {
-                lastProgressNanos = now;
-                progress.accept(counters);
+            if (progress != null) {
+                maybeReport();
             }
+            wait = dueNanos - System.nanoTime();
         }
-    }
-
-    /** The last packet time across the files, for --retime; reads them once without metering. */
-    public static long lastTimestamp(List<Path> files) throws CaptureException {
-        long last = Long.MIN_VALUE;
-        for (Path file : files) {
-            last = Math.max(last, OfflineCapture.read(file, (ts, d, c, l) -> { }).lastMicros());
-        }
-        return last;
     }
 }

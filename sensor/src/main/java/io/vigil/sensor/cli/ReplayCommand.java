@@ -3,6 +3,7 @@ package io.vigil.sensor.cli;
 import io.vigil.sensor.capture.CaptureException;
 import io.vigil.sensor.capture.OfflineCapture;
 import io.vigil.sensor.capture.Replay;
+import io.vigil.sensor.capture.Retime;
 import io.vigil.sensor.export.ExportPipeline;
 import io.vigil.sensor.meter.FlowMeter;
 import io.vigil.sensor.meter.FlowSink;
@@ -65,12 +66,24 @@ public final class ReplayCommand implements Callable<Integer> {
     String speed;
 
     @Option(names = "--retime",
-            description = "Shift all packet times so that the capture ends now, keeping the gaps between packets "
-                    + "(ingest refuses flows older than retention).")
+            description = {"Shift packet times so that the capture ends now, keeping the gaps between packets "
+                    + "(ingest refuses flows older than retention). Several files are laid end to end, the last "
+                    + "ending now: the gap between two files is kept up to the idle timeout (a capture split into "
+                    + "files), a longer one becomes the idle timeout + 1 s. With --speed realtime the capture starts "
+                    + "now instead, so each packet is stamped about when it is replayed."})
     boolean retime;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress or summary on stderr.")
     boolean quiet;
+
+    @Option(names = "--progress", paramLabel = "auto|bar|lines|none", defaultValue = "auto",
+            description = "Progress on stderr: a bar redrawn in place (auto: when stderr is a terminal), or a line "
+                    + "every --progress-every (auto: otherwise, e.g. in logs and CI).")
+    String progressMode;
+
+    @Option(names = "--progress-every", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "5s", description = "How often a progress line is printed in lines mode (default 5s).")
+    Duration progressEvery;
 
     @Mixin
     MeterOptions meterOptions;
@@ -84,6 +97,7 @@ public final class ReplayCommand implements Callable<Integer> {
     Duration ackTimeout;
 
     private volatile ExportPipeline exporting;
+    private ProgressReporter reporter;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -104,6 +118,8 @@ public final class ReplayCommand implements Callable<Integer> {
         try {
             settings = new SensorSettings(common.configDir(), System.getenv());
             config = meterOptions.apply(settings.meter());
+            reporter = new ProgressReporter(System.err, ProgressReporter.choose(progressMode, quiet, System.getenv(),
+                    ProgressReporter.stderrIsTerminal()), Replay.totalBytes(files), progressEvery, System::nanoTime);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -128,18 +144,18 @@ public final class ReplayCommand implements Callable<Integer> {
             pipeline.flush();
             long deadline = ackTimeout == null ? Long.MAX_VALUE : System.nanoTime() + ackTimeout.toNanos();
             long started = System.nanoTime();
-            while (!pipeline.awaitAcked(1, TimeUnit.SECONDS)) {
-                if (!quiet) {
-                    exportProgress(pipeline, meterRef[0], started, false);
-                }
+            while (!pipeline.awaitAcked(200, TimeUnit.MILLISECONDS)) {
+                reporter.exporting(exportProgress(pipeline, started, false));
                 if (System.nanoTime() > deadline) {
+                    reporter.endLine();
                     System.err.println("vigil-sensor replay: not everything acknowledged within " + ackTimeout
                             + "; " + pipeline.spool().stats().batches() + " batches stay in the spool");
                     return 3;
                 }
             }
+            reporter.endLine();
             if (!quiet) {
-                exportProgress(pipeline, meterRef[0], started, true);
+                System.err.println("replay: " + exportProgress(pipeline, started, true));
             }
             return status;
         } finally {
@@ -155,13 +171,12 @@ public final class ReplayCommand implements Callable<Integer> {
             if (meterRef != null) {
                 meterRef[0] = meter;
             }
-            long shift = 0;
-            if (retime) {
-                long last = Replay.lastTimestamp(files);
-                shift = last == Long.MIN_VALUE ? 0 : System.currentTimeMillis() * 1000 - last;
-            }
-            Replay replay = new Replay(meter, shift, pace(), quiet ? null : c -> progress(err, c, meter, started));
-            List<OfflineCapture.Result> results = replay.run(files);
+            long[] shifts = retime ? retimeShifts(config) : new long[files.size()];
+            Replay replay = new Replay(meter, pace(), reporter.mode() == ProgressReporter.Mode.NONE ? null
+                    : (c, bytes) -> reporter.metering(bytes, c.frames, c.flowsExported, meter.activeFlows(),
+                            exportSuffix()));
+            List<OfflineCapture.Result> results = replay.run(files, shifts);
+            reporter.endLine();
             int status = 0;
             for (int i = 0; i < results.size(); i++) {
                 if (results.get(i).error() != null) {
@@ -179,26 +194,44 @@ public final class ReplayCommand implements Callable<Integer> {
         }
     }
 
+    /** Per-file shifts for --retime (see {@link Retime}): the timeline ends now, or starts now in realtime mode. */
+    private long[] retimeShifts(MeterConfig config) throws CaptureException {
+        List<Retime.Span> spans = Retime.spans(files);
+        long idle = config.idleTimeout().toNanos() / 1000;
+        long separation = idle + FlowMeter.SWEEP_INTERVAL.toNanos() / 1000;
+        long now = System.currentTimeMillis() * 1000;
+        long[] shifts = Retime.shifts(spans, now, idle, separation);
+        if (pace() == Replay.Speed.REALTIME) {
+            long first = now;
+            for (int i = 0; i < spans.size(); i++) {
+                if (spans.get(i).frames() > 0) {
+                    first = Math.min(first, spans.get(i).firstMicros() + shifts[i]);
+                }
+            }
+            for (int i = 0; i < shifts.length; i++) {
+                shifts[i] += now - first;
+            }
+        }
+        return shifts;
+    }
+
+    private String exportSuffix() {
+        ExportPipeline p = exporting;
+        return p == null ? "" : String.format(Locale.ROOT, ", %,d acknowledged, %,d in the spool (%s)",
+                p.exporter().flowsAccepted(), p.spool().stats().flows(), p.exporter().connection());
+    }
+
     private Replay.Speed pace() {
         return speed.equalsIgnoreCase("realtime") ? Replay.Speed.REALTIME : Replay.Speed.MAX;
     }
 
-    private static void exportProgress(ExportPipeline p, FlowMeter meter, long started, boolean done) {
+    private static String exportProgress(ExportPipeline p, long started, boolean done) {
         Spool.Stats s = p.spool().stats();
         double secs = (System.nanoTime() - started) / 1e9;
-        System.err.printf(Locale.ROOT, "replay: %s %,d flows acknowledged by ingest (%,d rejected), %,d batches / %,d "
-                        + "flows waiting in the spool, %s, %.0f s%n", done ? "done:" : "exporting:",
+        return String.format(Locale.ROOT, "%s %,d flows acknowledged by ingest (%,d rejected), %,d batches / %,d "
+                        + "flows waiting in the spool, %s, %.0f s", done ? "done:" : "exporting:",
                 p.exporter().flowsAccepted(), p.exporter().flowsRejected(), s.batches(), s.flows(),
                 p.exporter().connection(), secs);
-    }
-
-    private void progress(PrintStream err, MeterCounters c, FlowMeter meter, long started) {
-        double secs = (System.nanoTime() - started) / 1e9;
-        ExportPipeline p = exporting;
-        err.printf(Locale.ROOT, "replay: %,d packets, %,d flows exported, %,d active, %.2f M packets/s%s%n",
-                c.frames, c.flowsExported, meter.activeFlows(), c.frames / secs / 1e6,
-                p == null ? "" : String.format(Locale.ROOT, ", %,d flows acknowledged, %,d in the spool (%s)",
-                        p.exporter().flowsAccepted(), p.spool().stats().flows(), p.exporter().connection()));
     }
 
     private static void summary(PrintStream err, FlowMeter meter, long started) {

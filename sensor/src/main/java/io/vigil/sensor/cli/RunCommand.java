@@ -157,9 +157,9 @@ public final class RunCommand implements Callable<Integer> {
         long[] lastDrops = {0};
         int status = 0;
         try {
-            capture.run((ts, data, caplen, linkType) -> {
+            capture.run((ts, data, offset, caplen, linkType) -> {
                 counters.frames++;
-                switch (decoder.decode(data, caplen, linkType, packet)) {
+                switch (decoder.decode(data, offset, caplen, linkType, packet)) {
                     case PacketDecoder.OK -> meter.packet(ts, packet);
                     case PacketDecoder.NOT_IP -> {
                         counters.notIp++;

@@ -51,44 +51,51 @@ public final class PacketDecoder {
      * @return one of {@link #OK}, {@link #NOT_IP}, {@link #FRAGMENT}, {@link #MALFORMED}, {@link #UNSUPPORTED_LINK}
      */
     public int decode(byte[] data, int length, int linkType, DecodedPacket out) {
+        return decode(data, 0, length, linkType, out);
+    }
+
+    /** Decodes the frame of {@code length} captured bytes that starts at {@code offset} in {@code data}. */
+    public int decode(byte[] data, int offset, int length, int linkType, DecodedPacket out) {
         out.reset();
-        length = Math.min(length, data.length);
+        // From here on every position is absolute in data, and end is where the captured bytes stop.
+        int end = (int) Math.min((long) offset + Math.max(0, length), data.length);
+        int o = offset;
         switch (linkType) {
             case DLT_EN10MB:
-                return ethernet(data, length, out);
+                return ethernet(data, o, end, out);
             case DLT_LINUX_SLL:
-                if (length < 16) {
+                if (end < o + 16) {
                     return MALFORMED;
                 }
-                return byEtherType(data, length, 16, u16(data, 14), out);
+                return byEtherType(data, end, o + 16, u16(data, o + 14), out);
             case DLT_LINUX_SLL2:
-                if (length < 20) {
+                if (end < o + 20) {
                     return MALFORMED;
                 }
-                return byEtherType(data, length, 20, u16(data, 0), out);
+                return byEtherType(data, end, o + 20, u16(data, o), out);
             case DLT_RAW:
             case DLT_RAW_BSD:
             case LINKTYPE_RAW:
             case DLT_IPV4:
             case DLT_IPV6:
-                return rawIp(data, length, 0, out);
+                return rawIp(data, end, o, out);
             case DLT_NULL:
                 // BSD loopback: a 4-byte address family in the capturing host's byte order; the IP version nibble is
                 // a more reliable guide than the family value, whose IPv6 number differs between BSDs.
-                if (length < 4) {
+                if (end < o + 4) {
                     return MALFORMED;
                 }
-                return rawIp(data, length, 4, out);
+                return rawIp(data, end, o + 4, out);
             default:
                 return UNSUPPORTED_LINK;
         }
     }
 
-    private int ethernet(byte[] d, int len, DecodedPacket out) {
-        if (len < 14) {
+    private int ethernet(byte[] d, int start, int len, DecodedPacket out) {
+        if (len < start + 14) {
             return MALFORMED;
         }
-        int off = 12;
+        int off = start + 12;
         int type = u16(d, off);
         boolean outer = true;
         // 802.1Q (0x8100), 802.1ad QinQ (0x88a8) and the pre-standard 0x9100: the outer tag is the VLAN we report.

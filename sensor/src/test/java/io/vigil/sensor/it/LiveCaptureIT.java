@@ -51,16 +51,7 @@ class LiveCaptureIT {
         Tools.require("nmap", "nmap");
         Tools.require("ip", "iproute2");
 
-        Tools.run(10, "ip", "netns", "add", client);
-        Tools.run(10, "ip", "netns", "add", target);
-        Tools.run(10, "ip", "link", "add", client + "0", "netns", client, "type", "veth", "peer", "name", target + "0",
-                "netns", target);
-        Tools.run(10, "ip", "-n", client, "addr", "add", "10.214.0.1/24", "dev", client + "0");
-        Tools.run(10, "ip", "-n", target, "addr", "add", "10.214.0.2/24", "dev", target + "0");
-        for (String n : List.of(client, target)) {
-            Tools.run(10, "ip", "-n", n, "link", "set", "lo", "up");
-            Tools.run(10, "ip", "-n", n, "link", "set", n + "0", "up");
-        }
+        Tools.vethBetweenNamespaces(client, target, "10.214.0");
         Path web = Files.createDirectories(tmp.resolve("www"));
         Files.writeString(web.resolve("index.html"), "hello");
         started.add(new ProcessBuilder("ip", "netns", "exec", target, "python3", "-m", "http.server", "8080",
@@ -73,12 +64,7 @@ class LiveCaptureIT {
                 "run", "--config-dir", tmp.resolve("cfg").toString(), "--interface", target + "0", "--bpf", "ip",
                 "--stdout", "--duration", "14s").redirectOutput(flows.toFile()).redirectError(log.toFile()).start();
         started.add(sensor);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!Files.readString(log).contains("capturing on")) {
-            assertTrue(sensor.isAlive(), "vigil-sensor run exited: " + Files.readString(log));
-            assertTrue(System.nanoTime() < deadline, "not capturing after 30 s: " + Files.readString(log));
-            Thread.sleep(100);
-        }
+        Tools.awaitCapturing(sensor, log, 30);
         Thread.sleep(500);
         Tools.run(120, "ip", "netns", "exec", client, "nmap", "-n", "-Pn", "-sS", "-p", "8081,8082", "10.214.0.2");
         Tools.run(30, "ip", "netns", "exec", client, "python3", "-c",

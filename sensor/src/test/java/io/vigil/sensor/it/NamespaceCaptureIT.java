@@ -20,8 +20,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A capture the test makes itself: two network namespaces joined by a veth pair, a web server on one port, an nmap
- * SYN scan of three ports, a normal HTTP request and a UDP probe of a closed port, recorded with tcpdump and then
- * replayed. Only addresses assigned here (10.213.0.0/24 inside the namespaces) are ever touched.
+ * SYN scan of three ports, a normal HTTP request, a UDP probe of a closed port and a connection attempt nobody
+ * answers, recorded with tcpdump, replayed, and cross-checked against argus on the same file. Only addresses assigned
+ * here (10.213.0.0/24 inside the namespaces) are ever touched.
  */
 class NamespaceCaptureIT {
 
@@ -52,16 +53,7 @@ class NamespaceCaptureIT {
         Tools.require("tcpdump", "tcpdump");
         Tools.require("ip", "iproute2");
 
-        Tools.run(10, "ip", "netns", "add", scanner);
-        Tools.run(10, "ip", "netns", "add", target);
-        Tools.run(10, "ip", "link", "add", scanner + "0", "netns", scanner, "type", "veth", "peer", "name", target + "0",
-                "netns", target);
-        Tools.run(10, "ip", "-n", scanner, "addr", "add", "10.213.0.1/24", "dev", scanner + "0");
-        Tools.run(10, "ip", "-n", target, "addr", "add", "10.213.0.2/24", "dev", target + "0");
-        for (String n : List.of(scanner, target)) {
-            Tools.run(10, "ip", "-n", n, "link", "set", "lo", "up");
-            Tools.run(10, "ip", "-n", n, "link", "set", n + "0", "up");
-        }
+        Tools.vethBetweenNamespaces(scanner, target, "10.213.0");
         Path pcap = tmp.resolve("ns.pcap");
         Path web = Files.createDirectories(tmp.resolve("www"));
         Files.writeString(web.resolve("index.html"), "hello");
@@ -81,6 +73,12 @@ class NamespaceCaptureIT {
         Tools.run(30, "ip", "netns", "exec", scanner, "python3", "-c",
                 "import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('10.213.0.1', 40123)); "
                         + "s.sendto(b'probe', ('10.213.0.2', 9999))");
+        // A host that never answers: a neighbour entry for an address nobody holds, so the SYN and its retransmission
+        // go out on the veth (tcpdump sees them, promiscuous) and nothing comes back.
+        Tools.run(10, "ip", "-n", scanner, "neigh", "add", "10.213.0.9", "lladdr", "02:00:00:00:00:09", "dev",
+                scanner + "0");
+        Tools.run(30, "ip", "netns", "exec", scanner, "python3", "-c",
+                "import socket\ntry: socket.create_connection(('10.213.0.9', 8083), timeout=2.5)\nexcept OSError: pass");
         Thread.sleep(1500);
         tcpdump.destroy();
         tcpdump.waitFor(10, TimeUnit.SECONDS);
@@ -97,7 +95,14 @@ class NamespaceCaptureIT {
         MeteredFlow udp = flow(flows, 17, 9999, "D");
         assertEquals(ConnState.REJ, udp.connState());
         assertEquals(0x0303, udp.icmpReply(), "port unreachable");
+        MeteredFlow unanswered = flow(flows, 6, 8083, "S");
+        assertEquals(ConnState.S0, unanswered.connState(), unanswered.toString());
+        assertEquals(0, unanswered.respPackets());
+        assertTrue(unanswered.origPackets() >= 2, "the SYN and its retransmission: " + unanswered);
         assertTrue(flows.stream().allMatch(f -> IpText.of(f.origAddr()).startsWith("10.213.0.")));
+        Tools.require("argus", "argus-server");
+        Tools.require("ra", "argus-client");
+        ArgusCheck.crossCheck(pcap, flows, tmp);
     }
 
     private static MeteredFlow flow(List<MeteredFlow> flows, int proto, int port, String historyStart) {

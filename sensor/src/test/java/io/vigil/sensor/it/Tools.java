@@ -94,10 +94,40 @@ public final class Tools {
         }
     }
 
+    /**
+     * Creates namespaces {@code a} and {@code b} joined by a veth pair ({@code a0}, {@code b0}), with
+     * {@code prefix.1/24} on a's end and {@code prefix.2/24} on b's, all up. The caller deletes the namespaces.
+     */
+    public static void vethBetweenNamespaces(String a, String b, String prefix) {
+        run(10, "ip", "netns", "add", a);
+        run(10, "ip", "netns", "add", b);
+        run(10, "ip", "link", "add", a + "0", "netns", a, "type", "veth", "peer", "name", b + "0", "netns", b);
+        run(10, "ip", "-n", a, "addr", "add", prefix + ".1/24", "dev", a + "0");
+        run(10, "ip", "-n", b, "addr", "add", prefix + ".2/24", "dev", b + "0");
+        for (String n : List.of(a, b)) {
+            run(10, "ip", "-n", n, "link", "set", "lo", "up");
+            run(10, "ip", "-n", n, "link", "set", n + "0", "up");
+        }
+    }
+
+    /** Waits until a {@code vigil-sensor run} process logs that it is capturing; fails if it exits or takes too long. */
+    public static void awaitCapturing(Process sensor, Path log, int seconds) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!Files.readString(log).contains("capturing on")) {
+            if (!sensor.isAlive()) {
+                throw new AssertionError("vigil-sensor run exited: " + Files.readString(log));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not capturing after " + seconds + " s: " + Files.readString(log));
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** Meters capture files exactly as {@code replay --stdout} does and returns the flows. */
     public static List<MeteredFlow> replay(MeterConfig config, Path... files) throws Exception {
         List<MeteredFlow> flows = new ArrayList<>();
-        new Replay(new FlowMeter(config, flows::add), 0, Replay.Speed.MAX, null).run(List.of(files));
+        new Replay(new FlowMeter(config, flows::add), Replay.Speed.MAX, null).run(List.of(files));
         return flows;
     }
 }

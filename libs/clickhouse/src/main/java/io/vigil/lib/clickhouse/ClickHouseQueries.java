@@ -2,12 +2,12 @@ package io.vigil.lib.clickhouse;
 
 import com.clickhouse.client.api.Client;
 import com.clickhouse.client.api.command.CommandSettings;
-import com.clickhouse.client.api.data_formats.ClickHouseBinaryFormatReader;
 import com.clickhouse.client.api.query.QueryResponse;
 import com.clickhouse.client.api.query.QuerySettings;
 import com.clickhouse.data.ClickHouseFormat;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.io.BufferedInputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -17,7 +17,7 @@ import java.util.function.Function;
 
 /**
  * Runs SELECTs the way ClickHouse 18.16 can answer them: it has no RowBinaryWithNamesAndTypes, so every query
- * ends in FORMAT Native and rows are read with the binary reader.
+ * ends in FORMAT Native, read by {@link NativeFormat}.
  */
 @ApplicationScoped
 public class ClickHouseQueries {
@@ -31,7 +31,7 @@ public class ClickHouseQueries {
     }
 
     /** Runs {@code sql} (without a FORMAT clause) and maps each row; on the next server if one fails. */
-    public <T> List<T> select(String sql, Function<ClickHouseBinaryFormatReader, T> mapper) {
+    public <T> List<T> select(String sql, Function<ClickHouseRow, T> mapper) {
         return endpoints.withFailover(client -> select(client, sql, mapper));
     }
 
@@ -40,7 +40,7 @@ public class ClickHouseQueries {
      * must see each replica of a cluster (a Distributed table reads only one per shard). Fails if none answers, or
      * if one answers with an error.
      */
-    public <T> List<T> selectOnEach(String sql, Function<ClickHouseBinaryFormatReader, T> mapper) {
+    public <T> List<T> selectOnEach(String sql, Function<ClickHouseRow, T> mapper) {
         List<T> rows = new ArrayList<>();
         ClickHouseUnavailableException unreachable = null;
         int answered = 0;
@@ -61,13 +61,11 @@ public class ClickHouseQueries {
         return rows;
     }
 
-    private static <T> List<T> select(Client client, String sql, Function<ClickHouseBinaryFormatReader, T> mapper) {
+    private static <T> List<T> select(Client client, String sql, Function<ClickHouseRow, T> mapper) {
         try (QueryResponse response = client.query(sql + " FORMAT Native", NATIVE).get(60, TimeUnit.SECONDS)) {
-            ClickHouseBinaryFormatReader reader = client.newBinaryFormatReader(response);
             List<T> rows = new ArrayList<>();
-            while (reader.hasNext()) {
-                reader.next();
-                rows.add(mapper.apply(reader));
+            for (ClickHouseRow row : NativeFormat.read(new BufferedInputStream(response.getInputStream(), 1 << 16))) {
+                rows.add(mapper.apply(row));
             }
             return rows;
         } catch (InterruptedException e) {

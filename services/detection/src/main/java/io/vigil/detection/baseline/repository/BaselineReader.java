@@ -1,6 +1,6 @@
 package io.vigil.detection.baseline.repository;
 
-import com.clickhouse.client.api.data_formats.ClickHouseBinaryFormatReader;
+import io.vigil.lib.clickhouse.ClickHouseRow;
 import io.vigil.detection.baseline.HourSample;
 import io.vigil.detection.baseline.Metric;
 import io.vigil.detection.scan.Networks;
@@ -117,13 +117,13 @@ public class BaselineReader {
             + " toInt64(uniqExactIf(resp_addr, resp_port, protocol, " + FAILED + ")) AS failed_targets,"
             + " toInt64(sum(flows)) AS attempts, toInt64(sumIf(flows, " + FAILED + ")) AS failed";
 
-    private static HourSample sample(Map<String, Map<Long, HourSample>> out, ClickHouseBinaryFormatReader r) {
+    private static HourSample sample(Map<String, Map<Long, HourSample>> out, ClickHouseRow r) {
         String host = FlowReader.unmapped(r.getString("host"));
         long hour = r.getLong("hour");
         return out.computeIfAbsent(host, h -> new LinkedHashMap<>()).computeIfAbsent(hour, h -> HourSample.of(host, h));
     }
 
-    private static void activity(HourSample s, ClickHouseBinaryFormatReader r) {
+    private static void activity(HourSample s, ClickHouseRow r) {
         s.values().put(Metric.PEERS, r.getLong("peers"));
         s.values().put(Metric.PORTS, r.getLong("ports"));
         s.values().put(Metric.FAILED_TARGETS, r.getLong("failed_targets"));

@@ -1,6 +1,6 @@
 package io.vigil.detection.scan.repository;
 
-import com.clickhouse.client.api.data_formats.ClickHouseBinaryFormatReader;
+import io.vigil.lib.clickhouse.ClickHouseRow;
 import io.vigil.detection.scan.Attempt;
 import io.vigil.detection.scan.ProbeKind;
 import io.vigil.lib.clickhouse.ClickHouseConfig;
@@ -108,7 +108,7 @@ public class FlowReader {
         return clickhouse.select(sql, FlowReader::attempt);
     }
 
-    private static Attempt attempt(ClickHouseBinaryFormatReader r) {
+    private static Attempt attempt(ClickHouseRow r) {
         return new Attempt(unmap(r.getString("src")), unmap(r.getString("dst")), r.getInteger("port"), r.getInteger("proto"),
                 ProbeKind.valueOf(r.getString("kind")), r.getLong("n"), r.getLong("n_failed"), r.getLong("n_answered"),
                 r.getLong("first_ms"), r.getLong("last_ms"));

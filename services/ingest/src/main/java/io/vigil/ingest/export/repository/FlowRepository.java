@@ -1,6 +1,6 @@
 package io.vigil.ingest.export.repository;
 
-import com.clickhouse.client.api.data_formats.ClickHouseBinaryFormatReader;
+import io.vigil.lib.clickhouse.ClickHouseRow;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vigil.ingest.clickhouse.BatchingInserter.Pending;
@@ -43,7 +43,7 @@ public class FlowRepository {
      * must mean stored, and the retry check must be able to see it.
      */
     public static final Map<String, String> CLUSTER_INSERT = Map.of("insert_distributed_sync", "1");
-    private static final Function<ClickHouseBinaryFormatReader, Long> SEQ = r -> r.getBigInteger("seq").longValue();
+    private static final Function<ClickHouseRow, Long> SEQ = r -> r.getBigInteger("seq").longValue();
 
     private final ClickHouseQueries queries;
     private final String db;
@@ -111,7 +111,7 @@ public class FlowRepository {
                 + " WHERE received_at >= toDateTime(" + from + ") AND received_at <= toDateTime(" + to + ")"
                 + " AND (tenant_id, sensor_id, batch_seq) IN (" + keys + ")"
                 + " GROUP BY tenant_id, sensor_id, batch_seq";
-        Function<ClickHouseBinaryFormatReader, BatchKey> key = r -> new BatchKey(r.getString("tenant_id"),
+        Function<ClickHouseRow, BatchKey> key = r -> new BatchKey(r.getString("tenant_id"),
                 r.getString("sensor_id"), r.getBigInteger("batch_seq").longValue());
         Set<BatchKey> stored = new HashSet<>(cluster.isPresent() ? queries.selectOnEach(sql, key) : queries.select(sql, key));
         return group.stream().filter(p -> !stored.contains((BatchKey) p.key())).toList();
