@@ -18,6 +18,11 @@ public final class ScanAnalyzer {
 
     /** Sample probes kept per finding. */
     static final int SAMPLES = 5;
+    /**
+     * A TCP scanner that both swept one host's ports and one port across hosts gets both findings when each part
+     * reaches this many distinct targets (ports of the host; hosts on the port), so neither hides the other.
+     */
+    static final int MIN_SPLIT_TARGETS = 5;
     /** Evidence judged over the slow horizon counts as a slow scan when it spans more than this. */
     static final long SLOW_SPAN_MS = 10 * 60_000L;
 
@@ -44,7 +49,10 @@ public final class ScanAnalyzer {
         };
     }
 
-    /** Findings for one source, at most one per group; {@code minTargets} applies to the slow path (else 0). */
+    /**
+     * Findings for one source, at most one per group (two for TCP: a vertical and a horizontal part);
+     * {@code minTargets} applies to the slow path (else 0).
+     */
     public List<Finding> analyze(String source, List<Attempt> attempts, boolean slow, int minTargets) {
         Map<Group, List<Attempt>> byGroup = new EnumMap<>(Group.class);
         for (Attempt a : attempts) {
@@ -54,16 +62,11 @@ public final class ScanAnalyzer {
             }
         }
         List<Finding> findings = new ArrayList<>();
-        byGroup.forEach((g, list) -> {
-            Finding f = judge(g, source, list, slow, minTargets);
-            if (f != null) {
-                findings.add(f);
-            }
-        });
+        byGroup.forEach((g, list) -> findings.addAll(judge(g, source, list, slow, minTargets)));
         return findings;
     }
 
-    private Finding judge(Group group, String source, List<Attempt> attempts, boolean slow, int minTargets) {
+    private List<Finding> judge(Group group, String source, List<Attempt> attempts, boolean slow, int minTargets) {
         List<Attempt> ordered = new ArrayList<>(attempts);
         ordered.sort(Comparator.comparingLong(Attempt::firstMs).thenComparing(Attempt::host).thenComparingInt(Attempt::port));
         // A target is contacted once per period in this aggregation, so each attempt is one first contact.
@@ -76,7 +79,7 @@ public final class ScanAnalyzer {
         String decidedBy;
         if (slow) {
             if (!trw.scanner() || failedTargets < minTargets) {
-                return null;
+                return List.of();
             }
             decidedBy = "slow";
         } else if (trw.scanner()) {
@@ -84,22 +87,34 @@ public final class ScanAnalyzer {
         } else if (failedTargets >= windowMinTargets && failedTargets * 2 >= ordered.size()) {
             decidedBy = "window-count";
         } else {
-            return null;
+            return List.of();
         }
         if (probes.isEmpty()) {
-            return null;
+            return List.of();
         }
-        ScanType type = switch (group) {
-            case SWEEP -> ScanType.HOST_SWEEP;
-            case UDP -> ScanType.UDP;
-            case STEALTH -> ScanType.STEALTH;
-            case TCP -> tcpShape(probes);
-        };
-        List<Attempt> evidence = probes;
-        if (type == ScanType.VERTICAL) {
-            String host = topHostByPorts(probes);
-            evidence = probes.stream().filter(a -> a.host().equals(host)).toList();
+        List<Finding> out = new ArrayList<>();
+        switch (group) {
+            case SWEEP -> out.add(finding(ScanType.HOST_SWEEP, source, probes, decidedBy, trw, slow));
+            case UDP -> out.add(finding(ScanType.UDP, source, probes, decidedBy, trw, slow));
+            case STEALTH -> out.add(finding(ScanType.STEALTH, source, probes, decidedBy, trw, slow));
+            case TCP -> {
+                String host = topHostByPorts(probes);
+                List<Attempt> vertical = probes.stream().filter(a -> a.host().equals(host)).toList();
+                List<Attempt> horizontal = probes.stream().filter(a -> !a.host().equals(host)).toList();
+                if (distinct(vertical, Attempt::port) >= MIN_SPLIT_TARGETS && maxHostsOnOnePort(horizontal) >= MIN_SPLIT_TARGETS) {
+                    out.add(finding(ScanType.VERTICAL, source, vertical, decidedBy, trw, slow));
+                    out.add(finding(ScanType.HORIZONTAL, source, horizontal, decidedBy, trw, slow));
+                } else if (tcpShape(probes) == ScanType.VERTICAL) {
+                    out.add(finding(ScanType.VERTICAL, source, vertical, decidedBy, trw, slow));
+                } else {
+                    out.add(finding(ScanType.HORIZONTAL, source, probes, decidedBy, trw, slow));
+                }
+            }
         }
+        return out;
+    }
+
+    private static Finding finding(ScanType type, String source, List<Attempt> evidence, String decidedBy, Trw trw, boolean slow) {
         long flows = 0;
         long failed = 0;
         long answered = 0;
@@ -118,6 +133,15 @@ public final class ScanAnalyzer {
         }
         return new Finding(type, source, List.copyOf(hosts), List.copyOf(services), flows, failed, answered, first, last,
                 decidedBy, trw.failuresAtDecision(), slow && last - first > SLOW_SPAN_MS, evidence.stream().limit(SAMPLES).toList());
+    }
+
+    private static long distinct(List<Attempt> attempts, java.util.function.Function<Attempt, ?> key) {
+        return attempts.stream().map(key).distinct().count();
+    }
+
+    private static long maxHostsOnOnePort(List<Attempt> attempts) {
+        return attempts.stream().collect(Collectors.groupingBy(Attempt::port, Collectors.mapping(Attempt::host, Collectors.toSet())))
+                .values().stream().mapToLong(java.util.Set::size).max().orElse(0);
     }
 
     /** Many hosts on few ports is horizontal; many ports of one host is vertical. */

@@ -51,6 +51,37 @@ class ScanAnalyzerTest {
     }
 
     @Test
+    void aSourceThatSweptAPortAndAHostGetsBothFindings() {
+        List<Attempt> a = new ArrayList<>();
+        for (int i = 100; i < 140; i++) {
+            a.add(failed("10.77.0.66", "10.77.0." + i, 22, 6, ProbeKind.SYN, 1000 + i));
+        }
+        for (int port = 1; port <= 1024; port++) {
+            a.add(failed("10.77.0.66", "10.77.0.10", port, 6, ProbeKind.SYN, 5000 + port));
+        }
+        List<Finding> f = analyzer.analyze("10.77.0.66", a, false, 0);
+        assertEquals(List.of(ScanType.VERTICAL, ScanType.HORIZONTAL), f.stream().map(Finding::type).toList());
+        assertEquals(List.of("10.77.0.10"), f.get(0).targets());
+        assertEquals(1024, f.get(0).services().size());
+        assertEquals(40, f.get(1).targets().size());
+        assertEquals(List.of("22/tcp"), f.get(1).services());
+        assertTrue(f.get(1).targets().stream().noneMatch("10.77.0.10"::equals), "the vertical target is not a horizontal one");
+    }
+
+    @Test
+    void aVerticalScanThatTouchedAFewOtherHostsIsOnlyVertical() {
+        List<Attempt> a = new ArrayList<>();
+        for (int port = 1; port <= 100; port++) {
+            a.add(failed("10.0.0.9", "10.0.0.1", port, 6, ProbeKind.SYN, 1000 + port));
+        }
+        for (int i = 2; i < 5; i++) {
+            a.add(failed("10.0.0.9", "10.0.0." + i, 80, 6, ProbeKind.SYN, 2000 + i));
+        }
+        List<Finding> f = analyzer.analyze("10.0.0.9", a, false, 0);
+        assertEquals(List.of(ScanType.VERTICAL), f.stream().map(Finding::type).toList());
+    }
+
+    @Test
     void echoAndAckPingsAreHostSweeps() {
         List<Attempt> icmp = new ArrayList<>();
         List<Attempt> ack = new ArrayList<>();
