@@ -73,6 +73,17 @@ final class SystemStack {
                 "VIGIL_KEYCLOAK_CLIENT_SECRET", "dev-vigil-tenants", "VIGIL_TENANTS_DEV_SEED", "true"), log);
     }
 
+    /**
+     * Starts detection replica {@code ordinal} of {@code replicas} on {@code port}, reading customers from the tenants
+     * service at {@code tenantsUrl} with its dev client secret, judging every {@code cycle}; returns once it is ready.
+     */
+    static Process startDetection(int port, String tenantsUrl, int replicas, int ordinal, String cycle, Path log) throws Exception {
+        return startService("services/detection", port, Map.of("VIGIL_PG_PASSWORD", "vigil-dev",
+                "VIGIL_DETECTION_CLIENT_SECRET", "dev-vigil-detection", "VIGIL_TENANTS_URL", tenantsUrl,
+                "VIGIL_DETECTION_SHARD_COUNT", String.valueOf(replicas), "VIGIL_DETECTION_SHARD_ORDINAL", String.valueOf(ordinal),
+                "VIGIL_DETECTION_CYCLE_INTERVAL", cycle, "VIGIL_DETECTION_SETTLE_LAG", "1s"), log);
+    }
+
     /** Starts a built service (prod profile) on {@code port} against the stack; returns once it is ready. */
     private static Process startService(String module, int port, Map<String, String> settings, Path log) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("java", "-Xmx512m", "-jar", jar(module).toString())
