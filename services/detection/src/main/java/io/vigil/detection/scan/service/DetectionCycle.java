@@ -45,6 +45,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -154,8 +155,13 @@ public class DetectionCycle {
      * @param now the cycle's clock: batches received before now − max-catch-up are not judged
      */
     public List<TenantRun> run(Instant now) {
+        return run(now, shard::owns);
+    }
+
+    /** {@link #run(Instant)} over the given tenants only (tests keep to their own tenants on the shared stack). */
+    public List<TenantRun> run(Instant now, Predicate<String> tenants) {
         Map<String, List<FlowReader.StoredSeq>> byTenant = flows.storedSeqs(now.minus(maxCatchUp)).stream()
-                .filter(s -> shard.owns(s.tenant()))
+                .filter(s -> tenants.test(s.tenant()))
                 .collect(Collectors.groupingBy(FlowReader.StoredSeq::tenant, LinkedHashMap::new, Collectors.toList()));
         List<TenantRun> runs = new ArrayList<>();
         for (Map.Entry<String, List<FlowReader.StoredSeq>> e : byTenant.entrySet()) {
