@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -53,6 +54,7 @@ class DetectionShardsST {
             }
 
             long now = Instant.now().getEpochSecond();
+            // Each customer's flows are batch 1 of its own sensor, as ingest would store a sensor's first batch.
             for (String customer : customers) {
                 SystemStack.clickhouse(verticalScan(customer, now - 5));
             }
@@ -60,7 +62,9 @@ class DetectionShardsST {
             List<Integer> ports = List.of(SystemStack.freePort(), SystemStack.freePort());
             for (int ordinal = 0; ordinal < 2; ordinal++) {
                 Files.deleteIfExists(logs.get(ordinal));
-                started.add(SystemStack.startDetection(ports.get(ordinal), tenantsUrl, 2, ordinal, "2s", logs.get(ordinal)));
+                started.add(SystemStack.startDetection(ports.get(ordinal), "vigil", Map.of("VIGIL_DETECTION_CUSTOMERS_SOURCE", "tenants",
+                        "VIGIL_TENANTS_URL", tenantsUrl, "VIGIL_DETECTION_SHARD_COUNT", "2",
+                        "VIGIL_DETECTION_SHARD_ORDINAL", String.valueOf(ordinal)), logs.get(ordinal)));
             }
 
             for (String customer : customers) {

@@ -21,11 +21,11 @@ import java.util.concurrent.TimeUnit;
  * What the system tests share: the repository's built jars, the stack's endpoints (from the environment that
  * {@code scripts/stack env} prints, with its defaults), an ingest process of their own, and ClickHouse queries.
  */
-final class SystemStack {
+public final class SystemStack {
 
-    static final String CLICKHOUSE = env("VIGIL_CLICKHOUSE_URL", "http://127.0.0.1:18123");
-    static final String ISSUER = env("VIGIL_OIDC_ISSUER", "http://127.0.0.1:18080/realms/vigil");
-    static final Path ROOT = root();
+    public static final String CLICKHOUSE = env("VIGIL_CLICKHOUSE_URL", "http://127.0.0.1:18123");
+    public static final String ISSUER = env("VIGIL_OIDC_ISSUER", "http://127.0.0.1:18080/realms/vigil");
+    public static final Path ROOT = root();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private SystemStack() {
@@ -56,32 +56,33 @@ final class SystemStack {
         return jar;
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
     }
 
     /** Starts ingest on {@code port} storing into {@code database}; returns once it is ready. */
-    static Process startIngest(int port, String database, Path log) throws Exception {
+    public static Process startIngest(int port, String database, Path log) throws Exception {
         return startService("services/ingest", port, Map.of("VIGIL_CLICKHOUSE_DATABASE", database), log);
+    }
+
+    /**
+     * Starts detection on {@code port} reading {@code database}, with customers from its own table (dev seed: a1, a2,
+     * b1, b2) rather than from a tenants service, and the given extra settings; returns once it is ready.
+     */
+    public static Process startDetection(int port, String database, Map<String, String> settings, Path log) throws Exception {
+        Map<String, String> all = new java.util.HashMap<>(Map.of("VIGIL_CLICKHOUSE_DATABASE", database,
+                "VIGIL_PG_PASSWORD", "vigil-dev", "VIGIL_DETECTION_CLIENT_SECRET", "dev-vigil-detection",
+                "VIGIL_DETECTION_DEV_SEED", "true", "VIGIL_DETECTION_CUSTOMERS_SOURCE", "table"));
+        all.putAll(settings);
+        return startService("services/detection", port, all, log);
     }
 
     /** Starts the tenants service on {@code port} with its dev seed and dev-only secrets; returns once it is ready. */
     static Process startTenants(int port, Path log) throws Exception {
         return startService("services/tenants", port, Map.of("VIGIL_PG_PASSWORD", "vigil-dev",
                 "VIGIL_KEYCLOAK_CLIENT_SECRET", "dev-vigil-tenants", "VIGIL_TENANTS_DEV_SEED", "true"), log);
-    }
-
-    /**
-     * Starts detection replica {@code ordinal} of {@code replicas} on {@code port}, reading customers from the tenants
-     * service at {@code tenantsUrl} with its dev client secret, judging every {@code cycle}; returns once it is ready.
-     */
-    static Process startDetection(int port, String tenantsUrl, int replicas, int ordinal, String cycle, Path log) throws Exception {
-        return startService("services/detection", port, Map.of("VIGIL_PG_PASSWORD", "vigil-dev",
-                "VIGIL_DETECTION_CLIENT_SECRET", "dev-vigil-detection", "VIGIL_TENANTS_URL", tenantsUrl,
-                "VIGIL_DETECTION_SHARD_COUNT", String.valueOf(replicas), "VIGIL_DETECTION_SHARD_ORDINAL", String.valueOf(ordinal),
-                "VIGIL_DETECTION_CYCLE_INTERVAL", cycle, "VIGIL_DETECTION_SETTLE_LAG", "1s"), log);
     }
 
     /** Starts a built service (prod profile) on {@code port} against the stack; returns once it is ready. */
@@ -116,7 +117,7 @@ final class SystemStack {
     }
 
     /** An access token of a dev user (password dev-<user>) through the public vigil-cli client. */
-    static String userToken(String user) throws IOException, InterruptedException {
+    public static String userToken(String user) throws IOException, InterruptedException {
         String form = "grant_type=password&client_id=vigil-cli&username=" + user + "&password=dev-" + user;
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(ISSUER + "/protocol/openid-connect/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
@@ -128,7 +129,7 @@ final class SystemStack {
     }
 
     /** The first string value of {@code field} in a JSON text. */
-    static String jsonString(String json, String field) {
+    public static String jsonString(String json, String field) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + field + "\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
         if (!m.find()) {
             throw new IllegalStateException("no \"" + field + "\" in " + json);
@@ -144,7 +145,7 @@ final class SystemStack {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 
-    static String clickhouse(String sql) throws IOException, InterruptedException {
+    public static String clickhouse(String sql) throws IOException, InterruptedException {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(CLICKHOUSE + "/?query="
                 + URLEncoder.encode(sql, StandardCharsets.UTF_8))).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());

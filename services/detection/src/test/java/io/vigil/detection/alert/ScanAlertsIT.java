@@ -205,16 +205,17 @@ class ScanAlertsIT {
                 .body("status", equalTo("RESOLVED")).body("resolvedBy", equalTo("msp-a-admin"));
         as("msp-a-admin").post(BASE + "/" + id + "/ack").then().statusCode(409).contentType("application/problem+json");
 
-        // Nothing new: another cycle over the same watermark finds nothing and the alert stays resolved.
+        // Nothing new: another cycle over the same marks judges no batch and the alert stays resolved.
         DetectionCycle.TenantRun idle = cycle.runTenant(TENANT, until);
+        assertEquals(0, idle.batchCount());
         assertEquals(0, idle.attempts());
         assertEquals("RESOLVED", as("msp-a-analyst").get(BASE + "/" + id).then().extract().path("status"));
 
-        // The same scan again, after the resolution, received after the watermark: the alert reopens and grows.
+        // The same scan again, after the resolution, as the sensor's next batch: the alert reopens and grows.
         Instant received = until.plusSeconds(5);
         Replay.store(TENANT, portScan, received, Instant.now().plusSeconds(1));
         DetectionCycle.TenantRun again = cycle.runTenant(TENANT, received.plusSeconds(1));
-        assertEquals(until, again.from(), "the second cycle starts at the first one's watermark");
+        assertEquals(1, again.batchCount(), "the second cycle judges only the new batch: " + again.batches());
         JsonPath a = as("msp-a-analyst").get(BASE + "/" + id).then().statusCode(200).extract().jsonPath();
         assertEquals("OPEN", a.getString("status"));
         assertEquals(1, a.getInt("reopenCount"));

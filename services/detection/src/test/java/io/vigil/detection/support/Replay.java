@@ -31,6 +31,8 @@ public final class Replay {
     public static final Path PCAPS = ROOT.resolve("../shared/pcaps").normalize();
     private static final String CLICKHOUSE = env("VIGIL_CLICKHOUSE_URL", "http://127.0.0.1:18123");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The sensor the replayed batches come from. */
+    public static final String SENSOR = "detection-it";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private Replay() {
@@ -74,6 +76,12 @@ public final class Replay {
 
     /** Stores the flows for {@code tenant}, received at {@code receivedAt}, with their times moved by {@code shift} ms. */
     public static void storeShifted(String tenant, List<JsonNode> flows, Instant receivedAt, long shift) throws IOException, InterruptedException {
+        storeBatch(tenant, SENSOR, Batches.next(), flows, receivedAt, shift);
+    }
+
+    /** Stores the flows as batch {@code seq} of {@code sensor}, as ingest writes a sensor's batch. */
+    public static void storeBatch(String tenant, String sensor, long seq, List<JsonNode> flows, Instant receivedAt, long shift)
+            throws IOException, InterruptedException {
         StringBuilder sql = new StringBuilder("INSERT INTO vigil.flows (tenant_id, sensor_id, batch_seq, received_at, start,"
                 + " start_ms, end_ms, ip_version, orig_addr, resp_addr, orig_port, resp_port, protocol, icmp_type, icmp_code,"
                 + " icmp_reply, orig_packets, orig_bytes, resp_packets, resp_bytes, orig_tcp_flags, resp_tcp_flags, conn_state,"
@@ -83,7 +91,7 @@ public final class Replay {
             long start = f.get("start_time_ms").asLong() + shift;
             long end = f.get("end_time_ms").asLong() + shift;
             sql.append(first ? "" : ",").append('(')
-                    .append(quote(tenant)).append(",'detection-it',1,").append(receivedAt.getEpochSecond()).append(',')
+                    .append(quote(tenant)).append(',').append(quote(sensor)).append(',').append(seq).append(',').append(receivedAt.getEpochSecond()).append(',')
                     .append(start / 1000).append(',').append(start).append(',').append(end).append(',')
                     .append(f.get("ip_version").asInt()).append(',')
                     .append(addr(f.get("orig_addr").asText())).append(',').append(addr(f.get("resp_addr").asText())).append(',');

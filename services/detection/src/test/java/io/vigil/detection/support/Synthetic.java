@@ -25,6 +25,8 @@ public final class Synthetic {
     private final String tenant;
     private final long n;
     private final Map<String, String> columns = new LinkedHashMap<>();
+    private String sensor = "synthetic";
+    private long seq;
 
     private Synthetic(String tenant, long n) {
         this.tenant = tenant;
@@ -51,6 +53,13 @@ public final class Synthetic {
     /** {@code n} flows of {@code tenant}; set at least "s" (start, epoch ms). */
     public static Synthetic flows(String tenant, long n) {
         return new Synthetic(tenant, n);
+    }
+
+    /** Stores the flows as batch {@code seq} of {@code sensor} (default: the next batch of sensor "synthetic"). */
+    public Synthetic batch(String sensor, long seq) {
+        this.sensor = sensor;
+        this.seq = seq;
+        return this;
     }
 
     /** Sets a column's expression: s (start ms), received_s, duration_ms, orig, resp (IPv4 text), ports, counters, … */
@@ -93,7 +102,7 @@ public final class Synthetic {
         String sql = "INSERT INTO vigil.flows (tenant_id, sensor_id, batch_seq, received_at, start, start_ms, end_ms, ip_version,"
                 + " orig_addr, resp_addr, orig_port, resp_port, protocol, icmp_type, icmp_code, icmp_reply, orig_packets, orig_bytes,"
                 + " resp_packets, resp_bytes, orig_tcp_flags, resp_tcp_flags, conn_state, history, vlan, community_id)"
-                + " SELECT " + quote(tenant) + ", 'synthetic', 1, toDateTime(" + c.get("received_s") + "), toDateTime(intDiv(s, 1000)),"
+                + " SELECT " + quote(tenant) + ", " + quote(sensor) + ", " + (seq > 0 ? seq : Batches.next()) + ", toDateTime(" + c.get("received_s") + "), toDateTime(intDiv(s, 1000)),"
                 + " s, s + (" + c.get("duration_ms") + "), 4,"
                 + " IPv6StringToNum(concat('::ffff:', " + c.get("orig") + ")), IPv6StringToNum(concat('::ffff:', " + c.get("resp") + ")),"
                 + " " + c.get("orig_port") + ", " + c.get("resp_port") + ", " + c.get("protocol") + ", " + c.get("icmp_type") + ", 0, "

@@ -3,6 +3,7 @@ package io.vigil.detection.scan.repository;
 import io.vigil.lib.clickhouse.ClickHouseRow;
 import io.vigil.detection.scan.Attempt;
 import io.vigil.detection.scan.ProbeKind;
+import io.vigil.detection.scan.SeqRange;
 import io.vigil.lib.clickhouse.ClickHouseConfig;
 import io.vigil.lib.clickhouse.ClickHouseQueries;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,6 +13,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+
+import static io.vigil.lib.clickhouse.Sql.quote;
 
 /**
  * Every ClickHouse query of the detector. Each takes the tenant and puts it first in the WHERE clause, which is also
@@ -66,18 +69,47 @@ public class FlowReader {
                 r -> r.getString("tenant_id"));
     }
 
+    /** The highest batch sequence ClickHouse stored for one sensor of a tenant. */
+    public record StoredSeq(String tenant, String sensor, long seq) {
+    }
+
     /**
-     * The tenant's attempts in the flows received in [from, until), one row per (source, target, port, protocol,
-     * kind). Windowing by received_at rather than flow time means a late flow (a sensor's spool draining) is still
-     * judged once, in the cycle after it arrived.
+     * Every sensor's highest stored batch sequence, from the small {@code sensor_batches} roll-up that the flows' own
+     * INSERT feeds: the one query an idle cycle makes. Sensors that sent nothing since {@code activeSince} are left out.
      */
-    public List<Attempt> window(String tenant, Instant from, Instant until) {
+    public List<StoredSeq> storedSeqs(Instant activeSince) {
+        return selectStoredSeqs("", activeSince);
+    }
+
+    /** One tenant's sensors' highest stored batch sequences (see {@link #storedSeqs(Instant)}). */
+    public List<StoredSeq> storedSeqs(String tenant, Instant activeSince) {
+        return selectStoredSeqs("WHERE tenant_id = " + tenant(tenant), activeSince);
+    }
+
+    private List<StoredSeq> selectStoredSeqs(String where, Instant activeSince) {
+        return clickhouse.select("SELECT tenant_id, sensor_id, toInt64(maxMerge(max_seq)) AS seq FROM " + db + ".sensor_batches "
+                + where + " GROUP BY tenant_id, sensor_id"
+                + " HAVING maxMerge(last_received) >= toDateTime(" + activeSince.getEpochSecond() + ")",
+                r -> new StoredSeq(r.getString("tenant_id"), r.getString("sensor_id"), r.getLong("seq")));
+    }
+
+    /**
+     * The tenant's attempts in exactly the given batches, one row per (source, target, port, protocol, kind). Windowing
+     * by batch rather than by time means a batch stored late (ingest retrying through a ClickHouse outage with its old
+     * received_at) is still judged, once. {@code receivedSince} only prunes partitions: older rows are not judged.
+     */
+    public List<Attempt> window(String tenant, List<SeqRange> batches, Instant receivedSince) {
+        if (batches.isEmpty()) {
+            return List.of();
+        }
+        String ranges = batches.stream().map(b -> "(sensor_id = " + quote(b.sensor()) + " AND batch_seq > " + b.after()
+                + " AND batch_seq <= " + b.upTo() + ")").collect(Collectors.joining(" OR "));
         String sql = "SELECT " + addr("orig_addr") + " AS src, " + addr("resp_addr") + " AS dst,"
                 + " toInt32(if(protocol IN (1, 58), 0, resp_port)) AS port, toInt32(protocol) AS proto, " + KIND + " AS kind,"
                 + " toInt64(count()) AS n, toInt64(countIf(" + FAILED + ")) AS n_failed, toInt64(countIf(" + ANSWERED + ")) AS n_answered,"
                 + " toInt64(min(start_ms)) AS first_ms, toInt64(max(end_ms)) AS last_ms"
                 + " FROM " + db + ".flows WHERE tenant_id = " + tenant(tenant)
-                + " AND received_at >= toDateTime(" + from.getEpochSecond() + ") AND received_at < toDateTime(" + until.getEpochSecond() + ")"
+                + " AND received_at >= toDateTime(" + receivedSince.getEpochSecond() + ") AND (" + ranges + ")"
                 + " GROUP BY src, dst, port, proto, kind";
         return clickhouse.select(sql, FlowReader::attempt);
     }

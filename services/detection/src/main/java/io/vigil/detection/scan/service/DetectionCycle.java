@@ -23,8 +23,9 @@ import io.vigil.detection.scan.Attempt;
 import io.vigil.detection.scan.Finding;
 import io.vigil.detection.scan.Networks;
 import io.vigil.detection.scan.ScanAnalyzer;
-import io.vigil.detection.scan.Watermark;
+import io.vigil.detection.scan.SeqRange;
 import io.vigil.detection.scan.repository.FlowReader;
+import io.vigil.detection.scan.repository.SensorMarks;
 import io.vigil.detection.shard.TenantShard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -36,18 +37,21 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
- * The scheduled detection cycle: for each tenant with new flows, judge the flows received since its watermark
- * (fast scans, from raw flows) and the slow horizon of the sources that probed (slow scans, from flows_1m), merge the
- * findings into alerts and move the watermark, in one PostgreSQL transaction.
+ * The scheduled detection cycle: for each tenant with newly stored batches, judge exactly those batches (fast scans,
+ * from raw flows) and the slow horizon of the sources that probed (slow scans, from flows_1m), merge the findings into
+ * alerts and move the tenant's per-sensor marks, in one PostgreSQL transaction.
  */
 @ApplicationScoped
 public class DetectionCycle {
@@ -57,6 +61,9 @@ public class DetectionCycle {
     private static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
 
     private final FlowReader flows;
+    private final SensorMarks marks;
+    /** The marks this replica last committed or read, per tenant: lets an idle cycle skip PostgreSQL. */
+    private final Map<String, Map<String, Long>> knownMarks = new ConcurrentHashMap<>();
     private final TenantShard shard;
     private final AlertService alerts;
     private final CustomerDirectory customers;
@@ -67,7 +74,6 @@ public class DetectionCycle {
     private final double headroom;
     private final Counter suppressedCount;
     private final ScanAnalyzer analyzer;
-    private final Duration settleLag;
     private final Duration maxCatchUp;
     private final Duration slowHorizon;
     private final int slowMinTargets;
@@ -77,16 +83,16 @@ public class DetectionCycle {
     private final Counter findingsCount;
     private final Counter failures;
 
-    public DetectionCycle(FlowReader flows, TenantShard shard, AlertService alerts, CustomerDirectory customers, BaselineStore baselineStore,
+    public DetectionCycle(FlowReader flows, SensorMarks marks, TenantShard shard, AlertService alerts, CustomerDirectory customers, BaselineStore baselineStore,
                           BaselineReader baselineReader, RuleRepository rules, Event<AlertChanged> changed, MeterRegistry registry,
                           @ConfigProperty(name = "vigil.detection.baseline.headroom") double headroom,
-                          @ConfigProperty(name = "vigil.detection.settle-lag") Duration settleLag,
                           @ConfigProperty(name = "vigil.detection.max-catch-up") Duration maxCatchUp,
                           @ConfigProperty(name = "vigil.detection.slow-horizon") Duration slowHorizon,
                           @ConfigProperty(name = "vigil.detection.slow-min-targets") int slowMinTargets,
                           @ConfigProperty(name = "vigil.detection.window-min-targets") int windowMinTargets,
                           @ConfigProperty(name = "vigil.detection.max-sources") int maxSources) {
         this.flows = flows;
+        this.marks = marks;
         this.shard = shard;
         this.alerts = alerts;
         this.customers = customers;
@@ -96,7 +102,6 @@ public class DetectionCycle {
         this.changed = changed;
         this.headroom = headroom;
         this.analyzer = new ScanAnalyzer(windowMinTargets);
-        this.settleLag = settleLag;
         this.maxCatchUp = maxCatchUp;
         this.slowHorizon = slowHorizon;
         this.slowMinTargets = slowMinTargets;
@@ -120,8 +125,13 @@ public class DetectionCycle {
      * @param findings the findings merged into alerts
      * @param dropped  findings that raised nothing: within the source's baseline, allow-listed or suppressed
      */
-    public record TenantRun(String tenant, Instant from, Instant until, int attempts, int sources, List<Finding> findings,
+    public record TenantRun(String tenant, List<SeqRange> batches, int attempts, int sources, List<Finding> findings,
                             List<Dropped> dropped) {
+
+        /** The batches judged, summed over the tenant's sensors. */
+        public long batchCount() {
+            return batches.stream().mapToLong(b -> b.upTo() - b.after()).sum();
+        }
     }
 
     /** @param reason "baseline", "allow-list rl-…" or "suppression rl-…" */
@@ -132,49 +142,84 @@ public class DetectionCycle {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         try {
-            run(Instant.now().minus(settleLag));
+            run(Instant.now());
         } catch (RuntimeException e) {
-            LOG.warnf("detection cycle failed (retried next cycle from the same watermarks): %s", e.getMessage());
+            LOG.warnf("detection cycle failed (retried next cycle from the same marks): %s", e.getMessage());
         }
     }
 
-    /** One cycle over every tenant of this replica's shard with flows received in the catch-up horizon before {@code until}. */
-    public List<TenantRun> run(Instant until) {
-        Instant end = until.truncatedTo(ChronoUnit.SECONDS);
+    /**
+     * One cycle over every tenant of this replica's shard with batches stored beyond its marks. Idle, it costs one
+     * query over {@code sensor_batches} and a comparison with the marks in memory.
+     *
+     * @param now the cycle's clock: batches received before now − max-catch-up are not judged
+     */
+    public List<TenantRun> run(Instant now) {
+        return run(now, shard::owns);
+    }
+
+    /** {@link #run(Instant)} over the given tenants only (tests keep to their own tenants on the shared stack). */
+    public List<TenantRun> run(Instant now, Predicate<String> tenants) {
+        Map<String, List<FlowReader.StoredSeq>> byTenant = flows.storedSeqs(now.minus(maxCatchUp)).stream()
+                .filter(s -> tenants.test(s.tenant()))
+                .collect(Collectors.groupingBy(FlowReader.StoredSeq::tenant, LinkedHashMap::new, Collectors.toList()));
         List<TenantRun> runs = new ArrayList<>();
-        for (String tenant : flows.tenantsWithFlows(end.minus(maxCatchUp), end)) {
-            if (!shard.owns(tenant)) {
+        for (Map.Entry<String, List<FlowReader.StoredSeq>> e : byTenant.entrySet()) {
+            Map<String, Long> known = knownMarks.get(e.getKey());
+            if (known != null && e.getValue().stream().allMatch(s -> s.seq() == known.getOrDefault(s.sensor(), 0L))) {
                 continue;
             }
             try {
-                runs.add(runTenant(tenant, end));
-            } catch (RuntimeException e) {
+                runs.add(runTenant(e.getKey(), e.getValue(), now));
+            } catch (RuntimeException ex) {
                 failures.increment();
-                LOG.warnf("tenant %s: detection failed, retried next cycle: %s", tenant, e.getMessage());
+                LOG.warnf("tenant %s: detection failed, retried next cycle: %s", e.getKey(), ex.getMessage());
             }
         }
         return runs;
     }
 
-    /** Judges one tenant's flows received between its watermark and {@code until}. Blocking: call off the event loop. */
-    public TenantRun runTenant(String tenant, Instant until) {
-        Timer.Sample sample = Timer.start();
-        TenantRun run = judge(tenant, until);
-        sample.stop(tenantTimer);
-        attemptsRead.increment(run.attempts());
-        findingsCount.increment(run.findings().size());
-        return run;
+    /** Judges the tenant's batches stored beyond its marks. Blocking: call off the event loop. */
+    public TenantRun runTenant(String tenant, Instant now) {
+        return runTenant(tenant, flows.storedSeqs(tenant, now.minus(maxCatchUp)), now);
     }
 
-    private TenantRun judge(String tenant, Instant until) {
-        Instant end = until.truncatedTo(ChronoUnit.SECONDS);
-        Watermark mark = await(() -> Panache.withSession(() -> Panache.getSession().chain(s -> s.find(Watermark.class, tenant))));
-        Instant floor = end.minus(maxCatchUp);
-        Instant from = mark == null || mark.processedUntil.isBefore(floor) ? floor : mark.processedUntil;
-        if (!from.isBefore(end)) {
-            return new TenantRun(tenant, from, end, 0, 0, List.of(), List.of());
+    private TenantRun runTenant(String tenant, List<FlowReader.StoredSeq> stored, Instant now) {
+        Timer.Sample sample = Timer.start();
+        try {
+            TenantRun run = judge(tenant, stored, now);
+            attemptsRead.increment(run.attempts());
+            findingsCount.increment(run.findings().size());
+            return run;
+        } catch (RuntimeException e) {
+            knownMarks.remove(tenant);
+            throw e;
+        } finally {
+            sample.stop(tenantTimer);
         }
-        List<Attempt> window = flows.window(tenant, from, end);
+    }
+
+    private TenantRun judge(String tenant, List<FlowReader.StoredSeq> stored, Instant now) {
+        Instant end = now.truncatedTo(ChronoUnit.SECONDS);
+        Map<String, Long> processed = marks.of(tenant).await().atMost(Duration.ofSeconds(30));
+        List<SeqRange> batches = new ArrayList<>();
+        for (FlowReader.StoredSeq s : stored) {
+            long done = processed.getOrDefault(s.sensor(), 0L);
+            if (s.seq() > done) {
+                batches.add(new SeqRange(s.sensor(), done, s.seq()));
+            } else if (s.seq() < done) {
+                // Sequences never go back for a sensor (ingest drops a batch at or below the stored mark as a resend),
+                // so ClickHouse lost or was reset to older data: judge what it holds again rather than nothing forever.
+                LOG.warnf("tenant %s sensor %s: stored batches went back from %d to %d (ClickHouse data reset?); judged again",
+                        tenant, s.sensor(), done, s.seq());
+                batches.add(new SeqRange(s.sensor(), 0, s.seq()));
+            }
+        }
+        if (batches.isEmpty()) {
+            knownMarks.put(tenant, processed);
+            return new TenantRun(tenant, batches, 0, 0, List.of(), List.of());
+        }
+        List<Attempt> window = flows.window(tenant, batches, end.minus(maxCatchUp));
         // Sources with probes, the busiest first, bounded so one noisy tenant cannot stall the cycle.
         Map<String, List<Attempt>> bySource = window.stream().collect(Collectors.groupingBy(Attempt::source, LinkedHashMap::new, Collectors.toList()));
         List<String> probing = bySource.entrySet().stream()
@@ -199,7 +244,7 @@ public class DetectionCycle {
                 }
             }
         }
-        Instant now = Instant.now();
+        Instant at = Instant.now();
         Customer customer = customers.find(tenant).await().atMost(Duration.ofSeconds(30));
         if (customer == null && !findings.isEmpty()) {
             LOG.warnf("tenant %s is unknown to tenants: its alerts get no MSP and no internal networks", tenant);
@@ -208,19 +253,19 @@ public class DetectionCycle {
         List<Dropped> dropped = new ArrayList<>();
         List<Judged> judged = baselineGate(tenant, findings, networks, end, dropped);
         List<AlertChanged> changes = new ArrayList<>();
-        await(() -> Panache.withTransaction(() -> rules.activeFor(tenant, customer == null ? null : customer.mspId(), now)
+        await(() -> Panache.withTransaction(() -> rules.activeFor(tenant, customer == null ? null : customer.mspId(), at)
                 .chain(active -> {
                     Uni<Void> chain = Uni.createFrom().voidItem();
                     for (Judged j : judged) {
                         Optional<Rule> rule = RuleMatch.first(active, j.finding());
                         if (rule.isPresent()) {
                             rule.get().hits++;
-                            rule.get().lastHitAt = now;
+                            rule.get().lastHitAt = at;
                             dropped.add(new Dropped(j.finding(), rule.get().kind == Rule.Kind.ALLOW ? "allow-list " + rule.get().id
                                     : "suppression " + rule.get().id, j.verdict()));
                             continue;
                         }
-                        chain = chain.chain(x -> alerts.record(tenant, customer, j.finding(), j.verdict(), now)
+                        chain = chain.chain(x -> alerts.record(tenant, customer, j.finding(), j.verdict(), at)
                                 .invoke(c -> {
                                     if (c != null) {
                                         changes.add(c);
@@ -229,14 +274,10 @@ public class DetectionCycle {
                     }
                     return chain;
                 })
-                .chain(x -> Panache.getSession().chain(s -> s.find(Watermark.class, tenant)))
-                .chain(w -> {
-                    Watermark m = w == null ? new Watermark() : w;
-                    m.tenantId = tenant;
-                    m.processedUntil = end;
-                    m.updatedAt = now;
-                    return w == null ? Panache.getSession().chain(s -> s.persist(m)) : Uni.createFrom().voidItem();
-                })));
+                .chain(x -> Panache.getSession().chain(s -> marks.advance(s, tenant, batches, processed, at)))));
+        Map<String, Long> committed = new HashMap<>(processed);
+        batches.forEach(b -> committed.put(b.sensor(), b.upTo()));
+        knownMarks.put(tenant, committed);
         for (AlertChanged c : changes) {
             try {
                 changed.fire(c);
@@ -248,10 +289,10 @@ public class DetectionCycle {
         List<Finding> raised = judged.stream().map(Judged::finding)
                 .filter(f -> dropped.stream().noneMatch(d -> d.finding() == f)).toList();
         if (!findings.isEmpty()) {
-            LOG.infof("tenant %s [%s, %s): %d findings from %d probing sources, %d dropped (baseline or rules)", tenant, from,
-                    end, findings.size(), probing.size(), dropped.size());
+            LOG.infof("tenant %s %s: %d findings from %d probing sources, %d dropped (baseline or rules)", tenant, batches,
+                    findings.size(), probing.size(), dropped.size());
         }
-        return new TenantRun(tenant, from, end, window.size(), probing.size(), raised, dropped);
+        return new TenantRun(tenant, batches, window.size(), probing.size(), raised, dropped);
     }
 
     /** A finding that goes on to the rules, with its baseline comparison. */
