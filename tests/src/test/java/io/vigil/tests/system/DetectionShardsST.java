@@ -62,9 +62,8 @@ class DetectionShardsST {
             List<Integer> ports = List.of(SystemStack.freePort(), SystemStack.freePort());
             for (int ordinal = 0; ordinal < 2; ordinal++) {
                 Files.deleteIfExists(logs.get(ordinal));
-                started.add(SystemStack.startDetection(ports.get(ordinal), "vigil", Map.of("VIGIL_DETECTION_CUSTOMERS_SOURCE", "tenants",
-                        "VIGIL_TENANTS_URL", tenantsUrl, "VIGIL_DETECTION_SHARD_COUNT", "2",
-                        "VIGIL_DETECTION_SHARD_ORDINAL", String.valueOf(ordinal)), logs.get(ordinal)));
+                started.add(SystemStack.startDetection(ports.get(ordinal), tenantsUrl, logs.get(ordinal),
+                        Map.of("VIGIL_DETECTION_SHARD_COUNT", "2", "VIGIL_DETECTION_SHARD_ORDINAL", String.valueOf(ordinal))));
             }
 
             for (String customer : customers) {

@@ -25,6 +25,11 @@ public final class SystemStack {
 
     public static final String CLICKHOUSE = env("VIGIL_CLICKHOUSE_URL", "http://127.0.0.1:18123");
     public static final String ISSUER = env("VIGIL_OIDC_ISSUER", "http://127.0.0.1:18080/realms/vigil");
+    static final String PG_HOST = env("VIGIL_HOST", "127.0.0.1");
+    static final String PG_PORT = env("VIGIL_PG_PORT", "15432");
+    static final String PG_DATABASE = env("VIGIL_PG_DATABASE", "vigil");
+    static final String PG_USER = env("VIGIL_PG_USER", "vigil");
+    static final String PG_PASSWORD = env("VIGIL_PG_PASSWORD", "vigil-dev");
     public static final Path ROOT = root();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -73,7 +78,7 @@ public final class SystemStack {
      */
     public static Process startDetection(int port, String database, Map<String, String> settings, Path log) throws Exception {
         Map<String, String> all = new java.util.HashMap<>(Map.of("VIGIL_CLICKHOUSE_DATABASE", database,
-                "VIGIL_PG_PASSWORD", "vigil-dev", "VIGIL_DETECTION_CLIENT_SECRET", "dev-vigil-detection",
+                "VIGIL_PG_PASSWORD", PG_PASSWORD, "VIGIL_DETECTION_CLIENT_SECRET", "dev-vigil-detection",
                 "VIGIL_DETECTION_DEV_SEED", "true", "VIGIL_DETECTION_CUSTOMERS_SOURCE", "table"));
         all.putAll(settings);
         return startService("services/detection", port, all, log);
@@ -81,8 +86,26 @@ public final class SystemStack {
 
     /** Starts the tenants service on {@code port} with its dev seed and dev-only secrets; returns once it is ready. */
     static Process startTenants(int port, Path log) throws Exception {
-        return startService("services/tenants", port, Map.of("VIGIL_PG_PASSWORD", "vigil-dev",
+        return startService("services/tenants", port, Map.of("VIGIL_PG_PASSWORD", PG_PASSWORD,
                 "VIGIL_KEYCLOAK_CLIENT_SECRET", "dev-vigil-tenants", "VIGIL_TENANTS_DEV_SEED", "true"), log);
+    }
+
+    /** Starts detection on {@code port} against database vigil, its customers from the tenants service at {@code tenantsUrl}. */
+    static Process startDetection(int port, String tenantsUrl, Path log, Map<String, String> more) throws Exception {
+        Map<String, String> settings = new java.util.HashMap<>(Map.of("VIGIL_DETECTION_CUSTOMERS_SOURCE", "tenants",
+                "VIGIL_TENANTS_URL", tenantsUrl));
+        settings.putAll(more);
+        return startDetection(port, "vigil", settings, log);
+    }
+
+    /** Stops a service started here, waiting for it to exit. */
+    static void stop(Process service) throws InterruptedException {
+        if (service != null) {
+            service.destroy();
+            if (!service.waitFor(30, TimeUnit.SECONDS)) {
+                service.destroyForcibly();
+            }
+        }
     }
 
     /** Starts a built service (prod profile) on {@code port} against the stack; returns once it is ready. */
@@ -94,6 +117,8 @@ public final class SystemStack {
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         env.put("VIGIL_CLICKHOUSE_URL", CLICKHOUSE);
         env.put("VIGIL_OIDC_ISSUER", ISSUER);
+        // The stack's PostgreSQL is shared: a newer build may have migrated a schema further than this one knows.
+        env.put("QUARKUS_FLYWAY_IGNORE_MIGRATION_PATTERNS", "*:future");
         env.putAll(settings);
         Process p = pb.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
@@ -143,6 +168,19 @@ public final class SystemStack {
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
+
+    /** One query through psql against the stack's PostgreSQL; the rows as psql's unaligned, tuples-only text. */
+    static String postgres(String sql) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder("psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h", PG_HOST,
+                "-p", PG_PORT, "-U", PG_USER, "-d", PG_DATABASE, "-c", sql).redirectErrorStream(true);
+        pb.environment().put("PGPASSWORD", PG_PASSWORD);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("psql failed: " + out + " for " + sql);
+        }
+        return out;
     }
 
     public static String clickhouse(String sql) throws IOException, InterruptedException {

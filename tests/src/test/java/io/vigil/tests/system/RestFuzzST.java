@@ -1,0 +1,497 @@
+package io.vigil.tests.system;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Random JSON, path and SQL-ish fuzzing of every REST operation tenants and detection publish in /q/openapi, with
+ * valid tokens, against the built services as processes: never a 5xx, every error application/problem+json with its
+ * 4xx status, no write accepted (no 2xx to a bad write, and no row of the tenants and detection schemas holds the
+ * run's marker, which every generated value carries), and no other tenant's data in any answer. Seeded; rerun a failure with {@code -Dvigil.fuzz.seed=<seed printed>}.
+ */
+@Tag("system")
+class RestFuzzST {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final Set<String> WRITES = Set.of("post", "put", "patch", "delete");
+    private static final int BODY_CASES_PER_OPERATION = Integer.getInteger("vigil.fuzz.body-cases", 12);
+    /** Path ids to fuzz with; a NUL (%00) is left to {@link #aNulByteInAPathIdIsRefusedWithA4xx}, a known bug. */
+    private static final List<String> PATH_SEGMENTS = List.of("..", "../..", "%2e%2e", "%2e%2e%2f%2e%2e",
+            "x".repeat(1_000), "x".repeat(3_000), "x".repeat(5_000), "%C3%BC%E6%97%A5%F0%9F%98%80", "%ff%fe", "%", "a%2Fb", ";", "a;b=c", "%20", "%5C%5C",
+            "~", "-1", "0", "99999999999999999999999", "null", "%7B%7D", "00000000-0000-0000-0000-000000000000",
+            "b1", "msp-b");
+    static final List<String> SQLISH = List.of("' OR 1=1 --", "'; DROP TABLE customers; --", "\\'", "%27", "\\",
+            "\\\\' OR '1'='1", "') UNION ALL SELECT * FROM system.tables --", "' UNION ALL SELECT tenant_id FROM flows --",
+            "1) OR (1=1", "a1' OR tenant_id != 'a1", "\" OR \"\"=\"", "$$; SELECT 1 $$", "' || pg_sleep(5) --",
+            "1; SELECT sleep(3)", "%' AND 1=0 UNION SELECT 1 --");
+    /** What msp-a's callers must never see. */
+    private static final Pattern FOREIGN = Pattern.compile("\"(msp-b|b1|b2)\"");
+    /** What a1-viewer must never see: the other customer of its MSP too. */
+    private static final Pattern FOREIGN_TO_A1 = Pattern.compile("\"(msp-b|b1|b2|a2)\"");
+
+    private static Process tenants;
+    private static Process detection;
+    private static Map<String, String> services;
+
+    @BeforeAll
+    static void startServices() throws Exception {
+        Path work = SystemStack.ROOT.resolve("tests/target/rest-fuzz-st");
+        Files.createDirectories(work);
+        int tenantsPort = SystemStack.freePort();
+        tenants = SystemStack.startTenants(tenantsPort, work.resolve("tenants.log"));
+        int detectionPort = SystemStack.freePort();
+        // no detection cycles or deliveries: their writes would change the counts this test compares
+        detection = SystemStack.startDetection(detectionPort, "http://127.0.0.1:" + tenantsPort, work.resolve("detection.log"),
+                Map.of("QUARKUS_SCHEDULER_ENABLED", "false"));
+        services = Map.of("tenants", "http://127.0.0.1:" + tenantsPort, "detection", "http://127.0.0.1:" + detectionPort);
+    }
+
+    @AfterAll
+    static void stopServices() throws Exception {
+        SystemStack.stop(detection);
+        SystemStack.stop(tenants);
+    }
+
+    /** One REST operation from an OpenAPI document. */
+    record Operation(String service, String method, String path, JsonObject spec) {
+        List<JsonObject> parameters(String in) {
+            List<JsonObject> out = new ArrayList<>();
+            JsonArray params = spec.getJsonArray("parameters", new JsonArray());
+            for (int i = 0; i < params.size(); i++) {
+                if (in.equals(params.getJsonObject(i).getString("in"))) {
+                    out.add(params.getJsonObject(i));
+                }
+            }
+            return out;
+        }
+
+        JsonObject bodySchema() {
+            JsonObject content = spec.getJsonObject("requestBody", new JsonObject()).getJsonObject("content", new JsonObject());
+            JsonObject json = content.getJsonObject("application/json");
+            return json == null ? null : json.getJsonObject("schema");
+        }
+
+        @Override
+        public String toString() {
+            return service + " " + method.toUpperCase() + " " + path;
+        }
+    }
+
+    @Test
+    void randomBodiesAndPathsNeverGiveA5xxAlwaysProblemJsonAndWriteNothing() throws Exception {
+        long seed = Long.getLong("vigil.fuzz.seed", System.nanoTime());
+        System.out.println("RestFuzzST seed " + seed + " (rerun: -Dvigil.fuzz.seed=" + seed + ")");
+        Random random = new Random(seed);
+        String token = SystemStack.userToken("msp-a-admin");
+        String marker = "fuzz" + Long.toHexString(seed);
+        List<String> failures = new ArrayList<>();
+        Map<String, Integer> statuses = new TreeMap<>();
+        int requests = 0;
+        long started = System.nanoTime();
+        for (Map.Entry<String, JsonObject> api : openApis().entrySet()) {
+            JsonObject components = api.getValue().getJsonObject("components", new JsonObject()).getJsonObject("schemas", new JsonObject());
+            for (Operation op : operations(api.getKey(), api.getValue())) {
+                JsonObject schema = op.bodySchema();
+                if (schema != null && WRITES.contains(op.method())) {
+                    Object valid = sample(schema, components, random, 0, marker);
+                    for (int i = 0; i < BODY_CASES_PER_OPERATION; i++) {
+                        BodyMutation m = BodyMutation.values()[i % BodyMutation.values().length];
+                        byte[] body = m.apply(valid, random);
+                        HttpResponse<String> r;
+                        try {
+                            r = send(op, validPath(op), body, token);
+                        } catch (java.io.IOException e) {
+                            failures.add(op + " body " + m + " (" + body.length + " bytes): no HTTP answer: " + e);
+                            continue;
+                        } finally {
+                            requests++;
+                        }
+                        judge(op, "body " + m, r, true, failures, statuses);
+                    }
+                }
+                List<JsonObject> pathParams = op.parameters("path");
+                for (JsonObject param : pathParams) {
+                    for (String segment : PATH_SEGMENTS) {
+                        String path = fill(op.path(), Map.of(param.getString("name"), segment));
+                        byte[] body = schema == null ? null : new JsonObject().put("zzUnknown", 1).encode()
+                                .getBytes(StandardCharsets.UTF_8);
+                        HttpResponse<String> r;
+                        try {
+                            r = send(op, path, body, token);
+                        } catch (java.io.IOException e) {
+                            failures.add(op + " path " + param.getString("name") + "=" + abbreviate(segment)
+                                    + ": no HTTP answer: " + e);
+                            continue;
+                        } finally {
+                            requests++;
+                        }
+                        judge(op, "path " + param.getString("name") + "=" + abbreviate(segment), r, WRITES.contains(op.method())
+                                && !"delete".equals(op.method()), failures, statuses);
+                    }
+                }
+            }
+        }
+        System.out.printf("RestFuzzST: %d requests in %.1f s, statuses %s%n", requests, (System.nanoTime() - started) / 1e9, statuses);
+        assertTrue(requests > 100, "the OpenAPI documents listed the operations");
+        assertEquals(Map.of(), rowsContaining(marker), "nothing was written: no row holds the run's marker " + marker);
+        assertTrue(failures.isEmpty(), "seed " + seed + ": " + failures.size() + " failures:\n" + String.join("\n", failures));
+    }
+
+    @Test
+    void sqlishStringsInEveryFilterAndIdGiveA4xxOrEmptyResultsNeverForeignDataNeverA5xx() throws Exception {
+        List<String> failures = new ArrayList<>();
+        Map<String, Integer> statuses = new TreeMap<>();
+        int requests = 0;
+        for (String user : List.of("msp-a-admin", "a1-viewer")) {
+            String token = SystemStack.userToken(user);
+            Pattern foreign = user.equals("a1-viewer") ? FOREIGN_TO_A1 : FOREIGN;
+            for (Map.Entry<String, JsonObject> api : openApis().entrySet()) {
+                for (Operation op : operations(api.getKey(), api.getValue())) {
+                    if (!"get".equals(op.method())) {
+                        continue;
+                    }
+                    List<JsonObject> params = new ArrayList<>(op.parameters("query"));
+                    params.addAll(op.parameters("path"));
+                    for (JsonObject param : params) {
+                        for (String sql : SQLISH) {
+                            String name = param.getString("name");
+                            String path = "path".equals(param.getString("in")) ? fill(op.path(), Map.of(name, encode(sql)))
+                                    : validPath(op) + "?" + name + "=" + encode(sql);
+                            HttpResponse<String> r = send(op, path, null, token);
+                            requests++;
+                            String what = user + " " + name + "=" + sql;
+                            judge(op, what, r, false, failures, statuses);
+                            if (r.statusCode() / 100 == 2 && foreign.matcher(r.body()).find()) {
+                                failures.add(op + " " + what + ": another tenant's data: " + abbreviate(r.body()));
+                            }
+                            // no name, address or id contains these strings: a filter by one finds nothing
+                            if (r.statusCode() / 100 == 2 && "query".equals(param.getString("in"))
+                                    && r.body().contains("\"items\"") && !r.body().replace(" ", "").contains("\"items\":[]")) {
+                                failures.add(op + " " + what + ": a filter matched: " + abbreviate(r.body()));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        System.out.printf("RestFuzzST SQL-ish: %d requests, statuses %s%n", requests, statuses);
+        assertTrue(requests > 100, "the OpenAPI documents listed the parameters");
+        assertEquals(Map.of(), rowsContaining("system.tables --"), "nothing was written");
+        assertTrue(failures.isEmpty(), failures.size() + " failures:\n" + String.join("\n", failures));
+    }
+
+    /**
+     * Known bug in tenants and detection alike: a NUL byte in a path id reaches PostgreSQL, which refuses it in a text
+     * parameter ("invalid byte sequence for encoding UTF8: 0x00"), and the answer is 500. A fix belongs in libs/api (a
+     * request filter refusing NUL in path and query with 400), shared by both services.
+     */
+    @Test
+    @org.junit.jupiter.api.Disabled("bug: a NUL (%00) in a path id gives HTTP 500 from tenants and detection")
+    void aNulByteInAPathIdIsRefusedWithA4xx() throws Exception {
+        String token = SystemStack.userToken("msp-a-admin");
+        List<String> failures = new ArrayList<>();
+        Map<String, Integer> statuses = new TreeMap<>();
+        for (Map.Entry<String, JsonObject> api : openApis().entrySet()) {
+            for (Operation op : operations(api.getKey(), api.getValue())) {
+                for (JsonObject param : op.parameters("path")) {
+                    for (String segment : List.of("%00", "a%00b")) {
+                        byte[] body = op.bodySchema() == null ? null : "{\"zzUnknown\":1}".getBytes(StandardCharsets.UTF_8);
+                        judge(op, "path " + param.getString("name") + "=" + segment,
+                                send(op, fill(op.path(), Map.of(param.getString("name"), segment)), body, token),
+                                false, failures, statuses);
+                    }
+                }
+            }
+        }
+        assertTrue(failures.isEmpty(), failures.size() + " failures:\n" + String.join("\n", failures));
+    }
+
+    /**
+     * Known gap: a request line over 4 KiB (414) or a body over 10 MiB (413) is answered by the Vert.x HTTP server itself,
+     * with an empty body rather than problem+json. The fuzz accepts those two; this case keeps problem+json demanded.
+     */
+    @Test
+    @org.junit.jupiter.api.Disabled("gap: 413 and 414 from the HTTP server's limits have an empty body, not problem+json")
+    void requestsOverTheHttpLimitsAreAnsweredWithProblemJson() throws Exception {
+        String token = SystemStack.userToken("msp-a-admin");
+        Operation get = new Operation("tenants", "get", "/api/v1/customers/{customerId}", new JsonObject());
+        HttpResponse<String> r = send(get, fill(get.path(), Map.of("customerId", "x".repeat(5_000))), null, token);
+        assertEquals(414, r.statusCode());
+        assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse(""));
+    }
+
+    /** Never a 5xx; a 4xx is problem+json carrying the same status; a write is never accepted when {@code mustFail}. */
+    static void judge(Operation op, String what, HttpResponse<String> r, boolean mustFail, List<String> failures,
+                      Map<String, Integer> statuses) {
+        int status = r.statusCode();
+        statuses.merge(op.service() + ":" + status, 1, Integer::sum);
+        String where = op + " " + what + ": HTTP " + status;
+        if (status >= 500) {
+            failures.add(where + " " + abbreviate(r.body()));
+            return;
+        }
+        if (status < 400) {
+            if (mustFail) {
+                failures.add(where + ": accepted: " + abbreviate(r.body()));
+            }
+            return;
+        }
+        String type = r.headers().firstValue("Content-Type").orElse("");
+        if ((status == 413 || status == 414) && r.body().isEmpty()) {
+            return; // the HTTP server's own limits answer before the application: see requestsOverTheHttpLimits...
+        }
+        if (!type.startsWith("application/problem+json")) {
+            failures.add(where + ": Content-Type '" + type + "', body " + abbreviate(r.body()));
+            return;
+        }
+        Matcher m = Pattern.compile("\"status\"\\s*:\\s*(\\d+)").matcher(r.body());
+        if (!m.find() || Integer.parseInt(m.group(1)) != status) {
+            failures.add(where + ": problem status does not match: " + abbreviate(r.body()));
+        }
+    }
+
+    /** The ways a valid body is made invalid: each gives a request no service may accept. */
+    enum BodyMutation {
+        EMPTY, NOT_JSON, INVALID_UTF8, TRUNCATED, WRONG_TYPE, UNKNOWN_FIELD, DEEP_NESTING, HUGE_STRING, NULL_OR_SCALAR,
+        WRONG_TOP_LEVEL;
+
+        byte[] apply(Object valid, Random random) {
+            String json = valid instanceof JsonObject o ? o.encode() : String.valueOf(valid);
+            return switch (this) {
+                case EMPTY -> new byte[0];
+                case NOT_JSON -> {
+                    byte[] b = new byte[1 + random.nextInt(300)];
+                    random.nextBytes(b);
+                    yield b;
+                }
+                case INVALID_UTF8 -> {
+                    byte[] head = json.substring(0, json.length() - 1).getBytes(StandardCharsets.UTF_8);
+                    byte[] tail = (",\"zz\":\"" + "\u0000").getBytes(StandardCharsets.UTF_8);
+                    byte[] out = java.util.Arrays.copyOf(head, head.length + tail.length + 4);
+                    System.arraycopy(tail, 0, out, head.length, tail.length);
+                    out[out.length - 4] = (byte) 0xC3;
+                    out[out.length - 3] = (byte) 0x28;
+                    out[out.length - 2] = '"';
+                    out[out.length - 1] = '}';
+                    if (json.length() <= 2) {
+                        yield new byte[]{'{', '"', (byte) 0xFF, (byte) 0xFE, '"', ':', '1', '}'};
+                    }
+                    yield out;
+                }
+                case TRUNCATED -> json.substring(0, Math.max(1, random.nextInt(Math.max(1, json.length() - 1))))
+                        .getBytes(StandardCharsets.UTF_8);
+                case WRONG_TYPE -> {
+                    JsonObject o = copy(valid);
+                    if (o.isEmpty()) {
+                        yield "[]".getBytes(StandardCharsets.UTF_8);
+                    }
+                    String field = new ArrayList<>(o.fieldNames()).get(random.nextInt(o.size()));
+                    Object v = o.getValue(field);
+                    // types Jackson never coerces into the declared one
+                    o.put(field, v instanceof String || v instanceof JsonArray ? new JsonObject().put("x", 1)
+                            : v instanceof JsonObject ? new JsonArray().add(1).add(2) : new JsonArray().add("x"));
+                    yield o.encode().getBytes(StandardCharsets.UTF_8);
+                }
+                case UNKNOWN_FIELD -> copy(valid).put("zz" + Long.toHexString(random.nextLong()), "x").encode()
+                        .getBytes(StandardCharsets.UTF_8);
+                case DEEP_NESTING -> {
+                    int depth = new int[]{2_000, 20_000, 200_000}[random.nextInt(3)];
+                    String nested = "[".repeat(depth) + "]".repeat(depth);
+                    JsonObject o = copy(valid);
+                    yield (o.isEmpty() || random.nextBoolean() ? nested
+                            : json.substring(0, json.length() - 1) + (o.isEmpty() ? "" : ",") + "\"zzDeep\":" + nested + "}")
+                            .getBytes(StandardCharsets.UTF_8);
+                }
+                case HUGE_STRING -> {
+                    JsonObject o = copy(valid);
+                    String huge = "fuzz" + "A".repeat(new int[]{70_000, 1_000_000, 12_000_000}[random.nextInt(3)]);
+                    List<String> strings = o.fieldNames().stream().filter(f -> o.getValue(f) instanceof String).toList();
+                    // a huge value in a string field, plus an unknown field so the request stays invalid even where the
+                    // field has no length limit
+                    o.put(strings.isEmpty() ? "zzHuge" : strings.get(random.nextInt(strings.size())), huge);
+                    o.put("zzUnknown", true);
+                    yield o.encode().getBytes(StandardCharsets.UTF_8);
+                }
+                case NULL_OR_SCALAR -> List.of("null", "0", "\"x\"", "true", "-1e999999")
+                        .get(random.nextInt(5)).getBytes(StandardCharsets.UTF_8);
+                case WRONG_TOP_LEVEL -> ("[" + json + "]").getBytes(StandardCharsets.UTF_8);
+            };
+        }
+
+        private static JsonObject copy(Object valid) {
+            return valid instanceof JsonObject o ? o.copy() : new JsonObject();
+        }
+    }
+
+    /** A plausible value for a schema: what a client that read the OpenAPI document would send. */
+    static Object sample(JsonObject schema, JsonObject components, Random random, int depth, String marker) {
+        if (schema.containsKey("$ref")) {
+            String ref = schema.getString("$ref");
+            return depth > 5 ? null : sample(components.getJsonObject(ref.substring(ref.lastIndexOf('/') + 1), new JsonObject()),
+                    components, random, depth + 1, marker);
+        }
+        for (String combo : List.of("allOf", "oneOf", "anyOf")) {
+            if (schema.containsKey(combo)) {
+                return sample(schema.getJsonArray(combo).getJsonObject(0), components, random, depth + 1, marker);
+            }
+        }
+        if (schema.containsKey("enum")) {
+            return schema.getJsonArray("enum").getValue(0);
+        }
+        String type = schema.getValue("type") instanceof JsonArray a ? a.getString(0) : schema.getString("type", "object");
+        return switch (type) {
+            case "object" -> {
+                JsonObject o = new JsonObject();
+                JsonObject props = schema.getJsonObject("properties", new JsonObject());
+                for (String name : props.fieldNames()) {
+                    JsonObject p = props.getJsonObject(name);
+                    if (!p.getBoolean("readOnly", false)) {
+                        o.put(name, sample(p, components, random, depth + 1, marker));
+                    }
+                }
+                yield o;
+            }
+            case "array" -> new JsonArray().add(sample(schema.getJsonObject("items", new JsonObject()), components, random, depth + 1, marker));
+            case "integer" -> schema.getInteger("minimum", 1);
+            case "number" -> 1.5;
+            case "boolean" -> true;
+            default -> "uuid".equals(schema.getString("format")) ? UUID.randomUUID().toString() : marker + "-" + Integer.toHexString(random.nextInt());
+        };
+    }
+
+    static Map<String, JsonObject> openApis() throws Exception {
+        Map<String, JsonObject> apis = new TreeMap<>();
+        for (Map.Entry<String, String> s : services.entrySet()) {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(s.getValue() + "/q/openapi?format=json")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), s.getKey() + " publishes /q/openapi");
+            apis.put(s.getKey(), new JsonObject(r.body()));
+        }
+        return apis;
+    }
+
+    static List<Operation> operations(String service, JsonObject api) {
+        List<Operation> ops = new ArrayList<>();
+        JsonObject paths = api.getJsonObject("paths");
+        for (String path : new java.util.TreeSet<>(paths.fieldNames())) {
+            JsonObject item = paths.getJsonObject(path);
+            for (String method : List.of("get", "post", "put", "patch", "delete")) {
+                if (item.containsKey(method)) {
+                    ops.add(new Operation(service, method, path, item.getJsonObject(method)));
+                }
+            }
+        }
+        return ops;
+    }
+
+    /** A value of the caller's own tenant for a path parameter (an id that exists where one is known). */
+    private static String valid(String name) {
+        return switch (name) {
+            case "customerId" -> "a1";
+            case "mspId" -> "msp-a";
+            case "ip" -> "10.1.0.5";
+            default -> UUID.randomUUID().toString();
+        };
+    }
+
+    static String validPath(Operation op) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (JsonObject p : op.parameters("path")) {
+            values.put(p.getString("name"), encode(valid(p.getString("name"))));
+        }
+        return fill(op.path(), values);
+    }
+
+    /** The operation's path with {@code values} (already encoded) in its parameters, the others valid. */
+    static String fill(String template, Map<String, String> values) {
+        Matcher m = Pattern.compile("\\{([^}]+)}").matcher(template);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String v = values.getOrDefault(m.group(1), encode(valid(m.group(1))));
+            m.appendReplacement(sb, Matcher.quoteReplacement(v));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
+    static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    static HttpResponse<String> send(Operation op, String path, byte[] body, String token) throws Exception {
+        URI uri;
+        try {
+            uri = URI.create(services.get(op.service()) + path);
+        } catch (IllegalArgumentException notAUri) {
+            uri = URI.create(services.get(op.service()) + path.replace("%", "%25").replace(" ", "%20"));
+        }
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token).header("Accept", "application/json");
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        b.method(op.method().toUpperCase(), body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(body));
+        try {
+            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException closed) {
+            // the server closes the connection after answering 413/414; a pooled connection may be that closed one
+            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    static String abbreviate(String s) {
+        return s.length() > 200 ? s.substring(0, 200) + "…(" + s.length() + " chars)" : s;
+    }
+
+    /**
+     * The rows, per table of the tenants and detection schemas, whose text holds {@code marker}: what a fuzz request
+     * would have left had any been accepted. (Row counts cannot tell: the stack is shared, and other tests and the demo
+     * write msp-a's rows while this runs.)
+     */
+    static Map<String, Long> rowsContaining(String marker) throws Exception {
+        String tables = SystemStack.postgres("SELECT table_schema || '.' || table_name FROM information_schema.tables "
+                + "WHERE table_schema IN ('tenants', 'detection') AND table_type = 'BASE TABLE' ORDER BY 1");
+        StringBuilder sql = new StringBuilder();
+        for (String table : tables.split("\n")) {
+            sql.append(sql.length() == 0 ? "" : " UNION ALL ").append("SELECT '").append(table).append("', count(*) FROM ")
+                    .append(table).append(" t WHERE strpos(t::text, '").append(marker.replace("'", "''")).append("') > 0");
+        }
+        Map<String, Long> found = new TreeMap<>();
+        for (String line : SystemStack.postgres(sql.toString()).split("\n")) {
+            String[] parts = line.split("\\|");
+            if (Long.parseLong(parts[1]) > 0) {
+                found.put(parts[0], Long.parseLong(parts[1]));
+            }
+        }
+        return found;
+    }
+}
