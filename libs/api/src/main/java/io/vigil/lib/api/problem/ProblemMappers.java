@@ -94,6 +94,10 @@ public class ProblemMappers {
             }
             return respond(ProblemException.conflict(detail).problem());
         }
+        if ("22021".equals(sqlState)) {
+            // character_not_in_repertoire: a NUL or invalid UTF-8 in an id or filter, which PostgreSQL text refuses.
+            return respond(ProblemException.badRequest("the request contains a character that is not allowed (NUL or invalid UTF-8)").problem());
+        }
         LOG.errorf(e, "database error");
         return respond(new Problem(Problem.BASE + "internal", "Internal error", 500, "database error", null));
     }
@@ -131,12 +135,15 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
         // Hibernate Reactive may wrap the driver's exception (a unique violation, say) in its own.
-        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof PgException pg) {
                 return database(pg);
             }
             if (c instanceof org.hibernate.exception.ConstraintViolationException cv) {
                 return database(cv);
+            }
+            if (c instanceof org.hibernate.JDBCException jdbc && jdbc.getSQLState() != null) {
+                return database(jdbc, jdbc.getSQLState(), null);
             }
         }
         LOG.errorf(e, "unexpected error");
