@@ -22,15 +22,15 @@ public final class Synthetic {
     private static final String CLICKHOUSE = System.getenv().getOrDefault("VIGIL_CLICKHOUSE_URL", "http://127.0.0.1:18123");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private final String tenant;
     private final long n;
+    private String database = "vigil";
     private final Map<String, String> columns = new LinkedHashMap<>();
     private String sensor = "synthetic";
     private long seq;
 
     private Synthetic(String tenant, long n) {
-        this.tenant = tenant;
         this.n = n;
+        columns.put("tenant", quote(tenant));
         columns.put("received_s", "intDiv(s, 1000)");
         columns.put("duration_ms", "50");
         columns.put("orig", "'10.0.0.1'");
@@ -62,7 +62,13 @@ public final class Synthetic {
         return this;
     }
 
-    /** Sets a column's expression: s (start ms), received_s, duration_ms, orig, resp (IPv4 text), ports, counters, … */
+    /** Writes to {@code database}.flows instead of vigil.flows (a benchmark's own database). */
+    public Synthetic in(String database) {
+        this.database = database;
+        return this;
+    }
+
+    /** Sets a column's expression: tenant (many tenants in one insert), s (start ms), received_s, duration_ms, orig, resp (IPv4 text), ports, counters, … */
     public Synthetic set(String column, String expression) {
         columns.put(column, expression);
         return this;
@@ -99,10 +105,10 @@ public final class Synthetic {
 
     public void insert() throws IOException, InterruptedException {
         Map<String, String> c = columns;
-        String sql = "INSERT INTO vigil.flows (tenant_id, sensor_id, batch_seq, received_at, start, start_ms, end_ms, ip_version,"
+        String sql = "INSERT INTO " + database + ".flows (tenant_id, sensor_id, batch_seq, received_at, start, start_ms, end_ms, ip_version,"
                 + " orig_addr, resp_addr, orig_port, resp_port, protocol, icmp_type, icmp_code, icmp_reply, orig_packets, orig_bytes,"
                 + " resp_packets, resp_bytes, orig_tcp_flags, resp_tcp_flags, conn_state, history, vlan, community_id)"
-                + " SELECT " + quote(tenant) + ", " + quote(sensor) + ", " + (seq > 0 ? seq : Batches.next()) + ", toDateTime(" + c.get("received_s") + "), toDateTime(intDiv(s, 1000)),"
+                + " SELECT " + c.get("tenant") + ", " + quote(sensor) + ", " + (seq > 0 ? seq : Batches.next()) + ", toDateTime(" + c.get("received_s") + "), toDateTime(intDiv(s, 1000)),"
                 + " s, s + (" + c.get("duration_ms") + "), 4,"
                 + " IPv6StringToNum(concat('::ffff:', " + c.get("orig") + ")), IPv6StringToNum(concat('::ffff:', " + c.get("resp") + ")),"
                 + " " + c.get("orig_port") + ", " + c.get("resp_port") + ", " + c.get("protocol") + ", " + c.get("icmp_type") + ", 0, "

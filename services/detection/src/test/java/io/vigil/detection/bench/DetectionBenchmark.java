@@ -1,0 +1,300 @@
+package io.vigil.detection.bench;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vigil.detection.scan.Finding;
+import io.vigil.detection.scan.ScanType;
+import io.vigil.detection.scan.service.DetectionCycle;
+import io.vigil.detection.support.Synthetic;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What a detection cycle costs for 100, 300 and 1,000 customers of 1 M flows/day each, against the raw ClickHouse time
+ * of the very SQL that cycle ran; and after how many failed probes a fast scan alerts, against Zeek's scan policy.
+ *
+ * <p>A cycle reads only two things of a customer: the raw flows received since its watermark (one 30 s window: ~347
+ * flows at 1 M/day) and, for sources with failed attempts, the slow horizon (6 h) of flows_1m. So that is what is
+ * generated, server-side in ClickHouse, in the benchmark's own database {@value BenchProfile#DATABASE} (dropped at the
+ * end): per customer, 50 hosts' HTTPS sessions to 200 servers with 2% unanswered SYNs in the window, and 6 h of
+ * flows_1m rows carrying 694 flows per minute. Every tenth customer also has an external host probing 30 ports of one
+ * internal host, so findings are judged, gated and written to PostgreSQL as alerts.
+ */
+@QuarkusTest
+@TestProfile(BenchProfile.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("bench")
+class DetectionBenchmark {
+
+    private static final String DB = BenchProfile.DATABASE;
+    private static final String CLICKHOUSE = System.getenv().getOrDefault("VIGIL_CLICKHOUSE_URL", "http://127.0.0.1:18123");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final String RUN = "bench-" + UUID.randomUUID().toString().substring(0, 6);
+    private static final int[] CUSTOMERS = {100, 300, 1000};
+    private static final long FLOWS_PER_DAY = 1_000_000;
+    private static final int WINDOW_S = 30;
+    /** 1 M/day in one 30 s window. */
+    private static final int WINDOW_FLOWS = (int) Math.round(FLOWS_PER_DAY * WINDOW_S / 86_400.0);
+    private static final int FAILED_PER_WINDOW = WINDOW_FLOWS / 50;
+    private static final int SCAN_PORTS = 30;
+    private static final int HORIZON_MIN = 6 * 60;
+    /** flows_1m rows per customer and minute; each carries 694 / rows flows (see README: what is generated). */
+    private static final int ROWS_PER_MINUTE = Integer.getInteger("bench.history-rows-per-minute", 100);
+    private static final int MAX_PROBES = 40;
+    private static final String VERTICAL_TARGET = "'10.1.0.1'";
+    private static final String VERTICAL_PORT = "1000 + %s";
+    private static final String HORIZONTAL_TARGET = "concat('10.1.2.', toString(%s))";
+    private static final String HORIZONTAL_PORT = "22";
+    /** Ordinary failures go to one server that is down, as they do in a real network: no scan, but probing sources. */
+    private static final String DEAD_SERVER = "93.184.250.1";
+    /** 2% of the history's rows are that failure, from hosts whose other rows are sessions. */
+    private static final String FAILED_ROW = "j % 47 = 0";
+
+    @Inject
+    DetectionCycle cycle;
+
+    @Inject
+    RecordingQueries queries;
+
+    @Inject
+    Pool pool;
+
+    @Test
+    void cycleCostGrowsWithCustomers() throws Exception {
+        createDatabase();
+        int max = CUSTOMERS[CUSTOMERS.length - 1];
+        pg("INSERT INTO detection.customers (id, msp_id, internal_networks, updated_at) SELECT '" + RUN + "-' || g, 'msp-a',"
+                + " ARRAY['10.1.0.0/16'], now() FROM generate_series(0, " + (max - 1) + ") g");
+        long base = Instant.now().getEpochSecond() / 60 * 60 - 5 * 60;
+        long t0 = System.nanoTime();
+        history(max, base);
+        System.out.printf(Locale.ROOT, "BENCH detection.setup.history %d rows (%d customers x %d min x %d rows/min) in %.1f s%n",
+                (long) max * HORIZON_MIN * ROWS_PER_MINUTE, max, HORIZON_MIN, ROWS_PER_MINUTE, (System.nanoTime() - t0) / 1e9);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        // Stage s judges customers [0, CUSTOMERS[s]) on window s; earlier customers' watermarks end where it starts.
+        for (int s = 0; s < CUSTOMERS.length; s++) {
+            int n = CUSTOMERS[s];
+            long window = base + (long) s * WINDOW_S;
+            window(n, window);
+            Instant until = Instant.ofEpochSecond(window + WINDOW_S);
+            long chCpu0 = serverCpuMicros();
+            queries.start();
+            long cpu0 = threads.getCurrentThreadCpuTime();
+            long proc0 = os.getProcessCpuTime();
+            long wall0 = System.nanoTime();
+            List<DetectionCycle.TenantRun> runs = cycle.run(until);
+            double wallMs = (System.nanoTime() - wall0) / 1e6;
+            double cpuMs = (threads.getCurrentThreadCpuTime() - cpu0) / 1e6;
+            double procMs = (os.getProcessCpuTime() - proc0) / 1e6;
+            List<String> sql = queries.stop();
+            double chCpuMs = (serverCpuMicros() - chCpu0) / 1e3;
+
+            assertEquals(n, runs.size(), "every customer with new flows is judged");
+            long alerted = runs.stream().filter(r -> r.findings().stream().anyMatch(f -> f.type() == ScanType.VERTICAL
+                    && f.source().startsWith("203.0.113."))).count();
+            assertEquals(n / 10, alerted, "each scanner customer's port scan is raised");
+            long attempts = runs.stream().mapToLong(DetectionCycle.TenantRun::attempts).sum();
+
+            long raw0 = System.nanoTime();
+            long rawChCpu0 = serverCpuMicros();
+            for (String q : sql) {
+                clickhouse(q + " FORMAT Native");
+            }
+            double rawMs = (System.nanoTime() - raw0) / 1e6;
+            double rawChCpuMs = (serverCpuMicros() - rawChCpu0) / 1e3;
+            String name = "detection.cycle.customers-" + n;
+            System.out.printf(Locale.ROOT, "BENCH %s.wall %.0f ms ratio=%.2f vs raw ClickHouse (the cycle's %d SELECTs over HTTP: %.0f ms)%n",
+                    name, wallMs, wallMs / rawMs, sql.size(), rawMs);
+            System.out.printf(Locale.ROOT, "BENCH %s.thread-cpu %.0f ms (cycle thread; whole JVM %.0f ms)%n", name, cpuMs, procMs);
+            System.out.printf(Locale.ROOT, "BENCH %s.clickhouse-cpu %.0f ms ratio=%.2f vs raw ClickHouse (%.0f ms; server-wide counter)%n",
+                    name, chCpuMs, chCpuMs / rawChCpuMs, rawChCpuMs);
+            System.out.printf(Locale.ROOT, "BENCH %s.per-1000 %.0f ms wall, %.0f ms JVM cpu (%d attempts read, %d customers alerted)%n",
+                    name, wallMs * 1000 / n, procMs * 1000 / n, attempts, alerted);
+        }
+    }
+
+    @Test
+    void failedProbesBeforeTheAlert() throws Exception {
+        createDatabase();
+        pg("INSERT INTO detection.customers (id, msp_id, internal_networks, updated_at) SELECT '" + RUN + "-probe-' || g, 'msp-a',"
+                + " ARRAY['10.1.0.0/16'], now() FROM generate_series(0, " + (2 * MAX_PROBES + 1) + ") g");
+        long start = Instant.now().getEpochSecond() - 10 * 60;
+        // A probe per cycle: each cycle's window holds one probe, so only the slow path (flows_1m history) can add them up.
+        int vertical = probesUntilAlert(RUN + "-probe-0", start, ScanType.VERTICAL, VERTICAL_TARGET, VERTICAL_PORT);
+        int horizontal = probesUntilAlert(RUN + "-probe-1", start, ScanType.HORIZONTAL, HORIZONTAL_TARGET, HORIZONTAL_PORT);
+        // A fast scan as it really arrives: k probes within one cycle window, on a fresh tenant for each k.
+        int verticalInWindow = 0;
+        int horizontalInWindow = 0;
+        for (int k = 1; k <= MAX_PROBES && (verticalInWindow == 0 || horizontalInWindow == 0); k++) {
+            if (verticalInWindow == 0 && raisedInOneWindow(RUN + "-probe-" + (2 * k), start, k, ScanType.VERTICAL, VERTICAL_TARGET, VERTICAL_PORT)) {
+                verticalInWindow = k;
+            }
+            if (horizontalInWindow == 0
+                    && raisedInOneWindow(RUN + "-probe-" + (2 * k + 1), start, k, ScanType.HORIZONTAL, HORIZONTAL_TARGET, HORIZONTAL_PORT)) {
+                horizontalInWindow = k;
+            }
+        }
+        assertTrue(verticalInWindow > 0 && horizontalInWindow > 0, "a fast scan within one window is raised");
+        printProbes("vertical.one-per-cycle", vertical, 15, "ports");
+        printProbes("horizontal.one-per-cycle", horizontal, 25, "hosts");
+        printProbes("vertical.in-one-window", verticalInWindow, 15, "ports");
+        printProbes("horizontal.in-one-window", horizontalInWindow, 25, "hosts");
+    }
+
+    private static void printProbes(String name, int probes, int zeek, String what) {
+        System.out.printf(Locale.ROOT, "BENCH detection.probes-to-alert.%s %d probes ratio=%.2f vs Zeek scan policy (%d %s); goal <= 5%n",
+                name, probes, probes / (double) zeek, zeek, what);
+    }
+
+    /** Stores {@code k} unanswered SYNs of one scan, 100 ms apart, and runs one cycle over them. */
+    private boolean raisedInOneWindow(String tenant, long start, int k, ScanType expected, String target, String port) throws Exception {
+        String i = "(number + 1)";
+        Synthetic.flows(tenant, k).in(DB).set("s", start * 1000 + " + number * 100").set("received_s", start).set("orig", "'198.51.100.9'")
+                .set("resp", String.format(Locale.ROOT, target, i))
+                .set("resp_port", String.format(Locale.ROOT, port, i)).unanswered().insert();
+        List<Finding> raised = cycle.runTenant(tenant, Instant.ofEpochSecond(start + 1)).findings();
+        raised.forEach(f -> assertEquals(expected, f.type(), "the finding's class: " + raised));
+        return !raised.isEmpty();
+    }
+
+    /**
+     * Feeds one unanswered SYN per second from an external host and runs the tenant's cycle after each, as a live
+     * cycle would see them; returns the number of probes stored when the first finding was raised.
+     */
+    private int probesUntilAlert(String tenant, long start, ScanType expected, String target, String port) throws Exception {
+        for (int i = 1; i <= MAX_PROBES; i++) {
+            long at = start + i;
+            Synthetic.flows(tenant, 1).in(DB).set("s", at * 1000).set("received_s", at).set("orig", "'198.51.100.9'")
+                    .set("resp", String.format(Locale.ROOT, target, i)).set("resp_port", String.format(Locale.ROOT, port, i))
+                    .unanswered().insert();
+            List<Finding> raised = cycle.runTenant(tenant, Instant.ofEpochSecond(at + 1)).findings();
+            if (!raised.isEmpty()) {
+                assertEquals(expected, raised.get(0).type(), "the first finding's class: " + raised);
+                return i;
+            }
+        }
+        throw new AssertionError(expected + " scan not raised after " + MAX_PROBES + " probes");
+    }
+
+    /**
+     * 6 h of flows_1m before {@code base} for customers [0, n): per minute, bench.history-rows-per-minute rows from 50
+     * hosts to HTTPS servers, 2% of them unanswered SYNs to the dead server, carrying 694 flows in all (1 M/day).
+     */
+    private static void history(int n, long base) throws Exception {
+        long perCustomer = (long) HORIZON_MIN * ROWS_PER_MINUTE;
+        long flowsPerRow = Math.max(1, Math.round(FLOWS_PER_DAY / 1440.0 / ROWS_PER_MINUTE));
+        clickhouse("INSERT INTO " + DB + ".flows_1m SELECT tenant, toDateTime(" + (base - HORIZON_MIN * 60L) + " + m * 60),"
+                + " IPv6StringToNum(concat('::ffff:10.1.0.', toString(1 + j % 50))),"
+                + " IPv6StringToNum(if(" + FAILED_ROW + ", '" + mappedDeadServer() + "',"
+                + " concat('::ffff:93.184.', toString(intDiv(j, 50) % 200), '.', toString(1 + m % 200)))),"
+                + " 443, 6, 0, if(" + FAILED_ROW + ", 'S0', 'SF'), 0, 4, " + flowsPerRow + ", " + flowsPerRow + " * 10, " + flowsPerRow + " * 4000,"
+                + " if(" + FAILED_ROW + ", 0, " + flowsPerRow + " * 12), if(" + FAILED_ROW + ", 0, " + flowsPerRow + " * 90000)"
+                + " FROM (SELECT concat('" + RUN + "-', toString(intDiv(number, " + perCustomer + "))) AS tenant,"
+                + " intDiv(number % " + perCustomer + ", " + ROWS_PER_MINUTE + ") AS m, number % " + ROWS_PER_MINUTE + " AS j"
+                + " FROM system.numbers LIMIT " + n * perCustomer + ")");
+    }
+
+    /**
+     * One 30 s window of customers [0, n), received in [window, window + 30 s): sessions of 50 hosts to 200 servers,
+     * 2% unanswered SYNs to the dead server from hosts that also have sessions, and every tenth customer's 30-port scan.
+     */
+    private static void window(int n, long window) throws Exception {
+        int sessions = WINDOW_FLOWS - FAILED_PER_WINDOW;
+        String spread = window + " * 1000 + (number %% %d) * " + WINDOW_S * 1000 / WINDOW_FLOWS;
+        String received = window + " + intDiv(number %% %d, 12)";
+        Synthetic.flows(RUN, (long) n * sessions).in(DB).set("tenant", tenant(sessions))
+                .set("s", String.format(Locale.ROOT, spread, sessions)).set("received_s", String.format(Locale.ROOT, received, sessions))
+                .set("orig", "concat('10.1.0.', toString(1 + number % 50))").set("resp", "concat('93.184.0.', toString(1 + number % 200))")
+                .set("resp_port", 443).session(4_000, 90_000).insert();
+        Synthetic.flows(RUN, (long) n * FAILED_PER_WINDOW).in(DB).set("tenant", tenant(FAILED_PER_WINDOW))
+                .set("s", String.format(Locale.ROOT, spread, FAILED_PER_WINDOW))
+                .set("received_s", String.format(Locale.ROOT, received, FAILED_PER_WINDOW))
+                .set("orig", "concat('10.1.0.', toString(1 + (number % " + FAILED_PER_WINDOW + ") * 7))")
+                .set("resp", "'" + DEAD_SERVER + "'").set("resp_port", 443).unanswered().insert();
+        Synthetic.flows(RUN, (long) n / 10 * SCAN_PORTS).in(DB)
+                .set("tenant", "concat('" + RUN + "-', toString(intDiv(number, " + SCAN_PORTS + ") * 10))")
+                .set("s", window + " * 1000 + (number % " + SCAN_PORTS + ") * 200").set("received_s", window + " + 1")
+                .set("orig", "'203.0.113.7'").set("resp", "'10.1.0.1'").set("resp_port", "1 + number % " + SCAN_PORTS).unanswered().insert();
+    }
+
+    private static String mappedDeadServer() {
+        return "::ffff:" + DEAD_SERVER;
+    }
+
+    private static String tenant(int flowsEach) {
+        return "concat('" + RUN + "-', toString(intDiv(number, " + flowsEach + ")))";
+    }
+
+    /** A fresh benchmark database with ingest's own flows and flows_1m DDL (the migrator's files, database substituted). */
+    private static synchronized void createDatabase() throws Exception {
+        String exists = clickhouse("EXISTS TABLE " + DB + ".flows_1m_mv").trim();
+        if (exists.equals("1")) {
+            return;
+        }
+        clickhouse("CREATE DATABASE IF NOT EXISTS " + DB);
+        Path migrations = Path.of("../ingest/src/main/resources/clickhouse/migrations");
+        for (String file : List.of("V001__flows.sql", "V002__flows_1m.sql")) {
+            for (String statement : Files.readString(migrations.resolve(file)).replace("${database}", DB).split(";")) {
+                String sql = statement.lines().filter(l -> !l.startsWith("--")).reduce("", (a, b) -> a + "\n" + b).trim();
+                if (!sql.isEmpty()) {
+                    clickhouse(sql);
+                }
+            }
+        }
+    }
+
+    /** The server's CPU time (user + system) spent in queries so far, all clients: ClickHouse's own profile counters. */
+    private static long serverCpuMicros() throws Exception {
+        return Long.parseLong(clickhouse("SELECT sum(value) FROM system.events WHERE event IN ('UserTimeMicroseconds', 'SystemTimeMicroseconds')").trim());
+    }
+
+    private static String clickhouse(String sql) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(CLICKHOUSE + "/"))
+                .POST(HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("ClickHouse: " + r.statusCode() + " " + r.body() + "\n" + sql);
+        }
+        return r.body();
+    }
+
+    private void pg(String sql) {
+        pool.query(sql).execute().await().atMost(Duration.ofSeconds(60));
+    }
+
+    /** Drops the benchmark's ClickHouse database and its customers' rows in PostgreSQL. */
+    @AfterAll
+    void cleanUp() throws Exception {
+        clickhouse("DROP DATABASE IF EXISTS " + DB);
+        String like = " LIKE '" + RUN + "-%'";
+        pg("DELETE FROM detection.notification_deliveries WHERE customer_id" + like);
+        pg("DELETE FROM detection.alert_comments WHERE alert_id IN (SELECT id FROM detection.alerts WHERE customer_id" + like + ")");
+        pg("DELETE FROM detection.alerts WHERE customer_id" + like);
+        pg("DELETE FROM detection.watermarks WHERE tenant_id" + like);
+        pg("DELETE FROM detection.host_baselines WHERE customer_id" + like);
+        pg("DELETE FROM detection.customers WHERE id" + like);
+    }
+}
