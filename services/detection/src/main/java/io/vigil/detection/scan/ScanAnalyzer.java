@@ -23,7 +23,11 @@ public final class ScanAnalyzer {
      * reaches this many distinct targets (ports of the host; hosts on the port), so neither hides the other.
      */
     static final int MIN_SPLIT_TARGETS = 5;
-    /** Evidence judged over the slow horizon counts as a slow scan when it spans more than this. */
+    /**
+     * Evidence judged over the slow horizon counts as a slow scan when it spans more than this, or when its failures
+     * came on average at least 15 s apart (a minute / the 4 failures the sequential test needs; the issue's "one probe
+     * per ≥ 15 s"), so that no window of a minute or less held enough of them to decide.
+     */
     static final long SLOW_SPAN_MS = 10 * 60_000L;
 
     private final int windowMinTargets;
@@ -61,9 +65,36 @@ public final class ScanAnalyzer {
                 byGroup.computeIfAbsent(g, k -> new ArrayList<>()).add(a);
             }
         }
+        joinSynPingsToSweep(byGroup);
         List<Finding> findings = new ArrayList<>();
         byGroup.forEach((g, list) -> findings.addAll(judge(g, source, list, slow, minTargets)));
         return findings;
+    }
+
+    /**
+     * A host sweep pings each host several ways at once (nmap -sn: ICMP echo, SYN to 443, ACK to 80, timestamp). A SYN
+     * to the only TCP port the source tried on a host it also pinged is one more ping of that host, so it joins the
+     * sweep instead of making a second, horizontal finding. A host probed on several ports stays a port scan.
+     */
+    static void joinSynPingsToSweep(Map<Group, List<Attempt>> byGroup) {
+        List<Attempt> sweep = byGroup.get(Group.SWEEP);
+        List<Attempt> tcp = byGroup.get(Group.TCP);
+        if (sweep == null || tcp == null) {
+            return;
+        }
+        java.util.Set<String> pinged = sweep.stream().map(Attempt::host).collect(Collectors.toSet());
+        Map<String, Long> portsPerHost = tcp.stream().collect(Collectors.groupingBy(Attempt::host,
+                Collectors.mapping(Attempt::port, Collectors.collectingAndThen(Collectors.toSet(), s -> (long) s.size()))));
+        List<Attempt> pings = tcp.stream().filter(a -> pinged.contains(a.host()) && portsPerHost.get(a.host()) == 1
+                && a.outcome() != Attempt.Outcome.SUCCESS).toList();
+        if (pings.isEmpty()) {
+            return;
+        }
+        sweep.addAll(pings);
+        tcp.removeAll(pings);
+        if (tcp.isEmpty()) {
+            byGroup.remove(Group.TCP);
+        }
     }
 
     private List<Finding> judge(Group group, String source, List<Attempt> attempts, boolean slow, int minTargets) {
@@ -132,7 +163,8 @@ public final class ScanAnalyzer {
             services.add(a.service());
         }
         return new Finding(type, source, List.copyOf(hosts), List.copyOf(services), flows, failed, answered, first, last,
-                decidedBy, trw.failuresAtDecision(), slow && last - first > SLOW_SPAN_MS, evidence.stream().limit(SAMPLES).toList());
+                decidedBy, trw.failuresAtDecision(), slow && (last - first > SLOW_SPAN_MS || (failed - 1) * 60_000L <= (long) Trw.FAILURES_TO_DECIDE * (last - first)),
+                evidence.stream().limit(SAMPLES).toList());
     }
 
     private static long distinct(List<Attempt> attempts, java.util.function.Function<Attempt, ?> key) {
