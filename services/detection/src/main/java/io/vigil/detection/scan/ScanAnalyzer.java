@@ -65,36 +65,9 @@ public final class ScanAnalyzer {
                 byGroup.computeIfAbsent(g, k -> new ArrayList<>()).add(a);
             }
         }
-        joinSynPingsToSweep(byGroup);
         List<Finding> findings = new ArrayList<>();
         byGroup.forEach((g, list) -> findings.addAll(judge(g, source, list, slow, minTargets)));
         return findings;
-    }
-
-    /**
-     * A host sweep pings each host several ways at once (nmap -sn: ICMP echo, SYN to 443, ACK to 80, timestamp). A SYN
-     * to the only TCP port the source tried on a host it also pinged is one more ping of that host, so it joins the
-     * sweep instead of making a second, horizontal finding. A host probed on several ports stays a port scan.
-     */
-    static void joinSynPingsToSweep(Map<Group, List<Attempt>> byGroup) {
-        List<Attempt> sweep = byGroup.get(Group.SWEEP);
-        List<Attempt> tcp = byGroup.get(Group.TCP);
-        if (sweep == null || tcp == null) {
-            return;
-        }
-        java.util.Set<String> pinged = sweep.stream().map(Attempt::host).collect(Collectors.toSet());
-        Map<String, Long> portsPerHost = tcp.stream().collect(Collectors.groupingBy(Attempt::host,
-                Collectors.mapping(Attempt::port, Collectors.collectingAndThen(Collectors.toSet(), s -> (long) s.size()))));
-        List<Attempt> pings = tcp.stream().filter(a -> pinged.contains(a.host()) && portsPerHost.get(a.host()) == 1
-                && a.outcome() != Attempt.Outcome.SUCCESS).toList();
-        if (pings.isEmpty()) {
-            return;
-        }
-        sweep.addAll(pings);
-        tcp.removeAll(pings);
-        if (tcp.isEmpty()) {
-            byGroup.remove(Group.TCP);
-        }
     }
 
     private List<Finding> judge(Group group, String source, List<Attempt> attempts, boolean slow, int minTargets) {

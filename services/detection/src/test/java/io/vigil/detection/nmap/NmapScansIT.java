@@ -238,7 +238,8 @@ class NmapScansIT {
         assertTrue(a.getInt("portCount") >= 990, "nmap's 1000 default ports, less the open ones: " + a.getInt("portCount"));
         assertEquals("LATERAL", a.getString("direction"));
         assertEquals("trw", finding(source).decidedBy());
-        assertTrue(a.getInt("trwFailures") <= 5, "a fast scan decides within 5 failed probes: " + a.getInt("trwFailures"));
+        // nmap tries the open 22 and 80 among the first ports: each answer before the 4th failure costs one more.
+        assertTrue(a.getInt("trwFailures") <= 6, "decided within 6 failed probes: " + a.getInt("trwFailures"));
     }
 
     @Test
@@ -271,8 +272,9 @@ class NmapScansIT {
         String source = NET + "64";
         JsonPath a = onlyAlert(tenant, source, "HORIZONTAL");
         assertEquals(List.of("22/tcp"), a.getList("ports"));
-        assertEquals(HOSTS_TO - HOSTS_FROM + 1 - 2, a.getInt("targetCount"), "22 answers with a banner on 2 of the 40: sessions");
-        assertEquals(0, a.getInt("answered"));
+        assertEquals(HOSTS_TO - HOSTS_FROM + 1 - 2, a.getInt("failed"), "22 is open on 2 of the 40 addresses");
+        // The 2 open ones are answered probes, or sessions when their banner arrived before nmap's RST.
+        assertTrue(a.getInt("targetCount") >= 38, "targets: " + a.getInt("targetCount"));
         assertEquals("trw", finding(source).decidedBy());
     }
 
@@ -290,8 +292,13 @@ class NmapScansIT {
     void pingSweepWithSendIpIsAHostSweep() throws Exception {
         judged();
         String source = NET + "66";
-        JsonPath a = onlyAlert(tenant, source, "HOST_SWEEP");
-        assertEquals(HOSTS_TO - HOSTS_FROM + 1, a.getInt("targetCount"));
+        // Its SYN pings to 443 also make a HORIZONTAL alert (10 hosts): see the README, known limits.
+        List<Map<String, Object>> sweeps = as("msp-a-admin").get("/api/v1/customers/" + tenant + "/alerts?type=HOST_SWEEP&source=" + source)
+                .then().statusCode(200).extract().jsonPath().getList("items");
+        assertEquals(1, sweeps.size(), "alerts: " + alerts(tenant, source));
+        assertEquals(HOSTS_TO - HOSTS_FROM + 1, sweeps.get(0).get("targetCount"));
+        assertTrue(findings.stream().anyMatch(f -> f.source().equals(source) && f.type().name().equals("HOST_SWEEP")
+                && f.decidedBy().equals("trw")), "findings: " + findings);
     }
 
     @Test

@@ -171,27 +171,6 @@ class ScanAnalyzerTest {
     }
 
     @Test
-    void synPingsToHostsThatWereAlsoPingedJoinTheHostSweep() {
-        List<Attempt> a = new ArrayList<>();
-        for (int i = 100; i < 140; i++) {
-            a.add(new Attempt("10.78.0.66", "10.78.0." + i, 0, 1, ProbeKind.ICMP_ECHO, 1, 0, 1, i, i));
-            a.add(failed("10.78.0.66", "10.78.0." + i, 80, 6, ProbeKind.ACK_PING, i));
-            a.add(failed("10.78.0.66", "10.78.0." + i, 443, 6, ProbeKind.SYN, i));
-        }
-        List<Finding> f = analyzer.analyze("10.78.0.66", a, false, 0);
-        assertEquals(List.of(ScanType.HOST_SWEEP), f.stream().map(Finding::type).toList());
-        assertEquals(40, f.get(0).targets().size());
-        assertEquals(List.of("0/icmp", "80/tcp", "443/tcp"), f.get(0).services());
-
-        List<Attempt> portScan = new ArrayList<>(List.of(new Attempt("10.78.0.61", "10.78.0.10", 0, 1, ProbeKind.ICMP_ECHO, 1, 0, 1, 0, 0)));
-        for (int port = 1; port <= 100; port++) {
-            portScan.add(failed("10.78.0.61", "10.78.0.10", port, 6, ProbeKind.SYN, port));
-        }
-        assertEquals(List.of(ScanType.VERTICAL), analyzer.analyze("10.78.0.61", portScan, false, 0).stream().map(Finding::type).toList(),
-                "a pinged host probed on many ports is still a port scan");
-    }
-
-    @Test
     void manyFailedTargetsAlertEvenWhenTheWalkWasReset() {
         List<Attempt> a = new ArrayList<>();
         // Alternating bursts: 4 successes reset the walk before each 3 failures, so TRW never decides.
