@@ -23,7 +23,11 @@ public final class ScanAnalyzer {
      * reaches this many distinct targets (ports of the host; hosts on the port), so neither hides the other.
      */
     static final int MIN_SPLIT_TARGETS = 5;
-    /** Evidence judged over the slow horizon counts as a slow scan when it spans more than this. */
+    /**
+     * Evidence judged over the slow horizon counts as a slow scan when it spans more than this, or when its failures
+     * came on average at least 15 s apart (a minute / the 4 failures the sequential test needs; the issue's "one probe
+     * per ≥ 15 s"), so that no window of a minute or less held enough of them to decide.
+     */
     static final long SLOW_SPAN_MS = 10 * 60_000L;
 
     private final int windowMinTargets;
@@ -132,7 +136,8 @@ public final class ScanAnalyzer {
             services.add(a.service());
         }
         return new Finding(type, source, List.copyOf(hosts), List.copyOf(services), flows, failed, answered, first, last,
-                decidedBy, trw.failuresAtDecision(), slow && last - first > SLOW_SPAN_MS, evidence.stream().limit(SAMPLES).toList());
+                decidedBy, trw.failuresAtDecision(), slow && (last - first > SLOW_SPAN_MS || (failed - 1) * 60_000L <= (long) Trw.FAILURES_TO_DECIDE * (last - first)),
+                evidence.stream().limit(SAMPLES).toList());
     }
 
     private static long distinct(List<Attempt> attempts, java.util.function.Function<Attempt, ?> key) {

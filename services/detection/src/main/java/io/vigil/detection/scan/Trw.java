@@ -20,6 +20,8 @@ public final class Trw {
     public static final double ETA0 = (1 - BETA) / (1 - ALPHA);
     public static final double FAILURE_FACTOR = (1 - THETA1) / (1 - THETA0);
     public static final double SUCCESS_FACTOR = THETA1 / THETA0;
+    /** Failures in a row that decide from a fresh start: 4. */
+    public static final int FAILURES_TO_DECIDE = (int) Math.ceil(Math.log(ETA1) / Math.log(FAILURE_FACTOR) - 1e-12);
 
     private static final double LOG_ETA1 = Math.log(ETA1);
     private static final double LOG_ETA0 = Math.log(ETA0);

@@ -156,6 +156,21 @@ class ScanAnalyzerTest {
     }
 
     @Test
+    void tenProbesOneEvery15SecondsAreASlowScanAndAFastScanReFoundByTheSlowPathIsNot() {
+        List<Attempt> slow = new ArrayList<>();
+        List<Attempt> fast = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            slow.add(failed("10.78.0.70", "10.78.0.10", 8000 + i, 6, ProbeKind.SYN, i * 15_000L));
+        }
+        for (int i = 0; i < 200; i++) {
+            fast.add(failed("10.78.0.63", "10.78.0.10", 1 + i, 6, ProbeKind.SYN, 1000 + i));
+        }
+        fast.add(failed("10.78.0.63", "10.78.0.10", 5000, 6, ProbeKind.SYN, 170_000));
+        assertTrue(analyzer.analyze("10.78.0.70", slow, true, 8).get(0).slow(), "fewer failures per minute than TRW needs");
+        assertTrue(!analyzer.analyze("10.78.0.63", fast, true, 8).get(0).slow(), "200 failures in a second");
+    }
+
+    @Test
     void manyFailedTargetsAlertEvenWhenTheWalkWasReset() {
         List<Attempt> a = new ArrayList<>();
         // Alternating bursts: 4 successes reset the walk before each 3 failures, so TRW never decides.

@@ -27,11 +27,14 @@ public class FlowReader {
     private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final Pattern IP = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
 
-    /** The initiator's kind of attempt; flags: FIN 1, SYN 2, RST 4, PSH 8, ACK 16, URG 32. */
+    /**
+     * The initiator's kind of attempt; flags: FIN 1, SYN 2, RST 4, PSH 8, ACK 16, URG 32. A lone ACK is an ACK ping
+     * whether nobody answered (OTH) or a live host answered with a bare RST, as it must (RSTRH, history "Ar").
+     */
     private static final String KIND = """
             multiIf(protocol = 6 AND orig_packets > 0 AND bitAnd(orig_tcp_flags, 22) = 0, 'STEALTH',
                     protocol = 6 AND bitAnd(orig_tcp_flags, 2) != 0, 'SYN',
-                    protocol = 6 AND orig_tcp_flags = 16 AND conn_state = 'OTH', 'ACK_PING',
+                    protocol = 6 AND orig_tcp_flags = 16 AND (conn_state = 'OTH' OR (conn_state = 'RSTRH' AND resp_tcp_flags = 4)), 'ACK_PING',
                     protocol IN (1, 58) AND icmp_type IN (8, 128), 'ICMP_ECHO',
                     protocol = 17, 'UDP', 'OTHER')""";
 
