@@ -176,8 +176,8 @@ public final class FlowLoad {
         }
     }
 
-    /** Export with requests sent as ready-made bytes. */
-    private static final MethodDescriptor<byte[], Ack> EXPORT_PRE_ENCODED = FlowIngestGrpc.getExportMethod()
+    /** Export with requests sent as ready-made bytes (also the bad-input tests' raw stream). */
+    public static final MethodDescriptor<byte[], Ack> EXPORT_PRE_ENCODED = FlowIngestGrpc.getExportMethod()
             .toBuilder(new MethodDescriptor.Marshaller<byte[]>() {
                 @Override
                 public InputStream stream(byte[] value) {

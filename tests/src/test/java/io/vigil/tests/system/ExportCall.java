@@ -5,15 +5,10 @@ import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.vigil.proto.ingest.v1.Ack;
-import io.vigil.proto.ingest.v1.FlowIngestGrpc;
+import io.vigil.tests.load.FlowLoad;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -30,24 +25,6 @@ final class ExportCall implements AutoCloseable {
     record End(Status status, List<Ack> acks) {
     }
 
-    private static final MethodDescriptor<byte[], Ack> EXPORT_RAW = FlowIngestGrpc.getExportMethod()
-            .toBuilder(new MethodDescriptor.Marshaller<byte[]>() {
-                @Override
-                public InputStream stream(byte[] value) {
-                    return new ByteArrayInputStream(value);
-                }
-
-                @Override
-                public byte[] parse(InputStream stream) {
-                    try {
-                        return stream.readAllBytes();
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }
-            }, FlowIngestGrpc.getExportMethod().getResponseMarshaller())
-            .build();
-
     private final ManagedChannel channel;
     private final ClientCall<byte[], Ack> call;
     private final CompletableFuture<Long> initial = new CompletableFuture<>();
@@ -56,7 +33,7 @@ final class ExportCall implements AutoCloseable {
 
     private ExportCall(String target, String token) {
         channel = ManagedChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(16 << 20).build();
-        call = channel.newCall(EXPORT_RAW, CallOptions.DEFAULT);
+        call = channel.newCall(FlowLoad.EXPORT_PRE_ENCODED, CallOptions.DEFAULT);
         Metadata headers = new Metadata();
         if (token != null) {
             headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
