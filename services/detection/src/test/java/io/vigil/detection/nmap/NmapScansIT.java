@@ -326,7 +326,6 @@ class NmapScansIT {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("open bug since the per-sensor batch windows: judging the slow scanner probe by probe fails with SensorMarks.Conflict ('mark is no longer absent') on an early probe; to investigate")
     void scanWithOneProbeEvery15SecondsIsCaughtByTheSlowPath() throws Exception {
         judgedSlowly();
         assertTrue(!slowFindings.isEmpty(), "the slow scan was found");
