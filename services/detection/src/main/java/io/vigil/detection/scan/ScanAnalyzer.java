@@ -1,6 +1,5 @@
 package io.vigil.detection.scan;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -33,20 +32,17 @@ public final class ScanAnalyzer {
 
     private final int windowMinTargets;
     private final int sweepMinHosts;
-    private final long sweepWindowMs;
 
     /**
      * @param windowMinTargets distinct failed targets that decide on their own, for a source whose successes kept the
      *                         sequential test from deciding (a scan of a network where many services answer)
-     * @param sweepMinHosts    distinct hosts sent echo requests or ACK pings, answered or not, that make a host sweep
-     *                         whatever the order of the answers (the sequential test decides a sweep of live hosts
-     *                         only when failures come first)
-     * @param sweepWindow      over the slow horizon, the sweep's hosts count only within this span before its last probe
+     * @param sweepMinHosts    distinct hosts sent echo requests or ACK pings in one window, answered or not, that make
+     *                         a host sweep whatever the order of the answers (the sequential test decides a sweep of
+     *                         live hosts only when failures come first)
      */
-    public ScanAnalyzer(int windowMinTargets, int sweepMinHosts, Duration sweepWindow) {
+    public ScanAnalyzer(int windowMinTargets, int sweepMinHosts) {
         this.windowMinTargets = windowMinTargets;
         this.sweepMinHosts = sweepMinHosts;
-        this.sweepWindowMs = sweepWindow.toMillis();
     }
 
     /** The kind groups judged separately: each becomes at most one finding. */
@@ -91,14 +87,10 @@ public final class ScanAnalyzer {
         long failedTargets = probes.stream().filter(a -> a.outcome() == Attempt.Outcome.FAILED).count();
         String decidedBy;
         if (slow) {
-            if (trw.scanner() && failedTargets >= minTargets) {
-                decidedBy = "slow";
-            } else if (group == Group.SWEEP && !recentSweep(probes).isEmpty()) {
-                probes = recentSweep(probes);
-                decidedBy = "slow";
-            } else {
+            if (!trw.scanner() || failedTargets < minTargets) {
                 return List.of();
             }
+            decidedBy = "slow";
         } else if (trw.scanner()) {
             decidedBy = "trw";
         } else if (failedTargets >= windowMinTargets && failedTargets * 2 >= ordered.size()) {
@@ -133,17 +125,6 @@ public final class ScanAnalyzer {
         return out;
     }
 
-    /**
-     * The sweep probes within the sweep window before the last one, when they reach {@code sweepMinHosts} distinct
-     * hosts; else an empty list. Over hours of roll-up a host that pings a few peers now and then must not add up to a
-     * sweep, so the hosts have to come close together.
-     */
-    private List<Attempt> recentSweep(List<Attempt> probes) {
-        long last = probes.stream().mapToLong(Attempt::lastMs).max().orElse(0);
-        List<Attempt> recent = probes.stream().filter(a -> a.lastMs() >= last - sweepWindowMs).toList();
-        return distinct(recent, Attempt::host) >= sweepMinHosts ? recent : List.of();
-    }
-
     private static Finding finding(ScanType type, String source, List<Attempt> evidence, String decidedBy, Trw trw, boolean slow) {
         long flows = 0;
         long failed = 0;
@@ -162,7 +143,7 @@ public final class ScanAnalyzer {
             services.add(a.service());
         }
         return new Finding(type, source, List.copyOf(hosts), List.copyOf(services), flows, failed, answered, first, last,
-                decidedBy, trw.failuresAtDecision(), slow && (last - first > SLOW_SPAN_MS || failed > 0 && (failed - 1) * 60_000L <= (long) Trw.FAILURES_TO_DECIDE * (last - first)),
+                decidedBy, trw.failuresAtDecision(), slow && (last - first > SLOW_SPAN_MS || (failed - 1) * 60_000L <= (long) Trw.FAILURES_TO_DECIDE * (last - first)),
                 evidence.stream().limit(SAMPLES).toList());
     }
 

@@ -2,7 +2,6 @@ package io.vigil.detection.scan;
 
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -12,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DistributedScansTest {
 
-    private final DistributedScans rule = new DistributedScans(new ScanAnalyzer(25, 10, Duration.ofMinutes(10)), 5, 10);
+    private final DistributedScans rule = new DistributedScans(new ScanAnalyzer(25, 10), 5, 10);
 
     private static Attempt failed(String src, String host, int port, long t) {
         return new Attempt(src, host, port, 6, ProbeKind.SYN, 1, 1, 0, t, t);
@@ -48,7 +47,7 @@ class DistributedScansTest {
         assertEquals("distributed", d.decidedBy());
         for (int s = 0; s < 8; s++) {
             String source = "203.0.113." + (10 + s);
-            assertTrue(new ScanAnalyzer(25, 10, Duration.ofMinutes(10)).analyze(source, slices(8, 3), false, 0).isEmpty(),
+            assertTrue(new ScanAnalyzer(25, 10).analyze(source, slices(8, 3), false, 0).isEmpty(),
                     "each member alone is below the single-source rules");
         }
     }

@@ -15,9 +15,10 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The drill-down: the raw flows behind an alert, from ClickHouse {@code flows}, scoped by the alert's tenant and
- * sources (a distributed scan's members) and its first/last seen (the table's sort key is tenant, start, orig_addr), to its listed targets, in
- * (start, target, port, source port) order with a keyset cursor. Blocking: call off the event loop.
+ * The drill-down: the raw flows behind an alert, from ClickHouse {@code flows}, scoped by the alert's tenant, its
+ * sources (a distributed scan's members) and its first/last seen (the table's sort key is tenant, start, orig_addr), to
+ * its listed targets, in (start, target, port, source port) order with a keyset cursor. Blocking: call off the event
+ * loop.
  */
 @ApplicationScoped
 public class AlertFlows {
@@ -48,7 +49,8 @@ public class AlertFlows {
         if (after != null) {
             where += " AND " + after(after);
         }
-        String sql = "SELECT toInt64(start_ms) AS s, toInt64(end_ms) AS e, hex(resp_addr) AS k, " + FlowReader.addrText("orig_addr") + " AS src, " + FlowReader.addrText("resp_addr") + " AS dst,"
+        String sql = "SELECT toInt64(start_ms) AS s, toInt64(end_ms) AS e, hex(resp_addr) AS k, " + FlowReader.addrText("orig_addr") + " AS src, "
+                + FlowReader.addrText("resp_addr") + " AS dst,"
                 + " toInt32(orig_port) AS sport, toInt32(resp_port) AS dport, toInt32(protocol) AS proto, toString(conn_state) AS state,"
                 + " history, toInt64(orig_packets) AS op, toInt64(orig_bytes) AS ob, toInt64(resp_packets) AS rp, toInt64(resp_bytes) AS rb,"
                 + " toInt32(icmp_type) AS it, toInt32(icmp_reply) AS ir"

@@ -96,7 +96,6 @@ public class DetectionCycle {
                           @ConfigProperty(name = "vigil.detection.slow-min-targets") int slowMinTargets,
                           @ConfigProperty(name = "vigil.detection.window-min-targets") int windowMinTargets,
                           @ConfigProperty(name = "vigil.detection.sweep-min-hosts") int sweepMinHosts,
-                          @ConfigProperty(name = "vigil.detection.sweep-window") Duration sweepWindow,
                           @ConfigProperty(name = "vigil.detection.distributed.window") Duration distributedWindow,
                           @ConfigProperty(name = "vigil.detection.distributed.min-sources") int distributedMinSources,
                           @ConfigProperty(name = "vigil.detection.distributed.min-targets") int distributedMinTargets,
@@ -111,7 +110,7 @@ public class DetectionCycle {
         this.rules = rules;
         this.changed = changed;
         this.headroom = headroom;
-        this.analyzer = new ScanAnalyzer(windowMinTargets, sweepMinHosts, sweepWindow);
+        this.analyzer = new ScanAnalyzer(windowMinTargets, sweepMinHosts);
         this.distributed = new DistributedScans(analyzer, distributedMinSources, distributedMinTargets);
         this.distributedWindow = distributedWindow;
         this.distributedMinSources = distributedMinSources;
