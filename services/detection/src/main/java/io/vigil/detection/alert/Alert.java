@@ -77,6 +77,13 @@ public class Alert {
     @Column(name = "port_count")
     public int portCount;
 
+    /** The scanning addresses: the source itself, or a distributed scan's members (up to MAX_LISTED). */
+    @Column(nullable = false, columnDefinition = "text[]")
+    public String[] sources;
+
+    @Column(name = "source_count")
+    public int sourceCount;
+
     public long attempts;
     public long failed;
     public long answered;

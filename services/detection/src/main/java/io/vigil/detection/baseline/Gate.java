@@ -1,5 +1,6 @@
 package io.vigil.detection.baseline;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -32,6 +33,13 @@ public final class Gate {
      * @param text           "observed 212 failed targets vs baseline p99 12; …"
      */
     public record Verdict(State state, boolean withinBaseline, List<Comparison> comparisons, String text, String window) {
+    }
+
+    /** The verdict of a distributed scan: no single host's baseline speaks for its many sources, so it goes on. */
+    public static Verdict acrossSources(int sources, Duration window) {
+        String span = "in the last " + window.toMinutes() + " min";
+        return new Verdict(State.NONE, false, List.of(), String.format(Locale.ROOT,
+                "%d sources %s, each below the single-source threshold: no single-host baseline applies", sources, span), span);
     }
 
     /**

@@ -31,13 +31,18 @@ public final class ScanAnalyzer {
     static final long SLOW_SPAN_MS = 10 * 60_000L;
 
     private final int windowMinTargets;
+    private final int sweepMinHosts;
 
     /**
      * @param windowMinTargets distinct failed targets that decide on their own, for a source whose successes kept the
      *                         sequential test from deciding (a scan of a network where many services answer)
+     * @param sweepMinHosts    distinct hosts sent echo requests or ACK pings in one window, answered or not, that make
+     *                         a host sweep whatever the order of the answers (the sequential test decides a sweep of
+     *                         live hosts only when failures come first)
      */
-    public ScanAnalyzer(int windowMinTargets) {
+    public ScanAnalyzer(int windowMinTargets, int sweepMinHosts) {
         this.windowMinTargets = windowMinTargets;
+        this.sweepMinHosts = sweepMinHosts;
     }
 
     /** The kind groups judged separately: each becomes at most one finding. */
@@ -90,6 +95,8 @@ public final class ScanAnalyzer {
             decidedBy = "trw";
         } else if (failedTargets >= windowMinTargets && failedTargets * 2 >= ordered.size()) {
             decidedBy = "window-count";
+        } else if (group == Group.SWEEP && distinct(probes, Attempt::host) >= sweepMinHosts) {
+            decidedBy = "sweep-count";
         } else {
             return List.of();
         }

@@ -46,11 +46,25 @@ public final class Scoring {
             case VERTICAL -> String.format(Locale.ROOT, "%s probed %d ports of %s in %s; %d answered", source, serviceCount,
                     targets.isEmpty() ? "?" : targets.get(0), span, answered);
             case HOST_SWEEP -> String.format(Locale.ROOT, "%s swept %s (%s) in %s; %d answered", source, hosts,
-                    services.stream().anyMatch(s -> s.endsWith("/tcp")) ? "ACK ping" : "ICMP echo", span, answered);
+                    sweepProbes(services), span, answered);
             case STEALTH -> String.format(Locale.ROOT, "%s sent FIN/NULL/Xmas probes to %s on %s in %s; %d answered", source,
                     hosts, ports, span, answered);
             default -> String.format(Locale.ROOT, "%s probed %s on %s in %s; %d answered", source, hosts, ports, span, answered);
         };
+    }
+
+    /** "8 sources probed 24 hosts of 10.78.0.0/24 on 23/tcp in 3.1 s; 0 answered", from the key "23/tcp 10.78.0.0/24". */
+    public static String distributedSummary(String key, int sourceCount, int targetCount, long answered, long firstMs, long lastMs) {
+        int space = key.indexOf(' ');
+        return String.format(Locale.ROOT, "%d sources probed %s of %s on %s in %s; %d answered", sourceCount,
+                targetCount == 1 ? "1 host" : targetCount + " hosts", key.substring(space + 1), key.substring(0, space),
+                duration(lastMs - firstMs), answered);
+    }
+
+    private static String sweepProbes(List<String> services) {
+        boolean ack = services.stream().anyMatch(s -> s.endsWith("/tcp"));
+        boolean echo = services.stream().anyMatch(s -> !s.endsWith("/tcp"));
+        return ack && echo ? "ICMP echo and ACK ping" : ack ? "ACK ping" : "ICMP echo";
     }
 
     static String duration(long ms) {

@@ -95,7 +95,7 @@ class DetectionBenchmark {
                 (long) max * HORIZON_MIN * ROWS_PER_MINUTE, max, HORIZON_MIN, ROWS_PER_MINUTE, (System.nanoTime() - t0) / 1e9);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        // Stage s judges customers [0, CUSTOMERS[s]) on window s; earlier customers' watermarks end where it starts.
+        // Stage s judges customers [0, CUSTOMERS[s]) on window s; earlier customers' marks end where it starts.
         for (int s = 0; s < CUSTOMERS.length; s++) {
             int n = CUSTOMERS[s];
             long window = base + (long) s * WINDOW_S;
@@ -293,7 +293,7 @@ class DetectionBenchmark {
         pg("DELETE FROM detection.notification_deliveries WHERE customer_id" + like);
         pg("DELETE FROM detection.alert_comments WHERE alert_id IN (SELECT id FROM detection.alerts WHERE customer_id" + like + ")");
         pg("DELETE FROM detection.alerts WHERE customer_id" + like);
-        pg("DELETE FROM detection.watermarks WHERE tenant_id" + like);
+        pg("DELETE FROM detection.sensor_marks WHERE tenant_id" + like);
         pg("DELETE FROM detection.host_baselines WHERE customer_id" + like);
         pg("DELETE FROM detection.customers WHERE id" + like);
     }

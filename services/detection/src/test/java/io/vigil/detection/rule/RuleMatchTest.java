@@ -44,4 +44,16 @@ class RuleMatchTest {
         Rule v6 = rule(Rule.Kind.ALLOW, "fd00:a1::/48", null, null);
         assertEquals(v6, RuleMatch.first(List.of(v6), finding("fd00:a1::7", ScanType.VERTICAL, "1/tcp")).orElseThrow());
     }
+
+    @Test
+    void aDistributedScanIsAllowListedOnlyWhenEveryMemberIs() {
+        Finding d = new Finding(ScanType.DISTRIBUTED, "23/tcp 10.1.2.0/24", List.of("10.1.2.1"), List.of("23/tcp"), 8, 8, 0, 0, 1,
+                "distributed", 0, false, List.of(), List.of("198.51.100.7", "198.51.100.8", "203.0.113.9"));
+        Rule part = rule(Rule.Kind.ALLOW, "198.51.100.0/24", null, null);
+        Rule all = rule(Rule.Kind.ALLOW, "0.0.0.0/0", null, null);
+        assertTrue(RuleMatch.first(List.of(part), d).isEmpty(), "one member is outside the CIDR");
+        assertEquals(all, RuleMatch.first(List.of(part, all), d).orElseThrow());
+        Rule byPort = rule(Rule.Kind.SUPPRESS, "0.0.0.0/0", 23, ScanType.DISTRIBUTED);
+        assertEquals(byPort, RuleMatch.first(List.of(byPort), d).orElseThrow());
+    }
 }

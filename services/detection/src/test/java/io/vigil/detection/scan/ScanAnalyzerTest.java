@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ScanAnalyzerTest {
 
-    private final ScanAnalyzer analyzer = new ScanAnalyzer(25);
+    private final ScanAnalyzer analyzer = new ScanAnalyzer(25, 10);
 
     private static Attempt failed(String src, String host, int port, int proto, ProbeKind kind, long t) {
         return new Attempt(src, host, port, proto, kind, 1, 1, 0, t, t);
@@ -190,5 +190,53 @@ class ScanAnalyzerTest {
             more.add(failed("10.1.0.9", "10.1.3." + i, 80, 6, ProbeKind.SYN, t++));
         }
         assertEquals(1, analyzer.analyze("10.1.0.9", more, false, 0).size());
+    }
+
+    private static Attempt answeredEcho(String src, String host, long t) {
+        return new Attempt(src, host, 0, 1, ProbeKind.ICMP_ECHO, 1, 0, 1, t, t + 1);
+    }
+
+    /** nmap -sn --send-ip on live hosts: each answers the echo (a TRW success) and RSTs the ACK ping (a failure). */
+    private static List<Attempt> pingSweep(int hosts, boolean answersFirst) {
+        List<Attempt> a = new ArrayList<>();
+        for (int i = 0; i < hosts; i++) {
+            long t = 10L * i;
+            a.add(answeredEcho("10.78.0.66", "10.78.0." + (100 + i), answersFirst ? t : t + 5));
+            a.add(failed("10.78.0.66", "10.78.0." + (100 + i), 80, 6, ProbeKind.ACK_PING, answersFirst ? t + 5 : t));
+        }
+        return a;
+    }
+
+    @Test
+    void aSweepOfLiveHostsIsFoundWhateverTheOrderOfTheAnswers() {
+        for (boolean answersFirst : List.of(true, false)) {
+            List<Finding> f = analyzer.analyze("10.78.0.66", pingSweep(12, answersFirst), false, 0);
+            assertEquals(1, f.size(), "answers first: " + answersFirst + " " + f);
+            assertEquals(ScanType.HOST_SWEEP, f.get(0).type());
+            assertEquals(12, f.get(0).targets().size());
+            assertEquals(List.of("0/icmp", "80/tcp"), f.get(0).services());
+        }
+        Trw answersFirst = new Trw();
+        pingSweep(12, true).stream().sorted(java.util.Comparator.comparingLong(Attempt::firstMs))
+                .forEach(a -> answersFirst.observe(a.outcome() != Attempt.Outcome.FAILED));
+        assertTrue(!answersFirst.scanner(), "the sequential test alone misses this order; the count decides it");
+        assertEquals("sweep-count", analyzer.analyze("10.78.0.66", pingSweep(12, true), false, 0).get(0).decidedBy());
+    }
+
+    @Test
+    void pingingAFewHostsIsNotASweep() {
+        assertTrue(analyzer.analyze("10.78.0.66", pingSweep(9, true), false, 0).isEmpty(), "9 hosts, below 10");
+    }
+
+    @Test
+    void theSlowHorizonDoesNotCountPings() {
+        // A monitor's routine pings of 12 hosts over hours of roll-up: counted there, every monitor would sweep again
+        // whenever something else it did passed its baseline (BaselineIT's port scan by the monitor).
+        List<Attempt> routine = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            routine.add(answeredEcho("10.1.0.5", "10.1.1." + i, 5 * 3_600_000L + i * 20_000L));
+        }
+        assertTrue(analyzer.analyze("10.1.0.5", routine, true, 8).isEmpty());
+        assertEquals(1, analyzer.analyze("10.1.0.5", routine, false, 0).size(), "in one window the count decides");
     }
 }

@@ -18,6 +18,10 @@ class ScoringTest {
                 Scoring.summary(ScanType.VERTICAL, "192.168.2.154", List.of("192.168.2.22"), 1, List.of(), 10, 0, 0, 100));
         assertEquals("10.0.0.128 swept 255 hosts (ICMP echo) in 2.5 h; 2 answered",
                 Scoring.summary(ScanType.HOST_SWEEP, "10.0.0.128", List.of(), 255, List.of("0/icmp"), 1, 2, 0, 9_000_000));
+        assertEquals("10.78.0.66 swept 40 hosts (ICMP echo and ACK ping) in 1.2 s; 40 answered",
+                Scoring.summary(ScanType.HOST_SWEEP, "10.78.0.66", List.of(), 40, List.of("0/icmp", "80/tcp"), 2, 40, 0, 1_200));
+        assertEquals("8 sources probed 24 hosts of 10.78.0.0/24 on 23/tcp in 3.1 s; 0 answered",
+                Scoring.distributedSummary("23/tcp 10.78.0.0/24", 8, 24, 0, 0, 3_100));
     }
 
     @Test

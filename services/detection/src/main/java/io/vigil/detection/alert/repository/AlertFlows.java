@@ -15,9 +15,10 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The drill-down: the raw flows behind an alert, from ClickHouse {@code flows}, scoped by the alert's tenant and
- * source and its first/last seen (the table's sort key is tenant, start, orig_addr), to its listed targets, in
- * (start, target, port, source port) order with a keyset cursor. Blocking: call off the event loop.
+ * The drill-down: the raw flows behind an alert, from ClickHouse {@code flows}, scoped by the alert's tenant, its
+ * sources (a distributed scan's members) and its first/last seen (the table's sort key is tenant, start, orig_addr), to
+ * its listed targets, in (start, target, port, source port) order with a keyset cursor. Blocking: call off the event
+ * loop.
  */
 @ApplicationScoped
 public class AlertFlows {
@@ -34,20 +35,22 @@ public class AlertFlows {
         String where = "tenant_id = " + FlowReader.tenantLiteral(alert.customerId())
                 + " AND start >= toDateTime(" + alert.firstSeen().getEpochSecond() + ")"
                 + " AND start <= toDateTime(" + alert.lastSeen().getEpochSecond() + ")"
-                + " AND orig_addr = " + FlowReader.mappedLiteral(alert.source());
+                + " AND orig_addr IN (" + sources(alert).stream().map(FlowReader::mappedLiteral).collect(Collectors.joining(", ")) + ")";
         if (!alert.targets().isEmpty()) {
             where += " AND resp_addr IN (" + alert.targets().stream().map(FlowReader::mappedLiteral).collect(Collectors.joining(", ")) + ")";
         }
         where += switch (alert.type()) {
             case UDP -> " AND protocol = 17";
             case HORIZONTAL, VERTICAL, STEALTH -> " AND protocol = 6";
+            case DISTRIBUTED -> " AND " + service(alert.ports().get(0));
             default -> "";
         };
         String after = Cursor.decode(cursor);
         if (after != null) {
             where += " AND " + after(after);
         }
-        String sql = "SELECT toInt64(start_ms) AS s, toInt64(end_ms) AS e, hex(resp_addr) AS k, " + FlowReader.addrText("resp_addr") + " AS dst,"
+        String sql = "SELECT toInt64(start_ms) AS s, toInt64(end_ms) AS e, hex(resp_addr) AS k, " + FlowReader.addrText("orig_addr") + " AS src, "
+                + FlowReader.addrText("resp_addr") + " AS dst,"
                 + " toInt32(orig_port) AS sport, toInt32(resp_port) AS dport, toInt32(protocol) AS proto, toString(conn_state) AS state,"
                 + " history, toInt64(orig_packets) AS op, toInt64(orig_bytes) AS ob, toInt64(resp_packets) AS rp, toInt64(resp_bytes) AS rb,"
                 + " toInt32(icmp_type) AS it, toInt32(icmp_reply) AS ir"
@@ -55,12 +58,30 @@ public class AlertFlows {
         List<String> keys = new ArrayList<>();
         List<FlowView> rows = clickhouse.select(sql, r -> {
             keys.add(r.getLong("s") + ":" + r.getString("k") + ":" + r.getInteger("dport") + ":" + r.getInteger("sport"));
-            return new FlowView(r.getLong("s"), r.getLong("e"), alert.source(), r.getInteger("sport"), FlowReader.unmapped(r.getString("dst")),
+            return new FlowView(r.getLong("s"), r.getLong("e"), FlowReader.unmapped(r.getString("src")), r.getInteger("sport"), FlowReader.unmapped(r.getString("dst")),
                     r.getInteger("dport"), r.getInteger("proto"), r.getString("state"), r.getString("history"), r.getLong("op"),
                     r.getLong("ob"), r.getLong("rp"), r.getLong("rb"), r.getInteger("it"), r.getInteger("ir"));
         });
         String next = rows.size() > limit ? Cursor.encode(keys.get(limit - 1)) : null;
         return new Page<>(rows.subList(0, Math.min(limit, rows.size())), next);
+    }
+
+    /** The alert's scanning addresses; a row written without them (by hand, or before V22) has its source. */
+    private static List<String> sources(AlertView alert) {
+        return alert.sources() == null || alert.sources().isEmpty() ? List.of(alert.source()) : alert.sources();
+    }
+
+    /** "23/tcp" as a filter on the responder port and protocol (ICMP: the protocol only). */
+    static String service(String service) {
+        String[] p = service.split("/");
+        int proto = switch (p[1]) {
+            case "tcp" -> 6;
+            case "udp" -> 17;
+            case "icmp" -> 1;
+            case "icmp6" -> 58;
+            default -> Integer.parseInt(p[1]);
+        };
+        return "protocol = " + proto + (proto == 1 || proto == 58 ? "" : " AND resp_port = " + Integer.parseInt(p[0]));
     }
 
     /** (start_ms, resp_addr, resp_port, orig_port) strictly after the cursor's row, as 18.16 SQL. */

@@ -18,6 +18,8 @@ import java.util.List;
  *
  * @param targets  probed hosts (up to 1000; targetCount is the full count)
  * @param ports    probed services such as "22/tcp" (up to 1000; portCount is the full count)
+ * @param sourceCount scanning addresses: 1, or a distributed scan's members
+ * @param sources  the scanning addresses (up to 1000): the source, or a distributed scan's members
  * @param failedRatio failed probe flows / probe flows
  * @param trwFailures failed probes the sequential test needed to decide (0: decided by counting or as a slow scan)
  * @param samples  a few probes: source, host, port, protocol, kind, flows, failed, answered, first/last ms
@@ -27,11 +29,11 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AlertView(String id, String customerId, ScanType type, String source, AlertStatus status,
                         Scoring.Severity severity, int score, Direction direction, boolean slow, List<String> mitre,
-                        String summary, int targetCount, int portCount, long attempts, long failed, long answered,
+                        String summary, int targetCount, int portCount, int sourceCount, long attempts, long failed, long answered,
                         double failedRatio, int trwFailures, Instant firstSeen, Instant lastSeen, int reopenCount,
                         String acknowledgedBy, Instant acknowledgedAt, String resolvedBy, Instant resolvedAt,
                         Instant createdAt, Instant updatedAt,
-                        List<String> targets, List<String> ports, JsonNode samples, JsonNode baseline) {
+                        List<String> targets, List<String> ports, List<String> sources, JsonNode samples, JsonNode baseline) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -48,10 +50,11 @@ public record AlertView(String id, String customerId, ScanType type, String sour
         JsonNode baseline = evidence ? read(a.baseline, false) : null;
         double ratio = a.attempts == 0 ? 0 : Math.round(1000.0 * a.failed / a.attempts) / 1000.0;
         return new AlertView(a.id, a.customerId, a.type, a.source, a.status, a.severity, a.score, a.direction, a.slow,
-                List.of(a.mitre), a.summary, a.targetCount, a.portCount, a.attempts, a.failed, a.answered, ratio,
+                List.of(a.mitre), a.summary, a.targetCount, a.portCount, a.sourceCount, a.attempts, a.failed, a.answered, ratio,
                 a.trwFailures, a.firstSeen, a.lastSeen, a.reopenCount, a.acknowledgedBy, a.acknowledgedAt, a.resolvedBy,
                 a.resolvedAt, a.createdAt, a.updatedAt,
-                evidence ? List.of(a.targets) : null, evidence ? List.of(a.ports) : null, samples, baseline);
+                evidence ? List.of(a.targets) : null, evidence ? List.of(a.ports) : null,
+                evidence ? List.of(a.sources) : null, samples, baseline);
     }
 
     private static JsonNode read(String json, boolean array) {

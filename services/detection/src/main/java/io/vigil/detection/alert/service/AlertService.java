@@ -83,6 +83,7 @@ public class AlertService {
                 a.severity = Scoring.Severity.LOW;
                 a.targets = new String[0];
                 a.ports = new String[0];
+                a.sources = new String[0];
                 a.mitre = new String[0];
                 a.samples = "[]";
                 a.firstSeen = Instant.ofEpochMilli(f.firstMs());
@@ -124,11 +125,15 @@ public class AlertService {
     static void merge(Alert a, Finding f, Networks networks) {
         int newTargets = countNew(a.targets, f.targets());
         int newPorts = countNew(a.ports, f.services());
+        int newSources = countNew(a.sources, f.sources());
         a.targets = union(a.targets, f.targets());
         a.ports = union(a.ports, f.services());
+        a.sources = union(a.sources, f.sources());
+        a.sourceCount += newSources;
         a.targetCount += newTargets;
         a.portCount += newPorts;
-        if (f.slow() || "slow".equals(f.decidedBy())) {
+        // The slow horizon and a distributed scan's window overlap earlier cycles: their counts only raise.
+        if (f.slow() || "slow".equals(f.decidedBy()) || f.type() == ScanType.DISTRIBUTED) {
             a.attempts = Math.max(a.attempts, f.attempts());
             a.failed = Math.max(a.failed, f.failed());
             a.answered = Math.max(a.answered, f.answered());
@@ -143,25 +148,30 @@ public class AlertService {
         }
         a.firstSeen = Instant.ofEpochMilli(Math.min(a.firstSeen.toEpochMilli(), f.firstMs()));
         a.lastSeen = Instant.ofEpochMilli(Math.max(a.lastSeen.toEpochMilli(), f.lastMs()));
-        a.direction = direction(networks, a.source, a.targets);
+        a.direction = direction(networks, a.sources, a.targets);
         a.mitre = Scoring.mitre(a.direction).toArray(String[]::new);
         a.score = Math.max(a.score, Scoring.score(a.direction, a.targetCount, a.portCount, a.answered));
         Scoring.Severity severity = Scoring.severity(a.score);
         if (severity.compareTo(a.severity) > 0) {
             a.severity = severity;
         }
-        a.summary = Scoring.summary(a.type, a.source, List.of(a.targets), a.targetCount, List.of(a.ports), a.portCount,
-                a.answered, a.firstSeen.toEpochMilli(), a.lastSeen.toEpochMilli());
+        a.summary = a.type == ScanType.DISTRIBUTED
+                ? Scoring.distributedSummary(a.source, a.sourceCount, a.targetCount, a.answered, a.firstSeen.toEpochMilli(),
+                        a.lastSeen.toEpochMilli())
+                : Scoring.summary(a.type, a.source, List.of(a.targets), a.targetCount, List.of(a.ports), a.portCount,
+                        a.answered, a.firstSeen.toEpochMilli(), a.lastSeen.toEpochMilli());
         a.samples = samples(a.samples, f.samples());
     }
 
-    /** Lateral or inbound as soon as one target is inside: the most telling direction wins. */
-    static Direction direction(Networks networks, String source, String[] targets) {
+    /** Lateral or inbound as soon as one source-target pair is: the most telling direction wins. */
+    static Direction direction(Networks networks, String[] sources, String[] targets) {
         Direction best = null;
-        for (String t : targets) {
-            Direction d = networks.direction(source, t);
-            if (best == null || d.ordinal() < best.ordinal()) {
-                best = d;
+        for (String source : sources) {
+            for (String t : targets) {
+                Direction d = networks.direction(source, t);
+                if (best == null || d.ordinal() < best.ordinal()) {
+                    best = d;
+                }
             }
         }
         return best == null ? Direction.EXTERNAL : best;

@@ -8,6 +8,7 @@ import io.vigil.detection.alert.rest.AlertView;
 import io.vigil.detection.notify.Cef;
 import io.vigil.detection.notify.NotifyConfig;
 import io.vigil.detection.notify.Syslog5424;
+import io.vigil.detection.scan.ScanType;
 import io.vigil.detection.scan.Scoring;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -96,7 +97,9 @@ public class NotificationPayloads {
         ext.put("rt", String.valueOf(at.toEpochMilli()));
         ext.put("act", e.change().name().toLowerCase(Locale.ROOT));
         ext.put("cat", CATEGORY);
-        if (a.source().contains(":")) {
+        if (a.type() == ScanType.DISTRIBUTED) {
+            // Its source is a key ("23/tcp 10.78.0.0/24"), not an address: the summary in msg names the key and the count.
+        } else if (a.source().contains(":")) {
             ext.put("c6a2", a.source());
             ext.put("c6a2Label", "Source IPv6 Address");
         } else {

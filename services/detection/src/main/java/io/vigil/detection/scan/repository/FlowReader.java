@@ -125,8 +125,28 @@ public class FlowReader {
         if (sources.isEmpty()) {
             return List.of();
         }
-        String in = sources.stream().map(FlowReader::ip).map(s -> "IPv6StringToNum('" + mapped(s) + "')")
-                .collect(Collectors.joining(", "));
+        String in = sources.stream().map(FlowReader::mappedLiteral).collect(Collectors.joining(", "));
+        return rollup(tenant, from, until, "orig_addr IN (" + in + ")");
+    }
+
+    /**
+     * The attempts over [from, until) from the per-minute roll-up (as {@link #history}) of every source that failed on
+     * a service (port, protocol) on which at least {@code minSources} distinct sources failed in that span: the
+     * candidates of a distributed scan, with all their attempts so that a scanner on its own can be told apart. The
+     * inner GROUP BYs keep the read to those sources, so a busy tenant's ordinary traffic is not fetched.
+     */
+    public List<Attempt> sharedFailures(String tenant, Instant from, Instant until, int minSources) {
+        String failedRow = "((protocol = 6 AND conn_state IN ('S0', 'REJ', 'RSTOS0', 'SH')) OR icmp_reply != 0"
+                + " OR (protocol IN (1, 58) AND icmp_type IN (8, 128) AND resp_packets = 0)"
+                + " OR (protocol = 17 AND conn_state IN ('S0', 'REJ')))";
+        String where = span(tenant, from, until) + " AND " + failedRow;
+        String services = "SELECT resp_port, protocol FROM " + db + ".flows_1m WHERE " + where
+                + " GROUP BY resp_port, protocol HAVING uniqExact(orig_addr) >= " + minSources;
+        return rollup(tenant, from, until, "orig_addr IN (SELECT DISTINCT orig_addr FROM " + db + ".flows_1m WHERE " + where
+                + " AND (resp_port, protocol) IN (" + services + "))");
+    }
+
+    private List<Attempt> rollup(String tenant, Instant from, Instant until, String filter) {
         String kind = "multiIf(protocol IN (1, 58) AND icmp_type IN (8, 128), 'ICMP_ECHO', protocol = 6, 'SYN', protocol = 17, 'UDP', 'OTHER')";
         String failed = "multiIf(kind = 'SYN', conn_state IN ('S0', 'REJ', 'RSTOS0', 'SH') OR icmp_reply != 0,"
                 + " kind = 'ICMP_ECHO', resp_packets = 0 OR icmp_reply != 0,"
@@ -136,11 +156,14 @@ public class FlowReader {
                 + " toInt32(if(protocol IN (1, 58), 0, resp_port)) AS port, toInt32(protocol) AS proto, " + kind + " AS kind,"
                 + " toInt64(sum(flows)) AS n, toInt64(sumIf(flows, " + failed + ")) AS n_failed, toInt64(sumIf(flows, " + answered + ")) AS n_answered,"
                 + " toInt64(min(minute)) * 1000 AS first_ms, toInt64(max(minute)) * 1000 + 59999 AS last_ms"
-                + " FROM " + db + ".flows_1m WHERE tenant_id = " + tenant(tenant)
-                + " AND minute >= toDateTime(" + from.getEpochSecond() + ") AND minute < toDateTime(" + until.getEpochSecond() + ")"
-                + " AND orig_addr IN (" + in + ")"
+                + " FROM " + db + ".flows_1m WHERE " + span(tenant, from, until) + " AND " + filter
                 + " GROUP BY src, dst, port, proto, kind";
         return clickhouse.select(sql, FlowReader::attempt);
+    }
+
+    private static String span(String tenant, Instant from, Instant until) {
+        return "tenant_id = " + tenant(tenant) + " AND minute >= toDateTime(" + from.getEpochSecond() + ")"
+                + " AND minute < toDateTime(" + until.getEpochSecond() + ")";
     }
 
     private static Attempt attempt(ClickHouseRow r) {

@@ -20,9 +20,11 @@ import io.vigil.detection.rule.Rule;
 import io.vigil.detection.rule.RuleMatch;
 import io.vigil.detection.rule.repository.RuleRepository;
 import io.vigil.detection.scan.Attempt;
+import io.vigil.detection.scan.DistributedScans;
 import io.vigil.detection.scan.Finding;
 import io.vigil.detection.scan.Networks;
 import io.vigil.detection.scan.ScanAnalyzer;
+import io.vigil.detection.scan.ScanType;
 import io.vigil.detection.scan.SeqRange;
 import io.vigil.detection.scan.repository.FlowReader;
 import io.vigil.detection.scan.repository.SensorMarks;
@@ -74,6 +76,9 @@ public class DetectionCycle {
     private final double headroom;
     private final Counter suppressedCount;
     private final ScanAnalyzer analyzer;
+    private final DistributedScans distributed;
+    private final Duration distributedWindow;
+    private final int distributedMinSources;
     private final Duration maxCatchUp;
     private final Duration slowHorizon;
     private final int slowMinTargets;
@@ -90,6 +95,10 @@ public class DetectionCycle {
                           @ConfigProperty(name = "vigil.detection.slow-horizon") Duration slowHorizon,
                           @ConfigProperty(name = "vigil.detection.slow-min-targets") int slowMinTargets,
                           @ConfigProperty(name = "vigil.detection.window-min-targets") int windowMinTargets,
+                          @ConfigProperty(name = "vigil.detection.sweep-min-hosts") int sweepMinHosts,
+                          @ConfigProperty(name = "vigil.detection.distributed.window") Duration distributedWindow,
+                          @ConfigProperty(name = "vigil.detection.distributed.min-sources") int distributedMinSources,
+                          @ConfigProperty(name = "vigil.detection.distributed.min-targets") int distributedMinTargets,
                           @ConfigProperty(name = "vigil.detection.max-sources") int maxSources) {
         this.flows = flows;
         this.marks = marks;
@@ -101,7 +110,10 @@ public class DetectionCycle {
         this.rules = rules;
         this.changed = changed;
         this.headroom = headroom;
-        this.analyzer = new ScanAnalyzer(windowMinTargets);
+        this.analyzer = new ScanAnalyzer(windowMinTargets, sweepMinHosts);
+        this.distributed = new DistributedScans(analyzer, distributedMinSources, distributedMinTargets);
+        this.distributedWindow = distributedWindow;
+        this.distributedMinSources = distributedMinSources;
         this.maxCatchUp = maxCatchUp;
         this.slowHorizon = slowHorizon;
         this.slowMinTargets = slowMinTargets;
@@ -244,6 +256,11 @@ public class DetectionCycle {
                 }
             }
         }
+        if (failingQuietly(bySource, findings)) {
+            Set<String> flagged = findings.stream().map(Finding::source).collect(Collectors.toSet());
+            findings.addAll(distributed.find(flows.sharedFailures(tenant, end.minus(distributedWindow), end.plus(MAX_CLOCK_SKEW),
+                    distributedMinSources), flagged));
+        }
         Instant at = Instant.now();
         Customer customer = customers.find(tenant).await().atMost(Duration.ofSeconds(30));
         if (customer == null && !findings.isEmpty()) {
@@ -295,24 +312,40 @@ public class DetectionCycle {
         return new TenantRun(tenant, batches, window.size(), probing.size(), raised, dropped);
     }
 
+    /**
+     * Whether some source failed in the new batches without a finding of its own: only then can a distributed scan have
+     * grown, so only then is the window of the whole tenant read.
+     */
+    private static boolean failingQuietly(Map<String, List<Attempt>> bySource, List<Finding> findings) {
+        Set<String> found = findings.stream().map(Finding::source).collect(Collectors.toSet());
+        return bySource.entrySet().stream().anyMatch(e -> !found.contains(e.getKey())
+                && e.getValue().stream().anyMatch(a -> a.probe() && a.outcome() == Attempt.Outcome.FAILED));
+    }
+
     /** A finding that goes on to the rules, with its baseline comparison. */
     private record Judged(Finding finding, Gate.Verdict verdict) {
     }
 
     /**
      * Compares each finding's source with its baseline: over the last hour for fast findings, over the evidence's
-     * span for slow ones. Findings of a MATURE host within its baseline are dropped.
+     * span for slow ones. Findings of a MATURE host within its baseline are dropped. A distributed scan has no single
+     * host to compare: it goes on.
      */
     private List<Judged> baselineGate(String tenant, List<Finding> findings, Networks networks, Instant end, List<Dropped> dropped) {
         if (findings.isEmpty()) {
             return List.of();
         }
-        Set<String> sources = findings.stream().map(Finding::source).collect(Collectors.toCollection(LinkedHashSet::new));
+        Set<String> sources = findings.stream().filter(f -> f.type() != ScanType.DISTRIBUTED).map(Finding::source)
+                .collect(Collectors.toCollection(LinkedHashSet::new));
         List<String> internal = sources.stream().filter(networks::contains).toList();
         Map<String, HostBaseline> known = baselineStore.find(tenant, internal).await().atMost(Duration.ofSeconds(30));
         Map<String, HourSample> lastHour = baselineReader.observed(tenant, sources, end.minus(Duration.ofHours(1)), end.plus(MAX_CLOCK_SKEW));
         List<Judged> out = new ArrayList<>();
         for (Finding f : findings) {
+            if (f.type() == ScanType.DISTRIBUTED) {
+                out.add(new Judged(f, Gate.acrossSources(f.sources().size(), distributedWindow)));
+                continue;
+            }
             HourSample observed = lastHour.get(f.source());
             int hours = 1;
             if ("slow".equals(f.decidedBy())) {
