@@ -87,8 +87,10 @@ public class HttpLimits {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        // the request's body is not read: close the connection rather than drain it
+        // the request's body is not read: close the connection rather than wait for it (as Quarkus' own 413 does)
         rc.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                .putHeader(HttpHeaders.CONNECTION, "close").end(body);
+                .putHeader(HttpHeaders.CONNECTION, "close")
+                .endHandler(v -> rc.request().connection().close())
+                .end(body);
     }
 }
