@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -117,7 +118,7 @@ public class FlowReader {
         if (!cluster) {
             return clickhouse.select(sql, FlowReader::storedSeq);
         }
-        Map<List<String>, StoredSeq> highest = new java.util.LinkedHashMap<>();
+        Map<List<String>, StoredSeq> highest = new LinkedHashMap<>();
         for (StoredSeq s : clickhouse.selectOnEach(sql, FlowReader::storedSeq)) {
             highest.merge(List.of(s.tenant(), s.sensor()), s, (a, b) -> a.seq() >= b.seq() ? a : b);
         }

@@ -98,7 +98,7 @@ final class ExportStream implements StreamObserver<RawFlowBatch> {
         }
         if (batch.wire.length > config.maxBatchBytes()) {
             fail(Status.RESOURCE_EXHAUSTED.withDescription("FlowBatch of " + batch.wire.length + " bytes; the limit is "
-                    + config.maxBatchBytes() + " bytes (" + config.maxBatchFlows() + " flows)"));
+                    + config.maxBatchBytes() + " bytes"));
             return;
         }
         if (batch.malformed != null) {
