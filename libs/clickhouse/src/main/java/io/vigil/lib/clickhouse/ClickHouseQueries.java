@@ -9,11 +9,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.BufferedInputStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.IntPredicate;
 
 /**
  * Runs SELECTs the way ClickHouse 18.16 can answer them: it has no RowBinaryWithNamesAndTypes, so every query
@@ -42,12 +45,24 @@ public class ClickHouseQueries {
      */
     public <T> List<T> selectOnEach(String sql, Function<ClickHouseRow, T> mapper) {
         List<T> rows = new ArrayList<>();
+        selectOnEach(sql, mapper, node -> true).values().forEach(rows::addAll);
+        return rows;
+    }
+
+    /**
+     * {@link #selectOnEach(String, Function)} on the servers {@code nodes} accepts (by their index in
+     * vigil.clickhouse.url), each server's rows apart; a server that cannot be reached is left out.
+     */
+    public <T> Map<Integer, List<T>> selectOnEach(String sql, Function<ClickHouseRow, T> mapper, IntPredicate nodes) {
+        Map<Integer, List<T>> rows = new LinkedHashMap<>();
         ClickHouseUnavailableException unreachable = null;
-        int answered = 0;
-        for (Client client : endpoints.all()) {
+        List<Client> clients = endpoints.all();
+        for (int node = 0; node < clients.size(); node++) {
+            if (!nodes.test(node)) {
+                continue;
+            }
             try {
-                rows.addAll(select(client, sql, mapper));
-                answered++;
+                rows.put(node, select(clients.get(node), sql, mapper));
             } catch (ClickHouseUnavailableException e) {
                 if (ClickHouseEndpoints.answeredByServer(e)) {
                     throw e;
@@ -55,7 +70,7 @@ public class ClickHouseQueries {
                 unreachable = e;
             }
         }
-        if (answered == 0) {
+        if (rows.isEmpty() && unreachable != null) {
             throw unreachable;
         }
         return rows;
