@@ -9,14 +9,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.BufferedInputStream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
-import java.util.function.IntPredicate;
 
 /**
  * Runs SELECTs the way ClickHouse 18.16 can answer them: it has no RowBinaryWithNamesAndTypes, so every query
@@ -45,24 +42,12 @@ public class ClickHouseQueries {
      */
     public <T> List<T> selectOnEach(String sql, Function<ClickHouseRow, T> mapper) {
         List<T> rows = new ArrayList<>();
-        selectOnEach(sql, mapper, node -> true).values().forEach(rows::addAll);
-        return rows;
-    }
-
-    /**
-     * {@link #selectOnEach(String, Function)} on the servers {@code nodes} accepts (by their index in
-     * vigil.clickhouse.url), each server's rows apart; a server that cannot be reached is left out.
-     */
-    public <T> Map<Integer, List<T>> selectOnEach(String sql, Function<ClickHouseRow, T> mapper, IntPredicate nodes) {
-        Map<Integer, List<T>> rows = new LinkedHashMap<>();
         ClickHouseUnavailableException unreachable = null;
-        List<Client> clients = endpoints.all();
-        for (int node = 0; node < clients.size(); node++) {
-            if (!nodes.test(node)) {
-                continue;
-            }
+        int answered = 0;
+        for (Client client : endpoints.all()) {
             try {
-                rows.put(node, select(clients.get(node), sql, mapper));
+                rows.addAll(select(client, sql, mapper));
+                answered++;
             } catch (ClickHouseUnavailableException e) {
                 if (ClickHouseEndpoints.answeredByServer(e)) {
                     throw e;
@@ -70,7 +55,7 @@ public class ClickHouseQueries {
                 unreachable = e;
             }
         }
-        if (rows.isEmpty() && unreachable != null) {
+        if (answered == 0) {
             throw unreachable;
         }
         return rows;

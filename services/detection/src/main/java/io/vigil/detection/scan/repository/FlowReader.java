@@ -14,10 +14,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.IntPredicate;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -79,10 +75,6 @@ public class FlowReader {
     private final ClickHouseQueries clickhouse;
     private final String db;
     private final boolean cluster;
-    /** Cluster mode: each node's {shard} macro, by its index in vigil.clickhouse.url; replicas of a shard share it. */
-    private final Map<Integer, String> shardOfNode = new ConcurrentHashMap<>();
-    /** Cluster mode: the shards a tenant's rows were found on, so its checks ask only their replicas. */
-    private final Map<String, Set<String>> shardsOfTenant = new ConcurrentHashMap<>();
 
     public FlowReader(ClickHouseQueries clickhouse, ClickHouseConfig config) {
         this.clickhouse = clickhouse;
@@ -165,58 +157,28 @@ public class FlowReader {
 
     /**
      * Fails with {@link ReplicaLagging} unless the window read through the Distributed table holds as many flows as
-     * the most complete replica of the tenant's shard has in those batches, and some replica has each sensor's newest
-     * batch. A replica fetches the flows' parts and the sensor_batches parts independently, so the one a Distributed
-     * read took may know a batch's mark without its rows, or miss a batch in the middle of a range.
+     * the most complete replica has in those batches, and some replica has each sensor's newest batch. A replica
+     * fetches the flows' parts and the sensor_batches parts independently, so the one a Distributed read took may
+     * know a batch's mark without its rows, or miss a batch in the middle of a range.
      */
     private void requireWhole(String tenant, List<SeqRange> batches, String where, long read) {
         record Replica(String sensor, long flows, long newest) {
         }
-        Map<Integer, List<Replica>> byNode = clickhouse.selectOnEach("SELECT sensor_id, toInt64(count()) AS n,"
-                + " toInt64(max(batch_seq)) AS newest FROM " + db + ".flows_local" + where + " GROUP BY sensor_id",
-                r -> new Replica(r.getString("sensor_id"), r.getLong("n"), r.getLong("newest")), replicasOf(tenant));
+        List<Replica> replicas = clickhouse.selectOnEach("SELECT sensor_id, toInt64(count()) AS n, toInt64(max(batch_seq)) AS newest"
+                + " FROM " + db + ".flows_local" + where + " GROUP BY sensor_id",
+                r -> new Replica(r.getString("sensor_id"), r.getLong("n"), r.getLong("newest")));
         Map<String, Long> flows = new HashMap<>();
         Map<String, Long> newest = new HashMap<>();
-        byNode.values().forEach(rows -> rows.forEach(r -> {
+        for (Replica r : replicas) {
             flows.merge(r.sensor(), r.flows(), Math::max);
             newest.merge(r.sensor(), r.newest(), Math::max);
-        }));
+        }
         long whole = flows.values().stream().mapToLong(Long::longValue).sum();
         List<SeqRange> unseen = batches.stream().filter(b -> newest.getOrDefault(b.sensor(), -1L) != b.upTo()).toList();
         if (read != whole || !unseen.isEmpty()) {
-            shardsOfTenant.remove(tenant); // the next check asks every node again, in case the tenant's shard moved
             throw new ReplicaLagging("tenant " + tenant + ": a replica is still fetching these batches (read " + read
                     + " flows, the most complete replica has " + whole + (unseen.isEmpty() ? "" : "; no replica has yet the"
                     + " last batch of " + unseen) + "); judged once it has them");
-        }
-        learnShards(tenant, byNode.entrySet().stream().filter(e -> !e.getValue().isEmpty()).map(Map.Entry::getKey)
-                .collect(Collectors.toSet()));
-    }
-
-    /** Every node until the tenant's shard is known; then its replicas, and any node whose shard is not yet known. */
-    private IntPredicate replicasOf(String tenant) {
-        Set<String> shards = shardsOfTenant.get(tenant);
-        if (shards == null) {
-            return node -> true;
-        }
-        return node -> {
-            String shard = shardOfNode.get(node);
-            return shard == null || shards.contains(shard);
-        };
-    }
-
-    /**
-     * Remembers the shards of the nodes that hold the tenant's rows. A node's shard is its {shard} macro, which the
-     * replicated tables' ZooKeeper paths already require (services/ingest ClusterDdl).
-     */
-    private void learnShards(String tenant, Set<Integer> nodesWithRows) {
-        if (!shardOfNode.keySet().containsAll(nodesWithRows)) {
-            clickhouse.selectOnEach("SELECT value FROM system.macros WHERE macro = 'shard'", r -> r.getString("value"),
-                    node -> !shardOfNode.containsKey(node)).forEach((node, values) -> values.forEach(v -> shardOfNode.put(node, v)));
-        }
-        Set<String> shards = nodesWithRows.stream().map(shardOfNode::get).filter(Objects::nonNull).collect(Collectors.toSet());
-        if (!shards.isEmpty()) {
-            shardsOfTenant.put(tenant, shards);
         }
     }
 
