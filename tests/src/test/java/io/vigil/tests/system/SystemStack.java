@@ -69,7 +69,14 @@ public final class SystemStack {
 
     /** Starts ingest on {@code port} storing into {@code database}; returns once it is ready. */
     public static Process startIngest(int port, String database, Path log) throws Exception {
-        return startService("services/ingest", port, Map.of("VIGIL_CLICKHOUSE_DATABASE", database), log);
+        return startIngest(port, database, Map.of(), log);
+    }
+
+    /** {@link #startIngest(int, String, Path)} with extra settings (a ClickHouse cluster, say). */
+    public static Process startIngest(int port, String database, Map<String, String> settings, Path log) throws Exception {
+        Map<String, String> all = new java.util.HashMap<>(settings);
+        all.put("VIGIL_CLICKHOUSE_DATABASE", database);
+        return startService("services/ingest", port, all, log);
     }
 
     /**
@@ -151,6 +158,61 @@ public final class SystemStack {
             throw new IOException("no token for " + user + ": HTTP " + r.statusCode() + " " + r.body());
         }
         return jsonString(r.body(), "access_token");
+    }
+
+    /**
+     * Makes sure the realm has the sensor client {@code sensor-<tenant>} (secret dev-sensor-&lt;tenant&gt;, role sensor),
+     * a copy of the dev realm's sensor-a1 with the tenant, sensor and MSP claims changed; through the admin API.
+     */
+    static void sensorClient(String tenant, String msp) throws IOException, InterruptedException {
+        String clientId = "sensor-" + tenant;
+        String base = ISSUER.substring(0, ISSUER.indexOf("/realms/"));
+        String admin = base + "/admin/realms/" + ISSUER.substring(ISSUER.lastIndexOf('/') + 1);
+        String form = "grant_type=password&client_id=admin-cli&username="
+                + URLEncoder.encode(env("VIGIL_KEYCLOAK_ADMIN", "admin"), StandardCharsets.UTF_8) + "&password="
+                + URLEncoder.encode(env("VIGIL_KEYCLOAK_ADMIN_PASSWORD", "admin"), StandardCharsets.UTF_8);
+        HttpResponse<String> login = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/realms/master/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (login.statusCode() != 200) {
+            throw new IOException("Keycloak admin login failed: " + login.statusCode() + " " + login.body());
+        }
+        String bearer = "Bearer " + jsonString(login.body(), "access_token");
+        if (!new io.vertx.core.json.JsonArray(adminGet(admin + "/clients?clientId=" + clientId, bearer)).isEmpty()) {
+            return;
+        }
+        io.vertx.core.json.JsonObject client = new io.vertx.core.json.JsonArray(adminGet(admin + "/clients?clientId=sensor-a1", bearer))
+                .getJsonObject(0).copy();
+        client.remove("id");
+        client.put("clientId", clientId).put("name", clientId).put("secret", "dev-" + clientId);
+        Map<String, String> claims = Map.of("tenant_id", tenant, "sensor_id", clientId, "msp_id", msp);
+        for (Object o : client.getJsonArray("protocolMappers")) {
+            io.vertx.core.json.JsonObject mapper = (io.vertx.core.json.JsonObject) o;
+            mapper.remove("id");
+            String claim = mapper.getJsonObject("config").getString("claim.name");
+            if (claims.containsKey(claim)) {
+                mapper.getJsonObject("config").put("claim.value", claims.get(claim));
+            }
+        }
+        adminSend(HttpRequest.newBuilder(URI.create(admin + "/clients")).header("Authorization", bearer)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(client.encode())), 201);
+        String id = new io.vertx.core.json.JsonArray(adminGet(admin + "/clients?clientId=" + clientId, bearer)).getJsonObject(0).getString("id");
+        String user = jsonString(adminGet(admin + "/clients/" + id + "/service-account-user", bearer), "id");
+        adminSend(HttpRequest.newBuilder(URI.create(admin + "/users/" + user + "/role-mappings/realm")).header("Authorization", bearer)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("["
+                        + adminGet(admin + "/roles/sensor", bearer) + "]")), 204);
+    }
+
+    private static String adminGet(String url, String bearer) throws IOException, InterruptedException {
+        return adminSend(HttpRequest.newBuilder(URI.create(url)).header("Authorization", bearer), 200);
+    }
+
+    private static String adminSend(HttpRequest.Builder request, int expected) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != expected) {
+            throw new IOException("Keycloak admin API: HTTP " + r.statusCode() + " " + r.body());
+        }
+        return r.body();
     }
 
     /** The first string value of {@code field} in a JSON text. */

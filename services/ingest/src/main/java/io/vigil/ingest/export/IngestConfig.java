@@ -21,6 +21,14 @@ public interface IngestConfig {
     @WithDefault("10000")
     int maxBatchFlows();
 
+    /**
+     * Largest FlowBatch message in bytes; a larger one ends the stream with RESOURCE_EXHAUSTED and this limit in its
+     * description. quarkus.grpc.server.max-inbound-message-size must stay above it: over that transport limit the
+     * gRPC layer refuses the message itself, with no description.
+     */
+    @WithDefault("4194304")
+    int maxBatchBytes();
+
     /** Batches ingest reads ahead on one stream before their acknowledgements (gRPC flow control). */
     @WithDefault("32")
     int streamWindow();

@@ -10,7 +10,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -19,7 +22,9 @@ import static io.vigil.lib.clickhouse.Sql.quote;
 /**
  * Every ClickHouse query of the detector. Each takes the tenant and puts it first in the WHERE clause, which is also
  * the first column of both tables' sort key. ClickHouse 18.16 has no query parameters, so values are inlined only
- * after checking them against strict patterns (tenant ids are slugs, addresses are IP literals).
+ * after checking them against strict patterns (tenant ids are slugs, addresses are IP literals). In cluster mode the
+ * reads go through the Distributed tables, and the per-sensor marks and windows are checked against every replica
+ * (see DESIGN.md, "A lagging replica").
  */
 @ApplicationScoped
 public class FlowReader {
@@ -57,12 +62,24 @@ public class FlowReader {
                     kind = 'ICMP_ECHO', resp_packets > 0 AND icmp_reply = 0,
                     0)""";
 
+    /**
+     * A Distributed read met a replica that has not yet fetched all of a window's rows: the tenant's cycle fails and
+     * its marks stay, so the same batches are judged whole by a later cycle.
+     */
+    public static final class ReplicaLagging extends RuntimeException {
+        ReplicaLagging(String message) {
+            super(message);
+        }
+    }
+
     private final ClickHouseQueries clickhouse;
     private final String db;
+    private final boolean cluster;
 
     public FlowReader(ClickHouseQueries clickhouse, ClickHouseConfig config) {
         this.clickhouse = clickhouse;
         this.db = config.database();
+        this.cluster = config.cluster().isPresent();
     }
 
     /** Tenants with flows received in [from, until): the ones a cycle has work for. */
@@ -89,11 +106,27 @@ public class FlowReader {
         return selectStoredSeqs("WHERE tenant_id = " + tenant(tenant), activeSince);
     }
 
+    /**
+     * In cluster mode, from {@code sensor_batches_local} on every replica that answers, keeping each sensor's highest:
+     * a Distributed read may take a replica that has not fetched the newest batches, and a mark read lower than the
+     * processed one would look like a ClickHouse reset and have the sensor judged again.
+     */
     private List<StoredSeq> selectStoredSeqs(String where, Instant activeSince) {
-        return clickhouse.select("SELECT tenant_id, sensor_id, toInt64(maxMerge(max_seq)) AS seq FROM " + db + ".sensor_batches "
-                + where + " GROUP BY tenant_id, sensor_id"
-                + " HAVING maxMerge(last_received) >= toDateTime(" + activeSince.getEpochSecond() + ")",
-                r -> new StoredSeq(r.getString("tenant_id"), r.getString("sensor_id"), r.getLong("seq")));
+        String sql = "SELECT tenant_id, sensor_id, toInt64(maxMerge(max_seq)) AS seq FROM " + db
+                + (cluster ? ".sensor_batches_local " : ".sensor_batches ") + where + " GROUP BY tenant_id, sensor_id"
+                + " HAVING maxMerge(last_received) >= toDateTime(" + activeSince.getEpochSecond() + ")";
+        if (!cluster) {
+            return clickhouse.select(sql, FlowReader::storedSeq);
+        }
+        Map<List<String>, StoredSeq> highest = new LinkedHashMap<>();
+        for (StoredSeq s : clickhouse.selectOnEach(sql, FlowReader::storedSeq)) {
+            highest.merge(List.of(s.tenant(), s.sensor()), s, (a, b) -> a.seq() >= b.seq() ? a : b);
+        }
+        return List.copyOf(highest.values());
+    }
+
+    private static StoredSeq storedSeq(ClickHouseRow r) {
+        return new StoredSeq(r.getString("tenant_id"), r.getString("sensor_id"), r.getLong("seq"));
     }
 
     /**
@@ -107,14 +140,46 @@ public class FlowReader {
         }
         String ranges = batches.stream().map(b -> "(sensor_id = " + quote(b.sensor()) + " AND batch_seq > " + b.after()
                 + " AND batch_seq <= " + b.upTo() + ")").collect(Collectors.joining(" OR "));
+        String where = " WHERE tenant_id = " + tenant(tenant)
+                + " AND received_at >= toDateTime(" + receivedSince.getEpochSecond() + ") AND (" + ranges + ")";
         String sql = "SELECT " + addr("orig_addr") + " AS src, " + addr("resp_addr") + " AS dst,"
                 + " toInt32(if(protocol IN (1, 58), 0, resp_port)) AS port, toInt32(protocol) AS proto, " + KIND + " AS kind,"
                 + " toInt64(count()) AS n, toInt64(countIf(" + FAILED + ")) AS n_failed, toInt64(countIf(" + ANSWERED + ")) AS n_answered,"
                 + " toInt64(min(start_ms)) AS first_ms, toInt64(max(end_ms)) AS last_ms"
-                + " FROM " + db + ".flows WHERE tenant_id = " + tenant(tenant)
-                + " AND received_at >= toDateTime(" + receivedSince.getEpochSecond() + ") AND (" + ranges + ")"
+                + " FROM " + db + ".flows" + where
                 + " GROUP BY src, dst, port, proto, kind";
-        return clickhouse.select(sql, FlowReader::attempt);
+        List<Attempt> attempts = clickhouse.select(sql, FlowReader::attempt);
+        if (cluster) {
+            requireWhole(tenant, batches, where, attempts.stream().mapToLong(Attempt::flows).sum());
+        }
+        return attempts;
+    }
+
+    /**
+     * Fails with {@link ReplicaLagging} unless the window read through the Distributed table holds as many flows as
+     * the most complete replica has in those batches, and some replica has each sensor's newest batch. A replica
+     * fetches the flows' parts and the sensor_batches parts independently, so the one a Distributed read took may
+     * know a batch's mark without its rows, or miss a batch in the middle of a range.
+     */
+    private void requireWhole(String tenant, List<SeqRange> batches, String where, long read) {
+        record Replica(String sensor, long flows, long newest) {
+        }
+        List<Replica> replicas = clickhouse.selectOnEach("SELECT sensor_id, toInt64(count()) AS n, toInt64(max(batch_seq)) AS newest"
+                + " FROM " + db + ".flows_local" + where + " GROUP BY sensor_id",
+                r -> new Replica(r.getString("sensor_id"), r.getLong("n"), r.getLong("newest")));
+        Map<String, Long> flows = new HashMap<>();
+        Map<String, Long> newest = new HashMap<>();
+        for (Replica r : replicas) {
+            flows.merge(r.sensor(), r.flows(), Math::max);
+            newest.merge(r.sensor(), r.newest(), Math::max);
+        }
+        long whole = flows.values().stream().mapToLong(Long::longValue).sum();
+        List<SeqRange> unseen = batches.stream().filter(b -> newest.getOrDefault(b.sensor(), -1L) != b.upTo()).toList();
+        if (read != whole || !unseen.isEmpty()) {
+            throw new ReplicaLagging("tenant " + tenant + ": a replica is still fetching these batches (read " + read
+                    + " flows, the most complete replica has " + whole + (unseen.isEmpty() ? "" : "; no replica has yet the"
+                    + " last batch of " + unseen) + "); judged once it has them");
+        }
     }
 
     /**

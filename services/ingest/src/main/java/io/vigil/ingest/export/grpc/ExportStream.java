@@ -96,6 +96,11 @@ final class ExportStream implements StreamObserver<RawFlowBatch> {
             fail(Status.FAILED_PRECONDITION.withDescription("a batch arrived before the stream's initial Ack"));
             return;
         }
+        if (batch.wire.length > config.maxBatchBytes()) {
+            fail(Status.RESOURCE_EXHAUSTED.withDescription("FlowBatch of " + batch.wire.length + " bytes; the limit is "
+                    + config.maxBatchBytes() + " bytes"));
+            return;
+        }
         if (batch.malformed != null) {
             fail(Status.INVALID_ARGUMENT.withDescription(batch.malformed));
             return;
