@@ -44,6 +44,12 @@ final class Pipeline implements AutoCloseable {
 
     /** Starts the three services under tests/target/{@code name}, storing flows into {@code database}. */
     static Pipeline start(String name, String database, Map<String, String> detectionSettings) throws Exception {
+        return start(name, database, Map.of(), detectionSettings);
+    }
+
+    /** As {@link #start(String, String, Map)}, with extra settings (environment) for ingest too. */
+    static Pipeline start(String name, String database, Map<String, String> ingestSettings,
+                          Map<String, String> detectionSettings) throws Exception {
         Path work = SystemStack.ROOT.resolve("tests/target").resolve(name);
         Files.createDirectories(work);
         SystemStack.clickhouse("DROP DATABASE IF EXISTS " + database);
@@ -51,7 +57,7 @@ final class Pipeline implements AutoCloseable {
         try {
             p.services.add(SystemStack.startTenants(port(p.tenantsUrl), work.resolve("tenants.log")));
             // ingest first: it creates the database's tables, which detection reads
-            p.services.add(SystemStack.startIngest(port(p.ingestAddress), database, work.resolve("ingest.log")));
+            p.services.add(SystemStack.startIngest(port(p.ingestAddress), database, ingestSettings, work.resolve("ingest.log")));
             Map<String, String> settings = new java.util.HashMap<>(Map.of("VIGIL_DETECTION_CUSTOMERS_SOURCE", "tenants",
                     "VIGIL_TENANTS_URL", p.tenantsUrl));
             settings.putAll(detectionSettings);
@@ -121,20 +127,21 @@ final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * Waits until detection has judged every batch stored for {@code customer} (its sensor marks in PostgreSQL reach
-     * the highest batch in ClickHouse); the number of batches.
+     * Waits until detection has judged every batch stored for {@code customer} in this database (the marks in
+     * PostgreSQL of the sensors stored here reach their highest batch in ClickHouse).
      */
-    long awaitJudged(String customer) throws Exception {
+    void awaitJudged(String customer) throws Exception {
         String stored = SystemStack.clickhouse("SELECT sensor_id, max(batch_seq) FROM " + database + ".flows WHERE tenant_id = '"
                 + customer + "' GROUP BY sensor_id ORDER BY sensor_id FORMAT TSV");
         assertTrue(!stored.isEmpty(), "flows of " + customer + " are stored");
+        String sensors = stored.lines().map(l -> "'" + l.split("\t")[0] + "'").collect(java.util.stream.Collectors.joining(","));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         String judged = "";
         while (System.nanoTime() < deadline) {
             judged = SystemStack.postgres("SELECT sensor_id || E'\\t' || processed_seq FROM detection.sensor_marks WHERE tenant_id = '"
-                    + customer + "' ORDER BY sensor_id");
+                    + customer + "' AND sensor_id IN (" + sensors + ") ORDER BY sensor_id");
             if (judged.equals(stored)) {
-                return stored.lines().mapToLong(l -> Long.parseLong(l.split("\t")[1])).sum();
+                return;
             }
             TimeUnit.MILLISECONDS.sleep(500);
         }
