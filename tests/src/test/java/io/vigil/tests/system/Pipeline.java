@@ -114,6 +114,15 @@ final class Pipeline implements AutoCloseable {
         return config;
     }
 
+    /** What {@code vigil-sensor enroll} stored in a config directory: client-id, client-secret, tenant, sensor-id, ... */
+    static java.util.Properties credentials(Path sensorConfig) throws java.io.IOException {
+        java.util.Properties p = new java.util.Properties();
+        try (var in = Files.newInputStream(sensorConfig.resolve("credentials.properties"))) {
+            p.load(in);
+        }
+        return p;
+    }
+
     /** Replays captures through the enrolled sensor, retimed to end now; returns once ingest acknowledged them all. */
     static void replay(Path sensorConfig, Path... captures) throws Exception {
         Path log = sensorConfig.resolve("sensor.log");

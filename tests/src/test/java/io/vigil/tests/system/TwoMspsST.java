@@ -5,14 +5,12 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -89,7 +87,7 @@ class TwoMspsST {
                 assertEquals(attemptsBefore.get(s) + s.attempts(), a.getLong("attempts"),
                         s.customer() + ": this run's probes, counted once: " + a);
                 alertIds.put(s.customer(), a.getString("id"));
-                sensorIds.put(s.customer(), sensorId(sensors.get(s)));
+                sensorIds.put(s.customer(), Pipeline.credentials(sensors.get(s)).getProperty("sensor-id"));
             }
 
             List<String> failures = new ArrayList<>();
@@ -180,14 +178,6 @@ class TwoMspsST {
             return List.of(where + ", expected 404 problem+json: " + RestFuzzST.abbreviate(r.body()));
         }
         return List.of();
-    }
-
-    private static String sensorId(Path config) throws Exception {
-        Properties p = new Properties();
-        try (var in = Files.newInputStream(config.resolve("credentials.properties"))) {
-            p.load(in);
-        }
-        return p.getProperty("sensor-id");
     }
 
     private static boolean hasBaseline(String customer, String host) throws Exception {
