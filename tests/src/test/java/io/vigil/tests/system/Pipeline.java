@@ -135,6 +135,23 @@ final class Pipeline implements AutoCloseable {
         assertEquals(0, replay.exitValue(), "replay " + List.of(captures) + "; see " + log);
     }
 
+    /** Replays each capture through its sensor (sensor config directory → capture), {@code parallel} at a time. */
+    static void replayAtOnce(Map<Path, Path> captureBySensor, int parallel) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel);
+        try {
+            List<java.util.concurrent.Future<?>> replays = new ArrayList<>();
+            captureBySensor.forEach((sensor, capture) -> replays.add(pool.submit(() -> {
+                replay(sensor, capture);
+                return null;
+            })));
+            for (java.util.concurrent.Future<?> f : replays) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /**
      * Waits until detection has judged every batch stored for {@code customer} in this database (the marks in
      * PostgreSQL of the sensors stored here reach their highest batch in ClickHouse).

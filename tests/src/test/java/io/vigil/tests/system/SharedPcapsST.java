@@ -13,9 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -72,21 +69,9 @@ class SharedPcapsST {
                 CUSTOMERS.put(row, customer);
                 sensors.put(row, pipeline.enrollSensor(admin, customer));
             }
-            ExecutorService pool = Executors.newFixedThreadPool(3);
-            try {
-                List<Future<?>> replays = new ArrayList<>();
-                for (Row row : ROWS) {
-                    replays.add(pool.submit(() -> {
-                        Pipeline.replay(sensors.get(row), Pipeline.PCAPS.resolve(row.file()));
-                        return null;
-                    }));
-                }
-                for (Future<?> f : replays) {
-                    f.get();
-                }
-            } finally {
-                pool.shutdownNow();
-            }
+            Map<Path, Path> replays = new LinkedHashMap<>();
+            ROWS.forEach(row -> replays.put(sensors.get(row), Pipeline.PCAPS.resolve(row.file())));
+            Pipeline.replayAtOnce(replays, 3);
             for (Row row : ROWS) {
                 String customer = CUSTOMERS.get(row);
                 pipeline.awaitJudged(customer);

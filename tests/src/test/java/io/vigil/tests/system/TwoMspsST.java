@@ -12,9 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,21 +58,9 @@ class TwoMspsST {
                 sensors.put(s, pipeline.enrollSensor(admin, s.customer()));
             }
             Instant started = Instant.now();
-            ExecutorService pool = Executors.newFixedThreadPool(SCANS.size());
-            try {
-                List<Future<?>> replays = new ArrayList<>();
-                for (Scan s : SCANS) {
-                    replays.add(pool.submit(() -> {
-                        Pipeline.replay(sensors.get(s), Pipeline.PCAPS.resolve(s.capture()));
-                        return null;
-                    }));
-                }
-                for (Future<?> f : replays) {
-                    f.get();
-                }
-            } finally {
-                pool.shutdownNow();
-            }
+            Map<Path, Path> replays = new LinkedHashMap<>();
+            SCANS.forEach(s -> replays.put(sensors.get(s), Pipeline.PCAPS.resolve(s.capture())));
+            Pipeline.replayAtOnce(replays, SCANS.size());
 
             Map<String, String> alertIds = new LinkedHashMap<>();
             Map<String, String> sensorIds = new LinkedHashMap<>();
