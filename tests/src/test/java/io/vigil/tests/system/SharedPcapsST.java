@@ -27,7 +27,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("system")
 class SharedPcapsST {
 
-    /** What a row of the README expects; {@code type} null means no alert at all. */
+    /**
+     * What a row of the README expects of its one alert ({@code type} null: no alert at all), for a customer with
+     * {@code networks} inside: {@code targets} is its targetCount, {@code ports} and {@code target} its detail's ports
+     * and only target host, and {@code slow} that the README calls it a slow scan. A null is not checked.
+     */
     record Row(String file, List<String> networks, String type, String source, Integer targets, List<String> ports,
                String target, Integer portCount, boolean slow) {
     }

@@ -26,7 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("system")
 class TwoMspsST {
 
-    /** A customer's scan: the capture its sensor replays and the alert it must give (with its probe flows). */
+    /**
+     * A customer's scan: the capture its sensor replays, the alert it must give with the probe flows it adds
+     * ({@code attempts}), and an internal host of the customer whose baseline is read.
+     */
     record Scan(String customer, String msp, String capture, String type, String source, long attempts, String host) {
     }
 
@@ -43,7 +46,7 @@ class TwoMspsST {
     @Test
     void fourCustomersOfTwoMspsEachGetTheirAlertAndSeeNothingOfTheOthers() throws Exception {
         // Baseline refresh off: a1..b2 are shared customers, and a refresh from this test's database would replace
-        // the baselines other tests gave them. Notifications only queued, never sent.
+        // the baselines other tests gave them. No notification is sent from here.
         Map<String, String> detection = Map.of("VIGIL_DETECTION_BASELINE_REFRESH_INTERVAL", "off", "VIGIL_NOTIFY_ENABLED", "false");
         try (Pipeline pipeline = Pipeline.start("two-msps-st", "vigil_two_msps_st", detection)) {
             Map<String, String> tokens = new LinkedHashMap<>();
