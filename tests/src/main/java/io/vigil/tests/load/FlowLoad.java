@@ -62,6 +62,14 @@ public final class FlowLoad {
 
     /** Sends {@code flows} flows in batches and waits until every batch is acknowledged. */
     public Result run(long flows, String marker, ProgressListener progress) throws Exception {
+        return run(flows, marker, progress, 0);
+    }
+
+    /**
+     * Sends {@code flows} flows in batches, no faster than {@code flowsPerSecond} (0: as fast as ingest acknowledges),
+     * and waits until every batch is acknowledged.
+     */
+    public Result run(long flows, String marker, ProgressListener progress, double flowsPerSecond) throws Exception {
         ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
         try {
             Metadata headers = new Metadata();
@@ -112,6 +120,13 @@ public final class FlowLoad {
                 while (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
                     if (done.isCompletedExceptionally()) {
                         done.join();
+                    }
+                }
+                if (flowsPerSecond > 0) {
+                    long due = start + (long) (sent / flowsPerSecond * 1e9);
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
                     }
                 }
                 int n = (int) Math.min(batchSize, flows - sent);

@@ -51,7 +51,8 @@ class RestFuzzST {
     static final List<String> SQLISH = List.of("' OR 1=1 --", "'; DROP TABLE customers; --", "\\'", "%27", "\\",
             "\\\\' OR '1'='1", "') UNION ALL SELECT * FROM system.tables --", "' UNION ALL SELECT tenant_id FROM flows --",
             "1) OR (1=1", "a1' OR tenant_id != 'a1", "\" OR \"\"=\"", "$$; SELECT 1 $$", "' || pg_sleep(5) --",
-            "1; SELECT sleep(3)", "%' AND 1=0 UNION SELECT 1 --");
+            "1; SELECT sleep(3)", "%' AND 1=0 UNION SELECT 1 --", "1;DROP TABLE alerts", "\u2019 OR \u20191\u2019=\u20191",
+            "\u02bc OR 1=1 --", "\uff07 OR 1=1 --", "a\u0000b' OR 1=1 --");
     /** What msp-a's callers must never see. */
     private static final Pattern FOREIGN = Pattern.compile("\"(msp-b|b1|b2)\"");
     /** What a1-viewer must never see: the other customer of its MSP too. */
@@ -167,6 +168,7 @@ class RestFuzzST {
 
     @Test
     void sqlishStringsInEveryFilterAndIdGiveA4xxOrEmptyResultsNeverForeignDataNeverA5xx() throws Exception {
+        Set<String> before = survivors();
         List<String> failures = new ArrayList<>();
         Map<String, Integer> statuses = new TreeMap<>();
         int requests = 0;
@@ -205,7 +207,26 @@ class RestFuzzST {
         System.out.printf("RestFuzzST SQL-ish: %d requests, statuses %s%n", requests, statuses);
         assertTrue(requests > 100, "the OpenAPI documents listed the parameters");
         assertEquals(Map.of(), rowsContaining("system.tables --"), "nothing was written");
+        Set<String> gone = new java.util.TreeSet<>(before);
+        gone.removeAll(survivors());
+        assertEquals(Set.of(), gone, "every table, customer, sensor and alert there before is still there");
         assertTrue(failures.isEmpty(), failures.size() + " failures:\n" + String.join("\n", failures));
+    }
+
+    /**
+     * What a successful injection would have destroyed: the tables of the tenants and detection schemas and of
+     * ClickHouse's database, msp-a's customers, a1's sensors and a1's alerts (nothing deletes those: offboarding and
+     * revoking only change a status, and alerts are never deleted). Other tests only add to them meanwhile.
+     */
+    private static Set<String> survivors() throws Exception {
+        Set<String> all = new java.util.TreeSet<>();
+        all.addAll(List.of(SystemStack.postgres("SELECT 'table ' || table_schema || '.' || table_name FROM information_schema.tables "
+                + "WHERE table_schema IN ('tenants', 'detection') UNION ALL SELECT 'customer ' || id FROM tenants.customers "
+                + "WHERE msp_id = 'msp-a' UNION ALL SELECT 'sensor ' || id FROM tenants.sensors WHERE customer_id = 'a1' "
+                + "UNION ALL SELECT 'alert ' || id FROM detection.alerts WHERE customer_id = 'a1'").split("\n")));
+        all.addAll(List.of(SystemStack.clickhouse("SELECT 'clickhouse ' || name FROM system.tables WHERE database = 'vigil'")
+                .split("\n")));
+        return all;
     }
 
     /**
