@@ -29,6 +29,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -37,8 +38,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * one fault in the middle of a real sensor's export, recovers, and then checks by exact counts that ClickHouse holds
  * the flows the sensor metered, none twice, and that the capture's scan still raises its alert. Every case has a
  * customer and sensor of its own (onboarded through tenants) and the services store into a database of their own.
- * The cases stop and restart the shared stack's servers: run this class holding {@code /tmp/vigil-stack.lock}
- * exclusively, never next to other tests.
+ * The cases stop and restart the stack's servers: on the shared stack run this class holding
+ * {@code /tmp/vigil-stack.lock} exclusively, or point it at a private stack (README, Tests).
  */
 @Tag("system")
 class FaultsST {
@@ -226,13 +227,16 @@ class FaultsST {
     void sensorKilledMidReplay() throws Exception {
         Sensor s = enroll("sensor-kill");
         Process replay = replay(s, REALTIME);
-        awaitStored(s, "resp_port = 53", 300, replay); // past the scan: its flows are all exported by now
-        // Ingest goes first, so the sensor dies with batches that are only in its spool.
-        ingest.destroyForcibly();
-        ingest.waitFor(30, TimeUnit.SECONDS);
-        TimeUnit.SECONDS.sleep(2);
-        replay.destroyForcibly();
-        replay.waitFor(30, TimeUnit.SECONDS);
+        try {
+            awaitStored(s, "resp_port = 53", 300, replay); // past the scan: its flows are all exported by now
+            // Ingest goes first, so the sensor dies with batches that are only in its spool.
+            ingest.destroyForcibly();
+            ingest.waitFor(30, TimeUnit.SECONDS);
+            TimeUnit.SECONDS.sleep(2);
+        } finally {
+            replay.destroyForcibly();
+            replay.waitFor(30, TimeUnit.SECONDS);
+        }
         ingest = SystemStack.startIngest(ingestPort, DB, WORK.resolve("ingest.log"));
         long storedAtKill = stored(s);
         long mark = Long.parseLong(SystemStack.clickhouse("SELECT max(batch_seq) FROM " + DB + ".flows WHERE "
@@ -423,7 +427,7 @@ class FaultsST {
         while (m.find()) {
             attempts.put(m.group(1), m.group(2));
         }
-        assertTrue(!attempts.isEmpty(), body);
+        assertFalse(attempts.isEmpty(), body);
         return attempts;
     }
 
