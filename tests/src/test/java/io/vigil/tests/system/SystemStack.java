@@ -155,6 +155,19 @@ public final class SystemStack {
         throw new IllegalStateException(module + " not ready in 90 s; see " + log);
     }
 
+    /**
+     * Runs {@code scripts/stack <args>} (e.g. {@code stop clickhouse}, {@code start postgres}) and fails unless it
+     * exits 0. Stopping a shared server is only allowed while holding {@code /tmp/vigil-stack.lock} exclusively.
+     */
+    static void stack(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(ROOT.resolve("scripts/stack").toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).inheritIO().start();
+        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw new IllegalStateException("scripts/stack " + String.join(" ", args) + " failed");
+        }
+    }
+
     /** An access token of a dev user (password dev-<user>) through the public vigil-cli client. */
     public static String userToken(String user) throws IOException, InterruptedException {
         String form = "grant_type=password&client_id=vigil-cli&username=" + user + "&password=dev-" + user;
