@@ -23,7 +23,7 @@ public record Overview(int customers, long open, long acknowledged, Map<String, 
 
     static final List<String> SEVERITIES = List.of("CRITICAL", "HIGH", "MEDIUM", "LOW");
     /** Rows per table; the rest are counted. */
-    public static final int ROWS = 50;
+    public static final int ROWS = 500;
 
     public record AlertRow(Customer customer, Summary summary) {
         public long count(String severity) {
