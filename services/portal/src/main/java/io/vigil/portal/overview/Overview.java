@@ -1,12 +1,9 @@
 package io.vigil.portal.overview;
 
 import io.vigil.portal.api.Customer;
-import io.vigil.portal.api.Sensor;
 import io.vigil.portal.api.Summary;
 import io.vigil.portal.web.Fanout.Each;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -14,12 +11,13 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What the MSP overview shows: unresolved alerts by customer, severity and type; sensors offline; customers still
- * learning their baseline; and the customers whose figures could not be read.
+ * What the MSP overview shows: unresolved alerts by customer, severity and type; customers still learning their
+ * baseline; and the customers whose figures could not be read. Sensors offline come in their own request
+ * ({@link io.vigil.portal.sensor.OfflineSensorsResource}), so these figures do not wait for them.
  */
 public record Overview(int customers, long open, long acknowledged, Map<String, Long> bySeverity,
-                       Map<String, Long> byType, List<AlertRow> alerting, List<OfflineSensor> offline,
-                       List<LearningRow> learning, List<String> failures) {
+                       Map<String, Long> byType, List<AlertRow> alerting, List<LearningRow> learning,
+                       List<String> failures) {
 
     static final List<String> SEVERITIES = List.of("CRITICAL", "HIGH", "MEDIUM", "LOW");
     /** Rows per table; the rest are counted. */
@@ -31,14 +29,10 @@ public record Overview(int customers, long open, long acknowledged, Map<String, 
         }
     }
 
-    public record OfflineSensor(Customer customer, Sensor sensor) {
-    }
-
     public record LearningRow(Customer customer, long learning, long mature) {
     }
 
-    static Overview of(List<Customer> customers, List<Each<Summary>> summaries, List<Each<List<Sensor>>> sensors,
-                       Duration offlineAfter, Instant now) {
+    static Overview of(List<Customer> customers, List<Each<Summary>> summaries) {
         long open = 0;
         long acknowledged = 0;
         Map<String, Long> bySeverity = new TreeMap<>(Comparator.comparing(SEVERITIES::indexOf));
@@ -72,23 +66,11 @@ public record Overview(int customers, long open, long acknowledged, Map<String, 
                 .thenComparing(r -> r.summary().unresolved()).reversed();
         alerting.sort(worstFirst.thenComparing(r -> r.customer().name()));
         learning.sort(Comparator.comparing((LearningRow r) -> r.customer().name()));
-        List<OfflineSensor> offline = new ArrayList<>();
-        for (Each<List<Sensor>> e : sensors) {
-            if (e.value() == null) {
-                failures.add(e.customer().name() + ": " + e.error());
-                continue;
-            }
-            e.value().stream().filter(s -> s.offline(offlineAfter, now)).forEach(s -> offline.add(new OfflineSensor(e.customer(), s)));
-        }
-        return new Overview(customers.size(), open, acknowledged, bySeverity, byType, alerting, offline, learning, failures);
+        return new Overview(customers.size(), open, acknowledged, bySeverity, byType, alerting, learning, failures);
     }
 
     public List<AlertRow> alertingShown() {
         return alerting.subList(0, Math.min(ROWS, alerting.size()));
-    }
-
-    public List<OfflineSensor> offlineShown() {
-        return offline.subList(0, Math.min(ROWS, offline.size()));
     }
 
     public List<LearningRow> learningShown() {

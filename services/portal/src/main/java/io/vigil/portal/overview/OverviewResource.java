@@ -4,33 +4,23 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
 import io.vigil.portal.api.DetectionApi;
-import io.vigil.portal.api.TenantsApi;
 import io.vigil.portal.web.Fanout;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
-
-import java.time.Duration;
-import java.time.Instant;
 
 /** The landing page: across every customer the user can see, what needs attention first. */
 @Path("/")
 public class OverviewResource {
 
-    private final TenantsApi tenants;
     private final DetectionApi detection;
     private final Fanout fanout;
-    private final Duration offlineAfter;
 
-    public OverviewResource(@RestClient TenantsApi tenants, @RestClient DetectionApi detection, Fanout fanout,
-                            @ConfigProperty(name = "vigil.portal.sensor-offline-after") Duration offlineAfter) {
-        this.tenants = tenants;
+    public OverviewResource(@RestClient DetectionApi detection, Fanout fanout) {
         this.detection = detection;
         this.fanout = fanout;
-        this.offlineAfter = offlineAfter;
     }
 
     @CheckedTemplate
@@ -41,9 +31,7 @@ public class OverviewResource {
     @GET
     @Produces(MediaType.TEXT_HTML)
     public Uni<TemplateInstance> overview() {
-        return fanout.customers().flatMap(customers -> Uni.combine().all()
-                .unis(fanout.each(customers, c -> detection.summary(c.id())), fanout.each(customers, c -> tenants.sensors(c.id())))
-                .asTuple()
-                .map(t -> Templates.overview(Overview.of(customers, t.getItem1(), t.getItem2(), offlineAfter, Instant.now()))));
+        return fanout.customers().flatMap(customers -> fanout.each(customers, c -> detection.summary(c.id()))
+                .map(summaries -> Templates.overview(Overview.of(customers, summaries))));
     }
 }

@@ -73,14 +73,33 @@ public class ErrorPages {
         };
     }
 
+    /** Anything else: a service that does not answer (connection refused, timeout), or a fault of the portal. */
     @ServerExceptionMapper
-    public Response unreachable(ProcessingException e, UriInfo uri) {
-        String message = String.valueOf(e.getMessage());
+    public Response other(Throwable e, UriInfo uri) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof WebApplicationException w) {
+                return api(w, uri);
+            }
+            if (t instanceof ProcessingException || t instanceof java.net.ConnectException
+                    || t instanceof io.netty.channel.ConnectTimeoutException || t instanceof java.util.concurrent.TimeoutException) {
+                return unreachable(e, uri);
+            }
+        }
+        LOG.errorf(e, "%s failed", uri.getRequestUri());
+        return page(500, "Something went wrong", "The portal could not show this page. Try again in a moment.", null, null);
+    }
+
+    private Response unreachable(Throwable e, UriInfo uri) {
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            messages.append(t.getMessage()).append(' ');
+        }
+        String message = messages.toString().trim();
         String service = mentions(message, detectionUrl) ? "The detection service" : mentions(message, tenantsUrl)
                 ? "The tenants service" : "A Vigil service";
         LOG.warnf("%s: %s", uri.getRequestUri(), message);
         return page(503, service + " is not answering", "The portal shows nothing rather than something stale. "
-                + "Try again in a moment; if it stays down, tell your Vigil operator.", message, null);
+                + "Try again in a moment; if it stays down, tell your Vigil operator.", e.getMessage(), null);
     }
 
     private static boolean mentions(String message, String url) {

@@ -5,11 +5,9 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -92,11 +90,11 @@ public class Services implements QuarkusTestResourceLifecycleManager {
     }
 
     static String clickhouse(String sql) throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(CLICKHOUSE + "/?database=" + DATABASE + "&query="
-                + URLEncoder.encode(sql, StandardCharsets.UTF_8))).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(CLICKHOUSE + "/?database=" + DATABASE))
+                .POST(HttpRequest.BodyPublishers.ofString(sql)).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
-            throw new IOException("ClickHouse: HTTP " + r.statusCode() + " " + r.body() + " for " + sql);
+            throw new IOException("ClickHouse: HTTP " + r.statusCode() + " " + r.body() + " for "
+                    + sql.substring(0, Math.min(200, sql.length())));
         }
         return r.body().trim();
     }
@@ -107,7 +105,7 @@ public class Services implements QuarkusTestResourceLifecycleManager {
             throw new IllegalStateException(jar + " is missing: build it first (mvn -B package -DskipTests -pl " + module + " -am)");
         }
         Files.deleteIfExists(log);
-        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx384m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString())
+        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx384m", "-jar", jar.toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> env = pb.environment();
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
