@@ -1,5 +1,6 @@
 package io.vigil.portal.api;
 
+import java.time.Instant;
 import java.util.Set;
 
 /** One flow behind an alert, as the sensor metered it (detection's drill-down). */
@@ -20,6 +21,10 @@ public record Flow(long startMs, long endMs, String source, int sourcePort, Stri
             case 17 -> FAILED_UDP.contains(connState);
             default -> respPackets == 0;
         };
+    }
+
+    public Instant start() {
+        return Instant.ofEpochMilli(startMs);
     }
 
     /** "22/tcp", as detection names a probed service. */

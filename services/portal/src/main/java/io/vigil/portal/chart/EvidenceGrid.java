@@ -60,7 +60,8 @@ public final class EvidenceGrid {
 
         int labelW = 8 * down.stream().mapToInt(String::length).max().orElse(4) + 12;
         int labelH = 7 * across.stream().mapToInt(String::length).max().orElse(4) + 12;
-        int width = labelW + across.size() * CELL + 10;
+        // rotated labels lean right: leave room for the last one
+        int width = labelW + across.size() * CELL + labelH / 2 + 10;
         int height = labelH + down.size() * CELL + 40;
         StringBuilder s = new StringBuilder();
         String label = flows.size() + " probe flows to " + targets.size() + " targets on " + ports.size() + " services: "

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * An alert's source against its own baseline: per compared figure, the observed value as a bar beside the baseline's
- * p99 (a tick), red where it went above the limit. Empty when the source has no baseline figures (external, NONE).
+ * p99 (a tick), on one scale, red where it went above the limit and grey where there is no baseline to compare with.
+ * Empty when detection compared nothing (an external source).
  */
 public final class ObservedVsBaseline {
 
@@ -24,12 +25,15 @@ public final class ObservedVsBaseline {
                 .append(left + barW + 150).append("\" height=\"").append(height)
                 .append("\" aria-label=\"").append(Svg.esc(baseline.path("text").asText("observed vs baseline")))
                 .append("\"><g font-family=\"sans-serif\" font-size=\"12\" fill=\"#333\">");
+        long max = 1;
+        for (JsonNode c : comparisons) {
+            max = Math.max(max, Math.max(c.path("observed").asLong(), c.path("p99").asLong(-1)));
+        }
         int y = 4;
         for (JsonNode c : comparisons) {
             long observed = c.path("observed").asLong();
             long p99 = c.path("p99").asLong(-1);
-            boolean exceeded = c.path("exceeded").asBoolean();
-            long max = Math.max(1, Math.max(observed, p99));
+            boolean exceeded = p99 >= 0 && c.path("exceeded").asBoolean();
             int w = (int) Math.round((double) barW * observed / max);
             String metric = c.path("metric").asText().toLowerCase().replace('_', ' ');
             s.append("<text x=\"").append(left - 8).append("\" y=\"").append(y + 14).append("\" text-anchor=\"end\">")

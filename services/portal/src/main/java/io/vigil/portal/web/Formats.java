@@ -12,12 +12,18 @@ import java.time.format.DateTimeFormatter;
 public final class Formats {
 
     private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
     private Formats() {
     }
 
     static String utc(Instant t) {
         return t == null ? "—" : UTC.format(t);
+    }
+
+    /** To the millisecond, for flows. */
+    static String time(Instant t) {
+        return t == null ? "—" : TIME.format(t);
     }
 
     static String ago(Instant t) {

@@ -58,6 +58,7 @@ class PortalIT {
     static final Path SHOTS = Services.ROOT.resolve("services/portal/target/screenshots");
     static final String SCANNER = "10.9.9.9";
     static final String SWEEPER = "10.9.9.20";
+    static final String WORKSTATION = "10.9.9.30";
 
     @InjectServices
     Services services;
@@ -79,6 +80,7 @@ class PortalIT {
         RestAssured.given().baseUri(services.tenantsUrl()).auth().oauth2(Tokens.user("msp-a-admin"))
                 .contentType(ContentType.JSON).body("{\"name\":\"Head office\",\"address\":\"1 Main Street\"}")
                 .post("/api/v1/customers/" + customerId + "/sites").then().statusCode(201);
+        Services.clickhouse(Scans.workstationHistory(customerId, WORKSTATION, 3, System.currentTimeMillis()));
         Services.clickhouse(Scans.insert(customerId, Instant.now().getEpochSecond() - 5, SCANNER, SWEEPER));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline && (verticalId == null || horizontalId == null)) {
@@ -138,9 +140,8 @@ class PortalIT {
                 admin.findElement(By.id("summary")).getText());
         assertTrue(admin.findElement(By.id("mitre")).getText().contains("T1046"));
         WebElement evidence = admin.findElement(By.cssSelector("#evidence svg"));
-        assertTrue(evidence.getAttribute("aria-label").contains("30 targets") || evidence.getAttribute("aria-label").contains("1 targets"),
-                evidence.getAttribute("aria-label"));
-        assertTrue(evidence.getAttribute("aria-label").contains("2 answered"), evidence.getAttribute("aria-label"));
+        assertEquals("30 probe flows to 1 targets on 30 services: 28 failed, 2 answered", evidence.getAttribute("aria-label"));
+        assertEquals(30, evidence.findElements(By.cssSelector("rect title")).size(), "one cell per probed service");
         shot(admin, "alert-detail");
 
         WebElement ack = admin.findElement(By.id("ack"));
@@ -196,6 +197,28 @@ class PortalIT {
 
     @Test
     @Order(5)
+    void hostPageChartsTheWorkstationsHourOfWeekBaseline() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        int status = 0;
+        while (System.nanoTime() < deadline && status != 200) {
+            status = RestAssured.given().baseUri(services.detectionUrl()).auth().oauth2(Tokens.user("msp-a-admin"))
+                    .get("/api/v1/customers/" + customerId + "/hosts/" + WORKSTATION + "/baseline").statusCode();
+            TimeUnit.SECONDS.sleep(1);
+        }
+        assertEquals(200, status, "detection's baseline refresh profiled the workstation within 90 s");
+        admin.get(PORTAL + "/customers/" + customerId + "/hosts/" + WORKSTATION);
+        assertTrue(admin.findElement(By.id("baseline-state")).getText().startsWith("learning"),
+                admin.findElement(By.id("baseline-state")).getText());
+        List<WebElement> charts = admin.findElements(By.cssSelector("figure.chart svg"));
+        assertFalse(charts.isEmpty());
+        for (WebElement chart : charts) {
+            assertEquals(2 * 168, chart.findElements(By.tagName("rect")).size(), chart.getAttribute("aria-label"));
+        }
+        shot(admin, "host-baseline");
+    }
+
+    @Test
+    @Order(6)
     void hostAndAuditPagesShowTheScannerAndWhoAcknowledged() throws Exception {
         admin.get(PORTAL + "/customers/" + customerId + "/hosts/" + SCANNER);
         assertTrue(admin.findElement(By.id("h-alerts")).isDisplayed());
@@ -208,7 +231,7 @@ class PortalIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aViewerOfAnotherCustomerSeesNothingOfThisOne() throws Exception {
         WebDriver viewer = browser();
         try {
@@ -232,7 +255,7 @@ class PortalIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void whenDetectionIsDownThePageSaysSo() throws Exception {
         services.stopDetection();
         admin.get(PORTAL + "/customers/" + customerId + "/alerts/" + verticalId);
