@@ -18,6 +18,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -27,6 +28,9 @@ import java.util.List;
  */
 @Path("/sensors/offline")
 public class OfflineSensorsResource {
+
+    /** Rows on the overview; the page lists them all. */
+    static final int FRAGMENT_ROWS = 20;
 
     private final TenantsApi tenants;
     private final Fanout fanout;
@@ -45,9 +49,9 @@ public class OfflineSensorsResource {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance offline(List<OfflineSensor> offline, long minutes, List<String> failures);
+        static native TemplateInstance offline(List<OfflineSensor> offline, long minutes, List<String> failures, int rows);
 
-        static native TemplateInstance offline$table(List<OfflineSensor> offline, long minutes, List<String> failures);
+        static native TemplateInstance offline$table(List<OfflineSensor> offline, long minutes, List<String> failures, int rows);
     }
 
     @GET
@@ -64,8 +68,11 @@ public class OfflineSensorsResource {
                     e.value().stream().filter(s -> s.offline(offlineAfter, now)).forEach(s -> offline.add(new OfflineSensor(e.customer(), s)));
                 }
             }
-            return fragment ? Templates.offline$table(offline, offlineAfter.toMinutes(), failures)
-                    : Templates.offline(offline, offlineAfter.toMinutes(), failures);
+            // the most recently silent first (a sensor never heard from: by when it enrolled): the newest trouble on top
+            offline.sort(Comparator.comparing((OfflineSensor o) -> o.sensor().lastSeen() != null ? o.sensor().lastSeen()
+                    : o.sensor().enrolledAt(), Comparator.nullsLast(Comparator.reverseOrder())));
+            return fragment ? Templates.offline$table(offline, offlineAfter.toMinutes(), failures, FRAGMENT_ROWS)
+                    : Templates.offline(offline, offlineAfter.toMinutes(), failures, Integer.MAX_VALUE);
         });
     }
 }
