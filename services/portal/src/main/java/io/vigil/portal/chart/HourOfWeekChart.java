@@ -20,7 +20,7 @@ public final class HourOfWeekChart {
     public static String svg(Baseline.MetricView metric) {
         List<Baseline.Slot> slots = metric.hourOfWeek();
         long max = Math.max(1, slots.stream().mapToLong(Baseline.Slot::p99).max().orElse(1));
-        int left = 44;
+        int left = 48;
         int width = left + 168 * BAR + 8;
         int height = HEIGHT + 34;
         String label = metric.label() + " per hour of the week: p50 " + metric.p50() + ", p99 " + metric.p99()
@@ -30,7 +30,7 @@ public final class HourOfWeekChart {
                 .append(height).append("\" aria-label=\"").append(Svg.esc(label)).append("\"><title>")
                 .append(Svg.esc(label)).append("</title>");
         s.append("<g font-family=\"sans-serif\" font-size=\"11\" fill=\"#555\"><text x=\"").append(left - 4)
-                .append("\" y=\"10\" text-anchor=\"end\">").append(max).append("</text><text x=\"").append(left - 4)
+                .append("\" y=\"10\" text-anchor=\"end\">").append(compact(max)).append("</text><text x=\"").append(left - 4)
                 .append("\" y=\"").append(HEIGHT + 4).append("\" text-anchor=\"end\">0</text>");
         for (int d = 0; d < 7; d++) {
             int x = left + d * 24 * BAR;
@@ -51,5 +51,16 @@ public final class HourOfWeekChart {
                     .append("\" height=\"").append(Math.max(h50, 0)).append("\" fill=\"#1864ab\"/></g>");
         }
         return s.append("</svg>").toString();
+    }
+
+    /** 72000 → "72k", 2880000 → "2.9M": the scale's label fits its margin. */
+    static String compact(long n) {
+        if (n >= 10_000_000) {
+            return n / 1_000_000 + "M";
+        }
+        if (n >= 1_000_000) {
+            return String.format(java.util.Locale.ROOT, "%.1fM", n / 1e6);
+        }
+        return n >= 10_000 ? n / 1000 + "k" : String.valueOf(n);
     }
 }

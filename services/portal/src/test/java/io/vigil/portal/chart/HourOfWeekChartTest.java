@@ -26,4 +26,12 @@ class HourOfWeekChartTest {
         assertTrue(svg.contains("height=\"" + Math.round(HourOfWeekChart.HEIGHT * 5 / 20.0) + "\" fill=\"#1864ab\""), svg);
         assertTrue(svg.contains(">Mon<") && svg.contains(">Sun<"));
     }
+
+    @Test
+    void largeScalesAreWrittenShort() {
+        assertEquals("9999", HourOfWeekChart.compact(9999));
+        assertEquals("72k", HourOfWeekChart.compact(72_000));
+        assertEquals("2.9M", HourOfWeekChart.compact(2_880_000));
+        assertEquals("12M", HourOfWeekChart.compact(12_400_000));
+    }
 }
