@@ -3,7 +3,12 @@ package io.vigil.portal.api;
 import java.util.List;
 import java.util.Map;
 
-/** A customer at a glance, from detection: unresolved alerts and host baselines by state. */
+/**
+ * A customer at a glance, from detection: unresolved alerts and host baselines by state.
+ *
+ * @param openAlerts         alerts not resolved (OPEN or ACKNOWLEDGED); the per type and severity counts are of these
+ * @param acknowledgedAlerts those of them acknowledged
+ */
 public record Summary(String customerId, String mspId, long openAlerts, long acknowledgedAlerts,
                       Map<String, Long> openByType, Map<String, Long> openBySeverity, List<Bucket> open,
                       Map<String, Long> baselines, List<String> internalNetworks, String networksFrom) {
@@ -12,8 +17,9 @@ public record Summary(String customerId, String mspId, long openAlerts, long ack
     public record Bucket(String type, String severity, long count) {
     }
 
-    public long unresolved() {
-        return openAlerts + acknowledgedAlerts;
+    /** Unresolved and not yet acknowledged: still waiting for someone to look. */
+    public long untriaged() {
+        return openAlerts - acknowledgedAlerts;
     }
 
     public long bySeverity(String severity) {

@@ -54,7 +54,7 @@ public record Overview(int customers, long open, long acknowledged, Map<String, 
             if (s.openByType() != null) {
                 s.openByType().forEach((k, v) -> byType.merge(k, v, Long::sum));
             }
-            if (s.unresolved() > 0) {
+            if (s.openAlerts() > 0) {
                 alerting.add(new AlertRow(e.customer(), s));
             }
             if (s.hosts("LEARNING") > 0) {
@@ -63,7 +63,7 @@ public record Overview(int customers, long open, long acknowledged, Map<String, 
         }
         Comparator<AlertRow> worstFirst = Comparator.comparing((AlertRow r) -> r.count("CRITICAL"))
                 .thenComparing(r -> r.count("HIGH")).thenComparing(r -> r.count("MEDIUM"))
-                .thenComparing(r -> r.summary().unresolved()).reversed();
+                .thenComparing(r -> r.summary().openAlerts()).reversed();
         alerting.sort(worstFirst.thenComparing(r -> r.customer().name()));
         learning.sort(Comparator.comparing((LearningRow r) -> r.customer().name()));
         return new Overview(customers.size(), open, acknowledged, bySeverity, byType, alerting, learning, failures);

@@ -55,18 +55,23 @@ public class ErrorPages {
 
     @ServerExceptionMapper
     public Response api(WebApplicationException e, UriInfo uri) {
+        return forStatus(e, uri.getRequestUri());
+    }
+
+    /** The page for an HTTP error, from an API ({@link ClientWebApplicationException}) or the portal's own routing. */
+    public Response forStatus(WebApplicationException e, URI requestUri) {
         int status = status(e);
         boolean fromApi = e instanceof ClientWebApplicationException;
         String detail = fromApi ? problemDetail(e) : null;
         return switch (status) {
             case 401 -> page(401, "Your session has expired", "Vigil no longer accepts your sign-in. Sign in again to "
-                    + "continue where you were.", detail, relogin(uri));
+                    + "continue where you were.", detail, relogin(requestUri));
             case 403 -> page(403, "Not allowed", "Your role may read this but not change it.", detail, null);
             case 404 -> page(404, "Not found", "There is nothing here, or it is not one of your customers.", detail, null);
             case 409 -> page(409, "Already changed", "Someone changed this meanwhile, or it is resolved already.", detail, null);
             case 400, 422 -> page(400, "Not accepted", "The service did not accept what was sent.", detail, null);
             default -> {
-                LOG.warnf("%s %s answered %d: %s", uri.getRequestUri(), fromApi ? "an API" : "the portal", status, detail);
+                LOG.warnf("%s %s answered %d: %s", requestUri, fromApi ? "an API" : "the portal", status, detail);
                 yield page(status >= 500 ? 502 : status, "Something went wrong",
                         "A Vigil service answered with an error (HTTP " + status + "). Try again in a moment.", detail, null);
             }
@@ -78,7 +83,7 @@ public class ErrorPages {
     public Response other(Throwable e, UriInfo uri) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof WebApplicationException w) {
-                return api(w, uri);
+                return forStatus(w, uri.getRequestUri());
             }
             if (t instanceof ProcessingException || t instanceof java.net.ConnectException
                     || t instanceof io.netty.channel.ConnectTimeoutException || t instanceof java.util.concurrent.TimeoutException) {
@@ -107,9 +112,9 @@ public class ErrorPages {
         return u.getPort() > 0 && message.contains(":" + u.getPort());
     }
 
-    private static String relogin(UriInfo uri) {
-        String path = uri.getRequestUri().getRawPath();
-        String query = uri.getRequestUri().getRawQuery();
+    private static String relogin(URI uri) {
+        String path = uri.getRawPath();
+        String query = uri.getRawQuery();
         return "/relogin?to=" + java.net.URLEncoder.encode(path + (query == null ? "" : "?" + query),
                 java.nio.charset.StandardCharsets.UTF_8);
     }

@@ -5,6 +5,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.vigil.lib.testing.Tokens;
+import io.vigil.portal.web.ErrorPages;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.ClientWebApplicationException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -28,6 +31,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -258,6 +262,26 @@ class PortalIT {
 
     @Test
     @Order(8)
+    void aRefusedTokenGivesTheReloginPageWhichSignsInAgainToTheSamePage() {
+        // An API answering 401 (the token expired or was revoked while the portal session lived on) ...
+        Response page = new ErrorPages(services.tenantsUrl(), services.detectionUrl()).forStatus(
+                new ClientWebApplicationException(401), URI.create(PORTAL + "/alerts?customer=" + customerId));
+        String html = (String) page.getEntity();
+        assertEquals(401, page.getStatus());
+        assertTrue(html.contains("Your session has expired"), html);
+        String relogin = "/relogin?to=%2Falerts%3Fcustomer%3D" + customerId;
+        assertTrue(html.contains("href=\"" + relogin + "\""), html);
+        // ... and its button drops the portal session and comes back through Keycloak to the same page
+        String sessionBefore = session(admin);
+        assertFalse(sessionBefore.isEmpty());
+        admin.get(PORTAL + relogin);
+        slowWait(admin).until(ExpectedConditions.urlToBe(PORTAL + "/alerts?customer=" + customerId));
+        assertEquals("msp-a-admin", admin.findElement(By.id("user")).getText());
+        assertFalse(session(admin).isEmpty() || session(admin).equals(sessionBefore), "a new portal session");
+    }
+
+    @Test
+    @Order(9)
     void whenDetectionIsDownThePageSaysSo() throws Exception {
         services.stopDetection();
         admin.get(PORTAL + "/customers/" + customerId + "/alerts/" + verticalId);
@@ -287,6 +311,12 @@ class PortalIT {
 
     private static WebDriverWait wait(WebDriver d) {
         return new WebDriverWait(d, Duration.ofSeconds(30));
+    }
+
+    /** The portal's session cookies (Quarkus OIDC's q_session*: the encrypted tokens). */
+    private static String session(WebDriver d) {
+        return d.manage().getCookies().stream().filter(c -> c.getName().startsWith("q_session"))
+                .map(c -> c.getName() + "=" + c.getValue()).sorted().reduce("", (a, b) -> a + ";" + b);
     }
 
     /** For pages that ask every customer of the MSP (hundreds on the shared dev database). */
