@@ -27,6 +27,7 @@ VIGIL_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 : "${VIGIL_INGEST_PORT:=18090}"
 : "${VIGIL_TENANTS_PORT:=18091}"
 : "${VIGIL_DETECTION_PORT:=18092}"
+: "${VIGIL_PORTAL_PORT:=18093}"
 # The local ClickHouse cluster (scripts/stack cluster-up): 2 shards x 2 replicas and one ZooKeeper.
 # Node n (1..4, in the order of VIGIL_CLUSTER_NODES) listens on BASE+n for each of http, native and
 # interserver (replication); defaults 18131-18134, 19131-19134, 19231-19234.
@@ -51,6 +52,7 @@ VIGIL_CLUSTER_NODES=(ch-s1r1 ch-s1r2 ch-s2r1 ch-s2r2) # ch-s<shard>r<replica>
 : "${VIGIL_CLI_CLIENT_ID:=vigil-cli}"       # public client with the password grant (dev only)
 : "${VIGIL_TENANTS_CLIENT_SECRET:=dev-vigil-tenants}" # the tenants service's Keycloak client (admin API)
 : "${VIGIL_DETECTION_CLIENT_SECRET:=dev-vigil-detection}" # detection's Keycloak client (tenants internal API)
+: "${VIGIL_PORTAL_CLIENT_SECRET:=dev-vigil-portal}" # the portal's Keycloak client (code flow)
 
 # What clients use (printed by `scripts/stack env`; derived, so set the ports above instead).
 VIGIL_CLICKHOUSE_URL="http://$VIGIL_HOST:$VIGIL_CLICKHOUSE_HTTP_PORT"
@@ -60,6 +62,7 @@ VIGIL_OIDC_ISSUER="$VIGIL_KEYCLOAK_URL/realms/$VIGIL_KEYCLOAK_REALM"
 VIGIL_INGEST_ADDR="$VIGIL_HOST:$VIGIL_INGEST_PORT"
 VIGIL_TENANTS_URL="http://$VIGIL_HOST:$VIGIL_TENANTS_PORT"
 VIGIL_DETECTION_URL="http://$VIGIL_HOST:$VIGIL_DETECTION_PORT"
+VIGIL_PORTAL_URL="http://$VIGIL_HOST:$VIGIL_PORTAL_PORT"
 VIGIL_ZOOKEEPER_ADDR="$VIGIL_HOST:$VIGIL_ZOOKEEPER_PORT"
 VIGIL_CLUSTER_URLS=$(for ((_n = 1; _n <= ${#VIGIL_CLUSTER_NODES[@]}; _n++)); do
   printf '%shttp://%s:%s' "$( ((_n > 1)) && echo ,)" "$VIGIL_HOST" $((VIGIL_CLUSTER_HTTP_PORT_BASE + _n))

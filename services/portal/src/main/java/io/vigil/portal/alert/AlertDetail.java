@@ -1,0 +1,37 @@
+package io.vigil.portal.alert;
+
+import io.vigil.portal.api.Alert;
+import io.vigil.portal.api.Comment;
+import io.vigil.portal.api.Customer;
+
+import java.util.List;
+
+/**
+ * Everything the alert detail page shows.
+ *
+ * @param evidence     the targets × services picture (SVG), empty when detection holds no flows for it any more
+ * @param observed     the source against its baseline (SVG), empty without baseline figures
+ * @param suppressCidr the suppression's source as the form proposes it (the alert's source alone)
+ * @param suppressPort the one port probed, if only one was
+ */
+public record AlertDetail(Customer customer, Alert alert, List<Comment> comments, String evidence, int flowCount,
+                          String observed, String suppressCidr, Integer suppressPort) {
+
+    /** ATT&CK technique names for the ids detection uses. */
+    public String mitreName(String id) {
+        return switch (id) {
+            case "T1046" -> "Network Service Discovery";
+            case "T1595" -> "Active Scanning";
+            case "T1018" -> "Remote System Discovery";
+            default -> id;
+        };
+    }
+
+    public String baselineText() {
+        return alert.baseline() == null ? null : alert.baseline().path("text").asText(null);
+    }
+
+    public String baselineState() {
+        return alert.baseline() == null ? "NONE" : alert.baseline().path("state").asText("NONE");
+    }
+}

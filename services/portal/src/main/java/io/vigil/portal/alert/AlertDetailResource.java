@@ -1,0 +1,116 @@
+package io.vigil.portal.alert;
+
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import io.smallrye.mutiny.Uni;
+import io.vigil.portal.api.Alert;
+import io.vigil.portal.api.DetectionApi;
+import io.vigil.portal.api.NewComment;
+import io.vigil.portal.api.NewRule;
+import io.vigil.portal.api.TenantsApi;
+import io.vigil.portal.chart.EvidenceGrid;
+import io.vigil.portal.chart.ObservedVsBaseline;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.resteasy.reactive.RestForm;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+
+/** One alert: summary, evidence picture, baseline comparison, ATT&CK, comments, and the triage actions. */
+@Path("/customers/{customerId}/alerts/{alertId}")
+public class AlertDetailResource {
+
+    /** Flows drawn in the evidence picture (detection's largest drill-down page). */
+    static final int FLOWS = 1000;
+
+    private final TenantsApi tenants;
+    private final DetectionApi detection;
+
+    public AlertDetailResource(@RestClient TenantsApi tenants, @RestClient DetectionApi detection) {
+        this.tenants = tenants;
+        this.detection = detection;
+    }
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance alert(AlertDetail detail, String notice);
+    }
+
+    @GET
+    @Produces(MediaType.TEXT_HTML)
+    public Uni<TemplateInstance> show(@PathParam("customerId") String customerId, @PathParam("alertId") String alertId,
+                                      @QueryParam("notice") String notice) {
+        return Uni.combine().all().unis(tenants.customer(customerId), detection.alert(customerId, alertId),
+                        detection.comments(customerId, alertId), detection.flows(customerId, alertId, FLOWS))
+                .asTuple().map(t -> {
+                    Alert a = t.getItem2();
+                    Integer port = null;
+                    if (a.portCount() == 1 && a.ports() != null && !a.ports().isEmpty()) {
+                        port = Integer.valueOf(a.ports().get(0).split("/")[0]);
+                    }
+                    String cidr = a.source() + (a.source().contains(":") ? "/128" : "/32");
+                    return Templates.alert(new AlertDetail(t.getItem1(), a, t.getItem3(),
+                            EvidenceGrid.svg(t.getItem4().items(), 64, 40), t.getItem4().items().size(),
+                            ObservedVsBaseline.svg(a.baseline()), cidr, port), notice);
+                });
+    }
+
+    @POST
+    @Path("/ack")
+    public Uni<Response> acknowledge(@PathParam("customerId") String customerId, @PathParam("alertId") String alertId) {
+        return detection.acknowledge(customerId, alertId).map(a -> back(customerId, alertId, "Acknowledged"));
+    }
+
+    @POST
+    @Path("/resolve")
+    public Uni<Response> resolve(@PathParam("customerId") String customerId, @PathParam("alertId") String alertId) {
+        return detection.resolve(customerId, alertId).map(a -> back(customerId, alertId, "Resolved"));
+    }
+
+    @POST
+    @Path("/comments")
+    public Uni<Response> comment(@PathParam("customerId") String customerId, @PathParam("alertId") String alertId,
+                                 @RestForm String body) {
+        return detection.comment(customerId, alertId, new NewComment(body)).map(c -> back(customerId, alertId, "Comment added"));
+    }
+
+    /** Suppresses alerts like this one: its source, optionally its type and port, for a while or for good. */
+    @POST
+    @Path("/suppress")
+    public Uni<Response> suppress(@PathParam("customerId") String customerId, @PathParam("alertId") String alertId,
+                                  @RestForm String sourceCidr, @RestForm String type, @RestForm Integer port,
+                                  @RestForm int days, @RestForm String reason) {
+        Instant expires = days > 0 ? Instant.now().plus(Duration.ofDays(days)) : null;
+        NewRule rule = new NewRule(sourceCidr, port, type == null || type.isBlank() ? null : type, expires, reason);
+        return detection.suppress(customerId, rule).map(r -> back(customerId, alertId,
+                "Suppression added: later alerts like this one are dropped" + (expires == null ? "" : " for " + days + " days")));
+    }
+
+    private static Response back(String customerId, String alertId, String notice) {
+        return Response.seeOther(URI.create("/customers/" + enc(customerId) + "/alerts/" + enc(alertId) + "?notice="
+                + enc(notice))).build();
+    }
+
+    static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    /** A local path to return to ({@code fallback} for anything else), without an earlier notice. */
+    static String local(String back, String fallback) {
+        if (back == null || !back.startsWith("/") || back.startsWith("//")) {
+            return fallback;
+        }
+        return back.replaceAll("([?&])notice=[^&]*&?", "$1").replaceAll("[?&]$", "");
+    }
+}

@@ -1,0 +1,115 @@
+package io.vigil.portal.alert;
+
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vigil.portal.api.Alert;
+import io.vigil.portal.api.Customer;
+import io.vigil.portal.api.DetectionApi;
+import io.vigil.portal.api.TenantsApi;
+import io.vigil.portal.web.ErrorPages;
+import io.vigil.portal.web.Fanout;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.resteasy.reactive.RestForm;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** The alert list across customers, with filters, and bulk acknowledge / resolve of the alerts ticked in it. */
+@Path("/alerts")
+public class AlertsResource {
+
+    /** Rows shown; the list is newest first, so the rest are older. */
+    static final int ROWS = 200;
+    private static final int PER_CUSTOMER = 50;
+
+    private final TenantsApi tenants;
+    private final DetectionApi detection;
+    private final Fanout fanout;
+
+    public AlertsResource(@RestClient TenantsApi tenants, @RestClient DetectionApi detection, Fanout fanout) {
+        this.tenants = tenants;
+        this.detection = detection;
+        this.fanout = fanout;
+    }
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance alerts(AlertFilter filter, List<AlertRow> rows, int more, List<String> failures,
+                                              String notice);
+    }
+
+    @GET
+    @Produces(MediaType.TEXT_HTML)
+    public Uni<TemplateInstance> list(@QueryParam("customer") String customer, @QueryParam("status") String status,
+                                      @QueryParam("type") String type, @QueryParam("severity") String severity,
+                                      @QueryParam("source") String source, @QueryParam("notice") String notice) {
+        AlertFilter f = AlertFilter.of(customer, status, type, severity, source);
+        Uni<List<Customer>> customers = f.customer() == null ? fanout.customers()
+                : tenants.customer(f.customer()).map(List::of);
+        return customers.flatMap(cs -> fanout.each(cs, c -> detection.alerts(c.id(), null,
+                        f.customer() == null ? PER_CUSTOMER : ROWS, f.apiStatus(), f.type(), f.severity(), f.source())))
+                .map(each -> {
+                    List<AlertRow> rows = new ArrayList<>();
+                    List<String> failures = new ArrayList<>();
+                    for (Fanout.Each<io.vigil.portal.api.Page<Alert>> e : each) {
+                        if (e.value() == null) {
+                            failures.add(e.customer().name() + ": " + e.error());
+                        } else {
+                            e.value().items().forEach(a -> rows.add(new AlertRow(e.customer(), a)));
+                        }
+                    }
+                    rows.sort(Comparator.comparing((AlertRow r) -> r.alert().lastSeen(),
+                            Comparator.nullsLast(Comparator.reverseOrder())));
+                    int more = Math.max(0, rows.size() - ROWS);
+                    return Templates.alerts(f, rows.subList(0, Math.min(ROWS, rows.size())), more, failures, notice);
+                });
+    }
+
+    /** Acknowledges or resolves every ticked alert; one refusal does not stop the others, and each is reported. */
+    @POST
+    @Path("/bulk")
+    public Uni<Response> bulk(@RestForm String action, @RestForm List<String> pick, @RestForm String back) {
+        if (!"ack".equals(action) && !"resolve".equals(action)) {
+            throw new BadRequestException("action must be ack or resolve");
+        }
+        List<String> picked = pick == null ? List.of() : pick;
+        return Multi.createFrom().iterable(picked)
+                .onItem().transformToUni(key -> {
+                    int slash = key.indexOf('/');
+                    if (slash <= 0) {
+                        return Uni.createFrom().item(key + ": not an alert");
+                    }
+                    String c = key.substring(0, slash);
+                    String a = key.substring(slash + 1);
+                    Uni<Alert> call = "ack".equals(action) ? detection.acknowledge(c, a) : detection.resolve(c, a);
+                    return call.map(x -> (String) null)
+                            .onFailure(e -> !ErrorPages.sessionExpired(e)).recoverWithItem(e -> a + ": " + ErrorPages.describe(e));
+                }).merge(4)
+                .collect().asList()
+                .map(results -> {
+                    List<String> failed = results.stream().filter(r -> r != null).toList();
+                    String notice = (picked.size() - failed.size()) + (action.equals("ack") ? " acknowledged" : " resolved")
+                            + (failed.isEmpty() ? "" : "; " + failed.size() + " not changed (" + String.join("; ", failed) + ")");
+                    return Response.seeOther(URI.create(AlertDetailResource.local(back, "/alerts") + sep(back) + "notice="
+                            + URLEncoder.encode(notice, StandardCharsets.UTF_8))).build();
+                });
+    }
+
+    private static String sep(String back) {
+        return AlertDetailResource.local(back, "/alerts").contains("?") ? "&" : "?";
+    }
+}

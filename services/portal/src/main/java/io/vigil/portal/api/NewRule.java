@@ -1,0 +1,10 @@
+package io.vigil.portal.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.time.Instant;
+
+/** The body that creates a suppression at detection: source, optionally port and type, expiry and the reason. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record NewRule(String sourceCidr, Integer port, String type, Instant expiresAt, String reason) {
+}

@@ -1,0 +1,75 @@
+package io.vigil.portal.web;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vigil.portal.api.Customer;
+import io.vigil.portal.api.Page;
+import io.vigil.portal.api.TenantsApi;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The APIs answer per customer; pages that span an MSP ask every customer the user can see, a bounded number at a
+ * time. One customer's failure is shown on its row rather than failing the page, except an expired session (401).
+ */
+@ApplicationScoped
+public class Fanout {
+
+    /** Customers read for one page at most; an MSP with more sees the first ones by id and a note. */
+    public static final int MAX_CUSTOMERS = 5000;
+    private static final int PAGE = 200;
+
+    private final TenantsApi tenants;
+    private final int concurrency;
+
+    public Fanout(@RestClient TenantsApi tenants, @ConfigProperty(name = "vigil.portal.fan-out") int concurrency) {
+        this.tenants = tenants;
+        this.concurrency = concurrency;
+    }
+
+    /** One customer's answer, or why it has none. */
+    public record Each<T>(Customer customer, T value, String error) {
+    }
+
+    /** Every active customer in the user's scope (a customer viewer: its own), by id. */
+    public Uni<List<Customer>> customers() {
+        return page(null, new ArrayList<>());
+    }
+
+    private Uni<List<Customer>> page(String cursor, List<Customer> into) {
+        return tenants.customers(cursor, PAGE, "ACTIVE").flatMap((Page<Customer> p) -> {
+            into.addAll(p.items());
+            if (p.nextCursor() == null || into.size() >= MAX_CUSTOMERS) {
+                return Uni.createFrom().item(into);
+            }
+            return page(p.nextCursor(), into);
+        });
+    }
+
+    /** {@code call} for each customer, {@code concurrency} at a time, in the customers' order. */
+    public <T> Uni<List<Each<T>>> each(List<Customer> customers, Function<Customer, Uni<T>> call) {
+        if (customers.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return Multi.createFrom().range(0, customers.size())
+                .onItem().transformToUni(i -> {
+                    Customer c = customers.get(i);
+                    return call.apply(c).map(v -> Map.entry(i, new Each<>(c, v, null)))
+                            .onFailure(e -> !ErrorPages.sessionExpired(e))
+                            .recoverWithItem(e -> Map.entry(i, new Each<T>(c, null, ErrorPages.describe(e))));
+                }).merge(concurrency)
+                .collect().asList()
+                .map(list -> {
+                    List<Map.Entry<Integer, Each<T>>> sorted = new ArrayList<>(list);
+                    sorted.sort(Comparator.comparing(Map.Entry::getKey));
+                    return sorted.stream().map(Map.Entry::getValue).toList();
+                });
+    }
+}

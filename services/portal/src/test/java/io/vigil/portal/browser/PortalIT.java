@@ -1,0 +1,334 @@
+package io.vigil.portal.browser;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.vigil.lib.testing.Tokens;
+import io.vigil.portal.web.ErrorPages;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.ClientWebApplicationException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The portal in headless Chromium (Debian's chromium and chromedriver, driven by Selenium; nothing downloaded), signed
+ * in through the real Keycloak, over the real tenants and detection services ({@link Services}). A customer made for
+ * this run gets a vertical and a horizontal scan as flows in ClickHouse, which detection's scheduled cycle turns into
+ * alerts, exactly as for flows stored by ingest. Each main page is saved to target/screenshots/.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = Services.class, restrictToAnnotatedClass = true)
+@Tag("it")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PortalIT {
+
+    static final String PORTAL = "http://127.0.0.1:18193";
+    static final Path SHOTS = Services.ROOT.resolve("services/portal/target/screenshots");
+    static final String SCANNER = "10.9.9.9";
+    static final String SWEEPER = "10.9.9.20";
+    static final String WORKSTATION = "10.9.9.30";
+
+    @InjectServices
+    Services services;
+
+    String customerId;
+    String customerName;
+    String verticalId;
+    String horizontalId;
+    WebDriver admin;
+
+    @BeforeAll
+    void customerWithScans() throws Exception {
+        Files.createDirectories(SHOTS);
+        customerName = "Portal IT " + UUID.randomUUID().toString().substring(0, 8);
+        customerId = RestAssured.given().baseUri(services.tenantsUrl()).auth().oauth2(Tokens.user("msp-a-admin"))
+                .contentType(ContentType.JSON)
+                .body("{\"name\":\"" + customerName + "\",\"internalNetworks\":[\"10.9.0.0/16\"]}")
+                .post("/api/v1/customers").then().statusCode(201).extract().path("id");
+        RestAssured.given().baseUri(services.tenantsUrl()).auth().oauth2(Tokens.user("msp-a-admin"))
+                .contentType(ContentType.JSON).body("{\"name\":\"Head office\",\"address\":\"1 Main Street\"}")
+                .post("/api/v1/customers/" + customerId + "/sites").then().statusCode(201);
+        Services.clickhouse(Scans.workstationHistory(customerId, WORKSTATION, 3, System.currentTimeMillis()));
+        Services.clickhouse(Scans.insert(customerId, Instant.now().getEpochSecond() - 5, SCANNER, SWEEPER));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline && (verticalId == null || horizontalId == null)) {
+            List<java.util.Map<String, Object>> items = RestAssured.given().baseUri(services.detectionUrl())
+                    .auth().oauth2(Tokens.user("msp-a-admin")).get("/api/v1/customers/" + customerId + "/alerts")
+                    .then().statusCode(200).extract().path("items");
+            for (var a : items) {
+                if ("VERTICAL".equals(a.get("type"))) {
+                    verticalId = (String) a.get("id");
+                } else if ("HORIZONTAL".equals(a.get("type"))) {
+                    horizontalId = (String) a.get("id");
+                }
+            }
+            TimeUnit.MILLISECONDS.sleep(500);
+        }
+        assertTrue(verticalId != null && horizontalId != null, "detection raised the two alerts within 90 s; see "
+                + Services.WORK.resolve("detection.log"));
+        admin = browser();
+    }
+
+    @AfterAll
+    void closeBrowser() {
+        if (admin != null) {
+            admin.quit();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void mspAdminSignsInAndTheOverviewShowsTheScanAlert() throws Exception {
+        long t0 = System.nanoTime();
+        signIn(admin, "msp-a-admin");
+        System.out.printf("OVERVIEW sign-in and first overview of msp-a (%s customers): %d ms%n",
+                admin.findElement(By.id("customers-total")).getText(), (System.nanoTime() - t0) / 1_000_000);
+        t0 = System.nanoTime();
+        admin.navigate().refresh();
+        admin.findElement(By.id("alerting"));
+        System.out.printf("OVERVIEW again: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        WebElement row = admin.findElement(By.cssSelector("#alerting tr[data-customer='" + customerId + "']"));
+        assertTrue(row.getText().contains(customerName), row.getText());
+        assertTrue(row.getText().contains("VERTICAL 1") && row.getText().contains("HORIZONTAL 1"), row.getText());
+        assertEquals("msp-a-admin", admin.findElement(By.id("user")).getText());
+        slowWait(admin).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#offline-section table, #no-offline")));
+        shot(admin, "overview");
+    }
+
+    @Test
+    @Order(2)
+    void opensTheAlertAndAcknowledgesItWithTheKeyboard() throws Exception {
+        admin.get(PORTAL + "/alerts?customer=" + customerId);
+        assertEquals(2, admin.findElements(By.cssSelector("#alerts tbody tr")).size());
+        shot(admin, "alerts");
+        admin.findElement(By.cssSelector("tr[data-alert='" + verticalId + "'] a[href*='/alerts/']")).click();
+        wait(admin).until(ExpectedConditions.presenceOfElementLocated(By.id("summary")));
+        assertEquals("OPEN", admin.findElement(By.id("status")).getText());
+        assertTrue(admin.findElement(By.id("summary")).getText().startsWith(SCANNER + " probed"),
+                admin.findElement(By.id("summary")).getText());
+        assertTrue(admin.findElement(By.id("mitre")).getText().contains("T1046"));
+        WebElement evidence = admin.findElement(By.cssSelector("#evidence svg"));
+        assertEquals("30 probe flows to 1 targets on 30 services: 28 failed, 2 answered", evidence.getAttribute("aria-label"));
+        assertEquals(30, evidence.findElements(By.cssSelector("rect title")).size(), "one cell per probed service");
+        shot(admin, "alert-detail");
+
+        WebElement ack = admin.findElement(By.id("ack"));
+        ack.sendKeys(Keys.ENTER);
+        wait(admin).until(ExpectedConditions.textToBe(By.id("status"), "ACKNOWLEDGED"));
+        assertEquals("Acknowledged", admin.findElement(By.id("notice")).getText());
+        RestAssured.given().baseUri(services.detectionUrl()).auth().oauth2(Tokens.user("msp-a-admin"))
+                .get("/api/v1/customers/" + customerId + "/alerts/" + verticalId).then().statusCode(200)
+                .body("status", equalTo("ACKNOWLEDGED")).body("acknowledgedBy", equalTo("msp-a-admin"));
+        shot(admin, "alert-acknowledged");
+    }
+
+    @Test
+    @Order(3)
+    void bulkResolvesTheTickedAlertsOnly() {
+        admin.get(PORTAL + "/alerts?customer=" + customerId + "&status=ALL");
+        admin.findElement(By.cssSelector("input[name='pick'][value='" + customerId + "/" + horizontalId + "']")).click();
+        admin.findElement(By.id("bulk-resolve")).click();
+        wait(admin).until(ExpectedConditions.textToBe(By.id("notice"), "1 resolved"));
+        RestAssured.given().baseUri(services.detectionUrl()).auth().oauth2(Tokens.user("msp-a-admin"))
+                .get("/api/v1/customers/" + customerId + "/alerts/" + horizontalId).then().body("status", equalTo("RESOLVED"));
+        RestAssured.given().baseUri(services.detectionUrl()).auth().oauth2(Tokens.user("msp-a-admin"))
+                .get("/api/v1/customers/" + customerId + "/alerts/" + verticalId).then().body("status", equalTo("ACKNOWLEDGED"));
+    }
+
+    @Test
+    @Order(4)
+    void addsASensorShowingItsOneTimeTokenAndInstallCommandThenListsItOffline() throws Exception {
+        admin.get(PORTAL + "/customers/" + customerId);
+        assertTrue(admin.findElement(By.id("networks")).getText().contains("10.9.0.0/16"));
+        assertFalse(admin.findElements(By.id("no-sensors")).isEmpty());
+        admin.findElement(By.id("sensor-name")).sendKeys("core-switch-span");
+        admin.findElement(By.id("add-sensor-submit")).click();
+        String token = wait(admin).until(ExpectedConditions.presenceOfElementLocated(By.id("enrollment-token"))).getText();
+        String install = admin.findElement(By.id("install-command")).getText();
+        assertTrue(install.contains("sudo sensor/install/install.sh --interface eth1"), install);
+        assertTrue(install.contains("vigil-sensor enroll --config-dir /etc/vigil-sensor --url " + services.tenantsUrl()
+                + " --token " + token), install);
+        shot(admin, "sensor-added");
+
+        // The sensor redeems the token as vigil-sensor enroll would; it never sent a heartbeat, so it is offline.
+        RestAssured.given().baseUri(services.tenantsUrl()).contentType(ContentType.JSON).body("{\"token\":\"" + token + "\"}")
+                .post("/api/v1/sensors/enroll").then().statusCode(200);
+        admin.get(PORTAL + "/customers/" + customerId);
+        WebElement sensors = admin.findElement(By.id("sensors"));
+        assertTrue(sensors.getText().contains("core-switch-span") && sensors.getText().contains("offline"), sensors.getText());
+        shot(admin, "customer");
+        admin.get(PORTAL + "/");
+        // the newest trouble first: this sensor, enrolled a moment ago and never heard from, is among the overview's 20
+        String row = "core-switch-span " + customerName + " never";
+        slowWait(admin).until(ExpectedConditions.textToBePresentInElementLocated(By.id("offline-section"), row));
+        admin.get(PORTAL + "/sensors/offline");
+        assertTrue(admin.findElement(By.id("offline")).getText().contains(row));
+    }
+
+    @Test
+    @Order(5)
+    void hostPageChartsTheWorkstationsHourOfWeekBaseline() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        int status = 0;
+        while (System.nanoTime() < deadline && status != 200) {
+            status = RestAssured.given().baseUri(services.detectionUrl()).auth().oauth2(Tokens.user("msp-a-admin"))
+                    .get("/api/v1/customers/" + customerId + "/hosts/" + WORKSTATION + "/baseline").statusCode();
+            TimeUnit.SECONDS.sleep(1);
+        }
+        assertEquals(200, status, "detection's baseline refresh profiled the workstation within 90 s");
+        admin.get(PORTAL + "/customers/" + customerId + "/hosts/" + WORKSTATION);
+        assertTrue(admin.findElement(By.id("baseline-state")).getText().startsWith("learning"),
+                admin.findElement(By.id("baseline-state")).getText());
+        List<WebElement> charts = admin.findElements(By.cssSelector("figure.chart svg"));
+        assertFalse(charts.isEmpty());
+        for (WebElement chart : charts) {
+            assertEquals(2 * 168, chart.findElements(By.tagName("rect")).size(), chart.getAttribute("aria-label"));
+        }
+        shot(admin, "host-baseline");
+    }
+
+    @Test
+    @Order(6)
+    void hostAndAuditPagesShowTheScannerAndWhoAcknowledged() throws Exception {
+        admin.get(PORTAL + "/customers/" + customerId + "/hosts/" + SCANNER);
+        assertTrue(admin.findElement(By.id("h-alerts")).isDisplayed());
+        assertTrue(admin.getPageSource().contains(verticalId));
+        shot(admin, "host");
+        admin.get(PORTAL + "/audit?customer=" + customerId);
+        String audit = admin.findElement(By.id("audit")).getText();
+        assertTrue(audit.contains("msp-a-admin"), audit);
+        shot(admin, "audit");
+    }
+
+    @Test
+    @Order(7)
+    void aViewerOfAnotherCustomerSeesNothingOfThisOne() throws Exception {
+        WebDriver viewer = browser();
+        try {
+            signIn(viewer, "a2-viewer");
+            assertFalse(viewer.getPageSource().contains(customerId));
+            assertFalse(viewer.getPageSource().contains(customerName));
+            viewer.get(PORTAL + "/alerts?status=ALL");
+            assertFalse(viewer.getPageSource().contains(customerId));
+            assertTrue(viewer.findElements(By.id("bulk-ack")).isEmpty(), "a viewer gets no triage buttons");
+            shot(viewer, "viewer-alerts");
+            for (String path : List.of("/customers/" + customerId, "/customers/" + customerId + "/alerts/" + verticalId,
+                    "/alerts?customer=" + customerId, "/customers/" + customerId + "/hosts/" + SCANNER)) {
+                viewer.get(PORTAL + path);
+                assertEquals("Not found", viewer.findElement(By.id("error-title")).getText(), path);
+                assertFalse(viewer.getPageSource().contains(customerName), path);
+            }
+            shot(viewer, "viewer-not-found");
+        } finally {
+            viewer.quit();
+        }
+    }
+
+    @Test
+    @Order(8)
+    void aRefusedTokenGivesTheReloginPageWhichSignsInAgainToTheSamePage() {
+        // An API answering 401 (the token expired or was revoked while the portal session lived on) ...
+        Response page = new ErrorPages(services.tenantsUrl(), services.detectionUrl()).forStatus(
+                new ClientWebApplicationException(401), URI.create(PORTAL + "/alerts?customer=" + customerId));
+        String html = (String) page.getEntity();
+        assertEquals(401, page.getStatus());
+        assertTrue(html.contains("Your session has expired"), html);
+        String relogin = "/relogin?to=%2Falerts%3Fcustomer%3D" + customerId;
+        assertTrue(html.contains("href=\"" + relogin + "\""), html);
+        // ... and its button drops the portal session and comes back through Keycloak to the same page
+        String sessionBefore = session(admin);
+        assertFalse(sessionBefore.isEmpty());
+        admin.get(PORTAL + relogin);
+        slowWait(admin).until(ExpectedConditions.urlToBe(PORTAL + "/alerts?customer=" + customerId));
+        assertEquals("msp-a-admin", admin.findElement(By.id("user")).getText());
+        assertFalse(session(admin).isEmpty() || session(admin).equals(sessionBefore), "a new portal session");
+    }
+
+    @Test
+    @Order(9)
+    void whenDetectionIsDownThePageSaysSo() throws Exception {
+        services.stopDetection();
+        admin.get(PORTAL + "/customers/" + customerId + "/alerts/" + verticalId);
+        assertEquals("The detection service is not answering", admin.findElement(By.id("error-title")).getText());
+        shot(admin, "detection-down");
+    }
+
+    private static WebDriver browser() {
+        System.setProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,800");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver"))
+                .build();
+        WebDriver d = new ChromeDriver(service, options);
+        d.manage().timeouts().implicitlyWait(Duration.ofSeconds(2));
+        return d;
+    }
+
+    private static void signIn(WebDriver d, String user) {
+        d.get(PORTAL + "/");
+        wait(d).until(ExpectedConditions.presenceOfElementLocated(By.id("username"))).sendKeys(user);
+        d.findElement(By.id("password")).sendKeys("dev-" + user);
+        d.findElement(By.id("kc-login")).click();
+        slowWait(d).until(ExpectedConditions.textToBe(By.id("user"), user));
+    }
+
+    private static WebDriverWait wait(WebDriver d) {
+        return new WebDriverWait(d, Duration.ofSeconds(30));
+    }
+
+    /** The portal's session cookies (Quarkus OIDC's q_session*: the encrypted tokens). */
+    private static String session(WebDriver d) {
+        return d.manage().getCookies().stream().filter(c -> c.getName().startsWith("q_session"))
+                .map(c -> c.getName() + "=" + c.getValue()).sorted().reduce("", (a, b) -> a + ";" + b);
+    }
+
+    /** For pages that ask every customer of the MSP (hundreds on the shared dev database). */
+    private static WebDriverWait slowWait(WebDriver d) {
+        return new WebDriverWait(d, Duration.ofSeconds(120));
+    }
+
+    /** The whole page at 1280 px wide, then back to 1280×800. */
+    private static void shot(WebDriver d, String name) throws Exception {
+        long height = (Long) ((JavascriptExecutor) d).executeScript("return document.documentElement.scrollHeight");
+        d.manage().window().setSize(new Dimension(1280, (int) Math.max(800, Math.min(height + 20, 6000))));
+        Files.write(SHOTS.resolve(name + ".png"), ((TakesScreenshot) d).getScreenshotAs(OutputType.BYTES));
+        d.manage().window().setSize(new Dimension(1280, 800));
+    }
+}

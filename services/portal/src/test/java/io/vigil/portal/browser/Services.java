@@ -1,0 +1,172 @@
+package io.vigil.portal.browser;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real services the portal calls, started from their built jars as processes against the stack: tenants (dev seed)
+ * and detection (scheduled cycle on), both on free ports. Detection judges only a ClickHouse database of this test's
+ * own, {@link #DATABASE}, created by a short-lived ingest (its schema migrator), so it neither steals nor loses other
+ * tests' batches. Tenants reads sensor heartbeats from the same database.
+ */
+public class Services implements QuarkusTestResourceLifecycleManager {
+
+    static final String DATABASE = "portal_it";
+    static final String CLICKHOUSE = env("VIGIL_CLICKHOUSE_URL", "http://127.0.0.1:18123");
+    static final String ISSUER = env("VIGIL_OIDC_ISSUER", "http://127.0.0.1:18080/realms/vigil");
+    static final Path ROOT = root();
+    static final Path WORK = ROOT.resolve("services/portal/target/portal-it");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private String tenantsUrl;
+    private String detectionUrl;
+    private Process detection;
+    private final List<Process> started = new ArrayList<>();
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            Files.createDirectories(WORK);
+            int ingestPort = freePort();
+            Process ingest = service("services/ingest", ingestPort, Map.of(), WORK.resolve("ingest.log"));
+            stop(ingest);
+            int tenantsPort = freePort();
+            started.add(service("services/tenants", tenantsPort, Map.of("VIGIL_KEYCLOAK_CLIENT_SECRET", "dev-vigil-tenants",
+                    "VIGIL_TENANTS_DEV_SEED", "true"), WORK.resolve("tenants.log")));
+            tenantsUrl = "http://127.0.0.1:" + tenantsPort;
+            int detectionPort = freePort();
+            detection = service("services/detection", detectionPort, Map.of("VIGIL_DETECTION_CLIENT_SECRET",
+                    "dev-vigil-detection", "VIGIL_DETECTION_DEV_SEED", "true", "VIGIL_DETECTION_CUSTOMERS_SOURCE", "tenants",
+                    "VIGIL_TENANTS_URL", tenantsUrl, "VIGIL_DETECTION_CYCLE_INTERVAL", "1s",
+                    "VIGIL_DETECTION_BASELINE_REFRESH_INTERVAL", "10s"), WORK.resolve("detection.log"));
+            started.add(detection);
+            detectionUrl = "http://127.0.0.1:" + detectionPort;
+            return Map.of("vigil.tenants.url", tenantsUrl, "vigil.detection.url", detectionUrl);
+        } catch (Exception e) {
+            stop();
+            throw new IllegalStateException("could not start the services for the portal tests: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        for (Process p : started) {
+            try {
+                stop(p);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        started.clear();
+    }
+
+    @Override
+    public void inject(TestInjector injector) {
+        injector.injectIntoFields(this, new TestInjector.AnnotatedAndMatchesType(InjectServices.class, Services.class));
+    }
+
+    String tenantsUrl() {
+        return tenantsUrl;
+    }
+
+    String detectionUrl() {
+        return detectionUrl;
+    }
+
+    /** Stops detection, for the "service down" page; the resource's stop() then has nothing left to do for it. */
+    void stopDetection() throws InterruptedException {
+        stop(detection);
+    }
+
+    static String clickhouse(String sql) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(CLICKHOUSE + "/?database=" + DATABASE))
+                .POST(HttpRequest.BodyPublishers.ofString(sql)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException("ClickHouse: HTTP " + r.statusCode() + " " + r.body() + " for "
+                    + sql.substring(0, Math.min(200, sql.length())));
+        }
+        return r.body().trim();
+    }
+
+    private static Process service(String module, int port, Map<String, String> settings, Path log) throws Exception {
+        Path jar = ROOT.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: build it first (mvn -B package -DskipTests -pl " + module + " -am)");
+        }
+        Files.deleteIfExists(log);
+        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx384m", "-jar", jar.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Map<String, String> env = pb.environment();
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        env.put("VIGIL_CLICKHOUSE_URL", CLICKHOUSE);
+        env.put("VIGIL_CLICKHOUSE_DATABASE", DATABASE);
+        env.put("VIGIL_OIDC_ISSUER", ISSUER);
+        env.put("VIGIL_PG_PASSWORD", env("VIGIL_PG_PASSWORD", "vigil-dev"));
+        // The stack's PostgreSQL is shared: a newer build may have migrated a schema further than this one knows.
+        env.put("QUARKUS_FLYWAY_IGNORE_MIGRATION_PATTERNS", "*:future");
+        env.putAll(settings);
+        Process p = pb.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/q/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return p;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            if (!p.isAlive()) {
+                throw new IllegalStateException(module + " exited; see " + log);
+            }
+            TimeUnit.MILLISECONDS.sleep(250);
+        }
+        p.destroyForcibly();
+        throw new IllegalStateException(module + " not ready in 120 s; see " + log);
+    }
+
+    private static void stop(Process p) throws InterruptedException {
+        if (p != null && p.isAlive()) {
+            p.destroy();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    private static Path root() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.exists(p.resolve("services/ingest"))) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new IllegalStateException("run from inside the repository");
+        }
+        return p;
+    }
+}
