@@ -3,7 +3,6 @@ package io.vigil.tests.system;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -99,13 +98,8 @@ class SharedPcapsST {
         assertTrue(failures.isEmpty(), failures.size() + " rows do not hold:\n" + String.join("\n", failures));
     }
 
-    /**
-     * Known gap in detection: a scan spread over hours but delivered at once (a replay, or a sensor's spool after a WAN
-     * outage) is decided by the fast path, which never marks a finding slow; only the slow path over flows_1m does
-     * (ScanAnalyzer). The alert's summary says "in 104 min", yet {@code slow} is false.
-     */
+    /** A scan spread over hours but delivered at once (a replay, or a sensor's spool after a WAN outage) is still slow. */
     @Test
-    @Disabled("detection gap: an hours-long scan delivered in one batch is decided by the fast path and not marked slow")
     void slowCapturesAreMarkedSlowThoughDeliveredAtOnce() {
         for (Row row : ROWS) {
             if (row.slow()) {

@@ -24,8 +24,9 @@ public final class ScanAnalyzer {
      */
     static final int MIN_SPLIT_TARGETS = 5;
     /**
-     * Evidence judged over the slow horizon counts as a slow scan when it spans more than this, or when its failures
-     * came on average at least 15 s apart (a minute / the 4 failures the sequential test needs; the issue's "one probe
+     * Evidence counts as a slow scan when it spans more than this, on either path (a replay or a spool after an outage
+     * delivers hours of probes in one batch); judged over the slow horizon, also when its failures came on average at
+     * least 15 s apart (a minute / the 4 failures the sequential test needs; the issue's "one probe
      * per ≥ 15 s"), so that no window of a minute or less held enough of them to decide.
      */
     static final long SLOW_SPAN_MS = 10 * 60_000L;
@@ -143,7 +144,7 @@ public final class ScanAnalyzer {
             services.add(a.service());
         }
         return new Finding(type, source, List.copyOf(hosts), List.copyOf(services), flows, failed, answered, first, last,
-                decidedBy, trw.failuresAtDecision(), slow && (last - first > SLOW_SPAN_MS || (failed - 1) * 60_000L <= (long) Trw.FAILURES_TO_DECIDE * (last - first)),
+                decidedBy, trw.failuresAtDecision(), last - first > SLOW_SPAN_MS || slow && (failed - 1) * 60_000L <= (long) Trw.FAILURES_TO_DECIDE * (last - first),
                 evidence.stream().limit(SAMPLES).toList());
     }
 

@@ -156,6 +156,22 @@ class ScanAnalyzerTest {
     }
 
     @Test
+    void hoursOfProbesDeliveredInOneBatchAreSlowOnTheFastPathToo() {
+        List<Attempt> a = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            a.add(failed("176.192.150.3", "10.1.0." + i, 445, 6, ProbeKind.SYN, i * 700_000L));
+        }
+        Finding replayed = analyzer.analyze("176.192.150.3", a, false, 0).get(0);
+        assertEquals("trw", replayed.decidedBy());
+        assertTrue(replayed.slow(), "9 probes over 93 min");
+        List<Attempt> quick = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            quick.add(failed("176.192.150.3", "10.1.0." + i, 445, 6, ProbeKind.SYN, i * 1_000L));
+        }
+        assertTrue(!analyzer.analyze("176.192.150.3", quick, false, 0).get(0).slow(), "9 probes in 8 s");
+    }
+
+    @Test
     void tenProbesOneEvery15SecondsAreASlowScanAndAFastScanReFoundByTheSlowPathIsNot() {
         List<Attempt> slow = new ArrayList<>();
         List<Attempt> fast = new ArrayList<>();

@@ -133,7 +133,7 @@ public class AlertService {
         a.targetCount += newTargets;
         a.portCount += newPorts;
         // The slow horizon and a distributed scan's window overlap earlier cycles: their counts only raise.
-        if (f.slow() || "slow".equals(f.decidedBy()) || f.type() == ScanType.DISTRIBUTED) {
+        if ("slow".equals(f.decidedBy()) || f.type() == ScanType.DISTRIBUTED) {
             a.attempts = Math.max(a.attempts, f.attempts());
             a.failed = Math.max(a.failed, f.failed());
             a.answered = Math.max(a.answered, f.answered());
