@@ -79,13 +79,6 @@ public final class SystemStack {
         return startService("services/ingest", port, all, log);
     }
 
-    /** Starts ingest on {@code port} storing into {@code database}, with extra settings; returns once it is ready. */
-    static Process startIngest(int port, String database, Map<String, String> settings, Path log) throws Exception {
-        Map<String, String> all = new java.util.HashMap<>(settings);
-        all.put("VIGIL_CLICKHOUSE_DATABASE", database);
-        return startService("services/ingest", port, all, log);
-    }
-
     /**
      * Starts detection on {@code port} reading {@code database}, with customers from its own table (dev seed: a1, a2,
      * b1, b2) rather than from a tenants service, and the given extra settings; returns once it is ready.
