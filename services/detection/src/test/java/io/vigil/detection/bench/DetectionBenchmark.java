@@ -249,7 +249,7 @@ class DetectionBenchmark {
         return "concat('" + RUN + "-', toString(intDiv(number, " + flowsEach + ")))";
     }
 
-    /** A fresh benchmark database with ingest's own flows and flows_1m DDL (the migrator's files, database substituted). */
+    /** A fresh benchmark database with ingest's own DDL (every file of the migrator's INDEX, database substituted). */
     private static synchronized void createDatabase() throws Exception {
         String exists = clickhouse("EXISTS TABLE " + DB + ".flows_1m_mv").trim();
         if (exists.equals("1")) {
@@ -257,7 +257,9 @@ class DetectionBenchmark {
         }
         clickhouse("CREATE DATABASE IF NOT EXISTS " + DB);
         Path migrations = Path.of("../ingest/src/main/resources/clickhouse/migrations");
-        for (String file : List.of("V001__flows.sql", "V002__flows_1m.sql")) {
+        List<String> files = Files.readAllLines(migrations.resolve("INDEX")).stream()
+                .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+        for (String file : files) {
             for (String statement : Files.readString(migrations.resolve(file)).replace("${database}", DB).split(";")) {
                 String sql = statement.lines().filter(l -> !l.startsWith("--")).reduce("", (a, b) -> a + "\n" + b).trim();
                 if (!sql.isEmpty()) {
