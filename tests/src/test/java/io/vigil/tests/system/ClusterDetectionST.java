@@ -22,12 +22,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -274,16 +276,12 @@ class ClusterDetectionST {
         return r.body().strip();
     }
 
+    /** {@link SystemStack#stack} for a lambda: its failures unchecked, within the 180 s a node's stop or start takes at most. */
     private static void stack(String... args) {
-        List<String> command = new ArrayList<>(List.of(SystemStack.ROOT.resolve("scripts/stack").toString()));
-        command.addAll(List.of(args));
         try {
-            Process p = new ProcessBuilder(command).inheritIO().start();
-            if (!p.waitFor(180, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException("scripts/stack " + String.join(" ", args) + " failed");
-            }
+            SystemStack.stack(Duration.ofSeconds(180), args);
         } catch (IOException e) {
-            throw new IllegalStateException(e);
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

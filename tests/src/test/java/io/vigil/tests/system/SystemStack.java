@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -153,10 +154,15 @@ public final class SystemStack {
      * exits 0. Stopping a shared server is only allowed while holding {@code /tmp/vigil-stack.lock} exclusively.
      */
     static void stack(String... args) throws IOException, InterruptedException {
+        stack(Duration.ofMinutes(10), args);
+    }
+
+    /** {@link #stack(String...)}, failing if it has not ended within {@code timeout}. */
+    static void stack(Duration timeout, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(ROOT.resolve("scripts/stack").toString()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).inheritIO().start();
-        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException("scripts/stack " + String.join(" ", args) + " failed");
         }
     }
