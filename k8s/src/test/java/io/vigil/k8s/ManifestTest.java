@@ -299,6 +299,7 @@ class ManifestTest {
                 "ingress-nginx -> tenants:18091",
                 "ingress-nginx -> detection:18092",
                 "ingress-nginx -> keycloak:8080",
+                "ingress-nginx -> portal:18093",
                 // Prometheus scrapes the services that export metrics (the HPA's stream metric comes from ingest).
                 "monitoring -> ingest:18090",
                 "monitoring -> detection:18092",
@@ -311,6 +312,9 @@ class ManifestTest {
                 "detection -> keycloak:8080",
                 "detection -> postgres:5432",
                 "detection -> clickhouse:8123",
+                "portal -> tenants:18091",
+                "portal -> detection:18092",
+                "portal -> keycloak:8080",
                 "keycloak -> keycloak:7800",
                 "keycloak -> keycloak:57800",
                 "keycloak -> postgres:5432",
@@ -349,7 +353,7 @@ class ManifestTest {
             }
         }
         assertEquals(Set.of("ingest"), grpcBackends, dir + ": gRPC published for");
-        assertEquals(Set.of("tenants", "detection", "keycloak"), restBackends, dir + ": REST published for");
+        assertEquals(Set.of("tenants", "detection", "keycloak", "portal"), restBackends, dir + ": REST published for");
     }
 
     @ParameterizedTest
