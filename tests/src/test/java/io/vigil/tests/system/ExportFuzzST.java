@@ -116,7 +116,7 @@ class ExportFuzzST {
                 for (var ack : end.acks()) {
                     spool.headMap(ack.getSequence(), true).clear();
                 }
-                String outcome = check(mutation, bad, end, failures, i);
+                String outcome = check(mutation, bad, highWater, end, failures, i);
                 outcomes.computeIfAbsent(mutation, m -> new LinkedHashMap<>()).merge(outcome, 1, Integer::sum);
                 FlowBatch parsed = parseOrNull(bad);
                 if (parsed != null && end.status().isOk()) {
@@ -191,12 +191,21 @@ class ExportFuzzST {
 
     /**
      * Judges one stream's end: a status with a reason for anything that is not a FlowBatch; for bytes that still are a
-     * FlowBatch an Ack is fine too (bad flows in it are counted per reason, the rest stored, as the contract says).
+     * FlowBatch an Ack is fine too (bad flows in it are counted per reason, the rest stored, as the contract says). A
+     * mutated sequence at or below the stream's high-water mark is a resend by the contract: acknowledged as a duplicate
+     * without its flows being read.
      */
-    private static String check(Mutation mutation, byte[] bad, ExportCall.End end, List<String> failures, int i) {
+    private static String check(Mutation mutation, byte[] bad, long highWater, ExportCall.End end, List<String> failures, int i) {
         Status status = end.status();
         FlowBatch parsed = parseOrNull(bad);
         String what = "case " + i + " " + mutation + " (" + bad.length + " bytes)";
+        if (status.isOk() && !end.acks().isEmpty() && end.acks().get(end.acks().size() - 1).getDuplicate()) {
+            var ack = end.acks().get(end.acks().size() - 1);
+            if (ack.getSequence() != highWater || ack.getAccepted() != 0) {
+                failures.add(what + ": a duplicate Ack must carry the stored high-water mark " + highWater + " and accept nothing: " + ack);
+            }
+            return "DUPLICATE";
+        }
         if (status.isOk()) {
             // protobuf's own parser refuses a bad string (invalid UTF-8) in a Flow; ingest rejects just that flow
             boolean flowRejected = !end.acks().isEmpty() && end.acks().get(end.acks().size() - 1).getRejectedCount() > 0;
