@@ -41,7 +41,8 @@ class BadTokenST {
             "/api/v1/customers/a1/sensors");
     private static final List<String> DETECTION_A1 = List.of("/api/v1/customers/a1/alerts", "/api/v1/customers/a1/summary",
             "/api/v1/customers/a1/allowlist", "/api/v1/customers/a1/suppressions", "/api/v1/customers/a1/audit",
-            "/api/v1/customers/a1/notifications", "/api/v1/customers/a1/hosts/10.1.0.5/baseline");
+            "/api/v1/customers/a1/notifications", "/api/v1/customers/a1/hosts/10.1.0.5/baseline",
+            "/api/v1/msps/msp-a/summary", "/api/v1/msps/msp-a/alerts");
 
     private static Process ingest;
     private static Process tenants;

@@ -124,6 +124,38 @@ class TwoMspsST {
                         }
                     }
                 }
+                // MSP-wide: an MSP's own people read its customers' summary and alerts there; nobody else reaches them.
+                for (String msp : List.of("msp-a", "msp-b")) {
+                    Map<String, String> urls = new LinkedHashMap<>();
+                    urls.put("summary", pipeline.detectionUrl + "/api/v1/msps/" + msp + "/summary");
+                    for (Scan s : SCANS) {
+                        urls.put("alerts " + s.customer(), pipeline.detectionUrl + "/api/v1/msps/" + msp + "/alerts?limit=200&source=" + s.source());
+                    }
+                    for (Map.Entry<String, String> url : urls.entrySet()) {
+                        HttpResponse<String> r = Pipeline.get(url.getValue(), user.getValue());
+                        requests++;
+                        String where = user.getKey() + " GET " + url.getValue() + ": HTTP " + r.statusCode();
+                        if (!user.getKey().equals(msp + "-admin")) {
+                            failures.addAll(notFound(where, r));
+                            continue;
+                        }
+                        if (r.statusCode() != 200) {
+                            failures.add(where + ", expected 200: " + RestFuzzST.abbreviate(r.body()));
+                            continue;
+                        }
+                        for (Scan s : SCANS) {
+                            String c = s.customer();
+                            String expected = url.getKey().equals("summary") ? "\"customerId\":\"" + c + "\"" : alertIds.get(c);
+                            boolean mustShow = scope.contains(c) && (url.getKey().equals("summary") || url.getKey().endsWith(" " + c));
+                            if (mustShow && !r.body().contains(expected)) {
+                                failures.add(where + ": misses " + c + " (" + expected + ")");
+                            }
+                            if (!scope.contains(c) && (r.body().contains("\"" + c + "\"") || r.body().contains(alertIds.get(c)))) {
+                                failures.add(where + ": shows " + c + "'s data: " + RestFuzzST.abbreviate(r.body()));
+                            }
+                        }
+                    }
+                }
                 HttpResponse<String> customers = Pipeline.get(pipeline.tenantsUrl + "/api/v1/customers?limit=200", user.getValue());
                 requests++;
                 if (user.getKey().endsWith("-admin")) {

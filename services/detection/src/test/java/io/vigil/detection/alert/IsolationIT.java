@@ -57,6 +57,8 @@ class IsolationIT {
         m.put("DELETE /api/v1/msps/{mspId}/allowlist/{ruleId}", new String[]{"/api/v1/msps/msp-a/allowlist/" + mspRuleId, null});
         m.put("GET /api/v1/customers/{customerId}/hosts/{ip}/baseline", new String[]{c + "/hosts/10.1.0.5/baseline", null});
         m.put("GET /api/v1/customers/{customerId}/summary", new String[]{c + "/summary", null});
+        m.put("GET /api/v1/msps/{mspId}/summary", new String[]{"/api/v1/msps/msp-a/summary", null});
+        m.put("GET /api/v1/msps/{mspId}/alerts", new String[]{"/api/v1/msps/msp-a/alerts", null});
         m.put("GET /api/v1/customers/{customerId}/audit", new String[]{c + "/audit", null});
         m.put("GET /api/v1/msps/{mspId}/audit", new String[]{"/api/v1/msps/msp-a/audit", null});
         return m;
@@ -99,6 +101,15 @@ class IsolationIT {
                         .forEach(op -> published.add(op.toUpperCase() + " " + path));
             });
             assertEquals(new TreeSet<>(table.keySet()), published, "a new endpoint needs its row in this isolation table");
+            // Both alert lists document the same query parameters (one @BeanParam).
+            for (String list : List.of("/api/v1/customers/{customerId}/alerts", "/api/v1/msps/{mspId}/alerts")) {
+                List<?> params = (List<?>) ((Map<?, ?>) ((Map<?, ?>) paths.get(list)).get("get")).get("parameters");
+                Set<Object> names = new TreeSet<>();
+                params.forEach(p -> names.add(((Map<?, ?>) p).get("name")));
+                names.remove("customerId");
+                names.remove("mspId");
+                assertEquals(Set.of("cursor", "limit", "status", "type", "severity", "source"), names, list);
+            }
 
             for (Map.Entry<String, String[]> e : table.entrySet()) {
                 String method = e.getKey().substring(0, e.getKey().indexOf(' '));

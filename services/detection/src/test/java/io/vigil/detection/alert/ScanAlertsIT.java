@@ -16,6 +16,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -148,6 +150,38 @@ class ScanAlertsIT {
         assertEquals(0, alertsAs("msp-a-analyst", "?status=RESOLVED").getList("items").size());
         as("msp-a-analyst").get(BASE + "?cursor=bogus").then().statusCode(400)
                 .contentType("application/problem+json").body("type", equalTo("https://vigil.io/problems/validation"));
+    }
+
+    @Test
+    @Order(4)
+    void theMspListPagesThroughEveryCustomerOfTheMspNewestFirst() throws Exception {
+        replayed();
+        String msp = "/api/v1/msps/msp-a/alerts";
+        List<String> ours = alertsAs("msp-a-analyst", "").getList("items.id");
+        // The newest alerts of msp-a's customers: ours are among the first pages (other runs' tenants share msp-a).
+        List<String> seen = new ArrayList<>();
+        String cursor = null;
+        for (int page = 0; page < 10 && !seen.containsAll(ours); page++) {
+            JsonPath p = as("msp-a-analyst").get(msp + "?limit=20&status=OPEN" + (cursor == null ? "" : "&cursor=" + cursor))
+                    .then().statusCode(200).extract().jsonPath();
+            seen.addAll(p.getList("items.id"));
+            assertTrue(p.getList("items.status").stream().allMatch("OPEN"::equals), "filtered: " + p.getList("items.status"));
+            cursor = p.getString("nextCursor");
+            if (cursor == null) {
+                break;
+            }
+        }
+        assertTrue(seen.containsAll(ours), "ours " + ours + " in " + seen);
+        assertEquals(seen.size(), new HashSet<>(seen).size(), "no alert twice across pages");
+        JsonPath vertical = as("platform-admin").get(msp + "?type=VERTICAL&source=192.168.2.154&limit=200").then().statusCode(200)
+                .extract().jsonPath();
+        assertTrue(vertical.getList("items.customerId").contains(TENANT), "platform-admin: " + vertical.getList("items.customerId"));
+        assertTrue(vertical.getList("items.type").stream().allMatch("VERTICAL"::equals));
+        JsonPath other = as("msp-b-analyst").get("/api/v1/msps/msp-b/alerts?limit=200&source=192.168.2.154").then().statusCode(200)
+                .extract().jsonPath();
+        assertTrue(!other.getList("items.customerId").contains(TENANT), "msp-b sees none of msp-a's alerts");
+        as("msp-a-analyst").get(msp + "?limit=0").then().statusCode(400).contentType("application/problem+json");
+        as("msp-a-analyst").get(msp + "?cursor=bogus").then().statusCode(400).contentType("application/problem+json");
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -204,6 +205,18 @@ class BaselineIT {
         assertEquals(3, l.getInt("baselines.LEARNING"));
         assertTrue(l.getInt("openAlerts") >= 1);
         assertEquals(l.getInt("openAlerts"), l.getList("open").stream().mapToInt(x -> ((Number) ((Map<?, ?>) x).get("count")).intValue()).sum());
+
+        // The MSP summary carries the same figures for each customer, in one answer.
+        JsonPath msp = as("msp-a-analyst").get("/api/v1/msps/msp-a/summary").then().statusCode(200).extract().jsonPath();
+        for (JsonPath one : List.of(s, l)) {
+            Map<String, Object> expected = new HashMap<>(one.getMap("$"));
+            expected.remove("internalNetworks");
+            expected.remove("networksFrom");
+            assertEquals(expected, msp.getMap("customers.find { it.customerId == '" + one.getString("customerId") + "' }"));
+        }
+        assertEquals(msp.getList("customers.customerId").stream().sorted().toList(), msp.getList("customers.customerId"), "by id");
+        as("platform-admin").get("/api/v1/msps/msp-a/summary").then().statusCode(200);
+        as("msp-a-analyst").get("/api/v1/msps/msp-b/summary").then().statusCode(404);
     }
 
     @Test

@@ -7,9 +7,12 @@ import io.smallrye.mutiny.Uni;
 import io.vigil.portal.api.Alert;
 import io.vigil.portal.api.Customer;
 import io.vigil.portal.api.DetectionApi;
+import io.vigil.portal.api.Page;
 import io.vigil.portal.api.TenantsApi;
 import io.vigil.portal.web.ErrorPages;
 import io.vigil.portal.web.Fanout;
+import io.vigil.portal.web.Maybe;
+import io.vigil.portal.web.Viewer;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -27,6 +30,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /** The alert list across customers, with filters, and bulk acknowledge / resolve of the alerts ticked in it. */
 @Path("/alerts")
@@ -39,17 +45,19 @@ public class AlertsResource {
     private final TenantsApi tenants;
     private final DetectionApi detection;
     private final Fanout fanout;
+    private final Viewer viewer;
 
-    public AlertsResource(@RestClient TenantsApi tenants, @RestClient DetectionApi detection, Fanout fanout) {
+    public AlertsResource(@RestClient TenantsApi tenants, @RestClient DetectionApi detection, Fanout fanout, Viewer viewer) {
         this.tenants = tenants;
         this.detection = detection;
         this.fanout = fanout;
+        this.viewer = viewer;
     }
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance alerts(AlertFilter filter, List<AlertRow> rows, int more, List<String> failures,
-                                              String notice);
+        static native TemplateInstance alerts(AlertFilter filter, List<AlertRow> rows, int more, boolean older,
+                                              List<String> failures, String notice);
     }
 
     @GET
@@ -58,24 +66,60 @@ public class AlertsResource {
                                       @QueryParam("type") String type, @QueryParam("severity") String severity,
                                       @QueryParam("source") String source, @QueryParam("notice") String notice) {
         AlertFilter f = AlertFilter.of(customer, status, type, severity, source);
-        Uni<List<Customer>> customers = f.customer() == null ? fanout.customers()
-                : tenants.customer(f.customer()).map(List::of);
-        return customers.flatMap(cs -> fanout.each(cs, c -> detection.alerts(c.id(), null,
-                        f.customer() == null ? PER_CUSTOMER : ROWS, f.apiStatus(), f.type(), f.severity(), f.source())))
+        Uni<Found> found = f.customer() != null ? tenants.customer(f.customer()).flatMap(c -> perCustomer(List.of(c), f, ROWS))
+                : fanout.customers().flatMap(cs -> viewer.customerViewer() ? perCustomer(cs, f, PER_CUSTOMER) : perMsp(cs, f));
+        return found.map(r -> {
+            List<AlertRow> rows = new ArrayList<>(r.rows);
+            rows.sort(Comparator.comparing((AlertRow row) -> row.alert().lastSeen(), Comparator.nullsLast(Comparator.reverseOrder())));
+            int more = Math.max(0, rows.size() - ROWS);
+            return Templates.alerts(f, rows.subList(0, Math.min(ROWS, rows.size())), more, r.older, r.failures, notice);
+        });
+    }
+
+    /** Alerts with their customers, the answers that could not be read, and whether an API had older ones. */
+    private static final class Found {
+        final List<AlertRow> rows = new ArrayList<>();
+        final List<String> failures = new ArrayList<>();
+        boolean older;
+    }
+
+    /** The newest {@code limit} of each customer: a customer viewer's own, or one customer picked in the filter. */
+    private Uni<Found> perCustomer(List<Customer> customers, AlertFilter f, int limit) {
+        return fanout.each(customers, c -> detection.alerts(c.id(), null, limit, f.apiStatus(), f.type(), f.severity(), f.source()))
                 .map(each -> {
-                    List<AlertRow> rows = new ArrayList<>();
-                    List<String> failures = new ArrayList<>();
-                    for (Fanout.Each<io.vigil.portal.api.Page<Alert>> e : each) {
+                    Found found = new Found();
+                    for (Fanout.Each<Page<Alert>> e : each) {
                         if (e.value() == null) {
-                            failures.add(e.customer().name() + ": " + e.error());
+                            found.failures.add(e.customer().name() + ": " + e.error());
                         } else {
-                            e.value().items().forEach(a -> rows.add(new AlertRow(e.customer(), a)));
+                            e.value().items().forEach(a -> found.rows.add(new AlertRow(e.customer(), a)));
                         }
                     }
-                    rows.sort(Comparator.comparing((AlertRow r) -> r.alert().lastSeen(),
-                            Comparator.nullsLast(Comparator.reverseOrder())));
-                    int more = Math.max(0, rows.size() - ROWS);
-                    return Templates.alerts(f, rows.subList(0, Math.min(ROWS, rows.size())), more, failures, notice);
+                    return found;
+                });
+    }
+
+    /**
+     * The newest {@link #ROWS} of each MSP in one call per MSP, kept to the customers the list of customers has (the
+     * active ones); a 404 means detection knows none of the MSP's customers yet.
+     */
+    private Uni<Found> perMsp(List<Customer> customers, AlertFilter f) {
+        Map<String, Customer> byId = customers.stream().collect(Collectors.toMap(Customer::id, Function.identity()));
+        List<String> msps = customers.stream().map(Customer::mspId).distinct().toList();
+        return fanout.all(msps, m -> Maybe.of(detection.mspAlerts(m, null, ROWS, f.apiStatus(), f.type(), f.severity(), f.source())))
+                .map(answers -> {
+                    Found found = new Found();
+                    for (Map.Entry<String, Maybe<Page<Alert>>> answer : answers) {
+                        Maybe<Page<Alert>> m = answer.getValue();
+                        if (m.value() != null) {
+                            found.older |= m.value().nextCursor() != null;
+                            m.value().items().stream().filter(a -> byId.containsKey(a.customerId()))
+                                    .forEach(a -> found.rows.add(new AlertRow(byId.get(a.customerId()), a)));
+                        } else if (m.status() != 404) {
+                            found.failures.add("MSP " + answer.getKey() + ": " + m.error());
+                        }
+                    }
+                    return found;
                 });
     }
 

@@ -27,11 +27,22 @@ public interface DetectionApi {
     Uni<Summary> summary(@PathParam("id") String customerId);
 
     @GET
+    @Path("/msps/{mspId}/summary")
+    Uni<MspSummary> mspSummary(@PathParam("mspId") String mspId);
+
+    @GET
     @Path("/customers/{id}/alerts")
     Uni<Page<Alert>> alerts(@PathParam("id") String customerId, @QueryParam("cursor") String cursor,
                             @QueryParam("limit") int limit, @QueryParam("status") String status,
                             @QueryParam("type") String type, @QueryParam("severity") String severity,
                             @QueryParam("source") String source);
+
+    @GET
+    @Path("/msps/{mspId}/alerts")
+    Uni<Page<Alert>> mspAlerts(@PathParam("mspId") String mspId, @QueryParam("cursor") String cursor,
+                               @QueryParam("limit") int limit, @QueryParam("status") String status,
+                               @QueryParam("type") String type, @QueryParam("severity") String severity,
+                               @QueryParam("source") String source);
 
     @GET
     @Path("/customers/{id}/alerts/{alertId}")

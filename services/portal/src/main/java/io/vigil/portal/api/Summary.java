@@ -17,6 +17,11 @@ public record Summary(String customerId, String mspId, long openAlerts, long ack
     public record Bucket(String type, String severity, long count) {
     }
 
+    /** A customer detection knows nothing of yet: no alert, no baseline. */
+    public static Summary none(Customer c) {
+        return new Summary(c.id(), c.mspId(), 0, 0, Map.of(), Map.of(), List.of(), Map.of(), null, null);
+    }
+
     /** Unresolved and not yet acknowledged: still waiting for someone to look. */
     public long untriaged() {
         return openAlerts - acknowledgedAlerts;

@@ -3,13 +3,26 @@ package io.vigil.portal.overview;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
+import io.vigil.portal.api.Customer;
 import io.vigil.portal.api.DetectionApi;
+import io.vigil.portal.api.MspSummary;
+import io.vigil.portal.api.Summary;
 import io.vigil.portal.web.Fanout;
+import io.vigil.portal.web.Fanout.Each;
+import io.vigil.portal.web.Maybe;
+import io.vigil.portal.web.Viewer;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /** The landing page: across every customer the user can see, what needs attention first. */
 @Path("/")
@@ -17,10 +30,12 @@ public class OverviewResource {
 
     private final DetectionApi detection;
     private final Fanout fanout;
+    private final Viewer viewer;
 
-    public OverviewResource(@RestClient DetectionApi detection, Fanout fanout) {
+    public OverviewResource(@RestClient DetectionApi detection, Fanout fanout, Viewer viewer) {
         this.detection = detection;
         this.fanout = fanout;
+        this.viewer = viewer;
     }
 
     @CheckedTemplate
@@ -31,7 +46,33 @@ public class OverviewResource {
     @GET
     @Produces(MediaType.TEXT_HTML)
     public Uni<TemplateInstance> overview() {
-        return fanout.customers().flatMap(customers -> fanout.each(customers, c -> detection.summary(c.id()))
+        return fanout.customers().flatMap(customers -> summaries(customers)
                 .map(summaries -> Templates.overview(Overview.of(customers, summaries))));
+    }
+
+    /**
+     * A customer viewer's own summary. For MSP people, one MSP summary per MSP (an MSP's whole estate in one answer)
+     * rather than one call per customer; a 404 there means detection knows none of the MSP's customers yet.
+     */
+    private Uni<List<Each<Summary>>> summaries(List<Customer> customers) {
+        if (viewer.customerViewer()) {
+            return fanout.each(customers, c -> detection.summary(c.id()));
+        }
+        Map<String, List<Customer>> byMsp = customers.stream()
+                .collect(Collectors.groupingBy(Customer::mspId, LinkedHashMap::new, Collectors.toList()));
+        return fanout.all(byMsp.keySet().stream().toList(), mspId -> Maybe.of(detection.mspSummary(mspId)))
+                .map(answers -> {
+                    List<Each<Summary>> out = new ArrayList<>();
+                    for (Map.Entry<String, Maybe<MspSummary>> answer : answers) {
+                        Maybe<MspSummary> m = answer.getValue();
+                        Map<String, Summary> known = m.value() == null ? Map.of()
+                                : m.value().customers().stream().collect(Collectors.toMap(Summary::customerId, Function.identity()));
+                        for (Customer c : byMsp.get(answer.getKey())) {
+                            out.add(m.value() == null && m.status() != 404 ? new Each<>(c, null, m.error())
+                                    : new Each<>(c, known.getOrDefault(c.id(), Summary.none(c)), null));
+                        }
+                    }
+                    return out;
+                });
     }
 }

@@ -55,21 +55,24 @@ public class Fanout {
 
     /** {@code call} for each customer, {@code concurrency} at a time, in the customers' order. */
     public <T> Uni<List<Each<T>>> each(List<Customer> customers, Function<Customer, Uni<T>> call) {
-        if (customers.isEmpty()) {
+        return all(customers, c -> call.apply(c).map(v -> new Each<>(c, v, null))
+                .onFailure(e -> !ErrorPages.sessionExpired(e))
+                .recoverWithItem(e -> new Each<T>(c, null, ErrorPages.describe(e))))
+                .map(list -> list.stream().map(Map.Entry::getValue).toList());
+    }
+
+    /** {@code call} for each key, {@code concurrency} at a time, answers in the keys' order; a failure fails the whole. */
+    public <K, T> Uni<List<Map.Entry<K, T>>> all(List<K> keys, Function<K, Uni<T>> call) {
+        if (keys.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        return Multi.createFrom().range(0, customers.size())
-                .onItem().transformToUni(i -> {
-                    Customer c = customers.get(i);
-                    return call.apply(c).map(v -> Map.entry(i, new Each<>(c, v, null)))
-                            .onFailure(e -> !ErrorPages.sessionExpired(e))
-                            .recoverWithItem(e -> Map.entry(i, new Each<T>(c, null, ErrorPages.describe(e))));
-                }).merge(concurrency)
+        return Multi.createFrom().range(0, keys.size())
+                .onItem().transformToUni(i -> call.apply(keys.get(i)).map(v -> Map.entry(i, v))).merge(concurrency)
                 .collect().asList()
                 .map(list -> {
-                    List<Map.Entry<Integer, Each<T>>> sorted = new ArrayList<>(list);
+                    List<Map.Entry<Integer, T>> sorted = new ArrayList<>(list);
                     sorted.sort(Comparator.comparing(Map.Entry::getKey));
-                    return sorted.stream().map(Map.Entry::getValue).toList();
+                    return sorted.stream().map(e -> Map.entry(keys.get(e.getKey()), e.getValue())).toList();
                 });
     }
 }

@@ -4,6 +4,7 @@ import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
 import io.smallrye.mutiny.Uni;
 import io.vigil.detection.alert.Alert;
+import io.vigil.detection.alert.AlertFilter;
 import io.vigil.detection.alert.AlertStatus;
 import io.vigil.detection.scan.ScanType;
 import io.vigil.detection.scan.Scoring;
@@ -28,38 +29,66 @@ public class AlertRepository implements PanacheRepositoryBase<Alert, String> {
                 scope.with(Parameters.with("id", id).and("customer", customerId))).firstResult();
     }
 
-    /** The customer's visible alerts that are not resolved. */
-    public Uni<List<Alert>> unresolved(TenantContext ctx, String customerId) {
+    /** How many unresolved alerts of one customer, type, severity and status. */
+    public record OpenCount(String customerId, ScanType type, Scoring.Severity severity, AlertStatus status, long count) {
+    }
+
+    /** The customer's visible unresolved alerts, counted. */
+    public Uni<List<OpenCount>> unresolvedCounts(TenantContext ctx, String customerId) {
+        return unresolvedCounts(ctx, "a.customerId = :owner", customerId);
+    }
+
+    /** The visible unresolved alerts of every customer of the MSP, counted. */
+    public Uni<List<OpenCount>> unresolvedCountsOfMsp(TenantContext ctx, String mspId) {
+        return unresolvedCounts(ctx, "a.mspId = :owner", mspId);
+    }
+
+    private Uni<List<OpenCount>> unresolvedCounts(TenantContext ctx, String owner, String id) {
         Scope scope = Scope.of(ctx, "a.mspId", "a.customerId");
-        return find("from Alert a where a.customerId = :customer and a.status <> :resolved and " + scope.where(),
-                scope.with(Parameters.with("customer", customerId).and("resolved", AlertStatus.RESOLVED))).list();
+        Parameters params = scope.with(Parameters.with("owner", id).and("resolved", AlertStatus.RESOLVED));
+        String hql = "select a.customerId, a.type, a.severity, a.status, count(a) from Alert a where " + owner
+                + " and a.status <> :resolved and " + scope.where() + " group by a.customerId, a.type, a.severity, a.status";
+        return getSession().chain(s -> {
+            var query = s.createSelectionQuery(hql, Object[].class);
+            params.map().forEach(query::setParameter);
+            return query.getResultList();
+        }).map(rows -> rows.stream().map(r -> new OpenCount((String) r[0], (ScanType) r[1], (Scoring.Severity) r[2],
+                (AlertStatus) r[3], (Long) r[4])).toList());
     }
 
     /** Up to {@code limit} visible alerts of a customer older than {@code beforeSeq}, newest first, filtered. */
-    public Uni<List<Alert>> page(TenantContext ctx, String customerId, Long beforeSeq, int limit, AlertStatus status,
-                                 ScanType type, Scoring.Severity severity, String source) {
+    public Uni<List<Alert>> page(TenantContext ctx, String customerId, Long beforeSeq, int limit, AlertFilter filter) {
+        return page(ctx, "a.customerId = :owner", customerId, beforeSeq, limit, filter);
+    }
+
+    /** The same across every customer of the MSP. */
+    public Uni<List<Alert>> pageOfMsp(TenantContext ctx, String mspId, Long beforeSeq, int limit, AlertFilter filter) {
+        return page(ctx, "a.mspId = :owner", mspId, beforeSeq, limit, filter);
+    }
+
+    private Uni<List<Alert>> page(TenantContext ctx, String owner, String id, Long beforeSeq, int limit, AlertFilter filter) {
         Scope scope = Scope.of(ctx, "a.mspId", "a.customerId");
-        StringBuilder q = new StringBuilder("from Alert a where a.customerId = :customer and ").append(scope.where());
-        Parameters p = Parameters.with("customer", customerId);
+        StringBuilder q = new StringBuilder("from Alert a where ").append(owner).append(" and ").append(scope.where());
+        Parameters p = Parameters.with("owner", id);
         if (beforeSeq != null) {
             q.append(" and a.seq < :before");
             p.and("before", beforeSeq);
         }
-        if (status != null) {
+        if (filter.status() != null) {
             q.append(" and a.status = :status");
-            p.and("status", status);
+            p.and("status", filter.status());
         }
-        if (type != null) {
+        if (filter.type() != null) {
             q.append(" and a.type = :type");
-            p.and("type", type);
+            p.and("type", filter.type());
         }
-        if (severity != null) {
+        if (filter.severity() != null) {
             q.append(" and a.severity = :severity");
-            p.and("severity", severity);
+            p.and("severity", filter.severity());
         }
-        if (source != null) {
+        if (filter.source() != null) {
             q.append(" and a.source = :source");
-            p.and("source", source);
+            p.and("source", filter.source());
         }
         q.append(" order by a.seq desc");
         return find(q.toString(), scope.with(p)).page(0, limit).list();

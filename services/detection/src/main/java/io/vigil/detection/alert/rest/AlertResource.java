@@ -2,12 +2,9 @@ package io.vigil.detection.alert.rest;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.vigil.detection.alert.AlertStatus;
 import io.vigil.detection.alert.repository.AlertFlows;
 import io.vigil.detection.alert.service.AlertService;
 import io.vigil.detection.customer.service.CustomerDirectory;
-import io.vigil.detection.scan.ScanType;
-import io.vigil.detection.scan.Scoring;
 import io.vigil.lib.api.auth.CurrentTenant;
 import io.vigil.lib.api.paging.Page;
 import jakarta.annotation.security.RolesAllowed;
@@ -16,6 +13,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -52,14 +50,8 @@ public class AlertResource {
 
     @GET
     @Operation(summary = "The customer's alerts, newest first, one page at a time; 404 for a customer outside the caller's scope")
-    public Uni<Page<AlertView>> list(@PathParam("customerId") String customerId,
-                                     @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") @Size(max = 200) String cursor,
-                                     @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit,
-                                     @QueryParam("status") AlertStatus status,
-                                     @QueryParam("type") ScanType type,
-                                     @QueryParam("severity") Scoring.Severity severity,
-                                     @Parameter(description = "the scanning address") @QueryParam("source") @Size(max = 45) String source) {
-        return directory.known(customerId, () -> alerts.list(tenant.get(), customerId, cursor, limit, status, type, severity, source));
+    public Uni<Page<AlertView>> list(@PathParam("customerId") String customerId, @Valid @BeanParam AlertListParams params) {
+        return directory.known(customerId, () -> alerts.list(tenant.get(), customerId, params.cursor, params.limit, params.filter()));
     }
 
     @GET

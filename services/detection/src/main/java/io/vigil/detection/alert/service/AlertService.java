@@ -9,6 +9,7 @@ import io.smallrye.mutiny.Uni;
 import io.vigil.detection.alert.Alert;
 import io.vigil.detection.alert.AlertChanged;
 import io.vigil.detection.alert.AlertComment;
+import io.vigil.detection.alert.AlertFilter;
 import io.vigil.detection.alert.AlertStatus;
 import io.vigil.detection.alert.repository.AlertCommentRepository;
 import io.vigil.detection.alert.repository.AlertRepository;
@@ -19,6 +20,7 @@ import io.vigil.detection.baseline.Gate;
 import io.vigil.detection.customer.Customer;
 import io.vigil.detection.customer.CustomerProfile;
 import io.vigil.detection.customer.repository.CustomerProfileRepository;
+import io.vigil.detection.customer.service.CustomerAccess;
 import io.vigil.detection.scan.Attempt;
 import io.vigil.detection.scan.Direction;
 import io.vigil.detection.scan.Finding;
@@ -51,13 +53,15 @@ public class AlertService {
     private final CustomerProfileRepository customers;
     private final AlertCommentRepository comments;
     private final AuditLog audit;
+    private final CustomerAccess access;
 
     public AlertService(AlertRepository alerts, CustomerProfileRepository customers, AlertCommentRepository comments,
-                        AuditLog audit) {
+                        AuditLog audit, CustomerAccess access) {
         this.alerts = alerts;
         this.customers = customers;
         this.comments = comments;
         this.audit = audit;
+        this.access = access;
     }
 
     // ---- the detection cycle's side (no caller; runs inside the cycle's transaction) ----
@@ -230,19 +234,28 @@ public class AlertService {
     }
 
     @WithSession
-    public Uni<Page<AlertView>> list(TenantContext ctx, String customerId, String cursor, int limit, AlertStatus status,
-                                     ScanType type, Scoring.Severity severity, String source) {
+    public Uni<Page<AlertView>> list(TenantContext ctx, String customerId, String cursor, int limit, AlertFilter filter) {
         Long before = before(cursor);
         return requireCustomer(ctx, customerId)
-                .chain(c -> alerts.page(ctx, customerId, before, limit + 1, status, type, severity, source))
-                .map(rows -> {
-                    List<AlertView> items = new ArrayList<>();
-                    for (int i = 0; i < Math.min(limit, rows.size()); i++) {
-                        items.add(AlertView.summary(rows.get(i)));
-                    }
-                    String next = rows.size() > limit ? Cursor.encode(String.valueOf(rows.get(limit - 1).seq)) : null;
-                    return new Page<>(items, next);
-                });
+                .chain(c -> alerts.page(ctx, customerId, before, limit + 1, filter)).map(rows -> page(rows, limit));
+    }
+
+    /** Every customer's alerts of the MSP, newest first; 404 unless the caller reaches the whole MSP. */
+    @WithSession
+    public Uni<Page<AlertView>> listOfMsp(TenantContext ctx, String mspId, String cursor, int limit, AlertFilter filter) {
+        Long before = before(cursor);
+        return access.requireMsp(ctx, mspId)
+                .chain(m -> alerts.pageOfMsp(ctx, mspId, before, limit + 1, filter)).map(rows -> page(rows, limit));
+    }
+
+    /** The first {@code limit} of {@code limit + 1} rows, and a cursor when there was one more. */
+    private static Page<AlertView> page(List<Alert> rows, int limit) {
+        List<AlertView> items = new ArrayList<>();
+        for (int i = 0; i < Math.min(limit, rows.size()); i++) {
+            items.add(AlertView.summary(rows.get(i)));
+        }
+        String next = rows.size() > limit ? Cursor.encode(String.valueOf(rows.get(limit - 1).seq)) : null;
+        return new Page<>(items, next);
     }
 
     private static Long before(String cursor) {

@@ -75,13 +75,32 @@ public class BaselineStore {
         return pool.preparedQuery("SELECT state, count(*) AS n FROM detection.host_baselines WHERE customer_id = $1 GROUP BY state")
                 .execute(Tuple.of(customerId))
                 .map(rows -> {
-                    Map<HostBaseline.State, Long> out = new EnumMap<>(HostBaseline.State.class);
-                    for (HostBaseline.State s : HostBaseline.State.values()) {
-                        out.put(s, 0L);
-                    }
+                    Map<HostBaseline.State, Long> out = noHosts();
                     rows.forEach(r -> out.put(HostBaseline.State.valueOf(r.getString("state")), r.getLong("n")));
                     return out;
                 });
+    }
+
+    /** Hosts per state for each customer of the MSP that has any (as {@code detection.customers} places them). */
+    public Uni<Map<String, Map<HostBaseline.State, Long>>> maturityOfMsp(String mspId) {
+        return pool.preparedQuery("SELECT b.customer_id, b.state, count(*) AS n FROM detection.host_baselines b"
+                        + " JOIN detection.customers c ON c.id = b.customer_id WHERE c.msp_id = $1 GROUP BY b.customer_id, b.state")
+                .execute(Tuple.of(mspId))
+                .map(rows -> {
+                    Map<String, Map<HostBaseline.State, Long>> out = new HashMap<>();
+                    rows.forEach(r -> out.computeIfAbsent(r.getString("customer_id"), k -> noHosts())
+                            .put(HostBaseline.State.valueOf(r.getString("state")), r.getLong("n")));
+                    return out;
+                });
+    }
+
+    /** Every state, with no host in it. */
+    public static Map<HostBaseline.State, Long> noHosts() {
+        Map<HostBaseline.State, Long> out = new EnumMap<>(HostBaseline.State.class);
+        for (HostBaseline.State s : HostBaseline.State.values()) {
+            out.put(s, 0L);
+        }
+        return out;
     }
 
     private static HostBaseline row(Row r) {

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A customer at a glance.
+ * A customer at a glance: its {@link CustomerFigures} and its internal networks.
  *
  * @param openAlerts        alerts not resolved (OPEN or ACKNOWLEDGED)
  * @param open              per (type, severity) with at least one unresolved alert
@@ -17,9 +17,12 @@ import java.util.Map;
  * @param networksFrom      where the internal networks came from: TENANTS, LAST_KNOWN (tenants down) or TABLE
  */
 public record SummaryView(String customerId, String mspId, long openAlerts, long acknowledgedAlerts,
-                          Map<ScanType, Long> openByType, Map<Scoring.Severity, Long> openBySeverity, List<Bucket> open,
-                          Map<HostBaseline.State, Long> baselines, List<String> internalNetworks, Customer.Origin networksFrom) {
+                          Map<ScanType, Long> openByType, Map<Scoring.Severity, Long> openBySeverity,
+                          List<CustomerFigures.Bucket> open, Map<HostBaseline.State, Long> baselines,
+                          List<String> internalNetworks, Customer.Origin networksFrom) {
 
-    public record Bucket(ScanType type, Scoring.Severity severity, long count) {
+    static SummaryView of(CustomerFigures f, Customer c) {
+        return new SummaryView(f.customerId(), f.mspId(), f.openAlerts(), f.acknowledgedAlerts(), f.openByType(),
+                f.openBySeverity(), f.open(), f.baselines(), c.internalNetworks(), c.origin());
     }
 }
