@@ -124,17 +124,25 @@ class TwoMspsST {
                         }
                     }
                 }
-                // MSP-wide: an MSP's own people read its customers' summary and alerts there; nobody else reaches them.
+                // MSP-wide: an MSP's own people read its customers' summary, alerts and sensors there; nobody else reaches them.
                 for (String msp : List.of("msp-a", "msp-b")) {
                     Map<String, String> urls = new LinkedHashMap<>();
                     urls.put("summary", pipeline.detectionUrl + "/api/v1/msps/" + msp + "/summary");
                     for (Scan s : SCANS) {
                         urls.put("alerts " + s.customer(), pipeline.detectionUrl + "/api/v1/msps/" + msp + "/alerts?limit=200&source=" + s.source());
                     }
+                    urls.put("sensors", pipeline.tenantsUrl + "/api/v1/msps/" + msp + "/sensors?status=ACTIVE&limit=1000");
                     for (Map.Entry<String, String> url : urls.entrySet()) {
                         HttpResponse<String> r = Pipeline.get(url.getValue(), user.getValue());
                         requests++;
                         String where = user.getKey() + " GET " + url.getValue() + ": HTTP " + r.statusCode();
+                        boolean ownViewer = user.getKey().endsWith("-viewer") && scope.stream().anyMatch(c -> mspOf(c).equals(msp));
+                        if (url.getKey().equals("sensors") && ownViewer) {
+                            if (r.statusCode() != 403) {
+                                failures.add(where + ", expected 403 (tenants refuses a viewer its MSP's lists)");
+                            }
+                            continue;
+                        }
                         if (!user.getKey().equals(msp + "-admin")) {
                             failures.addAll(notFound(where, r));
                             continue;
@@ -143,15 +151,21 @@ class TwoMspsST {
                             failures.add(where + ", expected 200: " + RestFuzzST.abbreviate(r.body()));
                             continue;
                         }
+                        String body = url.getKey().equals("sensors") ? allPages(url.getValue(), user.getValue(), r) : r.body();
                         for (Scan s : SCANS) {
                             String c = s.customer();
-                            String expected = url.getKey().equals("summary") ? "\"customerId\":\"" + c + "\"" : alertIds.get(c);
-                            boolean mustShow = scope.contains(c) && (url.getKey().equals("summary") || url.getKey().endsWith(" " + c));
-                            if (mustShow && !r.body().contains(expected)) {
+                            String expected = switch (url.getKey()) {
+                                case "summary" -> "\"customerId\":\"" + c + "\"";
+                                case "sensors" -> sensorIds.get(c);
+                                default -> alertIds.get(c);
+                            };
+                            boolean mustShow = scope.contains(c) && (!url.getKey().startsWith("alerts ") || url.getKey().equals("alerts " + c));
+                            if (mustShow && !body.contains(expected)) {
                                 failures.add(where + ": misses " + c + " (" + expected + ")");
                             }
-                            if (!scope.contains(c) && (r.body().contains("\"" + c + "\"") || r.body().contains(alertIds.get(c)))) {
-                                failures.add(where + ": shows " + c + "'s data: " + RestFuzzST.abbreviate(r.body()));
+                            if (!scope.contains(c) && (body.contains("\"" + c + "\"") || body.contains(alertIds.get(c))
+                                    || body.contains(sensorIds.get(c)))) {
+                                failures.add(where + ": shows " + c + "'s data: " + RestFuzzST.abbreviate(body));
                             }
                         }
                     }
@@ -191,6 +205,23 @@ class TwoMspsST {
             }
         }
         return failures;
+    }
+
+    private static String mspOf(String customer) {
+        return SCANS.stream().filter(s -> s.customer().equals(customer)).findFirst().orElseThrow().msp();
+    }
+
+    /** The bodies of a paged list's pages after {@code first}, appended to it. */
+    private static String allPages(String url, String token, HttpResponse<String> first) throws Exception {
+        StringBuilder bodies = new StringBuilder(first.body());
+        String next = new JsonObject(first.body()).getString("nextCursor");
+        while (next != null) {
+            HttpResponse<String> more = Pipeline.get(url + "&cursor=" + next, token);
+            assertEquals(200, more.statusCode(), url + " next page: " + more.body());
+            bodies.append(more.body());
+            next = new JsonObject(more.body()).getString("nextCursor");
+        }
+        return bodies.toString();
     }
 
     private static List<String> notFound(String where, HttpResponse<String> r) {

@@ -11,7 +11,6 @@ import io.vigil.portal.api.Page;
 import io.vigil.portal.api.TenantsApi;
 import io.vigil.portal.web.ErrorPages;
 import io.vigil.portal.web.Fanout;
-import io.vigil.portal.web.Maybe;
 import io.vigil.portal.web.Viewer;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
@@ -30,9 +29,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /** The alert list across customers, with filters, and bulk acknowledge / resolve of the alerts ticked in it. */
 @Path("/alerts")
@@ -104,20 +100,14 @@ public class AlertsResource {
      * active ones); a 404 means detection knows none of the MSP's customers yet.
      */
     private Uni<Found> perMsp(List<Customer> customers, AlertFilter f) {
-        Map<String, Customer> byId = customers.stream().collect(Collectors.toMap(Customer::id, Function.identity()));
-        List<String> msps = customers.stream().map(Customer::mspId).distinct().toList();
-        return fanout.all(msps, m -> Maybe.of(detection.mspAlerts(m, null, ROWS, f.apiStatus(), f.type(), f.severity(), f.source())))
-                .map(answers -> {
+        return fanout.perMsp(customers, m -> detection.mspAlerts(m, null, ROWS, f.apiStatus(), f.type(), f.severity(), f.source()))
+                .map(r -> {
                     Found found = new Found();
-                    for (Map.Entry<String, Maybe<Page<Alert>>> answer : answers) {
-                        Maybe<Page<Alert>> m = answer.getValue();
-                        if (m.value() != null) {
-                            found.older |= m.value().nextCursor() != null;
-                            m.value().items().stream().filter(a -> byId.containsKey(a.customerId()))
-                                    .forEach(a -> found.rows.add(new AlertRow(byId.get(a.customerId()), a)));
-                        } else if (m.status() != 404) {
-                            found.failures.add("MSP " + answer.getKey() + ": " + m.error());
-                        }
+                    found.failures.addAll(r.failures());
+                    for (Page<Alert> page : r.answers().values()) {
+                        found.older |= page.nextCursor() != null;
+                        page.items().stream().filter(a -> r.customers().containsKey(a.customerId()))
+                                .forEach(a -> found.rows.add(new AlertRow(r.customers().get(a.customerId()), a)));
                     }
                     return found;
                 });

@@ -39,6 +39,11 @@ public interface TenantsApi {
     @Path("/customers/{id}/sensors")
     Uni<List<Sensor>> sensors(@PathParam("id") String customerId);
 
+    @GET
+    @Path("/msps/{mspId}/sensors")
+    Uni<Page<Sensor>> mspSensors(@PathParam("mspId") String mspId, @QueryParam("status") String status,
+                                 @QueryParam("cursor") String cursor, @QueryParam("limit") int limit);
+
     @POST
     @Path("/customers/{id}/sensors")
     Uni<Enrollment> addSensor(@PathParam("id") String customerId, NewSensor body);

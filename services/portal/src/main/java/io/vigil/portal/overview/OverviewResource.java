@@ -5,11 +5,9 @@ import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
 import io.vigil.portal.api.Customer;
 import io.vigil.portal.api.DetectionApi;
-import io.vigil.portal.api.MspSummary;
 import io.vigil.portal.api.Summary;
 import io.vigil.portal.web.Fanout;
 import io.vigil.portal.web.Fanout.Each;
-import io.vigil.portal.web.Maybe;
 import io.vigil.portal.web.Viewer;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -17,12 +15,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /** The landing page: across every customer the user can see, what needs attention first. */
 @Path("/")
@@ -58,21 +53,11 @@ public class OverviewResource {
         if (viewer.customerViewer()) {
             return fanout.each(customers, c -> detection.summary(c.id()));
         }
-        Map<String, List<Customer>> byMsp = customers.stream()
-                .collect(Collectors.groupingBy(Customer::mspId, LinkedHashMap::new, Collectors.toList()));
-        return fanout.all(byMsp.keySet().stream().toList(), mspId -> Maybe.of(detection.mspSummary(mspId)))
-                .map(answers -> {
-                    List<Each<Summary>> out = new ArrayList<>();
-                    for (Map.Entry<String, Maybe<MspSummary>> answer : answers) {
-                        Maybe<MspSummary> m = answer.getValue();
-                        Map<String, Summary> known = m.value() == null ? Map.of()
-                                : m.value().customers().stream().collect(Collectors.toMap(Summary::customerId, Function.identity()));
-                        for (Customer c : byMsp.get(answer.getKey())) {
-                            out.add(m.value() == null && m.status() != 404 ? new Each<>(c, null, m.error())
-                                    : new Each<>(c, known.getOrDefault(c.id(), Summary.none(c)), null));
-                        }
-                    }
-                    return out;
-                });
+        return fanout.perMsp(customers, detection::mspSummary).map(r -> {
+            Map<String, Summary> known = new HashMap<>();
+            r.answers().values().forEach(m -> m.customers().forEach(c -> known.put(c.customerId(), c)));
+            return customers.stream().map(c -> r.failed().containsKey(c.mspId()) ? new Each<Summary>(c, null, r.failed().get(c.mspId()))
+                    : new Each<>(c, known.getOrDefault(c.id(), Summary.none(c)), null)).toList();
+        });
     }
 }

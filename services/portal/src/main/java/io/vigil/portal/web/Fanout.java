@@ -11,6 +11,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -59,6 +60,40 @@ public class Fanout {
                 .onFailure(e -> !ErrorPages.sessionExpired(e))
                 .recoverWithItem(e -> new Each<T>(c, null, ErrorPages.describe(e))))
                 .map(list -> list.stream().map(Map.Entry::getValue).toList());
+    }
+
+    /**
+     * Answers asked once per MSP rather than once per customer.
+     *
+     * @param customers the customers asked about, by id
+     * @param answers   by MSP id; an MSP whose API answered 404 (it knows none of the MSP's customers yet) has none
+     * @param failed    why an MSP's answer could not be read, by MSP id
+     */
+    public record PerMsp<T>(Map<String, Customer> customers, Map<String, T> answers, Map<String, String> failed) {
+
+        /** The failures as a page lists them. */
+        public List<String> failures() {
+            return failed.entrySet().stream().map(e -> "MSP " + e.getKey() + ": " + e.getValue()).toList();
+        }
+    }
+
+    /** {@code call} once for each MSP of {@code customers}, {@code concurrency} at a time. */
+    public <T> Uni<PerMsp<T>> perMsp(List<Customer> customers, Function<String, Uni<T>> call) {
+        Map<String, Customer> byId = new LinkedHashMap<>();
+        customers.forEach(c -> byId.put(c.id(), c));
+        List<String> msps = customers.stream().map(Customer::mspId).distinct().toList();
+        return all(msps, m -> Maybe.of(call.apply(m))).map(list -> {
+            Map<String, T> answers = new LinkedHashMap<>();
+            Map<String, String> failed = new LinkedHashMap<>();
+            for (Map.Entry<String, Maybe<T>> e : list) {
+                if (e.getValue().value() != null) {
+                    answers.put(e.getKey(), e.getValue().value());
+                } else if (e.getValue().status() != 404) {
+                    failed.put(e.getKey(), e.getValue().error());
+                }
+            }
+            return new PerMsp<>(byId, answers, failed);
+        });
     }
 
     /** {@code call} for each key, {@code concurrency} at a time, answers in the keys' order; a failure fails the whole. */

@@ -128,6 +128,7 @@ class PortalIT {
         assertTrue(row.getText().contains("VERTICAL 1") && row.getText().contains("HORIZONTAL 1"), row.getText());
         assertEquals("msp-a-admin", admin.findElement(By.id("user")).getText());
         slowWait(admin).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#offline-section table, #no-offline")));
+        System.out.printf("OFFLINE sensors section loaded: %d ms after the reload%n", (System.nanoTime() - t0) / 1_000_000);
         shot(admin, "overview");
     }
 

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every endpoint × every caller × own/foreign resource → the expected status (18 × 8 × 2 = 288 cells). The caller's side is MSP msp-a and
+ * Every endpoint × every caller × own/foreign resource → the expected status (19 × 8 × 2 = 304 cells). The caller's side is MSP msp-a and
  * customer a1; "foreign" is msp-b's. The endpoint list is checked against the published OpenAPI document, so an
  * endpoint added without a row here fails this test.
  */
@@ -125,6 +125,9 @@ class IsolationMatrixIT {
                         (w, own) -> new Call("/api/v1/msps/" + (own ? "msp-a" : "msp-b"), null), MSP_READ),
                 new Endpoint("GET", "/api/v1/msps/{mspId}/audit",
                         (w, own) -> new Call("/api/v1/msps/" + (own ? "msp-a" : "msp-b") + "/audit", null),
+                        expect(R200, OWN200, OWN200, RO, F403, F403, F401)),
+                new Endpoint("GET", "/api/v1/msps/{mspId}/sensors",
+                        (w, own) -> new Call("/api/v1/msps/" + (own ? "msp-a" : "msp-b") + "/sensors?limit=1", null),
                         expect(R200, OWN200, OWN200, RO, F403, F403, F401)),
                 new Endpoint("GET", "/api/v1/internal/customers/{customerId}",
                         (w, own) -> new Call("/api/v1/internal/customers/" + (own ? "a1" : "b1"), null),

@@ -1,6 +1,7 @@
 package io.vigil.tenants.sensor;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
 import io.vigil.lib.clickhouse.ClickHouseConfig;
 import io.vigil.lib.testing.Api;
 import jakarta.inject.Inject;
@@ -15,12 +16,16 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * Sensor views carry the latest heartbeat from ClickHouse's sensor_status (rows written here directly, as ingest would):
@@ -66,6 +71,39 @@ class SensorHeartbeatIT {
         Api.as("msp-a-admin").get("/api/v1/customers/" + customer + "/sensors/" + silent).then().statusCode(200)
                 .body("lastSeen", nullValue());
         Api.as("msp-b-admin").get("/api/v1/customers/" + customer + "/sensors/" + heard).then().statusCode(404);
+    }
+
+    @Test
+    void theMspListPagesThroughEveryCustomersSensorsWithTheirOwnHeartbeats() throws Exception {
+        String heard = sensor("heard");
+        String silent = sensor("silent");
+        Instant latest = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(30);
+        heartbeat(customer, heard, latest, "1.1.0", List.of("eth1"));
+        heartbeat("b1", heard, latest.plusSeconds(20), "9.9.9", List.of("leak0"));
+
+        Map<String, Map<String, Object>> seen = new HashMap<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonPath page = Api.as("msp-a-analyst").get("/api/v1/msps/msp-a/sensors?status=PENDING&limit=100"
+                    + (cursor == null ? "" : "&cursor=" + cursor)).then().statusCode(200).extract().jsonPath();
+            List<Map<String, Object>> items = page.getList("items");
+            for (Map<String, Object> item : items) {
+                assertEquals("PENDING", item.get("status"), "the status filter: " + item);
+                assertNull(seen.put((String) item.get("id"), item), "each sensor once across pages: " + item.get("id"));
+            }
+            cursor = page.getString("nextCursor");
+            pages++;
+        } while (cursor != null);
+        assertEquals(customer, seen.get(heard).get("customerId"));
+        assertEquals(latest.toString(), seen.get(heard).get("lastSeen"), "its own tenant's heartbeat, not b1's newer one");
+        assertEquals("1.1.0", seen.get(heard).get("version"));
+        assertNull(seen.get(silent).get("lastSeen"));
+        System.out.printf("msp-a: %d pending sensors in %d pages%n", seen.size(), pages);
+
+        Api.as("msp-a-analyst").get("/api/v1/msps/msp-a/sensors?status=REVOKED&limit=1000").then().statusCode(200)
+                .body("items.id", not(hasItem(heard)));
+        Api.as("msp-a-analyst").get("/api/v1/msps/msp-a/sensors?cursor=bogus").then().statusCode(400);
     }
 
     private String sensor(String name) {

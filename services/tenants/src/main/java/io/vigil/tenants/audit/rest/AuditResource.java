@@ -8,9 +8,8 @@ import io.vigil.lib.api.paging.Cursor;
 import io.vigil.lib.api.paging.Page;
 import io.vigil.lib.api.problem.ProblemException;
 import io.vigil.tenants.audit.repository.AuditRepository;
-import io.vigil.tenants.auth.Role;
 import io.vigil.tenants.common.Pages;
-import io.vigil.tenants.msp.repository.MspRepository;
+import io.vigil.tenants.msp.service.MspService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -33,11 +32,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "audit")
 public class AuditResource {
 
-    private final MspRepository msps;
+    private final MspService msps;
     private final AuditRepository audit;
     private final CurrentTenant tenant;
 
-    public AuditResource(MspRepository msps, AuditRepository audit, CurrentTenant tenant) {
+    public AuditResource(MspService msps, AuditRepository audit, CurrentTenant tenant) {
         this.msps = msps;
         this.audit = audit;
         this.tenant = tenant;
@@ -50,9 +49,6 @@ public class AuditResource {
                                      @QueryParam("cursor") @Size(max = 200) String cursor,
                                      @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit) {
         TenantContext ctx = tenant.get();
-        if (ctx.role() == Role.CUSTOMER_VIEWER && mspId.equals(ctx.mspId())) {
-            throw ProblemException.forbidden("a customer-viewer cannot read its MSP's audit log");
-        }
         String before = Cursor.decode(cursor);
         Long beforeId;
         try {
@@ -60,8 +56,7 @@ public class AuditResource {
         } catch (NumberFormatException e) {
             throw ProblemException.badRequest("cursor: not a cursor this API returned");
         }
-        return msps.findVisible(ctx, mspId)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("MSP", mspId))
+        return msps.requireWhole(ctx, mspId, "audit log")
                 .chain(m -> audit.page(ctx, mspId, beforeId, limit + 1))
                 .map(rows -> Pages.of(rows, limit, AuditView::of, v -> String.valueOf(v.id())));
     }

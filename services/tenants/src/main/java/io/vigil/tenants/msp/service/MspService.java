@@ -8,6 +8,7 @@ import io.vigil.lib.api.paging.Cursor;
 import io.vigil.lib.api.paging.Page;
 import io.vigil.lib.api.problem.ProblemException;
 import io.vigil.tenants.audit.service.AuditLog;
+import io.vigil.tenants.auth.Role;
 import io.vigil.tenants.common.Pages;
 import io.vigil.tenants.msp.Msp;
 import io.vigil.tenants.msp.repository.MspRepository;
@@ -37,6 +38,17 @@ public class MspService {
     @WithSession
     public Uni<MspView> get(TenantContext ctx, String id) {
         return msps.findVisible(ctx, id).onItem().ifNull().failWith(() -> ProblemException.notFound("MSP", id)).map(MspView::of);
+    }
+
+    /**
+     * The MSP, for a read that spans all its customers: its own MSP people and platform-admin reach it; its customer
+     * viewers get 403 ("a customer-viewer cannot read its MSP's {@code what}"), anyone else 404. Call within a session.
+     */
+    public Uni<Msp> requireWhole(TenantContext ctx, String mspId, String what) {
+        if (ctx.role() == Role.CUSTOMER_VIEWER && mspId.equals(ctx.mspId())) {
+            return Uni.createFrom().failure(ProblemException.forbidden("a customer-viewer cannot read its MSP's " + what));
+        }
+        return msps.findVisible(ctx, mspId).onItem().ifNull().failWith(() -> ProblemException.notFound("MSP", mspId));
     }
 
     /** A new MSP; its id must then be given to its people and clients in Keycloak as their msp_id attribute or claim. */

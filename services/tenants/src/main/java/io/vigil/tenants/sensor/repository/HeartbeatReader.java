@@ -32,21 +32,27 @@ public class HeartbeatReader {
     }
 
     /**
-     * The latest heartbeat of each of {@code sensorIds} that has one, by sensor id. {@code customerId} must already be
-     * visible to the caller; a caller whose scope cannot reach it gets nothing.
+     * The latest heartbeat of each of {@code sensorIds} that has one, by sensor id, read from the rows of
+     * {@code customerIds}, which must already be visible to the caller; customers outside the caller's scope are not read.
      */
-    public Map<String, Heartbeat> latest(TenantContext ctx, String customerId, Collection<String> sensorIds) {
+    public Map<String, Heartbeat> latest(TenantContext ctx, Collection<String> customerIds, Collection<String> sensorIds) {
         Reach reach = ctx.role().reach();
-        if (sensorIds.isEmpty() || reach == Reach.NOTHING || reach == Reach.CUSTOMER && !customerId.equals(ctx.tenantId())) {
+        List<String> customers = customerIds.stream()
+                .filter(c -> reach == Reach.ALL || reach == Reach.MSP || reach == Reach.CUSTOMER && c.equals(ctx.tenantId()))
+                .distinct().toList();
+        if (sensorIds.isEmpty() || customers.isEmpty()) {
             return Map.of();
         }
-        String in = sensorIds.stream().map(Sql::quote).collect(Collectors.joining(", "));
         String sql = "SELECT sensor_id, toUInt32(max(received_at)) AS last_seen, argMax(version, received_at) AS version,"
                 + " argMax(interface_names, received_at) AS interfaces"
-                + " FROM " + db + ".sensor_status WHERE tenant_id = " + Sql.quote(customerId) + " AND sensor_id IN (" + in + ")"
+                + " FROM " + db + ".sensor_status WHERE tenant_id IN (" + quoted(customers) + ") AND sensor_id IN (" + quoted(sensorIds) + ")"
                 + " GROUP BY sensor_id";
         return clickhouse.select(sql, r -> new Heartbeat(r.getString("sensor_id"), Instant.ofEpochSecond(r.getLong("last_seen")),
                         r.getString("version"), List.of(r.getStringArray("interfaces"))))
                 .stream().collect(Collectors.toMap(Heartbeat::sensorId, Function.identity()));
+    }
+
+    private static String quoted(Collection<String> values) {
+        return values.stream().map(Sql::quote).collect(Collectors.joining(", "));
     }
 }

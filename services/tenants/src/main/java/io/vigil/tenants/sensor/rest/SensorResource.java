@@ -51,7 +51,7 @@ public class SensorResource {
     @Operation(summary = "The customer's sensors, with last seen, version and interfaces from their latest heartbeat (null if never heard from)")
     public Uni<List<SensorView>> list(@PathParam("customerId") String customerId) {
         TenantContext ctx = tenant.get();
-        return sensors.list(ctx, customerId).chain(views -> heartbeats.attach(ctx, customerId, views));
+        return sensors.list(ctx, customerId).chain(views -> heartbeats.attach(ctx, views));
     }
 
     @GET
@@ -59,7 +59,7 @@ public class SensorResource {
     @Operation(summary = "One sensor, with its latest heartbeat's last seen, version and interfaces")
     public Uni<SensorView> get(@PathParam("customerId") String customerId, @PathParam("sensorId") String sensorId) {
         TenantContext ctx = tenant.get();
-        return sensors.get(ctx, customerId, sensorId).chain(view -> heartbeats.attach(ctx, customerId, view));
+        return sensors.get(ctx, customerId, sensorId).chain(view -> heartbeats.attach(ctx, view));
     }
 
     @POST
@@ -81,6 +81,6 @@ public class SensorResource {
     @Operation(summary = "Revoke a sensor: its Keycloak client is disabled; ingest refuses it once its token expires (at most 5 min)")
     public Uni<SensorView> revoke(@PathParam("customerId") String customerId, @PathParam("sensorId") String sensorId) {
         TenantContext ctx = tenant.get();
-        return sensors.revoke(ctx, customerId, sensorId).chain(view -> heartbeats.attach(ctx, customerId, view));
+        return sensors.revoke(ctx, customerId, sensorId).chain(view -> heartbeats.attach(ctx, view));
     }
 }

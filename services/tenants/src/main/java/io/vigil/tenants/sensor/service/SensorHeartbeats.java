@@ -38,33 +38,35 @@ public class SensorHeartbeats {
     }
 
     /** The views with their sensors' latest heartbeats; views of sensors never heard from keep nulls. */
-    public Uni<List<SensorView>> attach(TenantContext ctx, String customerId, List<SensorView> views) {
+    public Uni<List<SensorView>> attach(TenantContext ctx, List<SensorView> views) {
         if (views.isEmpty()) {
             return Uni.createFrom().item(views);
         }
+        List<String> customers = views.stream().map(SensorView::customerId).distinct().toList();
         List<String> ids = views.stream().map(SensorView::id).toList();
-        return Uni.createFrom().item(() -> reader.latest(ctx, customerId, ids))
+        return Uni.createFrom().item(() -> reader.latest(ctx, customers, ids))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .ifNoItem().after(timeout).fail()
                 .onFailure().recoverWithItem(t -> {
-                    warn(customerId, t);
+                    warn(customers, t);
                     return Map.<String, Heartbeat>of();
                 })
                 .map(latest -> views.stream().map(v -> v.with(latest.get(v.id()))).toList());
     }
 
-    public Uni<SensorView> attach(TenantContext ctx, String customerId, SensorView view) {
-        return attach(ctx, customerId, List.of(view)).map(list -> list.get(0));
+    public Uni<SensorView> attach(TenantContext ctx, SensorView view) {
+        return attach(ctx, List.of(view)).map(list -> list.get(0));
     }
 
-    private void warn(String customerId, Throwable t) {
+    private void warn(List<String> customers, Throwable t) {
+        String who = customers.size() == 1 ? "customer " + customers.get(0) : customers.size() + " customers";
         long now = System.currentTimeMillis();
         long last = lastWarning.get();
         if (now - last >= WARN_EVERY_MS && lastWarning.compareAndSet(last, now)) {
-            LOG.warnf("sensor heartbeats unavailable (customer %s): %s; answering with last seen, version and interfaces null",
-                    customerId, ClickHouseQueries.rootMessage(t));
+            LOG.warnf("sensor heartbeats unavailable (%s): %s; answering with last seen, version and interfaces null",
+                    who, ClickHouseQueries.rootMessage(t));
         } else {
-            LOG.debugf("sensor heartbeats unavailable (customer %s): %s", customerId, ClickHouseQueries.rootMessage(t));
+            LOG.debugf("sensor heartbeats unavailable (%s): %s", who, ClickHouseQueries.rootMessage(t));
         }
     }
 }

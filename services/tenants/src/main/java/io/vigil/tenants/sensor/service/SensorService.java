@@ -4,11 +4,15 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.vigil.lib.api.auth.TenantContext;
+import io.vigil.lib.api.paging.Cursor;
+import io.vigil.lib.api.paging.Page;
 import io.vigil.lib.api.problem.ProblemException;
 import io.vigil.tenants.audit.service.AuditLog;
 import io.vigil.tenants.common.Ids;
+import io.vigil.tenants.common.Pages;
 import io.vigil.tenants.customer.CustomerStatus;
 import io.vigil.tenants.customer.service.CustomerService;
+import io.vigil.tenants.msp.service.MspService;
 import io.vigil.tenants.sensor.EnrollmentToken;
 import io.vigil.tenants.sensor.Sensor;
 import io.vigil.tenants.sensor.SensorStatus;
@@ -39,10 +43,13 @@ public class SensorService {
     private final SensorClients clients;
     private final AuditLog audit;
     private final Duration tokenTtl;
+    private final MspService msps;
 
     public SensorService(CustomerService customers, SiteRepository sites, SensorRepository sensors,
                          EnrollmentTokenRepository tokens, SensorClients clients, AuditLog audit,
-                         @ConfigProperty(name = "vigil.tenants.enrollment-token-ttl", defaultValue = "PT24H") Duration tokenTtl) {
+                         @ConfigProperty(name = "vigil.tenants.enrollment-token-ttl", defaultValue = "PT24H") Duration tokenTtl,
+                         MspService msps) {
+        this.msps = msps;
         this.customers = customers;
         this.sites = sites;
         this.sensors = sensors;
@@ -57,6 +64,15 @@ public class SensorService {
         return customers.require(ctx, customerId)
                 .chain(c -> sensors.listVisible(ctx, customerId))
                 .map(rows -> rows.stream().map(SensorView::of).toList());
+    }
+
+    /** The sensors of every customer of the MSP, a page in id order; 404 (403 for its customer viewers) unless the caller reaches all of it. */
+    @WithSession
+    public Uni<Page<SensorView>> listOfMsp(TenantContext ctx, String mspId, SensorStatus status, String cursor, int limit) {
+        String after = Cursor.decode(cursor);
+        return msps.requireWhole(ctx, mspId, "sensor list")
+                .chain(m -> sensors.pageOfMsp(ctx, mspId, status, after, limit + 1))
+                .map(rows -> Pages.of(rows, limit, SensorView::of, SensorView::id));
     }
 
     @WithSession
