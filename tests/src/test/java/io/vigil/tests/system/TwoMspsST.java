@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * sensor, enrolled through tenants, replays its own scan, and each customer gets its alert through the real path.
  * Then isolation on every endpoint that shows a customer's data: alerts (list, by id, and by id through another
  * customer's path), the flows behind an alert, host baselines, summary, the customer and its sensors. Each customer's
- * viewer and its MSP's admin read it; everybody else gets 404 problem+json, exactly as for something that does not exist.
+ * viewer and its MSP's admin read it; everybody else gets 404 problem+json, exactly as for something that does not exist,
+ * except a viewer asking for its own MSP's MSP-wide lists, which it knows exist: 403 problem+json.
  */
 @Tag("system")
 class TwoMspsST {
@@ -137,10 +138,8 @@ class TwoMspsST {
                         requests++;
                         String where = user.getKey() + " GET " + url.getValue() + ": HTTP " + r.statusCode();
                         boolean ownViewer = user.getKey().endsWith("-viewer") && scope.stream().anyMatch(c -> mspOf(c).equals(msp));
-                        if (url.getKey().equals("sensors") && ownViewer) {
-                            if (r.statusCode() != 403) {
-                                failures.add(where + ", expected 403 (tenants refuses a viewer its MSP's lists)");
-                            }
+                        if (ownViewer) {
+                            failures.addAll(problem(403, where + " (a viewer is refused its MSP's lists)", r));
                             continue;
                         }
                         if (!user.getKey().equals(msp + "-admin")) {
@@ -225,8 +224,12 @@ class TwoMspsST {
     }
 
     private static List<String> notFound(String where, HttpResponse<String> r) {
-        if (r.statusCode() != 404 || !r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json")) {
-            return List.of(where + ", expected 404 problem+json: " + RestFuzzST.abbreviate(r.body()));
+        return problem(404, where, r);
+    }
+
+    private static List<String> problem(int status, String where, HttpResponse<String> r) {
+        if (r.statusCode() != status || !r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json")) {
+            return List.of(where + ", expected " + status + " problem+json: " + RestFuzzST.abbreviate(r.body()));
         }
         return List.of();
     }

@@ -26,9 +26,16 @@ public class Alert {
     @Id
     public String id;
 
-    /** Insertion order (a bigserial the database assigns), the key of cursor pagination, newest first. */
+    /** Insertion order (a bigserial the database assigns). */
     @Column(insertable = false, updatable = false)
     public Long seq;
+
+    /**
+     * Order of the latest activity, the key of the lists' cursor pagination: the database takes a new value when the
+     * alert is created, sees newer flows or reopens (migration V24), never on triage.
+     */
+    @Column(name = "activity_seq", insertable = false, updatable = false)
+    public Long activitySeq;
 
     @Column(name = "customer_id", nullable = false)
     public String customerId;

@@ -233,11 +233,18 @@ class ScanAlertsIT {
     void acknowledgeResolveAndReopenOnNewActivity() throws Exception {
         replayed();
         String id = alertOf("msp-a-analyst", "VERTICAL").get("id").toString();
+        String horizontal = alertOf("msp-a-analyst", "HORIZONTAL").get("id").toString();
+        // Newer flows of the horizontal scan (as a cycle would merge them) put it at the top of the list.
+        pool.preparedQuery("UPDATE detection.alerts SET last_seen = last_seen + interval '1 second' WHERE id = $1")
+                .execute(Tuple.of(horizontal)).await().indefinitely();
+        assertEquals(List.of(horizontal, id), alertsAs("msp-a-analyst", "").getList("items.id"), "latest activity first");
+
         as("msp-a-analyst").post(BASE + "/" + id + "/ack").then().statusCode(200)
                 .body("status", equalTo("ACKNOWLEDGED")).body("acknowledgedBy", equalTo("msp-a-analyst"));
         as("msp-a-admin").post(BASE + "/" + id + "/resolve").then().statusCode(200)
                 .body("status", equalTo("RESOLVED")).body("resolvedBy", equalTo("msp-a-admin"));
         as("msp-a-admin").post(BASE + "/" + id + "/ack").then().statusCode(409).contentType("application/problem+json");
+        assertEquals(List.of(horizontal, id), alertsAs("msp-a-analyst", "").getList("items.id"), "triage moves no alert");
 
         // Nothing new: another cycle over the same marks judges no batch and the alert stays resolved.
         DetectionCycle.TenantRun idle = cycle.runTenant(TENANT, until);
@@ -255,6 +262,11 @@ class ScanAlertsIT {
         assertEquals(1, a.getInt("reopenCount"));
         assertEquals(20, a.getInt("attempts"));
         assertEquals(10, a.getInt("portCount"));
-        assertEquals(2, alertsAs("msp-a-analyst", "").getList("items").size(), "reopened, not duplicated");
+        assertEquals(List.of(id, horizontal), alertsAs("msp-a-analyst", "").getList("items.id"),
+                "reopened, not duplicated, and first again");
+        JsonPath first = alertsAs("msp-a-analyst", "?limit=1");
+        assertEquals(List.of(id), first.getList("items.id"));
+        assertEquals(List.of(horizontal), alertsAs("msp-a-analyst", "?limit=1&cursor=" + first.getString("nextCursor")).getList("items.id"),
+                "the cursor follows the activity order");
     }
 }

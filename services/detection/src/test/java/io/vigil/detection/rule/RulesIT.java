@@ -124,9 +124,9 @@ class RulesIT {
             assertEquals("allow-list " + own, scan(t, "10.1.0.88", 22).dropped().get(0).reason());
             assertEquals("allow-list " + wide, scan(t, unique, 445).dropped().get(0).reason());
             assertEquals(List.of(), alerts(t));
-            // Another MSP does not see, nor can it remove, msp-a's list; a customer viewer neither.
+            // Another MSP does not see, nor can it remove, msp-a's list; a customer viewer of msp-a is refused it (403).
             as("msp-b-admin").get("/api/v1/msps/msp-a/allowlist").then().statusCode(404);
-            as("a1-viewer").get("/api/v1/msps/msp-a/allowlist").then().statusCode(404);
+            as("a1-viewer").get("/api/v1/msps/msp-a/allowlist").then().statusCode(403);
             as("msp-b-admin").delete("/api/v1/msps/msp-a/allowlist/" + wide).then().statusCode(404);
             assertTrue(as("msp-a-analyst").get("/api/v1/msps/msp-a/allowlist").then().statusCode(200).extract()
                     .jsonPath().getList("id").contains(wide));
@@ -141,7 +141,7 @@ class RulesIT {
         List<String> mine = trail.getList("items.findAll { it.target == '" + wide + "' }.action");
         assertEquals(List.of("rule.delete", "rule.create"), mine);
         as("msp-b-admin").get("/api/v1/msps/msp-a/audit").then().statusCode(404);
-        as("a1-viewer").get("/api/v1/msps/msp-a/audit").then().statusCode(404);
+        as("a1-viewer").get("/api/v1/msps/msp-a/audit").then().statusCode(403);
     }
 
     @Test

@@ -96,8 +96,8 @@ public class AlertsResource {
     }
 
     /**
-     * The newest {@link #ROWS} of each MSP in one call per MSP, kept to the customers the list of customers has (the
-     * active ones); a 404 means detection knows none of the MSP's customers yet.
+     * The first {@link #ROWS} of each MSP (latest activity first) in one call per MSP, kept to the customers the list of
+     * customers has (the active ones); a 404 (to a platform-admin) means detection knows none of the MSP's customers yet.
      */
     private Uni<Found> perMsp(List<Customer> customers, AlertFilter f) {
         return fanout.perMsp(customers, m -> detection.mspAlerts(m, null, ROWS, f.apiStatus(), f.type(), f.severity(), f.source()))

@@ -56,23 +56,26 @@ public class AlertRepository implements PanacheRepositoryBase<Alert, String> {
                 (AlertStatus) r[3], (Long) r[4])).toList());
     }
 
-    /** Up to {@code limit} visible alerts of a customer older than {@code beforeSeq}, newest first, filtered. */
-    public Uni<List<Alert>> page(TenantContext ctx, String customerId, Long beforeSeq, int limit, AlertFilter filter) {
-        return page(ctx, "a.customerId = :owner", customerId, beforeSeq, limit, filter);
+    /**
+     * Up to {@code limit} visible alerts of a customer whose latest activity came before {@code beforeActivity}, latest
+     * activity first, filtered.
+     */
+    public Uni<List<Alert>> page(TenantContext ctx, String customerId, Long beforeActivity, int limit, AlertFilter filter) {
+        return page(ctx, "a.customerId = :owner", customerId, beforeActivity, limit, filter);
     }
 
     /** The same across every customer of the MSP. */
-    public Uni<List<Alert>> pageOfMsp(TenantContext ctx, String mspId, Long beforeSeq, int limit, AlertFilter filter) {
-        return page(ctx, "a.mspId = :owner", mspId, beforeSeq, limit, filter);
+    public Uni<List<Alert>> pageOfMsp(TenantContext ctx, String mspId, Long beforeActivity, int limit, AlertFilter filter) {
+        return page(ctx, "a.mspId = :owner", mspId, beforeActivity, limit, filter);
     }
 
-    private Uni<List<Alert>> page(TenantContext ctx, String owner, String id, Long beforeSeq, int limit, AlertFilter filter) {
+    private Uni<List<Alert>> page(TenantContext ctx, String owner, String id, Long beforeActivity, int limit, AlertFilter filter) {
         Scope scope = Scope.of(ctx, "a.mspId", "a.customerId");
         StringBuilder q = new StringBuilder("from Alert a where ").append(owner).append(" and ").append(scope.where());
         Parameters p = Parameters.with("owner", id);
-        if (beforeSeq != null) {
-            q.append(" and a.seq < :before");
-            p.and("before", beforeSeq);
+        if (beforeActivity != null) {
+            q.append(" and a.activitySeq < :before");
+            p.and("before", beforeActivity);
         }
         if (filter.status() != null) {
             q.append(" and a.status = :status");
@@ -90,7 +93,7 @@ public class AlertRepository implements PanacheRepositoryBase<Alert, String> {
             q.append(" and a.source = :source");
             p.and("source", filter.source());
         }
-        q.append(" order by a.seq desc");
+        q.append(" order by a.activitySeq desc");
         return find(q.toString(), scope.with(p)).page(0, limit).list();
     }
 }

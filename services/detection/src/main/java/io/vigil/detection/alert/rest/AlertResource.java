@@ -49,7 +49,7 @@ public class AlertResource {
     }
 
     @GET
-    @Operation(summary = "The customer's alerts, newest first, one page at a time; 404 for a customer outside the caller's scope")
+    @Operation(summary = "The customer's alerts, latest activity first (created, grown or reopened), one page at a time; 404 for a customer outside the caller's scope")
     public Uni<Page<AlertView>> list(@PathParam("customerId") String customerId, @Valid @BeanParam AlertListParams params) {
         return directory.known(customerId, () -> alerts.list(tenant.get(), customerId, params.cursor, params.limit, params.filter()));
     }

@@ -31,7 +31,7 @@ public class MspAlertResource {
     }
 
     @GET
-    @Operation(summary = "Every customer's alerts of the MSP, newest first, one page at a time (platform-admin, the MSP's admins and analysts)")
+    @Operation(summary = "Every customer's alerts of the MSP, latest activity first, one page at a time (platform-admin, the MSP's admins and analysts)")
     public Uni<Page<AlertView>> list(@PathParam("mspId") String mspId, @Valid @BeanParam AlertListParams params) {
         return alerts.listOfMsp(tenant.get(), mspId, params.cursor, params.limit, params.filter());
     }

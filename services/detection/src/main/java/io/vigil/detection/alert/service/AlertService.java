@@ -240,11 +240,11 @@ public class AlertService {
                 .chain(c -> alerts.page(ctx, customerId, before, limit + 1, filter)).map(rows -> page(rows, limit));
     }
 
-    /** Every customer's alerts of the MSP, newest first; 404 unless the caller reaches the whole MSP. */
+    /** Every customer's alerts of the MSP, latest activity first; refused unless the caller reaches the whole MSP. */
     @WithSession
     public Uni<Page<AlertView>> listOfMsp(TenantContext ctx, String mspId, String cursor, int limit, AlertFilter filter) {
         Long before = before(cursor);
-        return access.requireMsp(ctx, mspId)
+        return access.requireMsp(ctx, mspId, "alerts")
                 .chain(m -> alerts.pageOfMsp(ctx, mspId, before, limit + 1, filter)).map(rows -> page(rows, limit));
     }
 
@@ -254,7 +254,7 @@ public class AlertService {
         for (int i = 0; i < Math.min(limit, rows.size()); i++) {
             items.add(AlertView.summary(rows.get(i)));
         }
-        String next = rows.size() > limit ? Cursor.encode(String.valueOf(rows.get(limit - 1).seq)) : null;
+        String next = rows.size() > limit ? Cursor.encode(String.valueOf(rows.get(limit - 1).activitySeq)) : null;
         return new Page<>(items, next);
     }
 

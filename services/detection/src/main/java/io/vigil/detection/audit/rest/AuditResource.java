@@ -85,7 +85,7 @@ public class AuditResource {
         @WithSession
         public Uni<Page<AuditView>> mspPage(TenantContext ctx, String mspId, String cursor, int limit) {
             Long before = before(cursor);
-            return access.requireMsp(ctx, mspId).chain(m -> entries.page(ctx, mspId, null, before, limit + 1))
+            return access.requireMsp(ctx, mspId, "audit trail").chain(m -> entries.page(ctx, mspId, null, before, limit + 1))
                     .map(rows -> page(rows, limit));
         }
 

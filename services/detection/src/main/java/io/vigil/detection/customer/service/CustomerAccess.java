@@ -4,12 +4,14 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import io.vigil.detection.customer.CustomerProfile;
 import io.vigil.detection.customer.repository.CustomerProfileRepository;
-import io.vigil.lib.api.auth.Role;
 import io.vigil.lib.api.auth.TenantContext;
 import io.vigil.lib.api.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** The scoped customer and MSP checks for endpoints whose own rows carry no MSP (baselines, the summary, audit, MSP rules): 404 outside scope. */
+/**
+ * The scoped customer and MSP checks for endpoints whose own rows carry no MSP (baselines, the summary, audit, MSP rules,
+ * notifications): 404 outside scope, 403 for a customer viewer on its own MSP.
+ */
 @ApplicationScoped
 public class CustomerAccess {
 
@@ -20,20 +22,28 @@ public class CustomerAccess {
     }
 
     /**
-     * The MSP if the caller reaches all of it (platform-admin, the MSP's own admins and analysts) and detection knows a
-     * customer of it; else 404, as for a customer.
+     * The MSP if the caller reaches all of it: platform-admin (when detection knows a customer of it) and the MSP's own
+     * admins and analysts. A customer viewer asking for its own MSP's {@code what} gets 403, as from tenants: it knows
+     * the MSP exists. Anyone else gets 404, as for a customer.
      */
-    public Uni<String> requireMsp(TenantContext ctx, String mspId) {
-        boolean reaches = ctx.global() || (ctx.role().reach() == Role.Reach.MSP && mspId.equals(ctx.mspId()));
-        if (!reaches) {
-            return Uni.createFrom().failure(ProblemException.notFound("msp", mspId));
-        }
-        return customers.count("mspId", mspId).map(n -> {
-            if (n == 0) {
-                throw ProblemException.notFound("msp", mspId);
-            }
-            return mspId;
-        });
+    public Uni<String> requireMsp(TenantContext ctx, String mspId, String what) {
+        return switch (ctx.role().reach()) {
+            case ALL -> customers.count("mspId", mspId).map(n -> {
+                if (n == 0) {
+                    throw ProblemException.notFound("MSP", mspId);
+                }
+                return mspId;
+            });
+            case MSP -> mspId.equals(ctx.mspId()) ? Uni.createFrom().item(mspId) : notFound(mspId);
+            case CUSTOMER -> mspId.equals(ctx.mspId())
+                    ? Uni.createFrom().failure(ProblemException.forbidden("a customer-viewer reads only its own customer, not its MSP's " + what))
+                    : notFound(mspId);
+            case NOTHING -> notFound(mspId);
+        };
+    }
+
+    private static Uni<String> notFound(String mspId) {
+        return Uni.createFrom().failure(ProblemException.notFound("MSP", mspId));
     }
 
     @WithSession

@@ -38,10 +38,10 @@ public class Summaries {
         return access.requireVisible(ctx, customerId).chain(c -> alerts.unresolvedCounts(ctx, customerId));
     }
 
-    /** The MSP's customers and their unresolved alerts counted; 404 unless the caller reaches the whole MSP. */
+    /** The MSP's customers and their unresolved alerts counted; refused unless the caller reaches the whole MSP. */
     @WithSession
     public Uni<MspRead> msp(TenantContext ctx, String mspId) {
-        return access.requireMsp(ctx, mspId)
+        return access.requireMsp(ctx, mspId, "summary")
                 .chain(() -> customers.list("mspId", Sort.by("id"), mspId))
                 .chain(list -> alerts.unresolvedCountsOfMsp(ctx, mspId).map(counts -> new MspRead(
                         list.stream().map((CustomerProfile c) -> c.id).toList(),

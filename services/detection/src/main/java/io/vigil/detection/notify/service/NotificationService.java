@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Uni;
 import io.vigil.detection.alert.AlertChanged;
 import io.vigil.detection.auth.Role;
 import io.vigil.detection.customer.repository.CustomerProfileRepository;
+import io.vigil.detection.customer.service.CustomerAccess;
 import io.vigil.detection.notify.Delivery;
 import io.vigil.detection.notify.DeliveryStatus;
 import io.vigil.detection.notify.Destination;
@@ -42,14 +43,17 @@ public class NotificationService {
     private final DestinationRepository destinations;
     private final DeliveryRepository deliveries;
     private final CustomerProfileRepository customers;
+    private final CustomerAccess access;
     private final NotificationPayloads payloads;
     private final NotifyConfig config;
 
     public NotificationService(DestinationRepository destinations, DeliveryRepository deliveries,
-                               CustomerProfileRepository customers, NotificationPayloads payloads, NotifyConfig config) {
+                               CustomerProfileRepository customers, CustomerAccess access, NotificationPayloads payloads,
+                               NotifyConfig config) {
         this.destinations = destinations;
         this.deliveries = deliveries;
         this.customers = customers;
+        this.access = access;
         this.payloads = payloads;
         this.config = config;
     }
@@ -75,24 +79,7 @@ public class NotificationService {
                     .onItem().ifNull().failWith(() -> ProblemException.notFound("customer", ref.customerId()))
                     .map(c -> new Owner(c.mspId, c.id));
         }
-        String mspId = ref.mspId();
-        return switch (ctx.role().reach()) {
-            case ALL -> customers.count("mspId", mspId).map(n -> {
-                if (n == 0) {
-                    throw ProblemException.notFound("MSP", mspId);
-                }
-                return ref;
-            });
-            case MSP -> mspId.equals(ctx.mspId()) ? Uni.createFrom().item(ref) : notFoundMsp(mspId);
-            case CUSTOMER -> mspId.equals(ctx.mspId())
-                    ? Uni.createFrom().failure(ProblemException.forbidden("a customer-viewer sees only its own customer's destinations"))
-                    : notFoundMsp(mspId);
-            case NOTHING -> notFoundMsp(mspId);
-        };
-    }
-
-    private static Uni<Owner> notFoundMsp(String mspId) {
-        return Uni.createFrom().failure(ProblemException.notFound("MSP", mspId));
+        return access.requireMsp(ctx, ref.mspId(), "notification destinations").replaceWith(ref);
     }
 
     /** Call after the owner proved visible: analysts and viewers read only. */

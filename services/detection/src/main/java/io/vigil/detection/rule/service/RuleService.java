@@ -55,9 +55,9 @@ public class RuleService {
                 .map((CustomerProfile c) -> new Owner(c.mspId, c.id));
     }
 
-    /** The MSP as owner if the caller reaches all of it, else 404. */
+    /** The MSP as owner if the caller reaches all of it, else 404 (403 for its own customer viewers). */
     private Uni<Owner> mspOwner(TenantContext ctx, String mspId) {
-        return access.requireMsp(ctx, mspId).map(m -> new Owner(m, null));
+        return access.requireMsp(ctx, mspId, "allow-list").map(m -> new Owner(m, null));
     }
 
     private Uni<Owner> owner(TenantContext ctx, String mspId, String customerId) {
