@@ -5,7 +5,6 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.vigil.detection.alert.AlertChanged;
 import io.vigil.detection.auth.Role;
-import io.vigil.detection.customer.repository.CustomerProfileRepository;
 import io.vigil.detection.customer.service.CustomerAccess;
 import io.vigil.detection.notify.Delivery;
 import io.vigil.detection.notify.DeliveryStatus;
@@ -42,17 +41,14 @@ public class NotificationService {
 
     private final DestinationRepository destinations;
     private final DeliveryRepository deliveries;
-    private final CustomerProfileRepository customers;
     private final CustomerAccess access;
     private final NotificationPayloads payloads;
     private final NotifyConfig config;
 
     public NotificationService(DestinationRepository destinations, DeliveryRepository deliveries,
-                               CustomerProfileRepository customers, CustomerAccess access, NotificationPayloads payloads,
-                               NotifyConfig config) {
+                               CustomerAccess access, NotificationPayloads payloads, NotifyConfig config) {
         this.destinations = destinations;
         this.deliveries = deliveries;
-        this.customers = customers;
         this.access = access;
         this.payloads = payloads;
         this.config = config;
@@ -75,9 +71,7 @@ public class NotificationService {
     /** The owner with its MSP filled in, if the caller may see it; 404 otherwise (403 for a viewer on its own MSP). */
     private Uni<Owner> visible(TenantContext ctx, Owner ref) {
         if (ref.customerId() != null) {
-            return customers.findVisible(ctx, ref.customerId())
-                    .onItem().ifNull().failWith(() -> ProblemException.notFound("customer", ref.customerId()))
-                    .map(c -> new Owner(c.mspId, c.id));
+            return access.requireVisible(ctx, ref.customerId()).map(c -> new Owner(c.mspId, c.id));
         }
         return access.requireMsp(ctx, ref.mspId(), "notification destinations").replaceWith(ref);
     }

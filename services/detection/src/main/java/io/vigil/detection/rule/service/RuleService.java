@@ -5,7 +5,6 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.vigil.detection.audit.service.AuditLog;
 import io.vigil.detection.customer.CustomerProfile;
-import io.vigil.detection.customer.repository.CustomerProfileRepository;
 import io.vigil.detection.rule.Rule;
 import io.vigil.detection.rule.repository.RuleRepository;
 import io.vigil.detection.rule.rest.RuleRequest;
@@ -37,22 +36,18 @@ public class RuleService {
     }
 
     private final RuleRepository rules;
-    private final CustomerProfileRepository customers;
     private final CustomerAccess access;
     private final AuditLog audit;
 
-    public RuleService(RuleRepository rules, CustomerProfileRepository customers, CustomerAccess access, AuditLog audit) {
+    public RuleService(RuleRepository rules, CustomerAccess access, AuditLog audit) {
         this.rules = rules;
-        this.customers = customers;
         this.access = access;
         this.audit = audit;
     }
 
     /** The customer as owner if the caller sees it, else 404. */
     private Uni<Owner> customerOwner(TenantContext ctx, String customerId) {
-        return customers.findVisible(ctx, customerId)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("customer", customerId))
-                .map((CustomerProfile c) -> new Owner(c.mspId, c.id));
+        return access.requireVisible(ctx, customerId).map((CustomerProfile c) -> new Owner(c.mspId, c.id));
     }
 
     /** The MSP as owner if the caller reaches all of it, else 404 (403 for its own customer viewers). */
