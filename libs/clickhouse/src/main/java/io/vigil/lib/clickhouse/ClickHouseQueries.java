@@ -10,9 +10,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.BufferedInputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -22,8 +22,6 @@ import java.util.function.Function;
 @ApplicationScoped
 public class ClickHouseQueries {
 
-    private static final QuerySettings NATIVE = new QuerySettings().setFormat(ClickHouseFormat.Native);
-
     private final ClickHouseEndpoints endpoints;
 
     public ClickHouseQueries(ClickHouseEndpoints endpoints) {
@@ -32,7 +30,47 @@ public class ClickHouseQueries {
 
     /** Runs {@code sql} (without a FORMAT clause) and maps each row; on the next server if one fails. */
     public <T> List<T> select(String sql, Function<ClickHouseRow, T> mapper) {
-        return endpoints.withFailover(client -> select(client, sql, mapper));
+        return select(sql, Map.of(), mapper);
+    }
+
+    /**
+     * {@link #select(String, Function)} with server settings for this query only (say {@code max_query_size} for a
+     * query that carries many literals, or {@code distributed_product_mode}).
+     */
+    public <T> List<T> select(String sql, Map<String, String> settings, Function<ClickHouseRow, T> mapper) {
+        return endpoints.withFailover(client -> {
+            List<T> rows = new ArrayList<>();
+            run(client, sql, settings, row -> rows.add(mapper.apply(row)));
+            return rows;
+        });
+    }
+
+    /**
+     * Hands each row of {@code sql} to {@code each} as the answer arrives, holding one block at a time: for answers
+     * too large to collect. Tried on the next server only while no row has been handed over, so {@code each} never
+     * sees a row twice; a failure after that is thrown.
+     */
+    public void forEach(String sql, Map<String, String> settings, Consumer<ClickHouseRow> each) {
+        boolean[] started = {false};
+        Consumer<ClickHouseRow> once = row -> {
+            started[0] = true;
+            each.accept(row);
+        };
+        ClickHouseUnavailableException last = null;
+        for (int attempt = 0; attempt < endpoints.all().size(); attempt++) {
+            Client client = endpoints.current();
+            try {
+                run(client, sql, settings, once);
+                return;
+            } catch (ClickHouseUnavailableException e) {
+                if (started[0] || ClickHouseEndpoints.answeredByServer(e)) {
+                    throw e;
+                }
+                last = e;
+                endpoints.failed(client);
+            }
+        }
+        throw last;
     }
 
     /**
@@ -41,12 +79,19 @@ public class ClickHouseQueries {
      * if one answers with an error.
      */
     public <T> List<T> selectOnEach(String sql, Function<ClickHouseRow, T> mapper) {
+        return selectOnEach(sql, Map.of(), mapper);
+    }
+
+    /** {@link #selectOnEach(String, Function)} with server settings for this query only. */
+    public <T> List<T> selectOnEach(String sql, Map<String, String> settings, Function<ClickHouseRow, T> mapper) {
         List<T> rows = new ArrayList<>();
         ClickHouseUnavailableException unreachable = null;
         int answered = 0;
         for (Client client : endpoints.all()) {
+            List<T> mine = new ArrayList<>();
             try {
-                rows.addAll(select(client, sql, mapper));
+                run(client, sql, settings, row -> mine.add(mapper.apply(row)));
+                rows.addAll(mine);
                 answered++;
             } catch (ClickHouseUnavailableException e) {
                 if (ClickHouseEndpoints.answeredByServer(e)) {
@@ -61,18 +106,16 @@ public class ClickHouseQueries {
         return rows;
     }
 
-    private static <T> List<T> select(Client client, String sql, Function<ClickHouseRow, T> mapper) {
-        try (QueryResponse response = client.query(sql + " FORMAT Native", NATIVE).get(60, TimeUnit.SECONDS)) {
-            List<T> rows = new ArrayList<>();
-            for (ClickHouseRow row : NativeFormat.read(new BufferedInputStream(response.getInputStream(), 1 << 16))) {
-                rows.add(mapper.apply(row));
-            }
-            return rows;
+    private static void run(Client client, String sql, Map<String, String> settings, Consumer<ClickHouseRow> each) {
+        QuerySettings query = new QuerySettings().setFormat(ClickHouseFormat.Native);
+        settings.forEach(query::serverSetting);
+        try (QueryResponse response = client.query(sql + " FORMAT Native", query).get(60, TimeUnit.SECONDS)) {
+            NativeFormat.forEach(new BufferedInputStream(response.getInputStream(), 1 << 16), each);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ClickHouseUnavailableException("interrupted while querying ClickHouse", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new ClickHouseUnavailableException("ClickHouse query failed: " + rootMessage(e), e);
+        } catch (ClickHouseUnavailableException e) {
+            throw e;
         } catch (Exception e) {
             throw new ClickHouseUnavailableException("ClickHouse query failed: " + rootMessage(e), e);
         }

@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Reads ClickHouse's Native format as 18.16 writes it over HTTP (blocks of columns, no block info), for the column
@@ -25,12 +26,21 @@ public final class NativeFormat {
 
     /** Every row of the answer, in the server's order. */
     public static List<ClickHouseRow> read(InputStream in) throws IOException {
-        Input input = new Input(in);
         List<ClickHouseRow> rows = new ArrayList<>();
+        forEach(in, rows::add);
+        return rows;
+    }
+
+    /**
+     * Hands over every row of the answer, in the server's order, one block at a time: only the current block is held,
+     * so an answer larger than memory can be consumed as it arrives.
+     */
+    public static void forEach(InputStream in, Consumer<ClickHouseRow> each) throws IOException {
+        Input input = new Input(in);
         while (true) {
             int first = input.in.read();
             if (first < 0) {
-                return rows;
+                return;
             }
             int columns = (int) input.varIntAfter(first);
             int count = (int) input.varInt();
@@ -42,7 +52,7 @@ public final class NativeFormat {
             }
             for (int r = 0; r < count; r++) {
                 int row = r;
-                rows.add(column -> {
+                each.accept(column -> {
                     Integer c = index.get(column);
                     if (c == null) {
                         throw new IllegalArgumentException("no column '" + column + "' in the answer (has " + index.keySet() + ")");

@@ -1,7 +1,17 @@
 package io.vigil.lib.clickhouse;
 
-/** Quotes values for ClickHouse SQL text: 18.16 has no server-side query parameters. */
+import java.util.regex.Pattern;
+
+/**
+ * Literals for ClickHouse SQL text: 18.16 has no server-side query parameters, so every value is checked against a
+ * strict pattern (or escaped) before it is written into a query. Addresses are stored as FixedString(16), IPv4
+ * mapped into IPv6 ("::ffff:1.2.3.4"); these helpers convert both ways.
+ */
 public final class Sql {
+
+    /** Tenant ids are short slugs (tenants makes them); anything else is refused before it reaches SQL. */
+    private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    private static final Pattern IP = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
 
     private Sql() {
     }
@@ -17,5 +27,41 @@ public final class Sql {
             sb.append(c);
         }
         return sb.append('\'').toString();
+    }
+
+    /** Whether {@code id} has the shape of a tenant id (a slug of at most 64 characters). */
+    public static boolean isTenantId(String id) {
+        return id != null && TENANT.matcher(id).matches();
+    }
+
+    /** A tenant id as a quoted literal, after checking it is a slug. */
+    public static String tenant(String tenant) {
+        if (!isTenantId(tenant)) {
+            throw new IllegalArgumentException("not a tenant id: " + tenant);
+        }
+        return "'" + tenant + "'";
+    }
+
+    /** An address literal as a FixedString(16) value ({@code IPv6StringToNum('::ffff:1.2.3.4')}), after checking it. */
+    public static String address(String ip) {
+        if (ip == null || !IP.matcher(ip).matches()) {
+            throw new IllegalArgumentException("not an IP literal: " + ip);
+        }
+        return "IPv6StringToNum('" + mapped(ip) + "')";
+    }
+
+    /** The text form of an address column; IPv4 comes back mapped (see {@link #unmapped}). */
+    public static String addressText(String column) {
+        return "IPv6NumToString(" + column + ")";
+    }
+
+    /** "::ffff:1.2.3.4" → "1.2.3.4": addresses are stored IPv4-mapped. */
+    public static String unmapped(String ip) {
+        return ip.startsWith("::ffff:") && ip.indexOf('.') > 0 ? ip.substring(7) : ip;
+    }
+
+    /** "1.2.3.4" → "::ffff:1.2.3.4"; IPv6 as it is. */
+    public static String mapped(String ip) {
+        return ip.indexOf(':') < 0 ? "::ffff:" + ip : ip;
     }
 }

@@ -1,8 +1,9 @@
 package io.vigil.detection.alert;
 
-import io.vigil.detection.scan.Direction;
-import io.vigil.detection.scan.ScanType;
-import io.vigil.detection.scan.Scoring;
+import io.vigil.detection.model.AlertFamily;
+import io.vigil.detection.model.AlertType;
+import io.vigil.detection.model.Direction;
+import io.vigil.detection.model.Severity;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -13,8 +14,10 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 
 /**
- * A "Probing and Reconnaissance" SmartAlert: one row per (customer, type, source), accumulating the evidence of every
- * cycle that saw the source scan, and reopened rather than duplicated after it was resolved.
+ * A SmartAlert: one row per (customer, type, source), accumulating the evidence of every cycle that saw the source
+ * act, and reopened rather than duplicated after it was resolved. Its family follows from its type. The columns every
+ * family fills are the keys, targets, services, sources, times, direction, score and summary; a family's own measures
+ * go into {@link #evidence} (reconnaissance also keeps its probe counts in their own columns).
  */
 @Entity
 @Table(name = "alerts")
@@ -45,7 +48,11 @@ public class Alert {
 
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
-    public ScanType type;
+    public AlertFamily family;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public AlertType type;
 
     @Column(nullable = false)
     public String source;
@@ -56,7 +63,7 @@ public class Alert {
 
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
-    public Scoring.Severity severity;
+    public Severity severity;
 
     public int score;
 
@@ -107,6 +114,10 @@ public class Alert {
     /** JSON array of sample probes. */
     @Column(nullable = false)
     public String samples;
+
+    /** JSON object: the family's own evidence (reconnaissance: {"probes": ["SYN", "ACK_PING"]}). */
+    @Column(nullable = false)
+    public String evidence;
 
     /** JSON: the latest comparison of the source with its baseline (Gate.Verdict). */
     @Column(nullable = false)

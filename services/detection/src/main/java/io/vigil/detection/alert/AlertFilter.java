@@ -1,8 +1,9 @@
 package io.vigil.detection.alert;
 
-import io.vigil.detection.scan.ScanType;
-import io.vigil.detection.scan.Scoring;
+import io.vigil.detection.model.AlertFamily;
+import io.vigil.detection.model.AlertType;
+import io.vigil.detection.model.Severity;
 
 /** What an alert list may be narrowed to; a null field does not narrow. */
-public record AlertFilter(AlertStatus status, ScanType type, Scoring.Severity severity, String source) {
+public record AlertFilter(AlertStatus status, AlertFamily family, AlertType type, Severity severity, String source) {
 }

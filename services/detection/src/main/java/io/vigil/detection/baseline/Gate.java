@@ -9,13 +9,11 @@ import java.util.Locale;
 
 /**
  * How a finding compares with its source's baseline. Only a MATURE baseline can silence a finding, and only when every
- * compared figure (failed targets, distinct peers, distinct ports) stays within headroom × its p99: the source is doing
- * what it always does at this hour. Whatever the outcome, the comparison goes into the alert's evidence.
+ * compared figure (for a scan: failed targets, distinct peers, distinct ports; each family names its own) stays within
+ * headroom × its p99: the source is doing what it always does at this hour. Whatever the outcome, the comparison goes
+ * into the alert's evidence.
  */
 public final class Gate {
-
-    /** The figures a scan changes, in the order the evidence lists them. */
-    public static final List<Metric> COMPARED = List.of(Metric.FAILED_TARGETS, Metric.PEERS, Metric.PORTS);
 
     private Gate() {
     }
@@ -46,13 +44,14 @@ public final class Gate {
      * @param baseline the source's baseline, or null (an external source, or a host not profiled yet)
      * @param observed the source's figures over the window compared
      * @param hours    the window's length in hours (1 for the fast path; the slow evidence's span otherwise)
+     * @param compared the figures compared, in the order the evidence lists them
      */
     public static Verdict judge(HostBaseline baseline, HourSample observed, Instant at, int hours, double headroom,
-                                boolean internalSource) {
+                                boolean internalSource, List<Metric> compared) {
         String window = hours <= 1 ? "in the last hour" : "over the last " + hours + " h";
         List<Comparison> comparisons = new ArrayList<>();
         List<String> parts = new ArrayList<>();
-        for (Metric m : COMPARED) {
+        for (Metric m : compared) {
             long value = observed == null ? 0 : observed.get(m);
             if (baseline == null) {
                 parts.add(String.format(Locale.ROOT, "observed %d %s %s vs baseline p99 none", value, m.label(), window));

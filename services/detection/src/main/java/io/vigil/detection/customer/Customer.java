@@ -1,6 +1,6 @@
 package io.vigil.detection.customer;
 
-import io.vigil.detection.scan.Networks;
+import io.vigil.detection.model.Networks;
 
 import java.time.Instant;
 import java.util.List;

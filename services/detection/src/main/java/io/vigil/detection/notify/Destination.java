@@ -1,6 +1,6 @@
 package io.vigil.detection.notify;
 
-import io.vigil.detection.scan.Scoring;
+import io.vigil.detection.model.Severity;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -39,7 +39,7 @@ public class Destination {
 
     @Enumerated(EnumType.STRING)
     @Column(name = "min_severity", nullable = false)
-    public Scoring.Severity minSeverity;
+    public Severity minSeverity;
 
     /** AlertChanged.Change names. */
     @Column(nullable = false, columnDefinition = "text[]")

@@ -46,11 +46,6 @@ public interface NotifyConfig {
     @WithDefault("1h")
     Duration backoffMax();
 
-    /** How long a delivery waits for its alert change to become visible (committed) before it is dropped. */
-    @WithName("commit-wait")
-    @WithDefault("10m")
-    Duration commitWait();
-
     @WithName("connect-timeout")
     @WithDefault("5s")
     Duration connectTimeout();

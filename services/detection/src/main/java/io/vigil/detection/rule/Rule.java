@@ -1,6 +1,6 @@
 package io.vigil.detection.rule;
 
-import io.vigil.detection.scan.ScanType;
+import io.vigil.detection.model.AlertType;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -45,7 +45,7 @@ public class Rule {
 
     /** Null: any type. */
     @Enumerated(EnumType.STRING)
-    public ScanType type;
+    public AlertType type;
 
     /** Null: never expires. */
     @Column(name = "expires_at")

@@ -1,7 +1,7 @@
 package io.vigil.detection.rule;
 
-import io.vigil.detection.scan.Finding;
-import io.vigil.detection.scan.Networks;
+import io.vigil.detection.model.Finding;
+import io.vigil.detection.model.Networks;
 
 import java.util.List;
 import java.util.Optional;

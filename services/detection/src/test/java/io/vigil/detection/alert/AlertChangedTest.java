@@ -1,6 +1,7 @@
 package io.vigil.detection.alert;
 
-import io.vigil.detection.scan.Scoring.Severity;
+import io.vigil.detection.model.Severity;
+import io.vigil.detection.model.Severity;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

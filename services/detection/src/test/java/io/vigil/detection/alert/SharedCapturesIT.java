@@ -5,7 +5,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vigil.detection.scan.service.DetectionCycle;
+import io.vigil.detection.cycle.DetectionCycle;
+import io.vigil.detection.family.reconnaissance.DecidedBy;
+import io.vigil.detection.support.Findings;
 import io.vigil.detection.support.Replay;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -65,7 +67,7 @@ class SharedCapturesIT {
             Instant received = Instant.ofEpochMilli(f.get("end_time_ms").asLong() + shift).truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
             Replay.storeShifted(tenant, List.of(f), received, shift);
             for (var finding : cycle.runTenant(tenant, received.plusSeconds(1)).findings()) {
-                assertEquals("slow", finding.decidedBy(), "one probe per cycle: only the slow path may decide");
+                assertEquals(DecidedBy.SLOW, Findings.decidedBy(finding), "one probe per cycle: only the slow path may decide");
             }
         }
         return tenant;

@@ -5,8 +5,9 @@ import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vigil.detection.baseline.service.BaselineService;
-import io.vigil.detection.scan.Finding;
-import io.vigil.detection.scan.service.DetectionCycle;
+import io.vigil.detection.model.Finding;
+import io.vigil.detection.cycle.DetectionCycle;
+import io.vigil.detection.cycle.FindingGate;
 import io.vigil.detection.support.Synthetic;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.MethodOrderer;
@@ -144,7 +145,7 @@ class BaselineIT {
     void monitoringRoutineOfAMatureHostIsDroppedByItsBaseline() throws Exception {
         prepared();
         assertEquals(List.of(), alerts(MATURE), "ordinary traffic of a learned network raises nothing");
-        List<DetectionCycle.Dropped> byBaseline = matureRun.dropped().stream().filter(d -> d.reason().equals("baseline")).toList();
+        List<DetectionCycle.Dropped> byBaseline = matureRun.dropped().stream().filter(d -> d.reason() == FindingGate.DropReason.BASELINE).toList();
         assertTrue(byBaseline.stream().anyMatch(d -> d.finding().source().equals(MONITOR)),
                 "the sequential test did flag the monitor (4 hosts down each minute), and its baseline dropped it: " + matureRun);
         Gate.Verdict v = byBaseline.get(0).verdict();

@@ -15,6 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ProfileTest {
 
+    /** The figures a scan finding is compared on. */
+    private static final List<Metric> SCAN = List.of(Metric.FAILED_TARGETS, Metric.PEERS, Metric.PORTS);
+
     /** Monday 2026-11-23 00:00 UTC. */
     static final long MONDAY = Instant.parse("2026-11-23T00:00:00Z").getEpochSecond();
 
@@ -74,24 +77,24 @@ class ProfileTest {
         HostBaseline learning = new HostBaseline("t", "10.1.0.5", HostBaseline.State.LEARNING, Instant.ofEpochSecond(MONDAY), at,
                 20, Instant.ofEpochSecond(MONDAY + 7 * 86_400), p, at);
 
-        Gate.Verdict routine = Gate.judge(mature, sample(0, 12, 20), at, 1, 1.5, true);
+        Gate.Verdict routine = Gate.judge(mature, sample(0, 12, 20), at, 1, 1.5, true, SCAN);
         assertTrue(routine.withinBaseline(), "12 ≤ 8 × 1.5: " + routine.text());
         assertEquals("observed 12 failed targets in the last hour vs baseline p99 8; observed 20 distinct peers in the last hour"
                 + " vs baseline p99 20; observed 0 distinct ports in the last hour vs baseline p99 0", routine.text());
 
-        Gate.Verdict scan = Gate.judge(mature, sample(0, 13, 20), at, 1, 1.5, true);
+        Gate.Verdict scan = Gate.judge(mature, sample(0, 13, 20), at, 1, 1.5, true, SCAN);
         assertFalse(scan.withinBaseline());
         assertTrue(scan.text().startsWith("observed 13 failed targets in the last hour vs baseline p99 8 (above)"), scan.text());
 
-        Gate.Verdict young = Gate.judge(learning, sample(0, 8, 20), at, 1, 1.5, true);
+        Gate.Verdict young = Gate.judge(learning, sample(0, 8, 20), at, 1, 1.5, true, SCAN);
         assertFalse(young.withinBaseline(), "a learning baseline never silences");
         assertEquals(Gate.State.LEARNING, young.state());
 
-        Gate.Verdict external = Gate.judge(null, sample(0, 50, 50), at, 1, 1.5, false);
+        Gate.Verdict external = Gate.judge(null, sample(0, 50, 50), at, 1, 1.5, false, SCAN);
         assertFalse(external.withinBaseline());
         assertTrue(external.text().contains("vs baseline p99 none") && external.text().endsWith("(external source: no baseline)"));
 
-        Gate.Verdict slow = Gate.judge(mature, sample(0, 60, 20), at, 5, 1.5, true);
+        Gate.Verdict slow = Gate.judge(mature, sample(0, 60, 20), at, 5, 1.5, true, SCAN);
         assertTrue(slow.withinBaseline(), "over 5 h the limit is all-hours p99 × 1.5 × 5 = 60: " + slow.text());
         assertEquals(List.of(60L, 150L, 0L), slow.comparisons().stream().map(Gate.Comparison::limit).toList());
     }

@@ -3,9 +3,9 @@ package io.vigil.detection.bench;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vigil.detection.scan.Finding;
-import io.vigil.detection.scan.ScanType;
-import io.vigil.detection.scan.service.DetectionCycle;
+import io.vigil.detection.model.Finding;
+import io.vigil.detection.model.AlertType;
+import io.vigil.detection.cycle.DetectionCycle;
 import io.vigil.detection.support.Synthetic;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
@@ -114,7 +114,7 @@ class DetectionBenchmark {
             double chCpuMs = (serverCpuMicros() - chCpu0) / 1e3;
 
             assertEquals(n, runs.size(), "every customer with new flows is judged");
-            long alerted = runs.stream().filter(r -> r.findings().stream().anyMatch(f -> f.type() == ScanType.VERTICAL
+            long alerted = runs.stream().filter(r -> r.findings().stream().anyMatch(f -> f.type() == AlertType.VERTICAL
                     && f.source().startsWith("203.0.113."))).count();
             assertEquals(n / 10, alerted, "each scanner customer's port scan is raised");
             long attempts = runs.stream().mapToLong(DetectionCycle.TenantRun::attempts).sum();
@@ -144,17 +144,17 @@ class DetectionBenchmark {
                 + " ARRAY['10.1.0.0/16'], now() FROM generate_series(0, " + (2 * MAX_PROBES + 1) + ") g");
         long start = Instant.now().getEpochSecond() - 10 * 60;
         // A probe per cycle: each cycle's window holds one probe, so only the slow path (flows_1m history) can add them up.
-        int vertical = probesUntilAlert(RUN + "-probe-0", start, ScanType.VERTICAL, VERTICAL_TARGET, VERTICAL_PORT);
-        int horizontal = probesUntilAlert(RUN + "-probe-1", start, ScanType.HORIZONTAL, HORIZONTAL_TARGET, HORIZONTAL_PORT);
+        int vertical = probesUntilAlert(RUN + "-probe-0", start, AlertType.VERTICAL, VERTICAL_TARGET, VERTICAL_PORT);
+        int horizontal = probesUntilAlert(RUN + "-probe-1", start, AlertType.HORIZONTAL, HORIZONTAL_TARGET, HORIZONTAL_PORT);
         // A fast scan as it really arrives: k probes within one cycle window, on a fresh tenant for each k.
         int verticalInWindow = 0;
         int horizontalInWindow = 0;
         for (int k = 1; k <= MAX_PROBES && (verticalInWindow == 0 || horizontalInWindow == 0); k++) {
-            if (verticalInWindow == 0 && raisedInOneWindow(RUN + "-probe-" + (2 * k), start, k, ScanType.VERTICAL, VERTICAL_TARGET, VERTICAL_PORT)) {
+            if (verticalInWindow == 0 && raisedInOneWindow(RUN + "-probe-" + (2 * k), start, k, AlertType.VERTICAL, VERTICAL_TARGET, VERTICAL_PORT)) {
                 verticalInWindow = k;
             }
             if (horizontalInWindow == 0
-                    && raisedInOneWindow(RUN + "-probe-" + (2 * k + 1), start, k, ScanType.HORIZONTAL, HORIZONTAL_TARGET, HORIZONTAL_PORT)) {
+                    && raisedInOneWindow(RUN + "-probe-" + (2 * k + 1), start, k, AlertType.HORIZONTAL, HORIZONTAL_TARGET, HORIZONTAL_PORT)) {
                 horizontalInWindow = k;
             }
         }
@@ -171,7 +171,7 @@ class DetectionBenchmark {
     }
 
     /** Stores {@code k} unanswered SYNs of one scan, 100 ms apart, and runs one cycle over them. */
-    private boolean raisedInOneWindow(String tenant, long start, int k, ScanType expected, String target, String port) throws Exception {
+    private boolean raisedInOneWindow(String tenant, long start, int k, AlertType expected, String target, String port) throws Exception {
         String i = "(number + 1)";
         Synthetic.flows(tenant, k).in(DB).set("s", start * 1000 + " + number * 100").set("received_s", start).set("orig", "'198.51.100.9'")
                 .set("resp", String.format(Locale.ROOT, target, i))
@@ -185,7 +185,7 @@ class DetectionBenchmark {
      * Feeds one unanswered SYN per second from an external host and runs the tenant's cycle after each, as a live
      * cycle would see them; returns the number of probes stored when the first finding was raised.
      */
-    private int probesUntilAlert(String tenant, long start, ScanType expected, String target, String port) throws Exception {
+    private int probesUntilAlert(String tenant, long start, AlertType expected, String target, String port) throws Exception {
         for (int i = 1; i <= MAX_PROBES; i++) {
             long at = start + i;
             Synthetic.flows(tenant, 1).in(DB).set("s", at * 1000).set("received_s", at).set("orig", "'198.51.100.9'")

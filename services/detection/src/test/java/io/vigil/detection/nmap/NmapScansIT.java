@@ -5,8 +5,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vigil.detection.scan.Finding;
-import io.vigil.detection.scan.service.DetectionCycle;
+import io.vigil.detection.model.Finding;
+import io.vigil.detection.cycle.DetectionCycle;
+import io.vigil.detection.family.reconnaissance.DecidedBy;
 import io.vigil.detection.support.Replay;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
@@ -26,6 +27,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import static io.vigil.detection.support.Findings.decidedBy;
+import static io.vigil.detection.support.Findings.scan;
 import static io.vigil.lib.testing.Api.as;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -201,7 +204,8 @@ class NmapScansIT {
         Replay.store(tenant, fast, received, received.minusMillis(last - first).minusSeconds(30));
         findings = cycle.runTenant(tenant, received.plusSeconds(1)).findings();
         findings.forEach(f -> System.out.printf("FINDING %s %s by %s: %d targets, %d services, %d attempts, %d failed, trw %d%n",
-                f.source(), f.type(), f.decidedBy(), f.targets().size(), f.services().size(), f.attempts(), f.failed(), f.trwFailures()));
+                f.source(), f.type(), decidedBy(f), f.targets().size(), f.services().size(), scan(f).attempts(), scan(f).failed(),
+                scan(f).trwFailures()));
     }
 
     /** The slow scanner's flows, each stored at its own (shifted) time with a cycle after it. */
@@ -221,7 +225,7 @@ class NmapScansIT {
             slowFindings.addAll(cycle.runTenant(slowTenant, received.plusSeconds(1)).findings());
         }
         slowFindings.forEach(f -> System.out.printf("SLOW FINDING %s %s by %s: %d targets, %d services, span %d ms%n",
-                f.source(), f.type(), f.decidedBy(), f.targets().size(), f.services().size(), f.lastMs() - f.firstMs()));
+                f.source(), f.type(), decidedBy(f), f.targets().size(), f.services().size(), f.lastMs() - f.firstMs()));
     }
 
     private static List<Map<String, Object>> alerts(String tenant, String source) {
@@ -252,7 +256,7 @@ class NmapScansIT {
         assertEquals(List.of(SERVER), a.getList("targets"));
         assertTrue(a.getInt("portCount") >= 990, "nmap's 1000 default ports, less the open ones: " + a.getInt("portCount"));
         assertEquals("LATERAL", a.getString("direction"));
-        assertEquals("trw", finding(source).decidedBy());
+        assertEquals(DecidedBy.TRW, decidedBy(finding(source)));
         // nmap tries the open 22 and 80 among the first ports: each answer before the 4th failure costs one more.
         assertTrue(a.getInt("trwFailures") <= 6, "decided within 6 failed probes: " + a.getInt("trwFailures"));
     }
@@ -266,7 +270,7 @@ class NmapScansIT {
         // Every live address of the LAN but the scanner itself: the server's 41, the workstation, the other scanners.
         int live = 1 + (HOSTS_TO - HOSTS_FROM + 1) + 1 + SCANS.size() + 1 + DISTRIBUTED.size() - 1;
         assertEquals(live - 3, a.getInt("targetCount"), "the 3 SSH hosts answered and were then talked to (-sV)");
-        assertEquals("trw", finding(source).decidedBy());
+        assertEquals(DecidedBy.TRW, decidedBy(finding(source)));
     }
 
     @Test
@@ -278,7 +282,7 @@ class NmapScansIT {
         assertEquals(198, a.getInt("failed"), "1-200 less the open 22 and 80");
         // 80 is an answered probe; 22 too, unless its banner arrived before nmap's RST (then a session, not a probe).
         assertTrue(a.getInt("portCount") >= 199, "ports: " + a.getInt("portCount"));
-        assertEquals("trw", finding(source).decidedBy());
+        assertEquals(DecidedBy.TRW, decidedBy(finding(source)));
     }
 
     @Test
@@ -290,7 +294,7 @@ class NmapScansIT {
         assertEquals(HOSTS_TO - HOSTS_FROM + 1 - 2, a.getInt("failed"), "22 is open on 2 of the 40 addresses");
         // The 2 open ones are answered probes, or sessions when their banner arrived before nmap's RST.
         assertTrue(a.getInt("targetCount") >= 38, "targets: " + a.getInt("targetCount"));
-        assertEquals("trw", finding(source).decidedBy());
+        assertEquals(DecidedBy.TRW, decidedBy(finding(source)));
     }
 
     @Test
@@ -300,7 +304,7 @@ class NmapScansIT {
         JsonPath a = onlyAlert(tenant, source, "UDP");
         assertEquals(List.of(SERVER), a.getList("targets"));
         assertTrue(a.getInt("portCount") >= 39, "1-40/udp, all closed but the DNS-like 53 (out of range): " + a.getInt("portCount"));
-        assertEquals("trw", finding(source).decidedBy());
+        assertEquals(DecidedBy.TRW, decidedBy(finding(source)));
     }
 
     @Test
@@ -315,7 +319,7 @@ class NmapScansIT {
         // Every address answers the echo (a success for the sequential test), so the distinct-host count decides,
         // unless the failed ACK pings happened to come first.
         assertTrue(findings.stream().anyMatch(f -> f.source().equals(source) && f.type().name().equals("HOST_SWEEP")
-                && List.of("trw", "sweep-count").contains(f.decidedBy())), "findings: " + findings);
+                && List.of(DecidedBy.TRW, DecidedBy.SWEEP_COUNT).contains(decidedBy(f))), "findings: " + findings);
     }
 
     @Test
@@ -325,7 +329,7 @@ class NmapScansIT {
             JsonPath a = onlyAlert(tenant, source, "STEALTH");
             assertEquals(List.of(SERVER), a.getList("targets"));
             assertEquals(100, a.getInt("portCount"), source);
-            assertEquals("trw", finding(source).decidedBy(), source);
+            assertEquals(DecidedBy.TRW, decidedBy(finding(source)), source);
         }
     }
 
@@ -377,7 +381,7 @@ class NmapScansIT {
     void scanWithOneProbeEvery15SecondsIsCaughtByTheSlowPath() throws Exception {
         judgedSlowly();
         assertTrue(!slowFindings.isEmpty(), "the slow scan was found");
-        assertTrue(slowFindings.stream().allMatch(f -> "slow".equals(f.decidedBy())), "one probe per cycle: " + slowFindings);
+        assertTrue(slowFindings.stream().allMatch(f -> decidedBy(f) == DecidedBy.SLOW), "one probe per cycle: " + slowFindings);
         JsonPath a = onlyAlert(slowTenant, SLOW, "VERTICAL");
         assertEquals(List.of(SERVER), a.getList("targets"));
         assertEquals(10, a.getInt("portCount"));

@@ -12,15 +12,22 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import io.vigil.detection.alert.Alert;
 import io.vigil.detection.alert.AlertChanged;
 import io.vigil.detection.alert.AlertStatus;
-import io.vigil.detection.alert.service.AlertService;
 import io.vigil.detection.alert.repository.AlertRepository;
 import io.vigil.detection.customer.Customer;
 import io.vigil.detection.customer.service.CustomerDirectory;
-import io.vigil.detection.notify.service.NotificationDispatcher;
-import io.vigil.detection.scan.Direction;
-import io.vigil.detection.scan.Finding;
-import io.vigil.detection.scan.ScanType;
-import io.vigil.detection.scan.Scoring;
+import io.vigil.detection.model.Direction;
+import io.vigil.detection.cycle.AlertWriter;
+import io.vigil.detection.cycle.FindingGate;
+import io.vigil.detection.cycle.SensorMarks;
+import io.vigil.detection.cycle.SeqRange;
+import io.vigil.detection.cycle.TenantBatches;
+import io.vigil.detection.cycle.TenantVerdicts;
+import io.vigil.detection.family.reconnaissance.DecidedBy;
+import io.vigil.detection.family.reconnaissance.ScanEvidence;
+import io.vigil.detection.model.Finding;
+import io.vigil.detection.model.ProbeKind;
+import io.vigil.detection.model.AlertType;
+import io.vigil.detection.model.Severity;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
@@ -43,6 +50,7 @@ import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -67,19 +75,13 @@ class NotificationsIT {
     static String alertId;
 
     @Inject
-    AlertService alerts;
-
-    @Inject
-    NotificationDispatcher dispatcher;
+    AlertWriter writer;
 
     @Inject
     CustomerDirectory customers;
 
     @Inject
     AlertRepository alertRepository;
-
-    @Inject
-    Event<AlertChanged> changes;
 
     @Inject
     Pool pool;
@@ -102,20 +104,31 @@ class NotificationsIT {
 
     /** A scan from the internet, as the cycle would merge it (HORIZONTAL, one source per run). */
     static Finding finding(List<String> targets, long answered, Instant last) {
-        return new Finding(ScanType.HORIZONTAL, SOURCE, targets, List.of("22/tcp"), targets.size() * 2L,
-                targets.size() * 2L - answered, answered, last.minusSeconds(5).toEpochMilli(), last.toEpochMilli(), "trw", 4,
-                false, List.of());
+        return finding(SOURCE, targets, answered, last);
     }
 
-    /** Merges the finding as the detection cycle does: in a transaction, then the change fired after the commit. */
-    Alert record(Finding f) throws Throwable {
+    static Finding finding(String source, List<String> targets, long answered, Instant last) {
+        return new Finding(AlertType.HORIZONTAL, source, List.of(source), targets, List.of("22/tcp"),
+                last.minusSeconds(5).toEpochMilli(), last.toEpochMilli(), new ScanEvidence(targets.size() * 2L,
+                targets.size() * 2L - answered, answered, DecidedBy.TRW, 4, false, List.of(), List.of(ProbeKind.SYN)));
+    }
+
+    /** Merges the finding as the detection cycle's writer does, with {@code batches}' marks in the same transaction. */
+    AlertWriter.Written write(Finding f, TenantBatches batches) throws Throwable {
         Customer customer = customers.find(TENANT).await().atMost(Duration.ofSeconds(10));
-        AlertChanged change = VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(
-                () -> alerts.record(TENANT, customer, f, null, Instant.now())));
-        if (change != null) {
-            changes.fire(change);
-        }
-        return VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(() -> alertRepository.findByKey(TENANT, f.type(), f.source())));
+        return VertxContextSupport.subscribeAndAwait(() -> writer.write(List.of(new TenantVerdicts(batches, customer,
+                List.of(new FindingGate.Decision(f, null, null, null)))), Instant.now()));
+    }
+
+    /** Merges the finding as the cycle does (no batches of its own) and returns its alert as committed. */
+    Alert record(Finding f) throws Throwable {
+        write(f, new TenantBatches(TENANT, List.of(), Map.of()));
+        return stored(f).orElseThrow();
+    }
+
+    java.util.Optional<Alert> stored(Finding f) throws Throwable {
+        return VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(() -> alertRepository.findByKeys(List.of(TENANT),
+                List.of(f.source())))).stream().filter(a -> a.type == f.type()).findFirst();
     }
 
     static JsonNode body(WebhookReceiver.Received r) throws Exception {
@@ -164,7 +177,7 @@ class NotificationsIT {
         setUp();
         Alert a = record(finding(List.of("203.0.113.10"), 0, Instant.now()));
         alertId = a.id;
-        assertEquals(Scoring.Severity.LOW, a.severity);
+        assertEquals(Severity.LOW, a.severity);
 
         WebhookReceiver.Received ok = receiver.await("/customer", r -> r.body().contains(alertId), WAIT);
         List<WebhookReceiver.Received> tries = receiver.at("/customer").stream().filter(r -> r.body().contains(alertId)).toList();
@@ -209,7 +222,7 @@ class NotificationsIT {
         List<String> inside = IntStream.rangeClosed(1, 100).mapToObj(i -> "10.0.0." + i).toList();
         Alert a = record(finding(inside, 3, Instant.now()));
         assertEquals(alertId, a.id);
-        assertEquals(Scoring.Severity.HIGH, a.severity);
+        assertEquals(Severity.HIGH, a.severity);
         assertEquals(Direction.INBOUND, a.direction);
 
         JsonNode customer = body(receiver.await("/customer", r -> r.body().contains("alert.escalated"), WAIT));
@@ -247,39 +260,20 @@ class NotificationsIT {
 
     @Test
     @Order(5)
-    void aChangeThatWasNeverCommittedIsDroppedUnsent() throws Throwable {
+    void aCycleThatRollsBackQueuesNoNotification() throws Throwable {
         setUp();
-        // The event of a detection cycle that then rolled back: the alert it names never reaches PostgreSQL.
-        Alert ghost = new Alert();
-        ghost.id = "al-rolledback" + UUID.randomUUID().toString().substring(0, 6);
-        ghost.customerId = TENANT;
-        ghost.mspId = "msp-a";
-        ghost.type = ScanType.VERTICAL;
-        ghost.source = SOURCE;
-        ghost.status = AlertStatus.OPEN;
-        ghost.severity = Scoring.Severity.CRITICAL;
-        ghost.direction = Direction.INBOUND;
-        ghost.mitre = new String[]{"T1595"};
-        ghost.targets = new String[0];
-        ghost.ports = new String[0];
-        ghost.summary = "never committed";
-        ghost.firstSeen = Instant.now();
-        ghost.lastSeen = Instant.now();
-        assertEquals(1, dispatcher.dispatch(AlertChanged.of(ghost, AlertChanged.Change.OPENED, null)),
-                "queued for the customer hook only (the MSP hook takes no OPENED)");
-
-        long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        String status = null;
-        while (System.nanoTime() < end && !"DROPPED".equals(status)) {
-            Thread.sleep(250);
-            status = as("msp-a-admin").get(CUSTOMER + "/" + hookId + "/deliveries?limit=1").then().statusCode(200)
-                    .extract().path("items[0].status");
-        }
-        assertEquals("DROPPED", status);
-        as("msp-a-admin").get(CUSTOMER + "/" + hookId + "/deliveries?limit=1").then()
-                .body("items[0].alertId", equalTo(ghost.id)).body("items[0].attempts", equalTo(0))
-                .body("items[0].lastError", org.hamcrest.Matchers.containsString("never committed"));
-        assertTrue(receiver.at("/customer").stream().noneMatch(r -> r.body().contains(ghost.id)));
+        // A cycle whose marks another cycle moved meanwhile: its alert and its deliveries go together, so neither stays.
+        String source = "198.51.100." + (SOURCE.endsWith(".7") ? 8 : 7);
+        Finding f = finding(source, List.of("10.0.0.9"), 0, Instant.now());
+        TenantBatches moved = new TenantBatches(TENANT, List.of(new SeqRange("s-gone", 5, 6)), Map.of("s-gone", 5L));
+        assertThrows(SensorMarks.Conflict.class, () -> write(f, moved));
+        assertTrue(stored(f).isEmpty(), "no alert");
+        long deliveries = pool.preparedQuery("SELECT count(*) FROM detection.notification_deliveries WHERE customer_id = $1"
+                        + " AND payload LIKE $2").execute(Tuple.of(TENANT, "%" + source + "%")).await().indefinitely()
+                .iterator().next().getLong(0);
+        assertEquals(0, deliveries, "no delivery");
+        Thread.sleep(1000);
+        assertTrue(receiver.at("/customer").stream().noneMatch(r -> r.body().contains(source)), "nothing sent");
     }
 
     @Test

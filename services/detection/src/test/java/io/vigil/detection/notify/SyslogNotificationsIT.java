@@ -5,7 +5,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vigil.detection.scan.service.DetectionCycle;
+import io.vigil.detection.cycle.DetectionCycle;
 import io.vigil.detection.support.Replay;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;

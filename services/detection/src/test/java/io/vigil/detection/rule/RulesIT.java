@@ -5,8 +5,8 @@ import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vigil.detection.alert.AlertChanged;
-import io.vigil.detection.scan.service.DetectionCycle;
-import io.vigil.detection.support.AlertChanges;
+import io.vigil.detection.cycle.DetectionCycle;
+import io.vigil.detection.cycle.FindingGate;
 import io.vigil.detection.support.Synthetic;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -33,9 +33,6 @@ class RulesIT {
 
     @Inject
     DetectionCycle cycle;
-
-    @Inject
-    AlertChanges changes;
 
     @Inject
     Pool pool;
@@ -75,7 +72,7 @@ class RulesIT {
         DetectionCycle.TenantRun run = scan(t, "10.1.0.66", 22);
         assertEquals(List.of(), alerts(t));
         assertEquals(1, run.dropped().size(), run.toString());
-        assertEquals("suppression " + id, run.dropped().get(0).reason());
+        assertDropped(FindingGate.DropReason.SUPPRESSION, id, run.dropped().get(0));
         as("a1-viewer").get("/api/v1/customers/" + t + "/suppressions/" + id).then().statusCode(404);
         as("msp-a-admin").get("/api/v1/customers/" + t + "/suppressions/" + id).then().statusCode(200)
                 .body("hits", equalTo(1)).body("active", equalTo(true)).body("createdBy", equalTo("msp-a-analyst"));
@@ -89,7 +86,7 @@ class RulesIT {
                 .put("/api/v1/customers/" + t + "/suppressions/" + id).then().statusCode(200).body("port", equalTo(23))
                 .body("updatedBy", equalTo("msp-a-admin"));
         DetectionCycle.TenantRun after = scan(t, "10.1.0.66", 23);
-        assertEquals("suppression " + id, after.dropped().get(0).reason());
+        assertDropped(FindingGate.DropReason.SUPPRESSION, id, after.dropped().get(0));
         JsonPath audit = as("msp-a-analyst").get("/api/v1/customers/" + t + "/audit").then().statusCode(200).extract().jsonPath();
         assertEquals(List.of("rule.update", "rule.create"), audit.getList("items.action"));
         assertEquals(22, audit.getInt("items[0].details.before.port"));
@@ -121,8 +118,8 @@ class RulesIT {
         String wide = as("msp-a-admin").body("{\"sourceCidr\":\"" + unique + "/32\",\"reason\":\"MSP's own scanner\"}")
                 .post("/api/v1/msps/msp-a/allowlist").then().statusCode(201).extract().path("id");
         try {
-            assertEquals("allow-list " + own, scan(t, "10.1.0.88", 22).dropped().get(0).reason());
-            assertEquals("allow-list " + wide, scan(t, unique, 445).dropped().get(0).reason());
+            assertDropped(FindingGate.DropReason.ALLOW_LIST, own, scan(t, "10.1.0.88", 22).dropped().get(0));
+            assertDropped(FindingGate.DropReason.ALLOW_LIST, wide, scan(t, unique, 445).dropped().get(0));
             assertEquals(List.of(), alerts(t));
             // Another MSP does not see, nor can it remove, msp-a's list; a customer viewer of msp-a is refused it (403).
             as("msp-b-admin").get("/api/v1/msps/msp-a/allowlist").then().statusCode(404);
@@ -163,12 +160,12 @@ class RulesIT {
     @Test
     void acknowledgeResolveCommentAndReopenOnNewActivity() throws Exception {
         String t = tenant();
-        scan(t, "10.1.0.99", 22);
+        List<AlertChanged> changes = new java.util.ArrayList<>(scan(t, "10.1.0.99", 22).changes());
         List<Map<String, Object>> items = alerts(t);
         assertEquals(1, items.size());
         String id = items.get(0).get("id").toString();
         String base = "/api/v1/customers/" + t + "/alerts/" + id;
-        assertEquals(List.of(AlertChanged.Change.OPENED), changes.of(t).stream().map(AlertChanged::change).toList());
+        assertEquals(List.of(AlertChanged.Change.OPENED), changes.stream().map(AlertChanged::change).toList());
 
         as("msp-a-analyst").post(base + "/ack").then().statusCode(200).body("status", equalTo("ACKNOWLEDGED"));
         as("msp-a-analyst").body("{\"body\":\"asset inventory? asked the customer\"}").post(base + "/comments").then().statusCode(201)
@@ -179,12 +176,12 @@ class RulesIT {
                 .body("[0].body", equalTo("asset inventory? asked the customer"));
 
         // New activity after the resolution reopens the same alert and announces it.
-        scan(t, "10.1.0.99", 22);
+        changes.addAll(scan(t, "10.1.0.99", 22).changes());
         as("msp-a-analyst").get(base).then().statusCode(200).body("status", equalTo("OPEN")).body("reopenCount", equalTo(1))
                 .body("attempts", equalTo(60));
         assertEquals(1, alerts(t).size(), "reopened, not duplicated");
         assertEquals(List.of(AlertChanged.Change.OPENED, AlertChanged.Change.REOPENED),
-                changes.of(t).stream().map(AlertChanged::change).toList());
+                changes.stream().map(AlertChanged::change).toList());
 
         JsonPath audit = as("msp-a-analyst").get("/api/v1/customers/" + t + "/audit").then().statusCode(200).extract().jsonPath();
         assertEquals(List.of("alert.resolve", "alert.comment", "alert.acknowledge"), audit.getList("items.action"));
@@ -192,5 +189,10 @@ class RulesIT {
         JsonPath page = as("msp-a-analyst").get("/api/v1/customers/" + t + "/audit?limit=2").then().statusCode(200).extract().jsonPath();
         as("msp-a-analyst").get("/api/v1/customers/" + t + "/audit?limit=2&cursor=" + page.getString("nextCursor")).then()
                 .statusCode(200).body("items.size()", equalTo(1)).body("items[0].action", equalTo("alert.acknowledge"));
+    }
+
+    private static void assertDropped(FindingGate.DropReason reason, String ruleId, DetectionCycle.Dropped dropped) {
+        assertEquals(reason, dropped.reason(), dropped.toString());
+        assertEquals(ruleId, dropped.ruleId(), dropped.toString());
     }
 }

@@ -1,8 +1,8 @@
 package io.vigil.detection.alert.repository;
 
-import io.vigil.detection.alert.rest.AlertView;
-import io.vigil.detection.alert.rest.FlowView;
-import io.vigil.detection.scan.repository.FlowReader;
+import io.vigil.detection.alert.Alert;
+import io.vigil.detection.alert.AlertFlow;
+import io.vigil.lib.clickhouse.Sql;
 import io.vigil.lib.api.paging.Cursor;
 import io.vigil.lib.api.paging.Page;
 import io.vigil.lib.api.problem.ProblemException;
@@ -31,34 +31,34 @@ public class AlertFlows {
         this.db = config.database();
     }
 
-    public Page<FlowView> page(AlertView alert, String cursor, int limit) {
-        String where = "tenant_id = " + FlowReader.tenantLiteral(alert.customerId())
-                + " AND start >= toDateTime(" + alert.firstSeen().getEpochSecond() + ")"
-                + " AND start <= toDateTime(" + alert.lastSeen().getEpochSecond() + ")"
-                + " AND orig_addr IN (" + sources(alert).stream().map(FlowReader::mappedLiteral).collect(Collectors.joining(", ")) + ")";
-        if (!alert.targets().isEmpty()) {
-            where += " AND resp_addr IN (" + alert.targets().stream().map(FlowReader::mappedLiteral).collect(Collectors.joining(", ")) + ")";
+    public Page<AlertFlow> page(Alert alert, String cursor, int limit) {
+        String where = "tenant_id = " + Sql.tenant(alert.customerId)
+                + " AND start >= toDateTime(" + alert.firstSeen.getEpochSecond() + ")"
+                + " AND start <= toDateTime(" + alert.lastSeen.getEpochSecond() + ")"
+                + " AND orig_addr IN (" + sources(alert).stream().map(Sql::address).collect(Collectors.joining(", ")) + ")";
+        if (alert.targets.length > 0) {
+            where += " AND resp_addr IN (" + java.util.Arrays.stream(alert.targets).map(Sql::address).collect(Collectors.joining(", ")) + ")";
         }
-        where += switch (alert.type()) {
+        where += switch (alert.type) {
             case UDP -> " AND protocol = 17";
             case HORIZONTAL, VERTICAL, STEALTH -> " AND protocol = 6";
-            case DISTRIBUTED -> " AND " + service(alert.ports().get(0));
+            case DISTRIBUTED -> " AND " + service(alert.ports[0]);
             default -> "";
         };
         String after = Cursor.decode(cursor);
         if (after != null) {
             where += " AND " + after(after);
         }
-        String sql = "SELECT toInt64(start_ms) AS s, toInt64(end_ms) AS e, hex(resp_addr) AS k, " + FlowReader.addrText("orig_addr") + " AS src, "
-                + FlowReader.addrText("resp_addr") + " AS dst,"
+        String sql = "SELECT toInt64(start_ms) AS s, toInt64(end_ms) AS e, hex(resp_addr) AS k, " + Sql.addressText("orig_addr") + " AS src, "
+                + Sql.addressText("resp_addr") + " AS dst,"
                 + " toInt32(orig_port) AS sport, toInt32(resp_port) AS dport, toInt32(protocol) AS proto, toString(conn_state) AS state,"
                 + " history, toInt64(orig_packets) AS op, toInt64(orig_bytes) AS ob, toInt64(resp_packets) AS rp, toInt64(resp_bytes) AS rb,"
                 + " toInt32(icmp_type) AS it, toInt32(icmp_reply) AS ir"
                 + " FROM " + db + ".flows WHERE " + where + " ORDER BY s, k, dport, sport LIMIT " + (limit + 1);
         List<String> keys = new ArrayList<>();
-        List<FlowView> rows = clickhouse.select(sql, r -> {
+        List<AlertFlow> rows = clickhouse.select(sql, r -> {
             keys.add(r.getLong("s") + ":" + r.getString("k") + ":" + r.getInteger("dport") + ":" + r.getInteger("sport"));
-            return new FlowView(r.getLong("s"), r.getLong("e"), FlowReader.unmapped(r.getString("src")), r.getInteger("sport"), FlowReader.unmapped(r.getString("dst")),
+            return new AlertFlow(r.getLong("s"), r.getLong("e"), Sql.unmapped(r.getString("src")), r.getInteger("sport"), Sql.unmapped(r.getString("dst")),
                     r.getInteger("dport"), r.getInteger("proto"), r.getString("state"), r.getString("history"), r.getLong("op"),
                     r.getLong("ob"), r.getLong("rp"), r.getLong("rb"), r.getInteger("it"), r.getInteger("ir"));
         });
@@ -67,8 +67,8 @@ public class AlertFlows {
     }
 
     /** The alert's scanning addresses; a row written without them (by hand, or before V22) has its source. */
-    private static List<String> sources(AlertView alert) {
-        return alert.sources() == null || alert.sources().isEmpty() ? List.of(alert.source()) : alert.sources();
+    private static List<String> sources(Alert alert) {
+        return alert.sources == null || alert.sources.length == 0 ? List.of(alert.source) : List.of(alert.sources);
     }
 
     /** "23/tcp" as a filter on the responder port and protocol (ICMP: the protocol only). */

@@ -6,21 +6,28 @@ import io.smallrye.mutiny.Uni;
 import io.vigil.detection.alert.Alert;
 import io.vigil.detection.alert.AlertFilter;
 import io.vigil.detection.alert.AlertStatus;
-import io.vigil.detection.scan.ScanType;
-import io.vigil.detection.scan.Scoring;
+import io.vigil.detection.model.AlertType;
+import io.vigil.detection.model.Severity;
 import io.vigil.lib.api.auth.Scope;
 import io.vigil.lib.api.auth.TenantContext;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.Collection;
 import java.util.List;
 
 /** Alerts. Reads for callers go through the caller's Scope; the detection cycle looks alerts up by their natural key. */
 @ApplicationScoped
 public class AlertRepository implements PanacheRepositoryBase<Alert, String> {
 
-    /** The cycle's lookup (no caller): the one alert of (customer, type, source), or null. */
-    public Uni<Alert> findByKey(String customerId, ScanType type, String source) {
-        return find("customerId = ?1 and type = ?2 and source = ?3", customerId, type, source).firstResult();
+    /**
+     * The cycle's lookup (no caller): the alerts of these (customer, type, source) keys that exist, in one query over
+     * the keys' customers and sources.
+     */
+    public Uni<List<Alert>> findByKeys(Collection<String> customerIds, Collection<String> sources) {
+        if (customerIds.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return find("customerId in ?1 and source in ?2", customerIds, sources).list();
     }
 
     public Uni<Alert> findVisible(TenantContext ctx, String customerId, String id) {
@@ -30,7 +37,7 @@ public class AlertRepository implements PanacheRepositoryBase<Alert, String> {
     }
 
     /** How many unresolved alerts of one customer, type, severity and status. */
-    public record OpenCount(String customerId, ScanType type, Scoring.Severity severity, AlertStatus status, long count) {
+    public record OpenCount(String customerId, AlertType type, Severity severity, AlertStatus status, long count) {
     }
 
     /** The customer's visible unresolved alerts, counted. */
@@ -52,7 +59,7 @@ public class AlertRepository implements PanacheRepositoryBase<Alert, String> {
             var query = s.createSelectionQuery(hql, Object[].class);
             params.map().forEach(query::setParameter);
             return query.getResultList();
-        }).map(rows -> rows.stream().map(r -> new OpenCount((String) r[0], (ScanType) r[1], (Scoring.Severity) r[2],
+        }).map(rows -> rows.stream().map(r -> new OpenCount((String) r[0], (AlertType) r[1], (Severity) r[2],
                 (AlertStatus) r[3], (Long) r[4])).toList());
     }
 
@@ -80,6 +87,10 @@ public class AlertRepository implements PanacheRepositoryBase<Alert, String> {
         if (filter.status() != null) {
             q.append(" and a.status = :status");
             p.and("status", filter.status());
+        }
+        if (filter.family() != null) {
+            q.append(" and a.family = :family");
+            p.and("family", filter.family());
         }
         if (filter.type() != null) {
             q.append(" and a.type = :type");

@@ -2,8 +2,9 @@ package io.vigil.detection.alert.rest;
 
 import io.vigil.detection.alert.AlertFilter;
 import io.vigil.detection.alert.AlertStatus;
-import io.vigil.detection.scan.ScanType;
-import io.vigil.detection.scan.Scoring;
+import io.vigil.detection.model.AlertFamily;
+import io.vigil.detection.model.AlertType;
+import io.vigil.detection.model.Severity;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
@@ -28,18 +29,22 @@ public class AlertListParams {
     @QueryParam("status")
     public AlertStatus status;
 
+    @Parameter(description = "the SmartAlert family: RECONNAISSANCE, COMMAND_AND_CONTROL, LATERAL_MOVEMENT, EXFILTRATION, ASSET")
+    @QueryParam("family")
+    public AlertFamily family;
+
     @QueryParam("type")
-    public ScanType type;
+    public AlertType type;
 
     @QueryParam("severity")
-    public Scoring.Severity severity;
+    public Severity severity;
 
-    @Parameter(description = "the scanning address")
+    @Parameter(description = "the alert's source: the acting address, or a distributed scan's key")
     @QueryParam("source")
     @Size(max = 45)
     public String source;
 
     public AlertFilter filter() {
-        return new AlertFilter(status, type, severity, source);
+        return new AlertFilter(status, family, type, severity, source);
     }
 }

@@ -3,7 +3,8 @@ package io.vigil.detection.alert.rest;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vigil.detection.alert.repository.AlertFlows;
-import io.vigil.detection.alert.service.AlertService;
+import io.vigil.detection.alert.AlertFlow;
+import io.vigil.detection.alert.service.AlertTriage;
 import io.vigil.detection.customer.service.CustomerDirectory;
 import io.vigil.lib.api.auth.CurrentTenant;
 import io.vigil.lib.api.paging.Page;
@@ -36,12 +37,12 @@ import java.util.List;
 @Tag(name = "alerts")
 public class AlertResource {
 
-    private final AlertService alerts;
+    private final AlertTriage alerts;
     private final AlertFlows flows;
     private final CustomerDirectory directory;
     private final CurrentTenant tenant;
 
-    public AlertResource(AlertService alerts, AlertFlows flows, CustomerDirectory directory, CurrentTenant tenant) {
+    public AlertResource(AlertTriage alerts, AlertFlows flows, CustomerDirectory directory, CurrentTenant tenant) {
         this.alerts = alerts;
         this.flows = flows;
         this.directory = directory;
@@ -51,35 +52,39 @@ public class AlertResource {
     @GET
     @Operation(summary = "The customer's alerts, latest activity first (created, grown or reopened), one page at a time; 404 for a customer outside the caller's scope")
     public Uni<Page<AlertView>> list(@PathParam("customerId") String customerId, @Valid @BeanParam AlertListParams params) {
-        return directory.known(customerId, () -> alerts.list(tenant.get(), customerId, params.cursor, params.limit, params.filter()));
+        return directory.known(customerId, () -> alerts.list(tenant.get(), customerId, params.cursor, params.limit, params.filter()))
+                .map(AlertView::page);
     }
 
     @GET
     @Path("/{alertId}")
     @Operation(summary = "One alert with its evidence: targets, ports, counts and sample probes")
     public Uni<AlertView> get(@PathParam("customerId") String customerId, @PathParam("alertId") String alertId) {
-        return directory.known(customerId, () -> alerts.get(tenant.get(), customerId, alertId));
+        return directory.known(customerId, () -> alerts.get(tenant.get(), customerId, alertId)).map(AlertView::detail);
     }
 
     @POST
     @Path("/{alertId}/ack")
     @Operation(summary = "Acknowledge (platform-admin, msp-admin, msp-analyst); 409 if resolved")
     public Uni<AlertView> acknowledge(@PathParam("customerId") String customerId, @PathParam("alertId") String alertId) {
-        return directory.known(customerId, () -> alerts.acknowledge(tenant.get(), customerId, alertId));
+        return directory.known(customerId, () -> alerts.acknowledge(tenant.get(), customerId, alertId))
+                .map(AlertView::detail);
     }
 
     @POST
     @Path("/{alertId}/resolve")
     @Operation(summary = "Resolve (platform-admin, msp-admin, msp-analyst); new activity reopens it")
     public Uni<AlertView> resolve(@PathParam("customerId") String customerId, @PathParam("alertId") String alertId) {
-        return directory.known(customerId, () -> alerts.resolve(tenant.get(), customerId, alertId));
+        return directory.known(customerId, () -> alerts.resolve(tenant.get(), customerId, alertId))
+                .map(AlertView::detail);
     }
 
     @GET
     @Path("/{alertId}/comments")
     @Operation(summary = "The alert's comments, oldest first")
     public Uni<List<CommentView>> comments(@PathParam("customerId") String customerId, @PathParam("alertId") String alertId) {
-        return directory.known(customerId, () -> alerts.comments(tenant.get(), customerId, alertId));
+        return directory.known(customerId, () -> alerts.comments(tenant.get(), customerId, alertId))
+                .map(list -> list.stream().map(CommentView::of).toList());
     }
 
     @POST
@@ -88,13 +93,13 @@ public class AlertResource {
     public Uni<Response> comment(@PathParam("customerId") String customerId, @PathParam("alertId") String alertId,
                                  @Valid @NotNull CommentRequest body) {
         return directory.known(customerId, () -> alerts.comment(tenant.get(), customerId, alertId, body.body()))
-                .map(c -> Response.status(Response.Status.CREATED).entity(c).build());
+                .map(c -> Response.status(Response.Status.CREATED).entity(CommentView.of(c)).build());
     }
 
     @GET
     @Path("/{alertId}/flows")
     @Operation(summary = "Drill-down: the flows behind the alert from ClickHouse (its source, targets and time span), oldest first, keyset pages")
-    public Uni<Page<FlowView>> flows(@PathParam("customerId") String customerId, @PathParam("alertId") String alertId,
+    public Uni<Page<AlertFlow>> flows(@PathParam("customerId") String customerId, @PathParam("alertId") String alertId,
                                      @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") @Size(max = 200) String cursor,
                                      @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
         return directory.known(customerId, () -> alerts.get(tenant.get(), customerId, alertId))

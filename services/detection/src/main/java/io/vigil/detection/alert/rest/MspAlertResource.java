@@ -1,7 +1,7 @@
 package io.vigil.detection.alert.rest;
 
 import io.smallrye.mutiny.Uni;
-import io.vigil.detection.alert.service.AlertService;
+import io.vigil.detection.alert.service.AlertTriage;
 import io.vigil.lib.api.auth.CurrentTenant;
 import io.vigil.lib.api.paging.Page;
 import jakarta.annotation.security.RolesAllowed;
@@ -22,10 +22,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "alerts")
 public class MspAlertResource {
 
-    private final AlertService alerts;
+    private final AlertTriage alerts;
     private final CurrentTenant tenant;
 
-    public MspAlertResource(AlertService alerts, CurrentTenant tenant) {
+    public MspAlertResource(AlertTriage alerts, CurrentTenant tenant) {
         this.alerts = alerts;
         this.tenant = tenant;
     }
@@ -33,6 +33,6 @@ public class MspAlertResource {
     @GET
     @Operation(summary = "Every customer's alerts of the MSP, latest activity first, one page at a time (platform-admin, the MSP's admins and analysts)")
     public Uni<Page<AlertView>> list(@PathParam("mspId") String mspId, @Valid @BeanParam AlertListParams params) {
-        return alerts.listOfMsp(tenant.get(), mspId, params.cursor, params.limit, params.filter());
+        return alerts.listOfMsp(tenant.get(), mspId, params.cursor, params.limit, params.filter()).map(AlertView::page);
     }
 }

@@ -1,16 +1,17 @@
 package io.vigil.detection.baseline.repository;
 
-import io.vigil.lib.clickhouse.ClickHouseRow;
 import io.vigil.detection.baseline.HourSample;
 import io.vigil.detection.baseline.Metric;
-import io.vigil.detection.scan.Networks;
-import io.vigil.detection.scan.repository.FlowReader;
+import io.vigil.detection.clickhouse.FlowSql;
+import io.vigil.detection.model.Networks;
 import io.vigil.lib.clickhouse.ClickHouseConfig;
 import io.vigil.lib.clickhouse.ClickHouseQueries;
+import io.vigil.lib.clickhouse.ClickHouseRow;
+import io.vigil.lib.clickhouse.Sql;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
-import java.util.Collection;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,20 +27,26 @@ import java.util.stream.Collectors;
 public class BaselineReader {
 
     /** Same rule as the scan detector's slow path: failed SYNs, unanswered echoes and UDP, ICMP errors. */
-    static final String FAILED = "((protocol = 6 AND (conn_state IN ('S0', 'REJ', 'RSTOS0', 'SH') OR icmp_reply != 0))"
-            + " OR (protocol IN (1, 58) AND icmp_type IN (8, 128) AND (resp_packets = 0 OR icmp_reply != 0))"
-            + " OR (protocol = 17 AND (conn_state IN ('S0', 'REJ') OR icmp_reply != 0)))";
-    /** 224/4 (IPv4-mapped) and ff00::/8: discovery traffic never answered, never a peer. */
-    static final String GROUP_DST = "(substring(resp_addr, 1, 12) = unhex('00000000000000000000FFFF')"
-            + " AND bitAnd(reinterpretAsUInt8(substring(resp_addr, 13, 1)), 240) = 224"
-            + " OR reinterpretAsUInt8(substring(resp_addr, 1, 1)) = 255)";
+    static final String FAILED = FlowSql.ROLLUP_FAILED;
+    /** Discovery traffic to group addresses: never answered, never a peer. */
+    static final String GROUP_DST = FlowSql.GROUP_DESTINATION;
 
     private final ClickHouseQueries clickhouse;
     private final String db;
+    private final Map<String, String> settings;
 
     public BaselineReader(ClickHouseQueries clickhouse, ClickHouseConfig config) {
         this.clickhouse = clickhouse;
         this.db = config.database();
+        // The gate's query carries a literal per finding's source.
+        this.settings = Map.of("max_query_size", String.valueOf(16 << 20));
+    }
+
+    /** Tenants with flows received in [from, until): the ones whose baselines a refresh recomputes. */
+    public List<String> tenantsWithFlows(Instant from, Instant until) {
+        return clickhouse.select("SELECT DISTINCT tenant_id FROM " + db + ".flows WHERE received_at >= toDateTime("
+                + from.getEpochSecond() + ") AND received_at < toDateTime(" + until.getEpochSecond() + ")",
+                r -> r.getString("tenant_id"));
     }
 
     /**
@@ -50,13 +57,13 @@ public class BaselineReader {
         if (internal.isEmpty()) {
             return Map.of();
         }
-        String range = "tenant_id = " + FlowReader.tenantLiteral(tenant) + " AND minute >= toDateTime(" + from.getEpochSecond()
+        String range = "tenant_id = " + Sql.tenant(tenant) + " AND minute >= toDateTime(" + from.getEpochSecond()
                 + ") AND minute < toDateTime(" + until.getEpochSecond() + ")";
         String hour = "toInt64(intDiv(toUInt32(minute), 3600) * 3600)";
         String hosts = "SELECT orig_addr FROM " + db + ".flows_1m WHERE " + range + " AND " + inside("orig_addr", internal)
                 + " GROUP BY orig_addr ORDER BY sum(flows) DESC LIMIT " + maxHosts;
         Map<String, Map<Long, HourSample>> out = new LinkedHashMap<>();
-        clickhouse.select("SELECT " + FlowReader.addrText("orig_addr") + " AS host, " + hour + " AS hour, " + ACTIVITY
+        clickhouse.select("SELECT " + Sql.addressText("orig_addr") + " AS host, " + hour + " AS hour, " + ACTIVITY
                 + " FROM " + db + ".flows_1m WHERE " + range + " AND orig_addr IN (" + hosts + ") AND NOT " + GROUP_DST
                 + " GROUP BY host, hour", r -> {
                     HourSample s = sample(out, r);
@@ -64,14 +71,14 @@ public class BaselineReader {
                     return s;
                 });
         // Bytes in and out over both roles: as initiator it sends orig_bytes, as responder resp_bytes.
-        clickhouse.select("SELECT " + FlowReader.addrText("host") + " AS h, hour, toInt64(sum(b_out)) AS b_out, toInt64(sum(b_in)) AS b_in FROM ("
+        clickhouse.select("SELECT " + Sql.addressText("host") + " AS h, hour, toInt64(sum(b_out)) AS b_out, toInt64(sum(b_in)) AS b_in FROM ("
                 + " SELECT orig_addr AS host, " + hour + " AS hour, orig_bytes AS b_out, resp_bytes AS b_in FROM " + db + ".flows_1m"
                 + " WHERE " + range + " AND orig_addr IN (" + hosts + ")"
                 + " UNION ALL SELECT resp_addr AS host, " + hour + " AS hour, resp_bytes AS b_out, orig_bytes AS b_in FROM " + db + ".flows_1m"
                 + " WHERE " + range + " AND resp_addr IN (" + hosts + ")) GROUP BY h, hour", r -> {
-                    Map<Long, HourSample> byHour = out.get(FlowReader.unmapped(r.getString("h")));
+                    Map<Long, HourSample> byHour = out.get(Sql.unmapped(r.getString("h")));
                     if (byHour != null) {
-                        HourSample s = byHour.computeIfAbsent(r.getLong("hour"), h -> HourSample.of(FlowReader.unmapped(r.getString("h")), h));
+                        HourSample s = byHour.computeIfAbsent(r.getLong("hour"), h -> HourSample.of(Sql.unmapped(r.getString("h")), h));
                         s.values().put(Metric.BYTES_OUT, r.getLong("b_out"));
                         s.values().put(Metric.BYTES_IN, r.getLong("b_in"));
                     }
@@ -79,14 +86,14 @@ public class BaselineReader {
                 });
         // New external destinations: an external peer counts in the hour the host first contacted it in the history;
         // the history's first day is left out, since everything is new then.
-        clickhouse.select("SELECT " + FlowReader.addrText("host") + " AS h, toInt64(intDiv(toUInt32(first), 3600) * 3600) AS hour,"
+        clickhouse.select("SELECT " + Sql.addressText("host") + " AS h, toInt64(intDiv(toUInt32(first), 3600) * 3600) AS hour,"
                 + " toInt64(count()) AS n FROM (SELECT orig_addr AS host, resp_addr, min(minute) AS first FROM " + db + ".flows_1m"
                 + " WHERE " + range + " AND orig_addr IN (" + hosts + ") AND NOT " + inside("resp_addr", internal)
                 + " AND NOT " + GROUP_DST + " GROUP BY host, resp_addr)"
                 + " WHERE first >= toDateTime(" + from.plusSeconds(86_400).getEpochSecond() + ") GROUP BY h, hour", r -> {
-                    Map<Long, HourSample> byHour = out.get(FlowReader.unmapped(r.getString("h")));
+                    Map<Long, HourSample> byHour = out.get(Sql.unmapped(r.getString("h")));
                     if (byHour != null) {
-                        byHour.computeIfAbsent(r.getLong("hour"), h -> HourSample.of(FlowReader.unmapped(r.getString("h")), h))
+                        byHour.computeIfAbsent(r.getLong("hour"), h -> HourSample.of(Sql.unmapped(r.getString("h")), h))
                                 .values().put(Metric.NEW_EXTERNAL, r.getLong("n"));
                     }
                     return r;
@@ -94,20 +101,39 @@ public class BaselineReader {
         return out;
     }
 
-    /** What each of {@code sources} did in [from, until), in the baseline's figures: the observed side of the gate. */
-    public Map<String, HourSample> observed(String tenant, Collection<String> sources, Instant from, Instant until) {
-        if (sources.isEmpty()) {
+    /**
+     * What each source did from its own start until {@code until}, in the baseline's figures, by tenant and source:
+     * the observed side of the gate, for every finding of a cycle in one query.
+     *
+     * @param since per tenant, each source's window start
+     */
+    public Map<String, Map<String, HourSample>> observed(Map<String, Map<String, Instant>> since, Instant until) {
+        if (since.values().stream().allMatch(Map::isEmpty)) {
             return Map.of();
         }
-        String in = sources.stream().map(FlowReader::mappedLiteral).collect(Collectors.joining(", "));
-        Map<String, HourSample> out = new LinkedHashMap<>();
-        clickhouse.select("SELECT " + FlowReader.addrText("orig_addr") + " AS host, toInt64(" + from.getEpochSecond() + ") AS hour, "
-                + ACTIVITY + " FROM " + db + ".flows_1m WHERE tenant_id = " + FlowReader.tenantLiteral(tenant)
-                + " AND minute >= toDateTime(" + from.getEpochSecond() + ") AND minute < toDateTime(" + until.getEpochSecond() + ")"
-                + " AND orig_addr IN (" + in + ") AND NOT " + GROUP_DST + " GROUP BY host", r -> {
-                    HourSample s = HourSample.of(FlowReader.unmapped(r.getString("host")), from.getEpochSecond());
+        List<String> keys = new ArrayList<>();
+        List<String> starts = new ArrayList<>();
+        List<String> pairs = new ArrayList<>();
+        long earliest = Long.MAX_VALUE;
+        for (Map.Entry<String, Map<String, Instant>> t : since.entrySet()) {
+            for (Map.Entry<String, Instant> s : t.getValue().entrySet()) {
+                keys.add(Sql.quote(t.getKey() + "/" + Sql.mapped(s.getKey())));
+                starts.add(String.valueOf(s.getValue().getEpochSecond()));
+                pairs.add("(" + Sql.tenant(t.getKey()) + ", " + Sql.address(s.getKey()) + ")");
+                earliest = Math.min(earliest, s.getValue().getEpochSecond());
+            }
+        }
+        String start = "transform(concat(tenant_id, '/', " + Sql.addressText("orig_addr") + "), [" + String.join(", ", keys)
+                + "], [" + String.join(", ", starts) + "], 4294967295)";
+        Map<String, Map<String, HourSample>> out = new LinkedHashMap<>();
+        clickhouse.select("SELECT tenant_id AS t, " + Sql.addressText("orig_addr") + " AS host, toInt64(" + start + ") AS hour, "
+                + ACTIVITY + " FROM " + db + ".flows_1m WHERE tenant_id IN (" + since.keySet().stream().map(Sql::tenant)
+                .collect(Collectors.joining(", ")) + ") AND minute >= toDateTime(" + earliest + ")"
+                + " AND minute < toDateTime(" + until.getEpochSecond() + ") AND (tenant_id, orig_addr) IN (" + String.join(", ", pairs) + ")"
+                + " AND toUInt32(minute) >= " + start + " AND NOT " + GROUP_DST + " GROUP BY t, host, hour", settings, r -> {
+                    HourSample s = HourSample.of(Sql.unmapped(r.getString("host")), r.getLong("hour"));
                     activity(s, r);
-                    out.put(s.host(), s);
+                    out.computeIfAbsent(r.getString("t"), t -> new LinkedHashMap<>()).put(s.host(), s);
                     return s;
                 });
         return out;
@@ -118,7 +144,7 @@ public class BaselineReader {
             + " toInt64(sum(flows)) AS attempts, toInt64(sumIf(flows, " + FAILED + ")) AS failed";
 
     private static HourSample sample(Map<String, Map<Long, HourSample>> out, ClickHouseRow r) {
-        String host = FlowReader.unmapped(r.getString("host"));
+        String host = Sql.unmapped(r.getString("host"));
         long hour = r.getLong("hour");
         return out.computeIfAbsent(host, h -> new LinkedHashMap<>()).computeIfAbsent(hour, h -> HourSample.of(host, h));
     }

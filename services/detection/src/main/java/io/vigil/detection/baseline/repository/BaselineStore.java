@@ -70,6 +70,27 @@ public class BaselineStore {
                 });
     }
 
+    /** The baselines of the given hosts of several customers, by customer and host, in one query (the cycle's). */
+    public Uni<Map<String, Map<String, HostBaseline>>> find(Map<String, ? extends Collection<String>> hostsByCustomer) {
+        List<String> customers = new ArrayList<>();
+        List<String> hosts = new ArrayList<>();
+        hostsByCustomer.forEach((c, hs) -> hs.forEach(h -> {
+            customers.add(c);
+            hosts.add(h);
+        }));
+        if (hosts.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return pool.preparedQuery("SELECT b.* FROM detection.host_baselines b"
+                        + " JOIN unnest($1::text[], $2::text[]) AS k(customer_id, host) ON b.customer_id = k.customer_id AND b.host = k.host")
+                .execute(Tuple.of(customers.toArray(String[]::new), hosts.toArray(String[]::new)))
+                .map(rows -> {
+                    Map<String, Map<String, HostBaseline>> out = new HashMap<>();
+                    rows.forEach(r -> out.computeIfAbsent(r.getString("customer_id"), c -> new HashMap<>()).put(r.getString("host"), row(r)));
+                    return out;
+                });
+    }
+
     /** Hosts per state for the customer. */
     public Uni<Map<HostBaseline.State, Long>> maturity(String customerId) {
         return pool.preparedQuery("SELECT state, count(*) AS n FROM detection.host_baselines WHERE customer_id = $1 GROUP BY state")

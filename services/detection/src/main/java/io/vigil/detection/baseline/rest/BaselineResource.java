@@ -4,7 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.vigil.detection.baseline.repository.BaselineStore;
 import io.vigil.detection.customer.service.CustomerAccess;
 import io.vigil.detection.customer.service.CustomerDirectory;
-import io.vigil.detection.scan.Networks;
+import io.vigil.detection.model.Networks;
 import io.vigil.lib.api.auth.CurrentTenant;
 import io.vigil.lib.api.problem.ProblemException;
 import jakarta.annotation.security.RolesAllowed;

@@ -10,9 +10,8 @@ import io.vigil.detection.baseline.repository.BaselineReader;
 import io.vigil.detection.baseline.repository.BaselineStore;
 import io.vigil.detection.customer.Customer;
 import io.vigil.detection.customer.service.CustomerDirectory;
-import io.vigil.detection.scan.repository.FlowReader;
+import io.vigil.detection.baseline.BaselineConfig;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.DateTimeException;
@@ -37,27 +36,15 @@ public class BaselineService {
     private final BaselineReader reader;
     private final BaselineStore store;
     private final CustomerDirectory customers;
-    private final FlowReader flows;
-    private final Duration history;
-    private final Duration learning;
-    private final int minActiveHours;
-    private final int maxHosts;
+    private final BaselineConfig config;
     private final Timer refreshTimer;
 
-    public BaselineService(BaselineReader reader, BaselineStore store, CustomerDirectory customers, FlowReader flows,
-                           MeterRegistry registry,
-                           @ConfigProperty(name = "vigil.detection.baseline.history") Duration history,
-                           @ConfigProperty(name = "vigil.detection.baseline.learning-period") Duration learning,
-                           @ConfigProperty(name = "vigil.detection.baseline.min-active-hours") int minActiveHours,
-                           @ConfigProperty(name = "vigil.detection.baseline.max-hosts") int maxHosts) {
+    public BaselineService(BaselineReader reader, BaselineStore store, CustomerDirectory customers, BaselineConfig config,
+                           MeterRegistry registry) {
         this.reader = reader;
         this.store = store;
         this.customers = customers;
-        this.flows = flows;
-        this.history = history;
-        this.learning = learning;
-        this.minActiveHours = minActiveHours;
-        this.maxHosts = maxHosts;
+        this.config = config;
         this.refreshTimer = Timer.builder("vigil.detection.baseline.refresh.duration")
                 .description("time to recompute one tenant's host baselines").register(registry);
     }
@@ -66,7 +53,7 @@ public class BaselineService {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         Instant now = Instant.now();
-        for (String tenant : flows.tenantsWithFlows(now.minus(Duration.ofDays(1)), now)) {
+        for (String tenant : reader.tenantsWithFlows(now.minus(Duration.ofDays(1)), now)) {
             try {
                 refresh(tenant, now);
             } catch (RuntimeException e) {
@@ -85,17 +72,17 @@ public class BaselineService {
             return List.of();
         }
         long hourNow = now.getEpochSecond() / 3600 * 3600;
-        Instant from = Instant.ofEpochSecond(hourNow).minus(history);
+        Instant from = Instant.ofEpochSecond(hourNow).minus(config.history());
         Instant until = Instant.ofEpochSecond(hourNow);
-        Map<String, Map<Long, HourSample>> hourly = reader.hourly(tenant, customer.networks(), from, until, maxHosts);
+        Map<String, Map<Long, HourSample>> hourly = reader.hourly(tenant, customer.networks(), from, until, config.maxHosts());
         ZoneId zone = zone(customer.timeZone());
         List<HostBaseline> out = new ArrayList<>();
         hourly.forEach((host, byHour) -> {
             long first = byHour.keySet().stream().mapToLong(Long::longValue).min().orElse(hourNow);
             long last = byHour.keySet().stream().mapToLong(Long::longValue).max().orElse(hourNow);
             Instant firstSeen = Instant.ofEpochSecond(first);
-            Instant matureAt = firstSeen.plus(learning);
-            boolean mature = !matureAt.isAfter(now) && byHour.size() >= minActiveHours;
+            Instant matureAt = firstSeen.plus(config.learningPeriod());
+            boolean mature = !matureAt.isAfter(now) && byHour.size() >= config.minActiveHours();
             // Zero-filled up to the last complete hour, so a host that went quiet is learned as quiet.
             out.add(new HostBaseline(tenant, host, mature ? HostBaseline.State.MATURE : HostBaseline.State.LEARNING, firstSeen,
                     Instant.ofEpochSecond(last + 3600), byHour.size(), matureAt,

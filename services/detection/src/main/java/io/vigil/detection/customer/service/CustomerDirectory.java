@@ -2,6 +2,7 @@ package io.vigil.detection.customer.service;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -18,8 +19,11 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -35,6 +39,9 @@ public class CustomerDirectory {
     private static final Logger LOG = Logger.getLogger(CustomerDirectory.class);
 
     public enum Source { TENANTS, TABLE }
+
+    /** Calls to tenants in flight at once when a cycle looks up customers it has not cached. */
+    static final int CONCURRENT_LOOKUPS = 16;
 
     private record Entry(Customer customer, long untilMs) {
     }
@@ -98,6 +105,51 @@ public class CustomerDirectory {
                     cache.put(id, new Entry(c, System.currentTimeMillis() + retryAfter.toMillis()));
                     return c;
                 }));
+    }
+
+    /**
+     * What a lookup of many customers found.
+     *
+     * @param found       the customers that exist, by id
+     * @param unavailable ids that could not be looked up (tenants down and no copy known): retried later
+     */
+    public record Lookup(Map<String, Customer> found, Set<String> unavailable) {
+    }
+
+    /**
+     * Many customers at once, for a detection cycle: from the table in one query, or from the cache and then tenants
+     * (at most {@value #CONCURRENT_LOOKUPS} calls at a time). An id that does not exist is in neither map.
+     */
+    public Uni<Lookup> findAll(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(new Lookup(Map.of(), Set.of()));
+        }
+        if (source == Source.TABLE) {
+            return pool.preparedQuery("SELECT id, msp_id, internal_networks, status, time_zone, updated_at FROM detection.customers"
+                            + " WHERE id = ANY($1)")
+                    .execute(Tuple.of(ids.toArray(String[]::new)))
+                    .map(rows -> {
+                        Map<String, Customer> found = new HashMap<>();
+                        rows.forEach(r -> found.put(r.getString("id"), row(r, Customer.Origin.TABLE)));
+                        return new Lookup(found, Set.of());
+                    });
+        }
+        Map<String, Customer> found = new ConcurrentHashMap<>();
+        Set<String> unavailable = ConcurrentHashMap.newKeySet();
+        return Multi.createFrom().iterable(List.copyOf(ids))
+                .onItem().transformToUni(id -> find(id)
+                        .invoke(c -> {
+                            if (c != null) {
+                                found.put(id, c);
+                            }
+                        })
+                        .onFailure().recoverWithItem(e -> {
+                            unavailable.add(id);
+                            return null;
+                        }))
+                .merge(CONCURRENT_LOOKUPS)
+                .collect().last()
+                .map(x -> new Lookup(Map.copyOf(found), Set.copyOf(unavailable)));
     }
 
     /**

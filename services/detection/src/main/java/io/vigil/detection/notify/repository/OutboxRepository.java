@@ -1,19 +1,23 @@
 package io.vigil.detection.notify.repository;
 
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vigil.detection.notify.DestinationKind;
 import io.vigil.detection.notify.SyslogTransport;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.hibernate.reactive.mutiny.Mutiny;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
- * The delivery worker's and dispatcher's SQL (blocking, for worker threads, with no caller: alerts come from the
- * detection cycle). All times are PostgreSQL's now(), so several service instances agree on what is due.
+ * The outbox's SQL: the detection cycle queues deliveries in its own transaction (reactive, in its session), and the
+ * delivery worker claims and records them (blocking, on its own threads; no caller: alerts come from the cycle). All
+ * times are PostgreSQL's now(), so several service instances agree on what is due.
  */
 @ApplicationScoped
 public class OutboxRepository {
@@ -26,8 +30,13 @@ public class OutboxRepository {
         this.pool = pool;
     }
 
-    /** An enabled destination that may want an alert change of this customer. */
-    public record Target(String id, DestinationKind kind, String minSeverity, List<String> events) {
+    /**
+     * An enabled destination that may want an alert change.
+     *
+     * @param customerId the customer it belongs to; null for an MSP-wide destination of {@code mspId}
+     */
+    public record Target(String id, DestinationKind kind, String minSeverity, List<String> events, String customerId,
+                         String mspId) {
     }
 
     /** A claimed delivery with what is needed to send it. */
@@ -36,40 +45,44 @@ public class OutboxRepository {
                            String url, String secret, String host, Integer port, SyslogTransport transport) {
     }
 
-    /** What PostgreSQL holds of an alert now (committed). */
-    public record AlertState(String severity, int reopenCount) {
-    }
-
     /** New delivery rows for enqueueing (one per target). */
     public record NewDelivery(String id, String destinationId, String mspId, String customerId, String alertId, String event,
                               String severity, int reopenCount, String dedupeKey, String payload) {
     }
 
-    /** The customer's own destinations and its MSP's MSP-wide ones. */
-    public List<Target> targets(String customerId, String mspId) {
-        List<Target> out = new ArrayList<>();
-        for (Row r : pool.preparedQuery("SELECT id, kind, min_severity, events FROM detection.notification_destinations"
-                        + " WHERE enabled AND (customer_id = $1 OR (customer_id IS NULL AND msp_id = $2))")
-                .execute(Tuple.of(customerId, mspId)).await().indefinitely()) {
-            out.add(new Target(r.getString("id"), DestinationKind.valueOf(r.getString("kind")), r.getString("min_severity"),
-                    List.of(r.getArrayOfStrings("events"))));
+    /** The enabled destinations of these customers and their MSPs' MSP-wide ones, in the caller's transaction. */
+    public Uni<List<Target>> targets(Mutiny.Session session, Collection<String> customerIds, Collection<String> mspIds) {
+        if (customerIds.isEmpty()) {
+            return Uni.createFrom().item(List.of());
         }
-        return out;
+        return session.createNativeQuery("SELECT id, kind, min_severity, array_to_string(events, ','), customer_id, msp_id"
+                        + " FROM detection.notification_destinations WHERE enabled AND (customer_id IN (:customers)"
+                        + " OR (customer_id IS NULL AND msp_id IN (:msps)))", Object[].class)
+                .setParameter("customers", List.copyOf(customerIds))
+                .setParameter("msps", mspIds.isEmpty() ? List.of("") : List.copyOf(mspIds))
+                .getResultList()
+                .map(rows -> rows.stream().map(r -> new Target((String) r[0], DestinationKind.valueOf((String) r[1]), (String) r[2],
+                        List.of(((String) r[3]).split(",")), (String) r[4], (String) r[5])).toList());
     }
 
-    /** Inserts the deliveries, skipping any already queued for the same destination and change; returns how many were new. */
-    public int enqueue(List<NewDelivery> rows) {
-        int inserted = 0;
+    /**
+     * Inserts the deliveries in the caller's transaction, skipping any already queued for the same destination and
+     * change; returns how many were new.
+     */
+    public Uni<Integer> enqueue(Mutiny.Session session, List<NewDelivery> rows) {
+        Uni<Integer> chain = Uni.createFrom().item(0);
         for (NewDelivery d : rows) {
-            inserted += pool.preparedQuery("INSERT INTO " + T + " (id, destination_id, msp_id, customer_id, alert_id, event,"
-                            + " severity, reopen_count, dedupe_key, payload, status, next_attempt_at, created_at)"
-                            + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'PENDING', now(), now())"
+            chain = chain.chain(n -> session.createNativeQuery("INSERT INTO " + T + " (id, destination_id, msp_id, customer_id,"
+                            + " alert_id, event, severity, reopen_count, dedupe_key, payload, status, next_attempt_at, created_at)"
+                            + " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'PENDING', now(), now())"
                             + " ON CONFLICT (destination_id, dedupe_key) DO NOTHING")
-                    .execute(Tuple.from(new Object[]{d.id(), d.destinationId(), d.mspId(), d.customerId(), d.alertId(),
-                            d.event(), d.severity(), d.reopenCount(), d.dedupeKey(), d.payload()}))
-                    .await().indefinitely().rowCount();
+                    .setParameter(1, d.id()).setParameter(2, d.destinationId()).setParameter(3, d.mspId())
+                    .setParameter(4, d.customerId()).setParameter(5, d.alertId()).setParameter(6, d.event())
+                    .setParameter(7, d.severity()).setParameter(8, d.reopenCount()).setParameter(9, d.dedupeKey())
+                    .setParameter(10, d.payload())
+                    .executeUpdate().map(inserted -> n + inserted));
         }
-        return inserted;
+        return chain;
     }
 
     /**
@@ -96,16 +109,6 @@ public class OutboxRepository {
         return out;
     }
 
-    public AlertState alertState(String alertId) {
-        var rows = pool.preparedQuery("SELECT severity, reopen_count FROM detection.alerts WHERE id = $1")
-                .execute(Tuple.of(alertId)).await().indefinitely();
-        if (rows.size() == 0) {
-            return null;
-        }
-        Row r = rows.iterator().next();
-        return new AlertState(r.getString("severity"), r.getInteger("reopen_count"));
-    }
-
     public void delivered(String id, Integer statusCode) {
         update("status = 'DELIVERED', attempts = attempts + 1, last_attempt_at = now(), delivered_at = now(),"
                 + " last_status_code = $2, last_error = NULL", Tuple.of(id, statusCode));
@@ -125,11 +128,6 @@ public class OutboxRepository {
 
     public void dropped(String id, String reason) {
         update("status = 'DROPPED', last_error = $2", Tuple.of(id, reason));
-    }
-
-    /** Not attempted yet (the alert change is not visible yet): look again after {@code delayMs}, no attempt counted. */
-    public void postpone(String id, long delayMs) {
-        update("next_attempt_at = now() + $2::bigint * interval '1 millisecond'", Tuple.of(id, delayMs));
     }
 
     private void update(String set, Tuple args) {

@@ -3,7 +3,7 @@ package io.vigil.detection.notify.rest;
 import io.vigil.detection.alert.AlertChanged;
 import io.vigil.detection.notify.DestinationKind;
 import io.vigil.detection.notify.SyslogTransport;
-import io.vigil.detection.scan.Scoring;
+import io.vigil.detection.model.Severity;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -27,7 +27,7 @@ public record DestinationCreate(
         @Size(max = 253) String host,
         @Min(1) @Max(65535) Integer port,
         SyslogTransport transport,
-        Scoring.Severity minSeverity,
+        Severity minSeverity,
         @Size(min = 1, max = 3) Set<AlertChanged.@NotNull Change> events,
         Boolean enabled) {
 }

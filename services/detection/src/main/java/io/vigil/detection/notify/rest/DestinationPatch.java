@@ -1,7 +1,7 @@
 package io.vigil.detection.notify.rest;
 
 import io.vigil.detection.alert.AlertChanged;
-import io.vigil.detection.scan.Scoring;
+import io.vigil.detection.model.Severity;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -12,6 +12,6 @@ import java.util.Set;
 public record DestinationPatch(
         @Size(min = 1, max = 100) @Pattern(regexp = ".*\\S.*", message = "must not be blank") String name,
         Boolean enabled,
-        Scoring.Severity minSeverity,
+        Severity minSeverity,
         @Size(min = 1, max = 3) Set<AlertChanged.@NotNull Change> events) {
 }

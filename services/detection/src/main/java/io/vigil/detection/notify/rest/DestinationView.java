@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.vigil.detection.notify.Destination;
 import io.vigil.detection.notify.DestinationKind;
 import io.vigil.detection.notify.SyslogTransport;
-import io.vigil.detection.scan.Scoring;
+import io.vigil.detection.model.Severity;
 
 import java.time.Instant;
 import java.util.List;
@@ -17,7 +17,7 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DestinationView(String id, String mspId, String customerId, String name, DestinationKind kind, boolean enabled,
-                              Scoring.Severity minSeverity, List<String> events, String url, String host, Integer port,
+                              Severity minSeverity, List<String> events, String url, String host, Integer port,
                               SyslogTransport transport, String createdBy, Instant createdAt, Instant updatedAt,
                               String secret) {
 

@@ -3,17 +3,14 @@ package io.vigil.detection.notify.service;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.vigil.detection.alert.AlertChanged;
 import io.vigil.detection.notify.Backoff;
 import io.vigil.detection.notify.DestinationKind;
 import io.vigil.detection.notify.NotifyConfig;
 import io.vigil.detection.notify.repository.OutboxRepository;
-import io.vigil.detection.scan.Scoring;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -26,16 +23,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Sends due deliveries from the PostgreSQL outbox: claims a batch under a lease, checks that the announced alert change
- * was committed, sends in parallel, and records the outcome (delivered, retry with backoff, failed, dropped). Polls
- * on its own thread, so it runs whatever the Quarkus scheduler's setting, and is woken at once by new deliveries.
+ * Sends due deliveries from the PostgreSQL outbox: claims a batch under a lease, sends in parallel, and records the
+ * outcome (delivered, retry with backoff, failed, dropped). A delivery row exists only once the alert change it
+ * announces is committed (the cycle writes both in one transaction), so everything claimed may be sent. Polls on its
+ * own thread, so it runs whatever the Quarkus scheduler's setting, and is woken at once by new deliveries.
  */
 @ApplicationScoped
 public class DeliveryWorker {
 
     private static final Logger LOG = Logger.getLogger(DeliveryWorker.class);
-    /** How soon a delivery whose alert change is not visible yet is looked at again. */
-    private static final long NOT_YET_VISIBLE_DELAY_MS = 1000;
 
     private final OutboxRepository outbox;
     private final WebhookSender webhooks;
@@ -125,15 +121,6 @@ public class DeliveryWorker {
             count(o, "dropped");
             return;
         }
-        if (o.alertId() != null && !committed(o)) {
-            if (o.createdAt().isBefore(Instant.now().minus(config.commitWait()))) {
-                outbox.dropped(o.id(), "the alert change was never committed (its detection cycle was rolled back)");
-                count(o, "dropped");
-            } else {
-                outbox.postpone(o.id(), NOT_YET_VISIBLE_DELAY_MS);
-            }
-            return;
-        }
         SendResult result = o.kind() == DestinationKind.WEBHOOK
                 ? webhooks.send(o.url(), o.secret(), o.id(), NotificationPayloads.eventType(o.event()), o.payload())
                 : syslog.send(o.host(), o.port(), o.transport(), o.payload());
@@ -151,22 +138,6 @@ public class DeliveryWorker {
             outbox.retry(o.id(), result.statusCode(), result.error(), delay);
             count(o, "retried");
         }
-    }
-
-    /**
-     * The change was fired before the detection cycle committed; send only once PostgreSQL shows it (the alert exists,
-     * at this severity or above, reopened at least this often), so a rolled-back change is never announced.
-     */
-    private boolean committed(OutboxRepository.Outgoing o) {
-        OutboxRepository.AlertState state = outbox.alertState(o.alertId());
-        if (state == null) {
-            return false;
-        }
-        return switch (AlertChanged.Change.valueOf(o.event())) {
-            case OPENED -> true;
-            case ESCALATED -> Scoring.Severity.valueOf(state.severity()).compareTo(Scoring.Severity.valueOf(o.severity())) >= 0;
-            case REOPENED -> state.reopenCount() >= o.reopenCount();
-        };
     }
 
     private void count(OutboxRepository.Outgoing o, String outcome) {

@@ -4,12 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.detection.alert.AlertChanged;
-import io.vigil.detection.alert.rest.AlertView;
+import io.vigil.detection.alert.AlertSummary;
+import io.vigil.detection.model.AlertFamily;
 import io.vigil.detection.notify.Cef;
 import io.vigil.detection.notify.NotifyConfig;
 import io.vigil.detection.notify.Syslog5424;
-import io.vigil.detection.scan.ScanType;
-import io.vigil.detection.scan.Scoring;
+import io.vigil.detection.model.AlertType;
+import io.vigil.detection.model.Severity;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -25,7 +26,6 @@ import java.util.Map;
 public class NotificationPayloads {
 
     public static final String APP_NAME = "vigil-detection";
-    static final String CATEGORY = "Probing and Reconnaissance";
     /** The event name of a test delivery (not an alert change). */
     public static final String TEST = "TEST";
 
@@ -74,7 +74,7 @@ public class NotificationPayloads {
     }
 
     public String syslog(AlertChanged e, Instant at) {
-        Scoring.Severity severity = e.alert().severity();
+        Severity severity = e.alert().severity();
         return Syslog5424.message(facility, syslogSeverity(severity), at, hostname, APP_NAME, procId, e.change().name(),
                 cef(e, version, at));
     }
@@ -89,15 +89,18 @@ public class NotificationPayloads {
                 Cef.format("Vigil", "Vigil", version, "test", "Vigil test notification", 0, ext));
     }
 
-    /** CEF:0|Vigil|Vigil|version|scan.&lt;type&gt;|Probing and Reconnaissance (&lt;type&gt;)|0..10|extensions. */
+    /**
+     * CEF:0|Vigil|Vigil|version|&lt;family&gt;.&lt;type&gt;|&lt;family title&gt; (&lt;type&gt;)|0..10|extensions, with the
+     * family's title as the category ({@code cat}). Reconnaissance keeps its signature ids "scan.&lt;type&gt;".
+     */
     public static String cef(AlertChanged e, String version, Instant at) {
-        AlertView a = e.alert();
+        AlertSummary a = e.alert();
         String type = a.type().name().toLowerCase(Locale.ROOT);
         Map<String, String> ext = new LinkedHashMap<>();
         ext.put("rt", String.valueOf(at.toEpochMilli()));
         ext.put("act", e.change().name().toLowerCase(Locale.ROOT));
-        ext.put("cat", CATEGORY);
-        if (a.type() == ScanType.DISTRIBUTED) {
+        ext.put("cat", a.family().title());
+        if (a.type() == AlertType.DISTRIBUTED) {
             // Its source is a key ("23/tcp 10.78.0.0/24"), not an address: the summary in msg names the key and the count.
         } else if (a.source().contains(":")) {
             ext.put("c6a2", a.source());
@@ -119,8 +122,13 @@ public class NotificationPayloads {
         custom(ext, "cn1", "targets", String.valueOf(a.targetCount()));
         custom(ext, "cn2", "ports", String.valueOf(a.portCount()));
         custom(ext, "cn3", "score", String.valueOf(a.score()));
-        return Cef.format("Vigil", "Vigil", version, "scan." + type, CATEGORY + " (" + type.replace('_', ' ') + ")",
-                cefSeverity(a.severity()), ext);
+        return Cef.format("Vigil", "Vigil", version, signaturePrefix(a.family()) + "." + type,
+                a.family().title() + " (" + type.replace('_', ' ') + ")", cefSeverity(a.severity()), ext);
+    }
+
+    /** "scan" for reconnaissance (its ids since the first release), else the family's name: "command-and-control". */
+    static String signaturePrefix(AlertFamily family) {
+        return family == AlertFamily.RECONNAISSANCE ? "scan" : family.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** A custom extension (csN, cnN) with its label, both left out when there is no value. */
@@ -132,7 +140,7 @@ public class NotificationPayloads {
     }
 
     /** ArcSight's bands: 0–3 low, 4–6 medium, 7–8 high, 9–10 very high. */
-    public static int cefSeverity(Scoring.Severity s) {
+    public static int cefSeverity(Severity s) {
         return switch (s) {
             case LOW -> 3;
             case MEDIUM -> 5;
@@ -142,7 +150,7 @@ public class NotificationPayloads {
     }
 
     /** RFC 5424 severities: notice, warning, error, critical. */
-    public static int syslogSeverity(Scoring.Severity s) {
+    public static int syslogSeverity(Severity s) {
         return switch (s) {
             case LOW -> 5;
             case MEDIUM -> 4;

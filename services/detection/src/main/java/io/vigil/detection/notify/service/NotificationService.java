@@ -3,6 +3,7 @@ package io.vigil.detection.notify.service;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.vigil.lib.api.id.Ids;
 import io.vigil.detection.alert.AlertChanged;
 import io.vigil.detection.auth.Role;
 import io.vigil.detection.customer.service.CustomerAccess;
@@ -17,7 +18,7 @@ import io.vigil.detection.notify.rest.DestinationPatch;
 import io.vigil.detection.notify.rest.DestinationView;
 import io.vigil.detection.notify.repository.DeliveryRepository;
 import io.vigil.detection.notify.repository.DestinationRepository;
-import io.vigil.detection.scan.Scoring;
+import io.vigil.detection.model.Severity;
 import io.vigil.lib.api.auth.TenantContext;
 import io.vigil.lib.api.paging.Cursor;
 import io.vigil.lib.api.paging.Page;
@@ -110,17 +111,17 @@ public class NotificationService {
                 }
                 Instant now = Instant.now();
                 Destination d = new Destination();
-                d.id = Ids.id("nd-");
+                d.id = Ids.newId("nd", 16);
                 d.mspId = o.mspId();
                 d.customerId = o.customerId();
                 d.name = body.name().strip();
                 d.kind = body.kind();
                 d.enabled = body.enabled() == null || body.enabled();
-                d.minSeverity = body.minSeverity() == null ? Scoring.Severity.LOW : body.minSeverity();
+                d.minSeverity = body.minSeverity() == null ? Severity.LOW : body.minSeverity();
                 d.events = events(body.events());
                 if (d.kind == DestinationKind.WEBHOOK) {
                     d.url = body.url();
-                    d.secret = Ids.secret();
+                    d.secret = Ids.secret("whsec_");
                 } else {
                     d.host = body.host();
                     d.port = body.port();
@@ -163,7 +164,7 @@ public class NotificationService {
             if (d.kind != DestinationKind.WEBHOOK) {
                 throw ProblemException.conflict("only a webhook has a secret");
             }
-            d.secret = Ids.secret();
+            d.secret = Ids.secret("whsec_");
             d.updatedAt = Instant.now();
             return DestinationView.of(d, d.secret);
         });
@@ -198,12 +199,12 @@ public class NotificationService {
             requireAdmin(ctx);
             Instant now = Instant.now();
             Delivery x = new Delivery();
-            x.id = Ids.id("dl-");
+            x.id = Ids.newId("dl", 16);
             x.destinationId = d.id;
             x.mspId = d.mspId;
             x.customerId = d.customerId;
             x.event = NotificationPayloads.TEST;
-            x.severity = Scoring.Severity.LOW.name();
+            x.severity = Severity.LOW.name();
             x.dedupeKey = x.id;
             x.payload = d.kind == DestinationKind.WEBHOOK ? payloads.webhookTest(x.id, d.mspId, d.customerId, now)
                     : payloads.syslogTest(d.mspId, d.customerId, now);

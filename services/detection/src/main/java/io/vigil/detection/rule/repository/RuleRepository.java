@@ -9,7 +9,9 @@ import io.vigil.lib.api.auth.TenantContext;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /** Rules: the caller's reads through Scope (customer rules, or an MSP's MSP-wide ones); the cycle's by its tenant. */
 @ApplicationScoped
@@ -38,10 +40,26 @@ public class RuleRepository implements PanacheRepositoryBase<Rule, String> {
                 + scope.where(), scope.with(p)).firstResult();
     }
 
-    /** The cycle's rules for a tenant (no caller): its own and its MSP's, unexpired at {@code at}. */
-    public Uni<List<Rule>> activeFor(String customerId, String mspId, Instant at) {
-        return find("from Rule r where (r.customerId = :customer or (r.customerId is null and r.mspId = :msp))"
-                        + " and (r.expiresAt is null or r.expiresAt > :at)",
-                Parameters.with("customer", customerId).and("msp", mspId == null ? "" : mspId).and("at", at)).list();
+    /**
+     * The cycle's rules for many tenants at once (no caller): their own and their MSPs' MSP-wide ones, unexpired at
+     * {@code at}; the cycle sorts them out per tenant.
+     */
+    public Uni<List<Rule>> activeFor(Collection<String> customerIds, Collection<String> mspIds, Instant at) {
+        if (customerIds.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return find("from Rule r where (r.customerId in :customers or (r.customerId is null and r.mspId in :msps))"
+                        + " and (r.expiresAt is null or r.expiresAt > :at) order by r.seq",
+                Parameters.with("customers", customerIds).and("msps", mspIds.isEmpty() ? List.of("") : mspIds).and("at", at)).list();
+    }
+
+    /** Counts the findings each rule dropped in a cycle ({@code hits}, {@code lastHitAt}), in the caller's transaction. */
+    public Uni<Void> recordHits(Map<String, Long> hits, Instant at) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Map.Entry<String, Long> h : hits.entrySet()) {
+            chain = chain.chain(x -> update("hits = hits + ?1, lastHitAt = ?2 where id = ?3", h.getValue(), at, h.getKey())
+                    .replaceWithVoid());
+        }
+        return chain;
     }
 }

@@ -1,6 +1,6 @@
 package io.vigil.detection.rule.rest;
 
-import io.vigil.detection.scan.ScanType;
+import io.vigil.detection.model.AlertType;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -19,7 +19,7 @@ import java.time.Instant;
  */
 public record RuleRequest(@NotBlank @Size(max = 64) String sourceCidr,
                           @Min(0) @Max(65535) Integer port,
-                          ScanType type,
+                          AlertType type,
                           Instant expiresAt,
                           @NotBlank @Size(max = 500) String reason) {
 }

@@ -2,7 +2,7 @@ package io.vigil.detection.rule.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.vigil.detection.rule.Rule;
-import io.vigil.detection.scan.ScanType;
+import io.vigil.detection.model.AlertType;
 
 import java.time.Instant;
 
@@ -15,7 +15,7 @@ import java.time.Instant;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RuleView(String id, Rule.Kind kind, String mspId, String customerId, String sourceCidr, Integer port,
-                       ScanType type, Instant expiresAt, String reason, long hits, Instant lastHitAt, boolean active,
+                       AlertType type, Instant expiresAt, String reason, long hits, Instant lastHitAt, boolean active,
                        String createdBy, Instant createdAt, String updatedBy, Instant updatedAt) {
 
     public static RuleView of(Rule r) {

@@ -9,13 +9,13 @@ import io.vigil.detection.rule.Rule;
 import io.vigil.detection.rule.repository.RuleRepository;
 import io.vigil.detection.rule.rest.RuleRequest;
 import io.vigil.detection.rule.rest.RuleView;
-import io.vigil.detection.scan.Networks;
+import io.vigil.detection.model.Networks;
 import io.vigil.detection.customer.service.CustomerAccess;
+import io.vigil.lib.api.id.Ids;
 import io.vigil.lib.api.auth.TenantContext;
 import io.vigil.lib.api.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,8 +28,6 @@ import java.util.Map;
 @ApplicationScoped
 public class RuleService {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final char[] ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray();
 
     /** Whose rules: a customer of an MSP, or the MSP itself (customerId null). */
     public record Owner(String mspId, String customerId) {
@@ -81,7 +79,7 @@ public class RuleService {
             ctx.requireManage();
             validate(kind, body);
             Rule r = new Rule();
-            r.id = "rl-" + random();
+            r.id = Ids.newId("rl");
             r.kind = kind;
             r.mspId = o.mspId();
             r.customerId = o.customerId();
@@ -151,13 +149,5 @@ public class RuleService {
         m.put("expiresAt", r.expiresAt == null ? null : r.expiresAt.toString());
         m.put("reason", r.reason);
         return m;
-    }
-
-    private static String random() {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 12; i++) {
-            sb.append(ALPHABET[RANDOM.nextInt(ALPHABET.length)]);
-        }
-        return sb.toString();
     }
 }

@@ -1,6 +1,6 @@
 package io.vigil.detection.baseline.repository;
 
-import io.vigil.detection.scan.Networks;
+import io.vigil.detection.model.Networks;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,12 +1,14 @@
 package io.vigil.detection.notify.service;
 
+import io.vigil.detection.model.Severity;
 import io.vigil.detection.alert.Alert;
 import io.vigil.detection.alert.AlertChanged;
 import io.vigil.detection.alert.AlertStatus;
 import io.vigil.detection.notify.CefParser;
-import io.vigil.detection.scan.Direction;
-import io.vigil.detection.scan.ScanType;
-import io.vigil.detection.scan.Scoring.Severity;
+import io.vigil.detection.model.Direction;
+import io.vigil.detection.model.AlertFamily;
+import io.vigil.detection.model.AlertType;
+import io.vigil.detection.model.Severity;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -22,7 +24,8 @@ class NotificationPayloadsTest {
         a.id = "al-1";
         a.customerId = "a1";
         a.mspId = "msp-a";
-        a.type = ScanType.HOST_SWEEP;
+        a.family = AlertFamily.RECONNAISSANCE;
+        a.type = AlertType.HOST_SWEEP;
         a.source = source;
         a.status = AlertStatus.OPEN;
         a.severity = severity;
@@ -54,6 +57,14 @@ class NotificationPayloadsTest {
         assertEquals("2000", ext.get("end"));
         assertEquals("24", ext.get("cnt"));
         assertEquals("12", ext.get("cn1"));
+        assertEquals("Probing and Reconnaissance", ext.get("cat"), "the family names the category");
+    }
+
+    @Test
+    void otherFamiliesGetTheirOwnSignatureAndCategory() {
+        assertEquals("scan", NotificationPayloads.signaturePrefix(AlertFamily.RECONNAISSANCE), "kept from the first release");
+        assertEquals("command-and-control", NotificationPayloads.signaturePrefix(AlertFamily.COMMAND_AND_CONTROL));
+        assertEquals("lateral-movement", NotificationPayloads.signaturePrefix(AlertFamily.LATERAL_MOVEMENT));
     }
 
     @Test

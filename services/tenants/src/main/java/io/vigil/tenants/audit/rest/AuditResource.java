@@ -8,7 +8,7 @@ import io.vigil.lib.api.paging.Cursor;
 import io.vigil.lib.api.paging.Page;
 import io.vigil.lib.api.problem.ProblemException;
 import io.vigil.tenants.audit.repository.AuditRepository;
-import io.vigil.tenants.common.Pages;
+import io.vigil.lib.api.paging.Pages;
 import io.vigil.tenants.msp.service.MspService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Max;
@@ -58,6 +58,6 @@ public class AuditResource {
         }
         return msps.requireWhole(ctx, mspId, "audit log")
                 .chain(m -> audit.page(ctx, mspId, beforeId, limit + 1))
-                .map(rows -> Pages.of(rows, limit, AuditView::of, v -> String.valueOf(v.id())));
+                .map(rows -> Pages.of(rows, limit, AuditView::of, e -> String.valueOf(e.id)));
     }
 }

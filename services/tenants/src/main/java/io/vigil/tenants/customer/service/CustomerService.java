@@ -9,8 +9,8 @@ import io.vigil.lib.api.paging.Page;
 import io.vigil.lib.api.problem.ProblemException;
 import io.vigil.tenants.audit.service.AuditLog;
 import io.vigil.tenants.auth.Role;
-import io.vigil.tenants.common.Ids;
-import io.vigil.tenants.common.Pages;
+import io.vigil.lib.api.id.Ids;
+import io.vigil.lib.api.paging.Pages;
 import io.vigil.tenants.customer.Customer;
 import io.vigil.tenants.customer.CustomerStatus;
 import io.vigil.tenants.customer.repository.CustomerRepository;
@@ -53,7 +53,7 @@ public class CustomerService {
     @WithSession
     public Uni<Page<CustomerView>> list(TenantContext ctx, String cursor, int limit, String mspId, CustomerStatus status, String q) {
         return customers.page(ctx, Cursor.decode(cursor), limit + 1, mspId, status, q)
-                .map(rows -> Pages.of(rows, limit, CustomerView::of, CustomerView::id));
+                .map(rows -> Pages.of(rows, limit, CustomerView::of, c -> c.id));
     }
 
     @WithTransaction

@@ -6,7 +6,7 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.vigil.lib.api.auth.TenantContext;
 import io.vigil.lib.api.problem.ProblemException;
-import io.vigil.tenants.common.Ids;
+import io.vigil.lib.api.id.Ids;
 import io.vigil.tenants.idempotency.IdempotencyRecord;
 import io.vigil.tenants.idempotency.repository.IdempotencyRepository;
 import jakarta.enterprise.context.ApplicationScoped;

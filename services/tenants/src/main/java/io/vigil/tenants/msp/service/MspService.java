@@ -9,7 +9,7 @@ import io.vigil.lib.api.paging.Page;
 import io.vigil.lib.api.problem.ProblemException;
 import io.vigil.tenants.audit.service.AuditLog;
 import io.vigil.tenants.auth.Role;
-import io.vigil.tenants.common.Pages;
+import io.vigil.lib.api.paging.Pages;
 import io.vigil.tenants.msp.Msp;
 import io.vigil.tenants.msp.repository.MspRepository;
 import io.vigil.tenants.msp.rest.MspCreate;
@@ -32,7 +32,7 @@ public class MspService {
 
     @WithSession
     public Uni<Page<MspView>> list(TenantContext ctx, String cursor, int limit) {
-        return msps.page(ctx, Cursor.decode(cursor), limit + 1).map(rows -> Pages.of(rows, limit, MspView::of, MspView::id));
+        return msps.page(ctx, Cursor.decode(cursor), limit + 1).map(rows -> Pages.of(rows, limit, MspView::of, m -> m.id));
     }
 
     @WithSession

@@ -8,8 +8,8 @@ import io.vigil.lib.api.paging.Cursor;
 import io.vigil.lib.api.paging.Page;
 import io.vigil.lib.api.problem.ProblemException;
 import io.vigil.tenants.audit.service.AuditLog;
-import io.vigil.tenants.common.Ids;
-import io.vigil.tenants.common.Pages;
+import io.vigil.lib.api.id.Ids;
+import io.vigil.lib.api.paging.Pages;
 import io.vigil.tenants.customer.CustomerStatus;
 import io.vigil.tenants.customer.service.CustomerService;
 import io.vigil.tenants.msp.service.MspService;
@@ -72,7 +72,7 @@ public class SensorService {
         String after = Cursor.decode(cursor);
         return msps.requireWhole(ctx, mspId, "sensor list")
                 .chain(m -> sensors.pageOfMsp(ctx, mspId, status, after, limit + 1))
-                .map(rows -> Pages.of(rows, limit, SensorView::of, SensorView::id));
+                .map(rows -> Pages.of(rows, limit, SensorView::of, s -> s.id));
     }
 
     @WithSession

@@ -6,7 +6,7 @@ import io.smallrye.mutiny.Uni;
 import io.vigil.lib.api.auth.TenantContext;
 import io.vigil.lib.api.problem.ProblemException;
 import io.vigil.tenants.audit.service.AuditLog;
-import io.vigil.tenants.common.Ids;
+import io.vigil.lib.api.id.Ids;
 import io.vigil.tenants.customer.service.CustomerService;
 import io.vigil.tenants.site.Site;
 import io.vigil.tenants.site.repository.SiteRepository;

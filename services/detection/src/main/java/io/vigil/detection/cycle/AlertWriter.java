@@ -1,0 +1,102 @@
+package io.vigil.detection.cycle;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.vigil.detection.alert.Alert;
+import io.vigil.detection.alert.AlertChanged;
+import io.vigil.detection.alert.repository.AlertRepository;
+import io.vigil.detection.family.Families;
+import io.vigil.detection.notify.repository.OutboxRepository;
+import io.vigil.detection.notify.service.DeliveryPlanner;
+import io.vigil.detection.rule.repository.RuleRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Commits what a chunk of tenants' cycle decided, in one PostgreSQL transaction: the alerts (merged by
+ * {@link AlertMerge}), the rules' hit counts, the notification deliveries of every alert change, and the per-sensor
+ * marks by compare-and-set. Either all of it is visible or none: a crash after the commit loses no notification, and
+ * a cycle whose marks another cycle moved meanwhile commits nothing ({@link SensorMarks.Conflict}).
+ */
+@ApplicationScoped
+public class AlertWriter {
+
+    private final AlertRepository alerts;
+    private final RuleRepository rules;
+    private final SensorMarks marks;
+    private final OutboxRepository outbox;
+    private final DeliveryPlanner planner;
+    private final Families families;
+
+    public AlertWriter(AlertRepository alerts, RuleRepository rules, SensorMarks marks, OutboxRepository outbox,
+                       DeliveryPlanner planner, Families families) {
+        this.alerts = alerts;
+        this.rules = rules;
+        this.marks = marks;
+        this.outbox = outbox;
+        this.planner = planner;
+        this.families = families;
+    }
+
+    /**
+     * What one write committed.
+     *
+     * @param changes    the alert changes announced
+     * @param deliveries notification deliveries queued for them
+     */
+    public record Written(List<AlertChanged> changes, int deliveries) {
+    }
+
+    /** Writes the tenants' verdicts in one transaction; fails with {@link SensorMarks.Conflict} naming moved tenants. */
+    public Uni<Written> write(List<TenantVerdicts> tenants, Instant now) {
+        Set<String> customers = new LinkedHashSet<>();
+        Set<String> sources = new LinkedHashSet<>();
+        Set<String> msps = new LinkedHashSet<>();
+        Map<String, Long> hits = new HashMap<>();
+        for (TenantVerdicts t : tenants) {
+            for (FindingGate.Decision d : t.decisions()) {
+                if (d.raised()) {
+                    customers.add(t.tenant());
+                    sources.add(d.finding().source());
+                } else if (d.rule() != null) {
+                    hits.merge(d.rule().id, 1L, Long::sum);
+                }
+            }
+            if (t.customer() != null && t.customer().mspId() != null) {
+                msps.add(t.customer().mspId());
+            }
+        }
+        return Panache.withTransaction(() -> alerts.findByKeys(customers, sources)
+                .map(found -> {
+                    Map<AlertMerge.Key, Alert> existing = new HashMap<>();
+                    found.forEach(a -> existing.put(AlertMerge.Key.of(a), a));
+                    return AlertMerge.apply(existing, tenants, families::of, now);
+                })
+                .call(merged -> merged.created().isEmpty() ? Uni.createFrom().voidItem()
+                        : alerts.persist(merged.created().stream()).replaceWithVoid())
+                .call(merged -> rules.recordHits(hits, now))
+                .chain(merged -> Panache.getSession().chain(session -> queue(session, merged.changes(), msps, now)
+                        .call(queued -> marks.advance(session, tenants.stream().map(TenantVerdicts::batches).toList(), now))
+                        .map(queued -> new Written(merged.changes(), queued)))));
+    }
+
+    private Uni<Integer> queue(org.hibernate.reactive.mutiny.Mutiny.Session session, List<AlertChanged> changes, Set<String> msps,
+                               Instant now) {
+        if (changes.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        Set<String> customers = new LinkedHashSet<>();
+        changes.forEach(c -> customers.add(c.alert().customerId()));
+        Set<String> owners = new LinkedHashSet<>(msps);
+        changes.stream().map(AlertChanged::mspId).filter(Objects::nonNull).forEach(owners::add);
+        return outbox.targets(session, customers, owners)
+                .chain(targets -> outbox.enqueue(session, planner.plan(changes, targets, now)));
+    }
+}

@@ -1,0 +1,527 @@
+package io.vigil.detection.cycle;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
+import io.vigil.detection.alert.AlertChanged;
+import io.vigil.detection.baseline.BaselineConfig;
+import io.vigil.detection.baseline.Gate;
+import io.vigil.detection.baseline.HostBaseline;
+import io.vigil.detection.baseline.HourSample;
+import io.vigil.detection.baseline.repository.BaselineReader;
+import io.vigil.detection.baseline.repository.BaselineStore;
+import io.vigil.detection.customer.Customer;
+import io.vigil.detection.customer.service.CustomerDirectory;
+import io.vigil.detection.family.Families;
+import io.vigil.detection.family.Family;
+import io.vigil.detection.family.FeatureRequest;
+import io.vigil.detection.family.GatePolicy;
+import io.vigil.detection.family.TenantFeatures;
+import io.vigil.detection.family.TenantWindow;
+import io.vigil.detection.model.Attempt;
+import io.vigil.detection.model.Finding;
+import io.vigil.detection.model.Networks;
+import io.vigil.detection.notify.service.DeliveryWorker;
+import io.vigil.detection.rule.Rule;
+import io.vigil.detection.rule.repository.RuleRepository;
+import io.vigil.detection.shard.TenantShard;
+import io.vigil.lib.clickhouse.ClickHouseEndpoints;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * The scheduled detection cycle: one pass over every tenant of this replica's shard with new batches. Per chunk of
+ * tenants (DESIGN.md, "One pass per cycle"):
+ * <ol>
+ *   <li>{@link BatchSelector}: each sensor's batches beyond its processed mark;</li>
+ *   <li>{@link FlowFeatures}: the new batches' attempts, then what the families ask for, each one grouped query for
+ *   the whole chunk;</li>
+ *   <li>every enabled {@link Family}: findings, per tenant, with no I/O;</li>
+ *   <li>{@link FindingGate}: baselines, allow-lists and suppressions, from a few grouped reads;</li>
+ *   <li>{@link AlertWriter}: the alerts, rule hits, notification deliveries and marks in one transaction.</li>
+ * </ol>
+ * The number of queries a cycle makes does not grow with its tenants. A tenant that fails (a lagging replica, its
+ * customer unknown while tenants is down, a family's exception) is counted and left at its marks for the next cycle
+ * while the others go on; a query that fails for a whole chunk is retried on halves until the tenant that breaks it
+ * is alone.
+ */
+@ApplicationScoped
+public class DetectionCycle {
+
+    private static final Logger LOG = Logger.getLogger(DetectionCycle.class);
+    /** Flows may start up to ingest's clock-skew allowance after they are received. */
+    private static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+    private static final Duration PG_TIMEOUT = Duration.ofSeconds(60);
+
+    private final BatchSelector selector;
+    private final FlowFeatures features;
+    private final CustomerDirectory customers;
+    private final Families families;
+    private final BaselineStore baselineStore;
+    private final BaselineReader baselineReader;
+    private final RuleRepository rules;
+    private final AlertWriter writer;
+    private final DeliveryWorker deliveries;
+    private final TenantShard shard;
+    private final ClickHouseEndpoints clickhouse;
+    private final EngineConfig engine;
+    private final FindingGate gate;
+    private final Timer cycleTimer;
+    private final Counter attemptsRead;
+    private final Counter findingsCount;
+    private final Counter droppedCount;
+    private final Counter failures;
+
+    public DetectionCycle(BatchSelector selector, FlowFeatures features, CustomerDirectory customers, Families families,
+                          BaselineStore baselineStore, BaselineReader baselineReader, RuleRepository rules, AlertWriter writer,
+                          DeliveryWorker deliveries, TenantShard shard, ClickHouseEndpoints clickhouse, EngineConfig engine,
+                          BaselineConfig baseline, MeterRegistry registry) {
+        this.selector = selector;
+        this.features = features;
+        this.customers = customers;
+        this.families = families;
+        this.baselineStore = baselineStore;
+        this.baselineReader = baselineReader;
+        this.rules = rules;
+        this.writer = writer;
+        this.deliveries = deliveries;
+        this.shard = shard;
+        this.clickhouse = clickhouse;
+        this.engine = engine;
+        this.gate = new FindingGate(baseline.headroom());
+        // Tenant-free names and no labels: one series each, whatever the number of customers.
+        this.cycleTimer = Timer.builder("vigil.detection.cycle.duration")
+                .description("time of one cycle that had new batches to judge, all its tenants").register(registry);
+        this.attemptsRead = Counter.builder("vigil.detection.attempts.read")
+                .description("aggregated attempts read from ClickHouse").register(registry);
+        this.findingsCount = Counter.builder("vigil.detection.findings")
+                .description("findings merged into alerts").register(registry);
+        this.droppedCount = Counter.builder("vigil.detection.findings.dropped")
+                .description("findings that raised nothing: within the source's baseline, allow-listed or suppressed").register(registry);
+        this.failures = Counter.builder("vigil.detection.tenant.cycle.failures")
+                .description("tenant cycles that failed and will be retried from the same marks").register(registry);
+    }
+
+    /**
+     * What one tenant's cycle did.
+     *
+     * @param attempts the attempts read from its new batches (of its probing sources)
+     * @param sources  distinct sources among them
+     * @param findings the findings merged into alerts
+     * @param dropped  findings that raised nothing: within the source's baseline, allow-listed or suppressed
+     * @param changes  what the merge announced (opened, escalated, reopened alerts), notifications queued for each
+     */
+    public record TenantRun(String tenant, List<SeqRange> batches, int attempts, int sources, List<Finding> findings,
+                            List<Dropped> dropped, List<AlertChanged> changes) {
+
+        /** The batches judged, summed over the tenant's sensors. */
+        public long batchCount() {
+            return batches.stream().mapToLong(b -> b.upTo() - b.after()).sum();
+        }
+    }
+
+    /** A finding that raised nothing, why, and its baseline comparison. */
+    public record Dropped(Finding finding, FindingGate.DropReason reason, String ruleId, Gate.Verdict verdict) {
+    }
+
+    @Scheduled(every = "${vigil.detection.engine.cycle-interval}", delayed = "10s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduled() {
+        try {
+            run(Instant.now());
+        } catch (RuntimeException e) {
+            LOG.warnf("detection cycle failed (retried next cycle from the same marks): %s", e.getMessage());
+        }
+    }
+
+    /**
+     * One cycle over every tenant of this replica's shard with batches stored beyond its marks. Idle, it costs one
+     * query over {@code sensor_batches} and a comparison with the marks in memory.
+     *
+     * @param now the cycle's clock: batches received before now − max-catch-up are not judged
+     */
+    public List<TenantRun> run(Instant now) {
+        return run(now, shard::owns);
+    }
+
+    /** {@link #run(Instant)} over the given tenants only (tests keep to their own tenants on the shared stack). */
+    public List<TenantRun> run(Instant now, Predicate<String> tenants) {
+        List<TenantBatches> work = selector.select(now.minus(engine.maxCatchUp()), tenants);
+        if (work.isEmpty()) {
+            return List.of();
+        }
+        Timer.Sample sample = Timer.start();
+        List<TenantRun> runs = new ArrayList<>();
+        for (List<TenantBatches> chunk : chunks(work, engine.chunk())) {
+            Outcome outcome = runChunk(chunk, now);
+            runs.addAll(outcome.runs());
+            outcome.failed().forEach((tenant, e) -> LOG.warnf("tenant %s: detection failed, retried next cycle from its marks: %s",
+                    tenant, e.getMessage()));
+        }
+        sample.stop(cycleTimer);
+        return runs;
+    }
+
+    /** Judges one tenant's batches stored beyond its marks, failing as that tenant failed. Blocking: off the event loop. */
+    public TenantRun runTenant(String tenant, Instant now) {
+        List<TenantBatches> work = selector.select(tenant, now.minus(engine.maxCatchUp()));
+        if (work.isEmpty()) {
+            return new TenantRun(tenant, List.of(), 0, 0, List.of(), List.of(), List.of());
+        }
+        Outcome outcome = runChunk(work, now);
+        RuntimeException failed = outcome.failed().get(tenant);
+        if (failed != null) {
+            throw failed;
+        }
+        return outcome.runs().get(0);
+    }
+
+    /** Tenants packed into chunks by sensors and batches, the lightest first, so a tenant catching up goes last. */
+    static List<List<TenantBatches>> chunks(List<TenantBatches> work, EngineConfig.Chunk limits) {
+        List<TenantBatches> sorted = new ArrayList<>(work);
+        sorted.sort(Comparator.comparingLong(TenantBatches::batchCount));
+        List<List<TenantBatches>> out = new ArrayList<>();
+        List<TenantBatches> current = new ArrayList<>();
+        long sensors = 0;
+        long batches = 0;
+        for (TenantBatches t : sorted) {
+            if (!current.isEmpty() && (sensors + t.ranges().size() > limits.maxSensors() || batches + t.batchCount() > limits.maxBatches())) {
+                out.add(current);
+                current = new ArrayList<>();
+                sensors = 0;
+                batches = 0;
+            }
+            current.add(t);
+            sensors += t.ranges().size();
+            batches += t.batchCount();
+        }
+        if (!current.isEmpty()) {
+            out.add(current);
+        }
+        return out;
+    }
+
+    /** What a chunk's cycle did: the runs of the tenants it committed, and the failure of each one it did not. */
+    private record Outcome(List<TenantRun> runs, Map<String, RuntimeException> failed) {
+
+        static Outcome of(Outcome a, Outcome b) {
+            List<TenantRun> runs = new ArrayList<>(a.runs);
+            runs.addAll(b.runs);
+            Map<String, RuntimeException> failed = new LinkedHashMap<>(a.failed);
+            failed.putAll(b.failed);
+            return new Outcome(runs, failed);
+        }
+    }
+
+    private Outcome runChunk(List<TenantBatches> chunk, Instant now) {
+        Map<String, RuntimeException> failed = new LinkedHashMap<>();
+        Judged judged;
+        try {
+            judged = judge(chunk, now, failed);
+        } catch (RuntimeException e) {
+            if (chunk.size() > 1 && clickhouse.ping(2000)) {
+                // ClickHouse answers, so something in one tenant's data failed a query shared by the chunk: halve it
+                // until that tenant is alone and the others go on.
+                LOG.warnf("a read of %d tenants failed (%s); retrying them in halves", chunk.size(), e.getMessage());
+                int half = chunk.size() / 2;
+                return Outcome.of(runChunk(chunk.subList(0, half), now), runChunk(chunk.subList(half, chunk.size()), now));
+            }
+            chunk.forEach(t -> failed.put(t.tenant(), e));
+            return failed(new Outcome(List.of(), failed));
+        }
+        List<TenantRun> runs = write(judged, failed);
+        return failed(new Outcome(runs, failed));
+    }
+
+    /** Counts the failures (a lost race with another cycle is none) and forgets the failed tenants' marks. */
+    private Outcome failed(Outcome outcome) {
+        outcome.failed().forEach((tenant, e) -> {
+            selector.forget(tenant);
+            if (!(e instanceof SensorMarks.Conflict)) {
+                failures.increment();
+            }
+        });
+        return outcome;
+    }
+
+    /** A chunk's verdicts, and what each tenant's run reports. */
+    private record Judged(List<TenantVerdicts> verdicts, Map<String, TenantRun> runs) {
+    }
+
+    /** Reads, detects and gates; every tenant that fails lands in {@code failed}, the others in the result. */
+    private Judged judge(List<TenantBatches> chunk, Instant now, Map<String, RuntimeException> failed) {
+        Instant end = now.truncatedTo(ChronoUnit.SECONDS);
+        FlowFeatures.Window window = features.window(chunk, end.minus(engine.maxCatchUp()));
+        window.lagging().forEach((tenant, why) -> failed.put(tenant, new ReplicaLagging("tenant " + tenant + ": " + why)));
+        CustomerDirectory.Lookup lookup = await(() -> customers.findAll(live(chunk, failed).stream().map(TenantBatches::tenant).toList()));
+        lookup.unavailable().forEach(tenant -> failed.put(tenant, new IllegalStateException(
+                "the tenants service is unavailable and customer " + tenant + " is not known yet")));
+
+        // Stage 1: each family sees the new batches and says what else it needs.
+        Map<String, TenantWindow> windows = new LinkedHashMap<>();
+        Map<String, List<FeatureRequest>> requests = new LinkedHashMap<>();
+        for (TenantBatches t : live(chunk, failed)) {
+            Customer customer = lookup.found().get(t.tenant());
+            TenantWindow w = new TenantWindow(t.tenant(), customer == null ? Networks.NONE : customer.networks(),
+                    window.attempts().getOrDefault(t.tenant(), List.of()), end);
+            windows.put(t.tenant(), w);
+            perTenant(t.tenant(), failed, () -> {
+                List<FeatureRequest> asked = new ArrayList<>();
+                for (Family f : families.enabled()) {
+                    asked.addAll(f.requests(w));
+                }
+                requests.put(t.tenant(), asked);
+            });
+        }
+        Map<String, Map<FeatureRequest, List<Attempt>>> reads = read(requests, end);
+
+        // Stage 2: findings, then the gate's inputs for all of them at once.
+        Map<String, List<Finding>> findings = new LinkedHashMap<>();
+        for (TenantBatches t : live(chunk, failed)) {
+            perTenant(t.tenant(), failed, () -> {
+                TenantFeatures tf = new TenantFeatures(windows.get(t.tenant()), reads.getOrDefault(t.tenant(), Map.of()));
+                List<Finding> out = new ArrayList<>();
+                for (Family f : families.enabled()) {
+                    out.addAll(f.detect(tf));
+                }
+                findings.put(t.tenant(), out);
+            });
+        }
+        List<TenantBatches> live = live(chunk, failed);
+        Instant at = Instant.now();
+        GateReads inputs = gateReads(live, findings, windows, lookup, end, at);
+        List<TenantVerdicts> verdicts = new ArrayList<>();
+        Map<String, TenantRun> runs = new LinkedHashMap<>();
+        for (TenantBatches t : live) {
+            Customer customer = lookup.found().get(t.tenant());
+            if (customer == null && !findings.getOrDefault(t.tenant(), List.of()).isEmpty()) {
+                LOG.warnf("tenant %s is unknown to tenants: its alerts get no MSP and no internal networks", t.tenant());
+            }
+            Networks networks = windows.get(t.tenant()).networks();
+            List<FindingGate.Decision> decisions = new ArrayList<>();
+            for (Finding f : findings.getOrDefault(t.tenant(), List.of())) {
+                GatePolicy policy = families.of(f.family()).gate(f);
+                Map<String, HourSample> observed = (policy.since() == null ? inputs.lastHour() : inputs.span())
+                        .getOrDefault(t.tenant(), Map.of());
+                decisions.add(gate.judge(f, policy, networks, inputs.baselines().getOrDefault(t.tenant(), Map.of()).get(f.source()),
+                        observed.get(f.source()), end, inputs.rulesFor(t.tenant(), customer)));
+            }
+            verdicts.add(new TenantVerdicts(t, customer, decisions));
+            List<Attempt> attempts = windows.get(t.tenant()).attempts();
+            runs.put(t.tenant(), new TenantRun(t.tenant(), t.ranges(), attempts.size(),
+                    (int) attempts.stream().map(Attempt::source).distinct().count(),
+                    decisions.stream().filter(FindingGate.Decision::raised).map(FindingGate.Decision::finding).toList(),
+                    decisions.stream().filter(d -> !d.raised())
+                            .map(d -> new Dropped(d.finding(), d.dropped(), d.rule() == null ? null : d.rule().id, d.verdict())).toList(),
+                    List.of()));
+        }
+        return new Judged(verdicts, runs);
+    }
+
+    /**
+     * The families' requests of every tenant, read with one query per kind and parameters of request, handed back per
+     * tenant and request.
+     */
+    private Map<String, Map<FeatureRequest, List<Attempt>>> read(Map<String, List<FeatureRequest>> requests, Instant end) {
+        Map<FeatureRequest.SourceHistory, Map<String, Set<String>>> histories = new LinkedHashMap<>();
+        Map<FeatureRequest.SharedFailures, Set<String>> shared = new LinkedHashMap<>();
+        requests.forEach((tenant, asked) -> asked.forEach(r -> {
+            if (r instanceof FeatureRequest.SourceHistory h) {
+                histories.computeIfAbsent(h.shape(), k -> new LinkedHashMap<>()).computeIfAbsent(tenant, k -> new LinkedHashSet<>())
+                        .addAll(h.sources());
+            } else if (r instanceof FeatureRequest.SharedFailures s) {
+                shared.computeIfAbsent(s, k -> new LinkedHashSet<>()).add(tenant);
+            }
+        }));
+        Map<FeatureRequest, Map<String, List<Attempt>>> results = new HashMap<>();
+        histories.forEach((shape, byTenant) -> results.put(shape,
+                features.sourceHistory(byTenant, shape.horizon(), shape.minFailedTargets(), end, MAX_CLOCK_SKEW)));
+        shared.forEach((s, tenants) -> results.put(s,
+                features.sharedFailures(tenants, s.window(), s.minSources(), s.minTargets(), end, MAX_CLOCK_SKEW)));
+        Map<String, Map<FeatureRequest, List<Attempt>>> out = new HashMap<>();
+        requests.forEach((tenant, asked) -> {
+            Map<FeatureRequest, List<Attempt>> mine = new HashMap<>();
+            for (FeatureRequest r : asked) {
+                FeatureRequest key = r instanceof FeatureRequest.SourceHistory h ? h.shape() : r;
+                List<Attempt> rows = results.getOrDefault(key, Map.of()).getOrDefault(tenant, List.of());
+                if (r instanceof FeatureRequest.SourceHistory h) {
+                    rows = rows.stream().filter(a -> h.sources().contains(a.source())).toList();
+                }
+                mine.put(r, rows);
+            }
+            out.put(tenant, mine);
+        });
+        return out;
+    }
+
+    /** What the gate compares the chunk's findings with, read in a few grouped queries. */
+    private record GateReads(Map<String, Map<String, HourSample>> lastHour, Map<String, Map<String, HourSample>> span,
+                             Map<String, Map<String, HostBaseline>> baselines, List<Rule> rules) {
+
+        /** The customer's own rules and its MSP's MSP-wide ones. */
+        List<Rule> rulesFor(String tenant, Customer customer) {
+            String msp = customer == null ? null : customer.mspId();
+            return rules.stream().filter(r -> tenant.equals(r.customerId) || r.customerId == null && msp != null && msp.equals(r.mspId))
+                    .toList();
+        }
+    }
+
+    private GateReads gateReads(List<TenantBatches> live, Map<String, List<Finding>> findings, Map<String, TenantWindow> windows,
+                                CustomerDirectory.Lookup lookup, Instant end, Instant at) {
+        Map<String, Map<String, Instant>> lastHour = new LinkedHashMap<>();
+        Map<String, Map<String, Instant>> span = new LinkedHashMap<>();
+        Map<String, Set<String>> internal = new LinkedHashMap<>();
+        List<String> withFindings = new ArrayList<>();
+        for (TenantBatches t : live) {
+            List<Finding> mine = findings.getOrDefault(t.tenant(), List.of());
+            if (!mine.isEmpty()) {
+                withFindings.add(t.tenant());
+            }
+            for (Finding f : mine) {
+                GatePolicy p = families.of(f.family()).gate(f);
+                if (p.fixed() != null) {
+                    continue;
+                }
+                if (p.since() == null) {
+                    lastHour.computeIfAbsent(t.tenant(), k -> new LinkedHashMap<>()).put(f.source(), end.minus(Duration.ofHours(1)));
+                } else {
+                    span.computeIfAbsent(t.tenant(), k -> new LinkedHashMap<>()).merge(f.source(), p.since(),
+                            (a, b) -> a.isBefore(b) ? a : b);
+                }
+                if (windows.get(t.tenant()).networks().contains(f.source())) {
+                    internal.computeIfAbsent(t.tenant(), k -> new LinkedHashSet<>()).add(f.source());
+                }
+            }
+        }
+        if (withFindings.isEmpty()) {
+            return new GateReads(Map.of(), Map.of(), Map.of(), List.of());
+        }
+        Instant until = end.plus(MAX_CLOCK_SKEW);
+        Map<String, Map<String, HourSample>> hour = baselineReader.observed(lastHour, until);
+        Map<String, Map<String, HourSample>> slow = baselineReader.observed(span, until);
+        Map<String, Map<String, HostBaseline>> baselines = internal.isEmpty() ? Map.of() : await(() -> baselineStore.find(internal));
+        Set<String> msps = new LinkedHashSet<>();
+        withFindings.forEach(t -> {
+            Customer c = lookup.found().get(t);
+            if (c != null && c.mspId() != null) {
+                msps.add(c.mspId());
+            }
+        });
+        List<Rule> active = await(() -> Panache.withSession(() -> rules.activeFor(withFindings, msps, at)));
+        return new GateReads(hour, slow, baselines, active);
+    }
+
+    /**
+     * Commits the verdicts, retrying without the tenants whose marks another cycle moved meanwhile (it judged those
+     * batches), and writing each tenant alone when the shared transaction fails otherwise, so only the tenant that
+     * breaks it waits.
+     */
+    private List<TenantRun> write(Judged judged, Map<String, RuntimeException> failed) {
+        List<TenantVerdicts> pending = new ArrayList<>(judged.verdicts());
+        List<TenantRun> runs = new ArrayList<>();
+        while (!pending.isEmpty()) {
+            List<TenantVerdicts> batch = List.copyOf(pending);
+            try {
+                AlertWriter.Written written = await(() -> writer.write(batch, Instant.now()));
+                committed(batch, written, judged, runs);
+                return runs;
+            } catch (SensorMarks.Conflict c) {
+                LOG.infof("%s; their findings of this cycle are dropped", c.getMessage());
+                pending.removeIf(t -> {
+                    boolean lost = c.tenants().contains(t.tenant());
+                    if (lost) {
+                        failed.put(t.tenant(), c);
+                    }
+                    return lost;
+                });
+            } catch (RuntimeException e) {
+                if (batch.size() == 1) {
+                    failed.put(batch.get(0).tenant(), e);
+                    return runs;
+                }
+                LOG.warnf("writing %d tenants' verdicts failed (%s); writing each alone", batch.size(), e.getMessage());
+                for (TenantVerdicts t : batch) {
+                    runs.addAll(write(new Judged(List.of(t), judged.runs()), failed));
+                }
+                return runs;
+            }
+        }
+        return runs;
+    }
+
+    private void committed(List<TenantVerdicts> batch, AlertWriter.Written written, Judged judged, List<TenantRun> runs) {
+        if (engine.haltAfterCommit()) {
+            System.err.println("vigil.detection.engine.fault.halt-after-commit: halting after the commit, before anything else");
+            System.err.flush();
+            Runtime.getRuntime().halt(86);
+        }
+        if (written.deliveries() > 0) {
+            deliveries.kick();
+        }
+        for (TenantVerdicts t : batch) {
+            selector.committed(t.batches());
+            TenantRun judgedRun = judged.runs().get(t.tenant());
+            TenantRun run = new TenantRun(judgedRun.tenant(), judgedRun.batches(), judgedRun.attempts(), judgedRun.sources(),
+                    judgedRun.findings(), judgedRun.dropped(), written.changes().stream()
+                    .filter(c -> c.alert().customerId().equals(t.tenant())).toList());
+            runs.add(run);
+            attemptsRead.increment(run.attempts());
+            findingsCount.increment(run.findings().size());
+            droppedCount.increment(run.dropped().size());
+            if (!run.findings().isEmpty() || !run.dropped().isEmpty()) {
+                LOG.infof("tenant %s %s: %d findings raised from %d sources, %d dropped (baseline or rules)", t.tenant(), run.batches(),
+                        run.findings().size(), run.sources(), run.dropped().size());
+            }
+        }
+    }
+
+    private static List<TenantBatches> live(List<TenantBatches> chunk, Map<String, RuntimeException> failed) {
+        return chunk.stream().filter(t -> !failed.containsKey(t.tenant())).toList();
+    }
+
+    /** Runs one tenant's pure step; its exception fails that tenant only. */
+    private static void perTenant(String tenant, Map<String, RuntimeException> failed, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "tenant %s: a detector failed on its features", tenant);
+            failed.put(tenant, e);
+        }
+    }
+
+    private static <T> T await(Supplier<Uni<T>> work) {
+        try {
+            return VertxContextSupport.subscribeAndAwait(() -> work.get().ifNoItem().after(PG_TIMEOUT).fail());
+        } catch (Throwable e) {
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A Distributed read met a replica that has not yet fetched all of a window's rows: the tenant's cycle fails and
+     * its marks stay, so the same batches are judged whole by a later cycle.
+     */
+    public static final class ReplicaLagging extends RuntimeException {
+        ReplicaLagging(String message) {
+            super(message);
+        }
+    }
+}

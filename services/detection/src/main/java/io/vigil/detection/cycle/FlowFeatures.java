@@ -1,0 +1,276 @@
+package io.vigil.detection.cycle;
+
+import io.vigil.detection.clickhouse.FlowSql;
+import io.vigil.detection.model.Attempt;
+import io.vigil.detection.model.ProbeKind;
+import io.vigil.lib.clickhouse.ClickHouseConfig;
+import io.vigil.lib.clickhouse.ClickHouseQueries;
+import io.vigil.lib.clickhouse.ClickHouseRow;
+import io.vigil.lib.clickhouse.Sql;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The cycle's ClickHouse reads, each one grouped query for every tenant of a chunk: the number of queries a cycle makes
+ * does not grow with its tenants, only their literals (tenant ids, batch ranges, sources) and the rows read do. Values
+ * are written into the SQL only through {@link Sql}'s checked literals (18.16 has no query parameters). In cluster mode
+ * the reads go through the Distributed tables, and the windows are checked against every replica (DESIGN.md, "A
+ * lagging replica"); subqueries then read each shard's local table ({@code distributed_product_mode = local}), which
+ * is exact because a tenant's rows all live on one shard.
+ */
+@ApplicationScoped
+public class FlowFeatures {
+
+    /** No batch of a sensor outside the chunk passes the range test: its lower bound is the largest UInt64. */
+    private static final String NO_BATCH = "18446744073709551615";
+
+    private final ClickHouseQueries clickhouse;
+    private final String db;
+    private final boolean cluster;
+    private final Map<String, String> settings;
+
+    public FlowFeatures(ClickHouseQueries clickhouse, ClickHouseConfig config, EngineConfig engine) {
+        this.clickhouse = clickhouse;
+        this.db = config.database();
+        this.cluster = config.cluster().isPresent();
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("max_query_size", String.valueOf(engine.maxQuerySize()));
+        if (cluster) {
+            s.put("distributed_product_mode", "local");
+        }
+        this.settings = Map.copyOf(s);
+    }
+
+    /** The highest batch sequence ClickHouse stored for one sensor of a tenant. */
+    public record StoredSeq(String tenant, String sensor, long seq) {
+    }
+
+    /**
+     * Every sensor's highest stored batch sequence, from the small {@code sensor_batches} roll-up that the flows' own
+     * INSERT feeds: the one query an idle cycle makes. Sensors that sent nothing since {@code activeSince} are left out.
+     */
+    public List<StoredSeq> storedSeqs(Instant activeSince) {
+        return selectStoredSeqs("", activeSince);
+    }
+
+    /** One tenant's sensors' highest stored batch sequences (see {@link #storedSeqs(Instant)}). */
+    public List<StoredSeq> storedSeqs(String tenant, Instant activeSince) {
+        return selectStoredSeqs("WHERE tenant_id = " + Sql.tenant(tenant), activeSince);
+    }
+
+    /**
+     * In cluster mode, from {@code sensor_batches_local} on every replica that answers, keeping each sensor's highest:
+     * a Distributed read may take a replica that has not fetched the newest batches, and a mark read lower than the
+     * processed one would look like a ClickHouse reset and have the sensor judged again.
+     */
+    private List<StoredSeq> selectStoredSeqs(String where, Instant activeSince) {
+        String sql = "SELECT tenant_id, sensor_id, toInt64(maxMerge(max_seq)) AS seq FROM " + db
+                + (cluster ? ".sensor_batches_local " : ".sensor_batches ") + where + " GROUP BY tenant_id, sensor_id"
+                + " HAVING maxMerge(last_received) >= toDateTime(" + activeSince.getEpochSecond() + ")";
+        if (!cluster) {
+            return clickhouse.select(sql, FlowFeatures::storedSeq);
+        }
+        Map<List<String>, StoredSeq> highest = new LinkedHashMap<>();
+        for (StoredSeq s : clickhouse.selectOnEach(sql, FlowFeatures::storedSeq)) {
+            highest.merge(List.of(s.tenant(), s.sensor()), s, (a, b) -> a.seq() >= b.seq() ? a : b);
+        }
+        return List.copyOf(highest.values());
+    }
+
+    private static StoredSeq storedSeq(ClickHouseRow r) {
+        return new StoredSeq(r.getString("tenant_id"), r.getString("sensor_id"), r.getLong("seq"));
+    }
+
+    /**
+     * What a window read found.
+     *
+     * @param attempts the attempts of each tenant's probing sources in exactly its new batches
+     * @param flows    every flow read per tenant, probing or not
+     * @param lagging  tenants a replica has not caught up on yet, with the reason: not judged this cycle
+     */
+    public record Window(Map<String, List<Attempt>> attempts, Map<String, Long> flows, Map<String, String> lagging) {
+    }
+
+    /**
+     * The tenants' attempts in exactly their new batches, one row per (tenant, source, target, port, protocol, kind),
+     * for the sources with a failed or answered attempt there: a source with none has nothing a probe family judges,
+     * so its sessions are folded into one row per tenant (which only counts them). Windowing by batch rather than by
+     * time means a batch stored late (ingest retrying through a ClickHouse outage with its old received_at) is still
+     * judged, once. {@code receivedSince} only prunes partitions: older rows are not judged.
+     */
+    public Window window(List<TenantBatches> chunk, Instant receivedSince) {
+        if (chunk.isEmpty()) {
+            return new Window(Map.of(), Map.of(), Map.of());
+        }
+        String where = windowWhere(chunk, receivedSince);
+        String probing = "(tenant_id, orig_addr) IN (SELECT tenant_id, orig_addr FROM " + db + ".flows WHERE " + where
+                + " AND (" + FlowSql.failed("(" + FlowSql.KIND + ")") + " OR " + FlowSql.answered("(" + FlowSql.KIND + ")") + "))";
+        String sql = "SELECT tenant_id AS t, " + probing + " AS p,"
+                + " if(p, " + Sql.addressText("orig_addr") + ", '') AS src, if(p, " + Sql.addressText("resp_addr") + ", '') AS dst,"
+                + " if(p, toInt32(if(protocol IN (1, 58), 0, resp_port)), 0) AS port, if(p, toInt32(protocol), 0) AS proto,"
+                + " if(p, " + FlowSql.KIND + ", 'OTHER') AS kind,"
+                + " toInt64(count()) AS n, toInt64(countIf(" + FlowSql.failed("kind") + ")) AS n_failed,"
+                + " toInt64(countIf(" + FlowSql.answered("kind") + ")) AS n_answered,"
+                + " toInt64(min(start_ms)) AS first_ms, toInt64(max(end_ms)) AS last_ms"
+                + " FROM " + db + ".flows WHERE " + where
+                + " GROUP BY t, p, src, dst, port, proto, kind";
+        Map<String, List<Attempt>> attempts = new HashMap<>();
+        Map<String, Long> flows = new HashMap<>();
+        Interner names = new Interner();
+        clickhouse.forEach(sql, settings, r -> {
+            String tenant = names.of(r.getString("t"));
+            flows.merge(tenant, r.getLong("n"), Long::sum);
+            if (r.getLong("p") != 0) {
+                attempts.computeIfAbsent(tenant, t -> new ArrayList<>()).add(attempt(r, names));
+            }
+        });
+        Map<String, String> lagging = cluster ? lagging(chunk, where, flows) : Map.of();
+        return new Window(attempts, flows, lagging);
+    }
+
+    /** {@code tenant_id IN (…)}, the partitions, and each sensor's range: (after, upTo] of batch_seq. */
+    private static String windowWhere(List<TenantBatches> chunk, Instant receivedSince) {
+        StringBuilder keys = new StringBuilder();
+        StringBuilder after = new StringBuilder();
+        StringBuilder upTo = new StringBuilder();
+        StringBuilder tenants = new StringBuilder();
+        for (TenantBatches t : chunk) {
+            tenants.append(tenants.isEmpty() ? "" : ", ").append(Sql.tenant(t.tenant()));
+            for (SeqRange r : t.ranges()) {
+                String sep = keys.isEmpty() ? "" : ", ";
+                keys.append(sep).append(Sql.quote(t.tenant() + "/" + r.sensor()));
+                after.append(sep).append(r.after());
+                upTo.append(sep).append(r.upTo());
+            }
+        }
+        String key = "concat(tenant_id, '/', sensor_id)";
+        return "tenant_id IN (" + tenants + ") AND received_at >= toDateTime(" + receivedSince.getEpochSecond() + ")"
+                + " AND batch_seq > transform(" + key + ", [" + keys + "], [" + after + "], " + NO_BATCH + ")"
+                + " AND batch_seq <= transform(" + key + ", [" + keys + "], [" + upTo + "], 0)";
+    }
+
+    /**
+     * The tenants whose window read through the Distributed table holds fewer flows than the most complete replica
+     * has in those batches, or whose sensors' newest batch no replica has yet. A replica fetches the flows' parts and
+     * the sensor_batches parts independently, so the one a Distributed read took may know a batch's mark without its
+     * rows, or miss a batch in the middle of a range. One count per node, grouped by tenant and sensor.
+     */
+    private Map<String, String> lagging(List<TenantBatches> chunk, String where, Map<String, Long> read) {
+        record Replica(String tenant, String sensor, long flows, long newest) {
+        }
+        List<Replica> replicas = clickhouse.selectOnEach("SELECT tenant_id, sensor_id, toInt64(count()) AS n,"
+                        + " toInt64(max(batch_seq)) AS newest FROM " + db + ".flows_local WHERE " + where + " GROUP BY tenant_id, sensor_id",
+                settings, r -> new Replica(r.getString("tenant_id"), r.getString("sensor_id"), r.getLong("n"), r.getLong("newest")));
+        Map<List<String>, Long> flows = new HashMap<>();
+        Map<List<String>, Long> newest = new HashMap<>();
+        for (Replica r : replicas) {
+            flows.merge(List.of(r.tenant(), r.sensor()), r.flows(), Math::max);
+            newest.merge(List.of(r.tenant(), r.sensor()), r.newest(), Math::max);
+        }
+        Map<String, String> out = new HashMap<>();
+        for (TenantBatches t : chunk) {
+            long whole = t.ranges().stream().mapToLong(r -> flows.getOrDefault(List.of(t.tenant(), r.sensor()), 0L)).sum();
+            long got = read.getOrDefault(t.tenant(), 0L);
+            List<SeqRange> unseen = t.ranges().stream()
+                    .filter(r -> newest.getOrDefault(List.of(t.tenant(), r.sensor()), -1L) != r.upTo()).toList();
+            if (got != whole || !unseen.isEmpty()) {
+                out.put(t.tenant(), "a replica is still fetching these batches (read " + got + " flows, the most complete replica has "
+                        + whole + (unseen.isEmpty() ? "" : "; no replica has yet the last batch of " + unseen) + "); judged once it has them");
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The given sources' attempts over [end − horizon, end + skew) from the per-minute roll-up, for those with at least
+     * {@code minFailedTargets} distinct failed targets there, by tenant. The roll-up has no TCP flags nor history, so
+     * every TCP attempt counts as SYN, and an answered one as a success.
+     */
+    public Map<String, List<Attempt>> sourceHistory(Map<String, Set<String>> sources, Duration horizon, int minFailedTargets,
+                                                    Instant end, Duration skew) {
+        Map<String, Set<String>> asked = new LinkedHashMap<>();
+        sources.forEach((t, s) -> {
+            if (!s.isEmpty()) {
+                asked.put(t, s);
+            }
+        });
+        if (asked.isEmpty()) {
+            return Map.of();
+        }
+        String span = span(asked.keySet(), end.minus(horizon), end.plus(skew));
+        String pairs = asked.entrySet().stream().flatMap(e -> e.getValue().stream()
+                        .map(s -> "(" + Sql.tenant(e.getKey()) + ", " + Sql.address(s) + ")"))
+                .collect(Collectors.joining(", "));
+        String candidates = "SELECT tenant_id, orig_addr FROM " + db + ".flows_1m WHERE " + span
+                + " AND (tenant_id, orig_addr) IN (" + pairs + ")"
+                + " GROUP BY tenant_id, orig_addr HAVING uniqExactIf(resp_addr, resp_port, protocol, " + FlowSql.ROLLUP_FAILED
+                + ") >= " + minFailedTargets;
+        return rollup(span, "(tenant_id, orig_addr) IN (" + candidates + ")");
+    }
+
+    /**
+     * For each tenant, the attempts over [end − window, end + skew) from the per-minute roll-up (as {@link #sourceHistory})
+     * of every source that failed on a service (port, protocol) on which at least {@code minSources} distinct sources
+     * failed, on at least {@code minTargets} distinct hosts: the candidates of a distributed scan, with all their attempts
+     * so that a scanner on its own can be told apart. The inner GROUP BYs keep the read to those sources, so a busy
+     * tenant's ordinary traffic (and thirty clients failing on one dead server) is not fetched.
+     */
+    public Map<String, List<Attempt>> sharedFailures(Collection<String> tenants, Duration window, int minSources, int minTargets,
+                                                     Instant end, Duration skew) {
+        if (tenants.isEmpty()) {
+            return Map.of();
+        }
+        String span = span(tenants, end.minus(window), end.plus(skew));
+        String failedRows = span + " AND " + FlowSql.ROLLUP_FAILED;
+        String services = "SELECT tenant_id, resp_port, protocol FROM " + db + ".flows_1m WHERE " + failedRows
+                + " GROUP BY tenant_id, resp_port, protocol HAVING uniqExact(orig_addr) >= " + minSources
+                + " AND uniqExact(resp_addr) >= " + minTargets;
+        return rollup(span, "(tenant_id, orig_addr) IN (SELECT DISTINCT tenant_id, orig_addr FROM " + db + ".flows_1m WHERE "
+                + failedRows + " AND (tenant_id, resp_port, protocol) IN (" + services + "))");
+    }
+
+    private Map<String, List<Attempt>> rollup(String span, String filter) {
+        String kind = FlowSql.ROLLUP_KIND;
+        String sql = "SELECT tenant_id AS t, " + Sql.addressText("orig_addr") + " AS src, " + Sql.addressText("resp_addr") + " AS dst,"
+                + " toInt32(if(protocol IN (1, 58), 0, resp_port)) AS port, toInt32(protocol) AS proto, " + kind + " AS kind,"
+                + " toInt64(sum(flows)) AS n, toInt64(sumIf(flows, " + FlowSql.failed("kind") + ")) AS n_failed,"
+                + " toInt64(sumIf(flows, " + FlowSql.rollupAnswered("kind") + ")) AS n_answered,"
+                + " toInt64(min(minute)) * 1000 AS first_ms, toInt64(max(minute)) * 1000 + 59999 AS last_ms"
+                + " FROM " + db + ".flows_1m WHERE " + span + " AND " + filter
+                + " GROUP BY t, src, dst, port, proto, kind";
+        Map<String, List<Attempt>> out = new HashMap<>();
+        Interner names = new Interner();
+        clickhouse.forEach(sql, settings, r -> out.computeIfAbsent(names.of(r.getString("t")), t -> new ArrayList<>()).add(attempt(r, names)));
+        return out;
+    }
+
+    private String span(Collection<String> tenants, Instant from, Instant until) {
+        return "tenant_id IN (" + tenants.stream().map(Sql::tenant).collect(Collectors.joining(", ")) + ")"
+                + " AND minute >= toDateTime(" + from.getEpochSecond() + ") AND minute < toDateTime(" + until.getEpochSecond() + ")";
+    }
+
+    private static Attempt attempt(ClickHouseRow r, Interner names) {
+        return new Attempt(names.of(Sql.unmapped(r.getString("src"))), names.of(Sql.unmapped(r.getString("dst"))),
+                r.getInteger("port"), r.getInteger("proto"), ProbeKind.valueOf(r.getString("kind")), r.getLong("n"),
+                r.getLong("n_failed"), r.getLong("n_answered"), r.getLong("first_ms"), r.getLong("last_ms"));
+    }
+
+    /** One String per distinct address or tenant of an answer: a source's address repeats in each of its attempts. */
+    private static final class Interner {
+        private final Map<String, String> seen = new HashMap<>();
+
+        String of(String s) {
+            return seen.computeIfAbsent(s, k -> k);
+        }
+    }
+}

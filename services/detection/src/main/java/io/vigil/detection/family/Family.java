@@ -1,0 +1,40 @@
+package io.vigil.detection.family;
+
+import io.vigil.detection.alert.Alert;
+import io.vigil.detection.model.AlertFamily;
+import io.vigil.detection.model.Finding;
+
+import java.util.List;
+
+/**
+ * A SmartAlert family: a pure detector. The engine reads what the family asks for, for every tenant of a cycle at once,
+ * and hands each tenant's features over; the family returns findings and shapes its alerts. A family does no I/O of
+ * its own, so it is tested without servers and costs the cycle no round trip of its own.
+ *
+ * <p>A cycle runs in two stages per tenant: {@link #requests} sees the tenant's new batches and names the further
+ * reads it needs (a source's slow horizon, say); the engine batches those reads across tenants into a bounded number
+ * of grouped queries; then {@link #detect} sees everything.
+ */
+public interface Family {
+
+    AlertFamily family();
+
+    /** Whether the family runs ({@code vigil.detection.<family>.enabled}). */
+    boolean enabled();
+
+    /** What to read for this tenant beyond its new batches; empty when the new batches hold nothing of interest. */
+    List<FeatureRequest> requests(TenantWindow window);
+
+    /** The tenant's findings of this family, from its new batches and the reads it asked for. Pure. */
+    List<Finding> detect(TenantFeatures features);
+
+    /** How a finding of this family is compared with its source's baseline. */
+    GatePolicy gate(Finding finding);
+
+    /**
+     * Merges a finding's family-specific evidence into its alert, after the engine merged what every alert has (keys,
+     * targets, services, sources, first and last seen, direction): counts, techniques, score (severity never falls),
+     * summary and evidence.
+     */
+    void merge(Alert alert, Finding finding);
+}

@@ -1,0 +1,19 @@
+package io.vigil.detection.family;
+
+import io.vigil.detection.model.Attempt;
+import io.vigil.detection.model.Networks;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One tenant's new batches as every family sees them in a cycle.
+ *
+ * @param tenant   the customer id
+ * @param networks the customer's internal networks (none when unknown)
+ * @param attempts the attempts in exactly the new batches, one per (source, target, port, protocol, kind), of the
+ *                 sources that probed in them (a failed or answered attempt); the others' sessions are not read
+ * @param end      the cycle's clock, truncated to the second: the end of every horizon
+ */
+public record TenantWindow(String tenant, Networks networks, List<Attempt> attempts, Instant end) {
+}

@@ -1,0 +1,38 @@
+package io.vigil.detection.model;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What an alert is, within its family: an alert's {@code type}. One alert exists per (customer, type, source), so a
+ * type is also the unit of merging, allow-listing by type and counting in summaries.
+ */
+public enum AlertType {
+    /** Many hosts, few ports. */
+    HORIZONTAL(AlertFamily.RECONNAISSANCE),
+    /** One host, many ports (SYN, connect or ACK probes). */
+    VERTICAL(AlertFamily.RECONNAISSANCE),
+    /** ICMP echo or ACK pings across hosts. */
+    HOST_SWEEP(AlertFamily.RECONNAISSANCE),
+    /** UDP probes. */
+    UDP(AlertFamily.RECONNAISSANCE),
+    /** FIN, NULL or Xmas probes. */
+    STEALTH(AlertFamily.RECONNAISSANCE),
+    /** Many sources, each too quiet alone, probing one service across one target prefix. */
+    DISTRIBUTED(AlertFamily.RECONNAISSANCE);
+
+    private final AlertFamily family;
+
+    AlertType(AlertFamily family) {
+        this.family = family;
+    }
+
+    public AlertFamily family() {
+        return family;
+    }
+
+    /** The types of one family, in declaration order. */
+    public static List<AlertType> of(AlertFamily family) {
+        return Arrays.stream(values()).filter(t -> t.family == family).toList();
+    }
+}
