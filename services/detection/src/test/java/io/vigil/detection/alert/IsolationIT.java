@@ -78,9 +78,9 @@ class IsolationIT {
         pool.preparedQuery("INSERT INTO detection.customers (id, msp_id, internal_networks, updated_at) VALUES ($1, 'msp-a', $2, now())")
                 .execute(Tuple.of(tenant, new String[]{"10.1.0.0/16"})).await().indefinitely();
         String alertId = "al-iso" + UUID.randomUUID().toString().substring(0, 8);
-        pool.preparedQuery("INSERT INTO detection.alerts (id, customer_id, msp_id, type, source, status, severity, score,"
+        pool.preparedQuery("INSERT INTO detection.alerts (id, customer_id, msp_id, family, type, source, status, severity, score,"
                         + " direction, slow, mitre, summary, targets, target_count, ports, port_count, attempts, failed, answered,"
-                        + " trw_failures, first_seen, last_seen, samples, created_at, updated_at) VALUES ($1, $2, 'msp-a',"
+                        + " trw_failures, first_seen, last_seen, samples, created_at, updated_at) VALUES ($1, $2, 'msp-a', 'RECONNAISSANCE',"
                         + " 'HORIZONTAL', '10.1.0.9', 'OPEN', 'MEDIUM', 45, 'LATERAL', false, '{T1046}', 'test', '{10.1.0.1}', 1, '{22/tcp}',"
                         + " 1, 4, 4, 0, 4, now(), now(), '[]', now(), now())")
                 .execute(Tuple.of(alertId, tenant)).await().indefinitely();

@@ -209,9 +209,9 @@ class ScanAlertsIT {
         // scan data has to be written for a1 in ClickHouse, where the demo and other tests read it.
         String source = "2001:db8::" + UUID.randomUUID().toString().substring(0, 4) + ":" + UUID.randomUUID().toString().substring(0, 4);
         String id = "al-it" + UUID.randomUUID().toString().substring(0, 8);
-        pool.preparedQuery("INSERT INTO detection.alerts (id, customer_id, msp_id, type, source, status, severity, score,"
+        pool.preparedQuery("INSERT INTO detection.alerts (id, customer_id, msp_id, family, type, source, status, severity, score,"
                         + " direction, slow, mitre, summary, targets, target_count, ports, port_count, attempts, failed, answered,"
-                        + " trw_failures, first_seen, last_seen, samples, created_at, updated_at) VALUES ($1, 'a1', 'msp-a',"
+                        + " trw_failures, first_seen, last_seen, samples, created_at, updated_at) VALUES ($1, 'a1', 'msp-a', 'RECONNAISSANCE',"
                         + " 'HORIZONTAL', $2, 'OPEN', 'MEDIUM', 45, 'INBOUND', false, '{T1595}', 'test', '{10.1.0.1}', 1, '{22/tcp}',"
                         + " 1, 4, 4, 0, 4, now(), now(), '[]', now(), now()) ON CONFLICT (customer_id, type, source) DO NOTHING")
                 .execute(Tuple.of(id, source)).await().indefinitely();
