@@ -109,7 +109,7 @@ class IsolationIT {
                 params.forEach(p -> names.add(((Map<?, ?>) p).get("name")));
                 names.remove("customerId");
                 names.remove("mspId");
-                assertEquals(Set.of("cursor", "limit", "status", "type", "severity", "source"), names, list);
+                assertEquals(Set.of("cursor", "limit", "status", "family", "type", "severity", "source"), names, list);
             }
 
             for (Map.Entry<String, String[]> e : table.entrySet()) {

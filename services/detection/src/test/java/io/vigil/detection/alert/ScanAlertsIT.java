@@ -148,6 +148,9 @@ class ScanAlertsIT {
         assertTrue(!first.getString("items[0].id").equals(second.getString("items[0].id")));
         assertEquals(1, alertsAs("msp-a-analyst", "?source=10.0.0.128").getList("items").size());
         assertEquals(0, alertsAs("msp-a-analyst", "?status=RESOLVED").getList("items").size());
+        assertEquals(List.of("RECONNAISSANCE", "RECONNAISSANCE"), alertsAs("msp-a-analyst", "?family=RECONNAISSANCE").getList("items.family"));
+        assertEquals(0, alertsAs("msp-a-analyst", "?family=COMMAND_AND_CONTROL").getList("items").size(), "no alert of that family");
+        as("msp-a-analyst").get(BASE + "?family=SCANS").then().statusCode(400).contentType("application/problem+json");
         as("msp-a-analyst").get(BASE + "?cursor=bogus").then().statusCode(400)
                 .contentType("application/problem+json").body("type", equalTo("https://vigil.io/problems/validation"));
     }

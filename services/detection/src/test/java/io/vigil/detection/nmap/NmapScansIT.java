@@ -373,8 +373,10 @@ class NmapScansIT {
         assertEquals(new java.util.TreeSet<>(DISTRIBUTED), drill.stream().map(f -> (String) f.get("source"))
                 .collect(Collectors.toCollection(java.util.TreeSet::new)));
         assertTrue(drill.stream().allMatch(f -> Integer.valueOf(23).equals(f.get("port"))), "23/tcp only: " + drill);
-        assertEquals(1, as("msp-a-analyst").get("/api/v1/customers/" + tenant + "/summary").then().statusCode(200)
-                .extract().jsonPath().getInt("openByType.DISTRIBUTED"), "the summary counts it");
+        JsonPath summary = as("msp-a-analyst").get("/api/v1/customers/" + tenant + "/summary").then().statusCode(200)
+                .extract().jsonPath();
+        assertEquals(1, summary.getInt("openByType.DISTRIBUTED"), "the summary counts it");
+        assertEquals(summary.getInt("openAlerts"), summary.getInt("openByFamily.RECONNAISSANCE"), "every alert is reconnaissance");
     }
 
     @Test

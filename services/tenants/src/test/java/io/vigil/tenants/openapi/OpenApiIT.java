@@ -1,10 +1,9 @@
 package io.vigil.tenants.openapi;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
+import io.vigil.lib.testing.OpenApiSnapshot;
 import io.vigil.tenants.customer.rest.CustomerResource;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Path;
@@ -100,45 +99,12 @@ class OpenApiIT {
     }
 
     /**
-     * The published document equals the reviewed copy in src/test/resources/openapi/tenants-v1.json (compared as JSON,
-     * so key order does not matter). After a deliberate API change, refresh it with -Dvigil.openapi.update=true and
-     * review the diff.
+     * The published document equals the reviewed copy in src/test/resources/openapi/tenants-v1.json. After a deliberate
+     * API change, refresh it with -Dvigil.openapi.update=true and review the diff.
      */
     @Test
     void publishedSpecMatchesTheReviewedSnapshot() throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        JsonNode published = json.readTree(RestAssured.given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
-                .extract().asString());
-        java.nio.file.Path snapshot = Paths.get("src", "test", "resources", "openapi", "tenants-v1.json");
-        if (Boolean.getBoolean("vigil.openapi.update")) {
-            Files.createDirectories(snapshot.getParent());
-            Files.writeString(snapshot, json.writerWithDefaultPrettyPrinter().writeValueAsString(published) + "\n");
-        }
-        assertTrue(Files.exists(snapshot), snapshot + " is missing; create it with -Dvigil.openapi.update=true");
-        List<String> changed = new ArrayList<>();
-        diff("", json.readTree(snapshot.toFile()), published, changed);
-        assertTrue(changed.isEmpty(), "/q/openapi changed at " + changed.stream().limit(20).toList()
-                + "; if on purpose, run with -Dvigil.openapi.update=true and review the diff of " + snapshot);
-    }
-
-    /** JSON pointers where the two documents differ (object key order ignored). */
-    private static void diff(String at, JsonNode expected, JsonNode actual, List<String> out) {
-        if (expected.isObject() && actual.isObject()) {
-            Set<String> keys = new TreeSet<>();
-            expected.fieldNames().forEachRemaining(keys::add);
-            actual.fieldNames().forEachRemaining(keys::add);
-            for (String k : keys) {
-                JsonNode e = expected.get(k);
-                JsonNode a = actual.get(k);
-                if (e == null || a == null) {
-                    out.add(at + "/" + k + (e == null ? " (added)" : " (removed)"));
-                } else {
-                    diff(at + "/" + k, e, a, out);
-                }
-            }
-        } else if (!expected.equals(actual)) {
-            out.add(at);
-        }
+        OpenApiSnapshot.assertMatches(Paths.get("src", "test", "resources", "openapi", "tenants-v1.json"));
     }
 
     @Test
