@@ -6,7 +6,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vigil.lib.testing.Api;
 import io.vigil.lib.testing.Tokens;
-import io.vigil.tenants.common.Ids;
+import io.vigil.lib.api.id.Ids;
 import io.vigil.tenants.sensor.keycloak.KeycloakAdminApi;
 import io.vigil.tenants.sensor.keycloak.SensorClients;
 import jakarta.inject.Inject;

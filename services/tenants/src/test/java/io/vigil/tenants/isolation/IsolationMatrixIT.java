@@ -5,7 +5,7 @@ import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import io.vigil.lib.testing.Api;
-import io.vigil.tenants.common.Ids;
+import io.vigil.lib.api.id.Ids;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package io.vigil.tenants.msp;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.vigil.lib.testing.Api;
-import io.vigil.tenants.common.Ids;
+import io.vigil.lib.api.id.Ids;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;
