@@ -11,11 +11,14 @@ import java.util.List;
  *
  * @param evidence     the targets × services picture (SVG), empty when detection holds no flows for it any more
  * @param observed     the source against its baseline (SVG), empty without baseline figures
- * @param suppressCidr the suppression's source as the form proposes it (the alert's source alone)
+ * @param suppressCidr the suppression's source as the form proposes it (the alert's source alone); null when the
+ *                     source is no address (a distributed scan's key)
  * @param suppressPort the one port probed, if only one was
  */
 public record AlertDetail(Customer customer, Alert alert, List<Comment> comments, String evidence, int flowCount,
                           String observed, String suppressCidr, Integer suppressPort) {
+
+    static final int SOURCES = 20;
 
     /** ATT&CK technique names for the ids detection uses. */
     public String mitreName(String id) {
@@ -25,6 +28,12 @@ public record AlertDetail(Customer customer, Alert alert, List<Comment> comments
             case "T1018" -> "Remote System Discovery";
             default -> id;
         };
+    }
+
+    /** Sources listed by address on the page (a distributed scan has many); the rest are counted. */
+    public List<String> sourcesShown() {
+        List<String> all = alert.sources() == null ? List.of() : alert.sources();
+        return all.subList(0, Math.min(SOURCES, all.size()));
     }
 
     public String baselineText() {

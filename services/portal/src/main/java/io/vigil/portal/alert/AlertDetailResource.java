@@ -59,7 +59,8 @@ public class AlertDetailResource {
                     if (a.portCount() == 1 && a.ports() != null && !a.ports().isEmpty()) {
                         port = Integer.valueOf(a.ports().get(0).split("/")[0]);
                     }
-                    String cidr = a.source() + (a.source().contains(":") ? "/128" : "/32");
+                    // A distributed scan's source is its key: a rule must then hold every member, which the user writes.
+                    String cidr = !a.addressSource() ? null : a.source() + (a.source().contains(":") ? "/128" : "/32");
                     return Templates.alert(new AlertDetail(t.getItem1(), a, t.getItem3(),
                             EvidenceGrid.svg(t.getItem4().items(), 64, 40), t.getItem4().items().size(),
                             ObservedVsBaseline.svg(a.baseline()), cidr, port), notice);

@@ -59,9 +59,10 @@ public class AlertsResource {
     @GET
     @Produces(MediaType.TEXT_HTML)
     public Uni<TemplateInstance> list(@QueryParam("customer") String customer, @QueryParam("status") String status,
-                                      @QueryParam("type") String type, @QueryParam("severity") String severity,
-                                      @QueryParam("source") String source, @QueryParam("notice") String notice) {
-        AlertFilter f = AlertFilter.of(customer, status, type, severity, source);
+                                      @QueryParam("family") String family, @QueryParam("type") String type,
+                                      @QueryParam("severity") String severity, @QueryParam("source") String source,
+                                      @QueryParam("notice") String notice) {
+        AlertFilter f = AlertFilter.of(customer, status, family, type, severity, source);
         Uni<Found> found = f.customer() != null ? tenants.customer(f.customer()).flatMap(c -> perCustomer(List.of(c), f, ROWS))
                 : fanout.customers().flatMap(cs -> viewer.customerViewer() ? perCustomer(cs, f, PER_CUSTOMER) : perMsp(cs, f));
         return found.map(r -> {
@@ -81,7 +82,8 @@ public class AlertsResource {
 
     /** The newest {@code limit} of each customer: a customer viewer's own, or one customer picked in the filter. */
     private Uni<Found> perCustomer(List<Customer> customers, AlertFilter f, int limit) {
-        return fanout.each(customers, c -> detection.alerts(c.id(), null, limit, f.apiStatus(), f.type(), f.severity(), f.source()))
+        return fanout.each(customers, c -> detection.alerts(c.id(), null, limit, f.apiStatus(), f.family(), f.type(),
+                        f.severity(), f.source()))
                 .map(each -> {
                     Found found = new Found();
                     for (Fanout.Each<Page<Alert>> e : each) {
@@ -100,7 +102,8 @@ public class AlertsResource {
      * customers has (the active ones); a 404 (to a platform-admin) means detection knows none of the MSP's customers yet.
      */
     private Uni<Found> perMsp(List<Customer> customers, AlertFilter f) {
-        return fanout.perMsp(customers, m -> detection.mspAlerts(m, null, ROWS, f.apiStatus(), f.type(), f.severity(), f.source()))
+        return fanout.perMsp(customers, m -> detection.mspAlerts(m, null, ROWS, f.apiStatus(), f.family(), f.type(),
+                        f.severity(), f.source()))
                 .map(r -> {
                     Found found = new Found();
                     found.failures.addAll(r.failures());

@@ -34,15 +34,15 @@ public interface DetectionApi {
     @Path("/customers/{id}/alerts")
     Uni<Page<Alert>> alerts(@PathParam("id") String customerId, @QueryParam("cursor") String cursor,
                             @QueryParam("limit") int limit, @QueryParam("status") String status,
-                            @QueryParam("type") String type, @QueryParam("severity") String severity,
-                            @QueryParam("source") String source);
+                            @QueryParam("family") String family, @QueryParam("type") String type,
+                            @QueryParam("severity") String severity, @QueryParam("source") String source);
 
     @GET
     @Path("/msps/{mspId}/alerts")
     Uni<Page<Alert>> mspAlerts(@PathParam("mspId") String mspId, @QueryParam("cursor") String cursor,
                                @QueryParam("limit") int limit, @QueryParam("status") String status,
-                               @QueryParam("type") String type, @QueryParam("severity") String severity,
-                               @QueryParam("source") String source);
+                               @QueryParam("family") String family, @QueryParam("type") String type,
+                               @QueryParam("severity") String severity, @QueryParam("source") String source);
 
     @GET
     @Path("/customers/{id}/alerts/{alertId}")

@@ -39,7 +39,7 @@ public class HostResource {
     @Produces(MediaType.TEXT_HTML)
     public Uni<TemplateInstance> show(@PathParam("customerId") String customerId, @PathParam("ip") String ip) {
         return Uni.combine().all().unis(tenants.customer(customerId), Maybe.of(detection.baseline(customerId, ip)),
-                        detection.alerts(customerId, null, 50, null, null, null, ip))
+                        detection.alerts(customerId, null, 50, null, null, null, null, ip))
                 .asTuple().flatMap(t -> {
                     List<Alert> alerts = t.getItem3().items();
                     Uni<List<Flow>> flows = alerts.isEmpty() ? Uni.createFrom().item(List.of())

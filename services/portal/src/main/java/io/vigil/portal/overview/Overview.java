@@ -11,13 +11,13 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What the MSP overview shows: unresolved alerts by customer, severity and type; customers still learning their
- * baseline; and the customers whose figures could not be read. Sensors offline come in their own request
+ * What the MSP overview shows: unresolved alerts by customer, severity and family (then type); customers still learning
+ * their baseline; and the customers whose figures could not be read. Sensors offline come in their own request
  * ({@link io.vigil.portal.sensor.OfflineSensorsResource}), so these figures do not wait for them.
  */
 public record Overview(int customers, long open, long acknowledged, Map<String, Long> bySeverity,
-                       Map<String, Long> byType, List<AlertRow> alerting, List<LearningRow> learning,
-                       List<String> failures) {
+                       Map<String, Long> byFamily, Map<String, Long> byType, List<AlertRow> alerting,
+                       List<LearningRow> learning, List<String> failures) {
 
     static final List<String> SEVERITIES = List.of("CRITICAL", "HIGH", "MEDIUM", "LOW");
     /** Rows per table; the rest are counted. */
@@ -26,6 +26,10 @@ public record Overview(int customers, long open, long acknowledged, Map<String, 
     public record AlertRow(Customer customer, Summary summary) {
         public long count(String severity) {
             return summary.bySeverity(severity);
+        }
+
+        public List<FamilyCount> families() {
+            return FamilyCount.of(summary.openByFamily(), summary.openByType());
         }
     }
 
@@ -36,6 +40,7 @@ public record Overview(int customers, long open, long acknowledged, Map<String, 
         long open = 0;
         long acknowledged = 0;
         Map<String, Long> bySeverity = new TreeMap<>(Comparator.comparing(SEVERITIES::indexOf));
+        Map<String, Long> byFamily = new TreeMap<>();
         Map<String, Long> byType = new TreeMap<>();
         List<AlertRow> alerting = new ArrayList<>();
         List<LearningRow> learning = new ArrayList<>();
@@ -50,6 +55,9 @@ public record Overview(int customers, long open, long acknowledged, Map<String, 
             acknowledged += s.acknowledgedAlerts();
             if (s.openBySeverity() != null) {
                 s.openBySeverity().forEach((k, v) -> bySeverity.merge(k, v, Long::sum));
+            }
+            if (s.openByFamily() != null) {
+                s.openByFamily().forEach((k, v) -> byFamily.merge(k, v, Long::sum));
             }
             if (s.openByType() != null) {
                 s.openByType().forEach((k, v) -> byType.merge(k, v, Long::sum));
@@ -66,7 +74,7 @@ public record Overview(int customers, long open, long acknowledged, Map<String, 
                 .thenComparing(r -> r.summary().openAlerts()).reversed();
         alerting.sort(worstFirst.thenComparing(r -> r.customer().name()));
         learning.sort(Comparator.comparing((LearningRow r) -> r.customer().name()));
-        return new Overview(customers.size(), open, acknowledged, bySeverity, byType, alerting, learning, failures);
+        return new Overview(customers.size(), open, acknowledged, bySeverity, byFamily, byType, alerting, learning, failures);
     }
 
     public List<AlertRow> alertingShown() {
@@ -75,6 +83,11 @@ public record Overview(int customers, long open, long acknowledged, Map<String, 
 
     public List<LearningRow> learningShown() {
         return learning.subList(0, Math.min(ROWS, learning.size()));
+    }
+
+    /** Every customer's unresolved alerts by family, then type. */
+    public List<FamilyCount> families() {
+        return FamilyCount.of(byFamily, byType);
     }
 
     public long severityCount(String severity) {

@@ -28,6 +28,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
@@ -36,9 +37,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,8 +52,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The portal in headless Chromium (Debian's chromium and chromedriver, driven by Selenium; nothing downloaded), signed
  * in through the real Keycloak, over the real tenants and detection services ({@link Services}). A customer made for
- * this run gets a vertical and a horizontal scan as flows in ClickHouse, which detection's scheduled cycle turns into
- * alerts, exactly as for flows stored by ingest. Each main page is saved to target/screenshots/.
+ * this run gets four scans as flows in ClickHouse ({@link Scans}), which detection's scheduled cycle turns into alerts,
+ * exactly as for flows stored by ingest. Each main page is saved to target/screenshots/.
  */
 @QuarkusTest
 @QuarkusTestResource(value = Services.class, restrictToAnnotatedClass = true)
@@ -63,6 +67,10 @@ class PortalIT {
     static final String SCANNER = "10.9.9.9";
     static final String SWEEPER = "10.9.9.20";
     static final String WORKSTATION = "10.9.9.30";
+    static final String ACK_SCANNER = "10.9.9.40";
+    /** The distributed scan's members, each probing 3 hosts. */
+    static final List<String> MEMBERS = IntStream.rangeClosed(51, 58).mapToObj(i -> "10.9.9." + i).toList();
+    static final String RECON = "Probing and Reconnaissance";
 
     @InjectServices
     Services services;
@@ -71,6 +79,8 @@ class PortalIT {
     String customerName;
     String verticalId;
     String horizontalId;
+    String ackScanId;
+    String distributedId;
     WebDriver admin;
 
     @BeforeAll
@@ -85,23 +95,26 @@ class PortalIT {
                 .contentType(ContentType.JSON).body("{\"name\":\"Head office\",\"address\":\"1 Main Street\"}")
                 .post("/api/v1/customers/" + customerId + "/sites").then().statusCode(201);
         Services.clickhouse(Scans.workstationHistory(customerId, WORKSTATION, 3, System.currentTimeMillis()));
-        Services.clickhouse(Scans.insert(customerId, Instant.now().getEpochSecond() - 5, SCANNER, SWEEPER));
+        Services.clickhouse(Scans.insert(customerId, Instant.now().getEpochSecond() - 5, SCANNER, SWEEPER, ACK_SCANNER, MEMBERS));
+        // by type and source, as detection keys its alerts
+        Map<String, String> ids = new HashMap<>();
+        List<String> wanted = List.of("VERTICAL " + SCANNER, "HORIZONTAL " + SWEEPER, "VERTICAL " + ACK_SCANNER,
+                "DISTRIBUTED " + Scans.DISTRIBUTED_KEY);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline && (verticalId == null || horizontalId == null)) {
-            List<java.util.Map<String, Object>> items = RestAssured.given().baseUri(services.detectionUrl())
+        while (System.nanoTime() < deadline && !ids.keySet().containsAll(wanted)) {
+            List<Map<String, Object>> items = RestAssured.given().baseUri(services.detectionUrl())
                     .auth().oauth2(Tokens.user("msp-a-admin")).get("/api/v1/customers/" + customerId + "/alerts")
                     .then().statusCode(200).extract().path("items");
-            for (var a : items) {
-                if ("VERTICAL".equals(a.get("type"))) {
-                    verticalId = (String) a.get("id");
-                } else if ("HORIZONTAL".equals(a.get("type"))) {
-                    horizontalId = (String) a.get("id");
-                }
-            }
+            items.forEach(a -> ids.put(a.get("type") + " " + a.get("source"), (String) a.get("id")));
             TimeUnit.MILLISECONDS.sleep(500);
         }
-        assertTrue(verticalId != null && horizontalId != null, "detection raised the two alerts within 90 s; see "
-                + Services.WORK.resolve("detection.log"));
+        assertTrue(ids.keySet().containsAll(wanted), "detection raised the four alerts within 90 s, not only " + ids.keySet()
+                + "; see " + Services.WORK.resolve("detection.log"));
+        assertEquals(4, ids.size(), "nothing else: " + ids.keySet());
+        verticalId = ids.get(wanted.get(0));
+        horizontalId = ids.get(wanted.get(1));
+        ackScanId = ids.get(wanted.get(2));
+        distributedId = ids.get(wanted.get(3));
         admin = browser();
     }
 
@@ -114,7 +127,7 @@ class PortalIT {
 
     @Test
     @Order(1)
-    void mspAdminSignsInAndTheOverviewShowsTheScanAlert() throws Exception {
+    void mspAdminSignsInAndTheOverviewGroupsTheScanAlertsByFamily() throws Exception {
         long t0 = System.nanoTime();
         signIn(admin, "msp-a-admin");
         System.out.printf("OVERVIEW sign-in and first overview of msp-a (%s customers): %d ms%n",
@@ -125,7 +138,14 @@ class PortalIT {
         System.out.printf("OVERVIEW again: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         WebElement row = admin.findElement(By.cssSelector("#alerting tr[data-customer='" + customerId + "']"));
         assertTrue(row.getText().contains(customerName), row.getText());
-        assertTrue(row.getText().contains("VERTICAL 1") && row.getText().contains("HORIZONTAL 1"), row.getText());
+        assertEquals(RECON + " 4: vertical 2, distributed 1, horizontal 1",
+                row.findElement(By.cssSelector("td.families [data-family='RECONNAISSANCE']")).getText());
+        assertEquals(1, row.findElements(By.cssSelector("td.families > div")).size(), "only reconnaissance: " + row.getText());
+        // across the MSP's customers (other tests' too): reconnaissance, its types after it, each a link to the list
+        WebElement recon = admin.findElement(By.cssSelector("#by-family li[data-family='RECONNAISSANCE']"));
+        assertTrue(recon.getText().startsWith(RECON + " "), recon.getText());
+        assertEquals(PORTAL + "/alerts?family=RECONNAISSANCE", recon.findElement(By.tagName("a")).getAttribute("href"));
+        assertTrue(recon.getText().contains("distributed "), recon.getText());
         assertEquals("msp-a-admin", admin.findElement(By.id("user")).getText());
         slowWait(admin).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#offline-section table, #no-offline")));
         System.out.printf("OFFLINE sensors section loaded: %d ms after the reload%n", (System.nanoTime() - t0) / 1_000_000);
@@ -141,7 +161,14 @@ class PortalIT {
         assertEquals(1, admin.findElements(By.cssSelector("tr[data-alert='" + horizontalId + "']")).size(), "in the MSP-wide list");
         System.out.printf("ALERTS the list across msp-a's customers: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         admin.get(PORTAL + "/alerts?customer=" + customerId);
-        assertEquals(2, admin.findElements(By.cssSelector("#alerts tbody tr")).size());
+        assertEquals(4, admin.findElements(By.cssSelector("#alerts tbody tr")).size());
+        assertEquals("Vertical scan from " + SCANNER, rowLink(verticalId).getText());
+        assertEquals("Horizontal scan from " + SWEEPER, rowLink(horizontalId).getText());
+        assertEquals("Distributed scan of 23/tcp across " + Scans.DISTRIBUTED_PREFIX + " from 8 sources",
+                rowLink(distributedId).getText());
+        for (WebElement family : admin.findElements(By.cssSelector("#alerts tbody td.family"))) {
+            assertEquals(RECON, family.getText());
+        }
         shot(admin, "alerts");
         admin.findElement(By.cssSelector("tr[data-alert='" + verticalId + "'] a[href*='/alerts/']")).click();
         wait(admin).until(ExpectedConditions.presenceOfElementLocated(By.id("summary")));
@@ -149,6 +176,8 @@ class PortalIT {
         assertTrue(admin.findElement(By.id("summary")).getText().startsWith(SCANNER + " probed"),
                 admin.findElement(By.id("summary")).getText());
         assertTrue(admin.findElement(By.id("mitre")).getText().contains("T1046"));
+        assertEquals(RECON + " · vertical", admin.findElement(By.id("family")).getText());
+        assertEquals("SYN", admin.findElement(By.id("evidence-probes")).getText());
         WebElement evidence = admin.findElement(By.cssSelector("#evidence svg"));
         assertEquals("30 probe flows to 1 targets on 30 services: 28 failed, 2 answered", evidence.getAttribute("aria-label"));
         assertEquals(30, evidence.findElements(By.cssSelector("rect title")).size(), "one cell per probed service");
@@ -166,6 +195,57 @@ class PortalIT {
 
     @Test
     @Order(3)
+    void familyFilterNarrowsTheListAndTheTypeChoices() throws Exception {
+        admin.get(PORTAL + "/alerts?customer=" + customerId + "&status=ALL");
+        WebElement reconTypes = admin.findElement(By.cssSelector("#f-type optgroup[data-family='RECONNAISSANCE']"));
+        assertEquals(List.of("horizontal", "vertical", "host sweep", "UDP", "stealth", "distributed"),
+                reconTypes.findElements(By.tagName("option")).stream().map(o -> o.getAttribute("textContent")).toList());
+        // a family without alert types yet: its choice hides reconnaissance's types at once, and lists nothing
+        new Select(admin.findElement(By.id("f-family"))).selectByVisibleText("Command and Control");
+        assertFalse(reconTypes.isEnabled(), "reconnaissance's types are not offered for command and control");
+        admin.findElement(By.cssSelector("form.filters button[type='submit']")).click();
+        wait(admin).until(ExpectedConditions.presenceOfElementLocated(By.id("no-alerts")));
+        assertTrue(admin.getCurrentUrl().contains("family=COMMAND_AND_CONTROL"), admin.getCurrentUrl());
+        // reconnaissance and one of its types: only that alert
+        new Select(admin.findElement(By.id("f-family"))).selectByVisibleText(RECON);
+        new Select(admin.findElement(By.id("f-type"))).selectByVisibleText("distributed");
+        admin.findElement(By.cssSelector("form.filters button[type='submit']")).click();
+        wait(admin).until(ExpectedConditions.urlContains("type=DISTRIBUTED"));
+        assertEquals(List.of(distributedId), admin.findElements(By.cssSelector("#alerts tbody tr")).stream()
+                .map(r -> r.getAttribute("data-alert")).toList());
+        shot(admin, "alerts-family");
+        // a type of another family than the one asked for is dropped: the family decides
+        admin.get(PORTAL + "/alerts?customer=" + customerId + "&status=ALL&family=COMMAND_AND_CONTROL&type=VERTICAL");
+        assertFalse(admin.findElements(By.id("no-alerts")).isEmpty());
+        assertEquals("", new Select(admin.findElement(By.id("f-type"))).getFirstSelectedOption().getAttribute("value"));
+        admin.get(PORTAL + "/alerts?customer=" + customerId + "&status=ALL&family=RECONNAISSANCE");
+        assertEquals(4, admin.findElements(By.cssSelector("#alerts tbody tr")).size());
+    }
+
+    @Test
+    @Order(4)
+    void ackScanNamesItsProbesAndDistributedScanListsItsSources() throws Exception {
+        admin.get(PORTAL + "/customers/" + customerId + "/alerts/" + ackScanId);
+        assertTrue(admin.findElement(By.id("headline")).getText().endsWith("Vertical scan from " + ACK_SCANNER),
+                admin.findElement(By.id("headline")).getText());
+        assertEquals("ACK (firewall mapping)", admin.findElement(By.id("evidence-probes")).getText());
+
+        admin.get(PORTAL + "/customers/" + customerId + "/alerts/" + distributedId);
+        WebElement headline = admin.findElement(By.id("headline"));
+        assertTrue(headline.getText().endsWith("Distributed scan of 23/tcp across " + Scans.DISTRIBUTED_PREFIX + " from 8 sources"),
+                headline.getText());
+        assertTrue(headline.findElements(By.tagName("a")).isEmpty(), "its key is no host to link to");
+        assertEquals(RECON + " · distributed", admin.findElement(By.id("family")).getText());
+        assertEquals("SYN", admin.findElement(By.id("evidence-probes")).getText());
+        assertEquals("8: " + String.join(", ", MEMBERS), admin.findElement(By.id("sources")).getText());
+        // the suppression form proposes no CIDR (a rule must hold every member) but the one port probed
+        assertEquals("", admin.findElement(By.name("sourceCidr")).getAttribute("value"));
+        assertEquals("23", admin.findElement(By.name("port")).getAttribute("value"));
+        shot(admin, "alert-distributed");
+    }
+
+    @Test
+    @Order(5)
     void bulkResolvesTheTickedAlertsOnly() {
         admin.get(PORTAL + "/alerts?customer=" + customerId + "&status=ALL");
         admin.findElement(By.cssSelector("input[name='pick'][value='" + customerId + "/" + horizontalId + "']")).click();
@@ -178,7 +258,7 @@ class PortalIT {
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     void addsASensorShowingItsOneTimeTokenAndInstallCommandThenListsItOffline() throws Exception {
         admin.get(PORTAL + "/customers/" + customerId);
         assertTrue(admin.findElement(By.id("networks")).getText().contains("10.9.0.0/16"));
@@ -208,7 +288,7 @@ class PortalIT {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
     void hostPageChartsTheWorkstationsHourOfWeekBaseline() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         int status = 0;
@@ -230,7 +310,7 @@ class PortalIT {
     }
 
     @Test
-    @Order(6)
+    @Order(8)
     void hostAndAuditPagesShowTheScannerAndWhoAcknowledged() throws Exception {
         admin.get(PORTAL + "/customers/" + customerId + "/hosts/" + SCANNER);
         assertTrue(admin.findElement(By.id("h-alerts")).isDisplayed());
@@ -243,7 +323,7 @@ class PortalIT {
     }
 
     @Test
-    @Order(7)
+    @Order(9)
     void aViewerOfAnotherCustomerSeesNothingOfThisOne() throws Exception {
         WebDriver viewer = browser();
         try {
@@ -267,7 +347,7 @@ class PortalIT {
     }
 
     @Test
-    @Order(8)
+    @Order(10)
     void aRefusedTokenGivesTheReloginPageWhichSignsInAgainToTheSamePage() {
         // An API answering 401 (the token expired or was revoked while the portal session lived on) ...
         Response page = new ErrorPages(services.tenantsUrl(), services.detectionUrl()).forStatus(
@@ -287,12 +367,17 @@ class PortalIT {
     }
 
     @Test
-    @Order(9)
+    @Order(11)
     void whenDetectionIsDownThePageSaysSo() throws Exception {
         services.stopDetection();
         admin.get(PORTAL + "/customers/" + customerId + "/alerts/" + verticalId);
         assertEquals("The detection service is not answering", admin.findElement(By.id("error-title")).getText());
         shot(admin, "detection-down");
+    }
+
+    /** The link of an alert's row in the list shown. */
+    private WebElement rowLink(String alertId) {
+        return admin.findElement(By.cssSelector("tr[data-alert='" + alertId + "'] a[href*='/alerts/']"));
     }
 
     private static WebDriver browser() {

@@ -1,16 +1,26 @@
 package io.vigil.portal.browser;
 
+import java.util.List;
+
 /**
- * Flows as the sensor meters them and ingest stores them: two scans in one batch of one sensor (a vertical scan of 30
- * ports of one host, two of which answer, and a horizontal scan of 30 hosts on 445/tcp that nobody answers), and a
- * workstation's ordinary history for its baseline.
+ * Flows as the sensor meters them and ingest stores them: four scans in one batch of one sensor (a SYN scan of 30 ports
+ * of one host, two of which answer; a horizontal scan of 30 hosts on 445/tcp that nobody answers; an ACK scan,
+ * {@code nmap -sA}, of 30 ports of another host, each answered by a bare RST; and a distributed scan, 8 sources each
+ * probing 3 closed hosts of {@link #DISTRIBUTED_PREFIX} on 23/tcp, none a scanner alone), and a workstation's ordinary
+ * history for its baseline.
  */
 final class Scans {
+
+    /** The distributed scan's targets: 24 hosts of this /24. */
+    static final String DISTRIBUTED_PREFIX = "10.9.50.0/24";
+    /** The distributed scan's alert source, as detection keys it: the service and the target prefix. */
+    static final String DISTRIBUTED_KEY = "23/tcp " + DISTRIBUTED_PREFIX;
 
     private Scans() {
     }
 
-    static String insert(String tenant, long receivedAt, String vertical, String horizontal) {
+    static String insert(String tenant, long receivedAt, String vertical, String horizontal, String ackScanner,
+                         List<String> distributed) {
         StringBuilder sql = new StringBuilder("INSERT INTO flows (tenant_id, sensor_id, batch_seq, received_at, start,"
                 + " start_ms, end_ms, ip_version, orig_addr, resp_addr, orig_port, resp_port, protocol, orig_packets, orig_bytes,"
                 + " resp_packets, resp_bytes, orig_tcp_flags, resp_tcp_flags, conn_state, history) VALUES ");
@@ -25,6 +35,18 @@ final class Scans {
         for (int host = 1; host <= 30; host++) {
             sql.append(sep).append(row(tenant, receivedAt, ms + 200 + host * 3, horizontal, "10.9.1." + host, 445,
                     "1,44,0,0,2,0,'S0','S'"));
+        }
+        // A lone ACK that a live host answers with a bare RST (RSTRH, history "Ar"): an ACK probe, not a session.
+        for (int port = 1; port <= 30; port++) {
+            sql.append(sep).append(row(tenant, receivedAt, ms + 400 + port * 3, ackScanner, "10.9.9.11", port,
+                    "1,40,1,40,16,4,'RSTRH','Ar'"));
+        }
+        String net = DISTRIBUTED_PREFIX.substring(0, DISTRIBUTED_PREFIX.lastIndexOf('.') + 1);
+        for (int m = 0; m < distributed.size(); m++) {
+            for (int h = 1; h <= 3; h++) {
+                sql.append(sep).append(row(tenant, receivedAt, ms + 600 + m * 10 + h, distributed.get(m), net + (3 * m + h), 23,
+                        "1,44,1,40,2,20,'REJ','Sr'"));
+            }
         }
         return sql.toString();
     }
