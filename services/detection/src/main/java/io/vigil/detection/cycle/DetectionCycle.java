@@ -37,7 +37,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -194,24 +193,23 @@ public class DetectionCycle {
         return outcome.runs().get(0);
     }
 
-    /** Tenants packed into chunks by sensors and batches, the lightest first, so a tenant catching up goes last. */
+    /**
+     * Tenants packed into chunks of at most {@code max-sensors} batch ranges, which bounds the SQL of every read of a
+     * chunk. (Batch sequences say nothing of a range's size: a sensor numbers its batches for its whole life, so a new
+     * tenant's first range can span thousands of numbers and hold a handful of flows.)
+     */
     static List<List<TenantBatches>> chunks(List<TenantBatches> work, EngineConfig.Chunk limits) {
-        List<TenantBatches> sorted = new ArrayList<>(work);
-        sorted.sort(Comparator.comparingLong(TenantBatches::batchCount));
         List<List<TenantBatches>> out = new ArrayList<>();
         List<TenantBatches> current = new ArrayList<>();
         long sensors = 0;
-        long batches = 0;
-        for (TenantBatches t : sorted) {
-            if (!current.isEmpty() && (sensors + t.ranges().size() > limits.maxSensors() || batches + t.batchCount() > limits.maxBatches())) {
+        for (TenantBatches t : work) {
+            if (!current.isEmpty() && sensors + t.ranges().size() > limits.maxSensors()) {
                 out.add(current);
                 current = new ArrayList<>();
                 sensors = 0;
-                batches = 0;
             }
             current.add(t);
             sensors += t.ranges().size();
-            batches += t.batchCount();
         }
         if (!current.isEmpty()) {
             out.add(current);

@@ -38,14 +38,6 @@ public interface EngineConfig {
         @WithName("max-sensors")
         @WithDefault("20000")
         int maxSensors();
-
-        /**
-         * New batches per chunk (up to 10,000 flows each). A tenant catching up on more than this (detection was down,
-         * or a sensor delivered a spool) is read in a chunk of its own after the others, so it does not delay them.
-         */
-        @WithName("max-batches")
-        @WithDefault("20000")
-        int maxBatches();
     }
 
     /** ClickHouse's {@code max_query_size} for the cycle's reads, in bytes: their literals grow with the tenants. */
