@@ -51,6 +51,10 @@ public record MeterConfig(Duration idleTimeout, Duration activeTimeout, Duration
         return new MeterConfig(idleTimeout, activeTimeout, attemptTimeout, closeLinger, maxFlows, inKey, defrag);
     }
 
+    public MeterConfig withIdleTimeout(Duration idle) {
+        return new MeterConfig(idle, activeTimeout, attemptTimeout, closeLinger, maxFlows, vlanInKey, defrag);
+    }
+
     public MeterConfig withDefrag(DefragConfig fragments) {
         return new MeterConfig(idleTimeout, activeTimeout, attemptTimeout, closeLinger, maxFlows, vlanInKey, fragments);
     }
