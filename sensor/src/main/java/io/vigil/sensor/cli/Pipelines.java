@@ -44,7 +44,7 @@ final class Pipelines {
         MeterCounters c = meter.counters();
         return new SensorStats(c.frames, dropped, c.undecodable, c.flowsExported, meter.activeFlows(), ifs,
                 new SensorStats.Fragments(c.fragments, c.fragDatagramsReassembled, c.fragDatagramsTimedOut,
-                        c.fragDatagramsEvicted, c.fragDatagramsTooLarge, c.fragDatagramsBadLength, c.fragOverlaps,
-                        c.fragOverlapsInconsistent));
+                        c.fragDatagramsEvicted, c.fragDatagramsTooLarge, c.fragDatagramsBadLength,
+                        c.fragDatagramsTooFragmented, c.fragOverlaps, c.fragOverlapsInconsistent));
     }
 }

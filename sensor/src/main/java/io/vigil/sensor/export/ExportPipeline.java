@@ -121,6 +121,7 @@ public final class ExportPipeline implements AutoCloseable {
         p.setProperty("fragments.datagrams-evicted", Long.toString(f.evicted()));
         p.setProperty("fragments.datagrams-too-large", Long.toString(f.tooLarge()));
         p.setProperty("fragments.datagrams-bad-length", Long.toString(f.badLength()));
+        p.setProperty("fragments.datagrams-too-fragmented", Long.toString(f.tooFragmented()));
         p.setProperty("fragments.overlaps", Long.toString(f.overlaps()));
         p.setProperty("fragments.overlaps-inconsistent", Long.toString(f.overlapsInconsistent()));
         p.setProperty("flows.exported", Long.toString(c.flowsExported()));

@@ -13,8 +13,8 @@ public record SensorStats(long packetsSeen, long packetsDropped, long packetsUnd
 
     /** Fragments received, and what became of the datagrams they belong to. */
     public record Fragments(long received, long reassembled, long timedOut, long evicted, long tooLarge,
-                            long badLength, long overlaps, long overlapsInconsistent) {
-        public static final Fragments NONE = new Fragments(0, 0, 0, 0, 0, 0, 0, 0);
+                            long badLength, long tooFragmented, long overlaps, long overlapsInconsistent) {
+        public static final Fragments NONE = new Fragments(0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     /** One capture interface: packets the kernel handed over and the ones it dropped (pcap_stats). */

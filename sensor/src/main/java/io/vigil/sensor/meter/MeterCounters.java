@@ -28,6 +28,8 @@ public final class MeterCounters {
      * end, or a fragment other than the last whose length is not a multiple of 8.
      */
     public long fragDatagramsBadLength;
+    /** Datagrams dropped for taking more than 512 fragments (a flood of tiny fragments, not a sender's MTU). */
+    public long fragDatagramsTooFragmented;
     /** Fragments that overlapped bytes already held for their datagram (duplicates included; Zeek: fragment_overlap). */
     public long fragOverlaps;
     /** Of those, the ones whose overlapping bytes differed from the held ones (Zeek: fragment_inconsistency). */
@@ -44,8 +46,9 @@ public final class MeterCounters {
     /** One line on fragments for summaries and logs. */
     public String fragmentSummary() {
         return String.format(java.util.Locale.ROOT, "fragments: %,d received, %,d datagrams reassembled, %,d timed out, "
-                        + "%,d evicted, %,d too large, %,d of inconsistent length; %,d overlaps (%,d inconsistent)",
+                        + "%,d evicted, %,d too large, %,d of inconsistent length, %,d in too many fragments; %,d overlaps "
+                        + "(%,d inconsistent)",
                 fragments, fragDatagramsReassembled, fragDatagramsTimedOut, fragDatagramsEvicted, fragDatagramsTooLarge,
-                fragDatagramsBadLength, fragOverlaps, fragOverlapsInconsistent);
+                fragDatagramsBadLength, fragDatagramsTooFragmented, fragOverlaps, fragOverlapsInconsistent);
     }
 }

@@ -256,6 +256,21 @@ class FragmentReassemblyTest {
         assertEquals(0, in.defragmenter().pending());
     }
 
+    @Test
+    void aFloodOfTinyFragmentsOfOneDatagramIsCutOffAfter512() {
+        PacketIntake in = intake();
+        for (int i = 0; i < 512; i++) {
+            send(in, 0, ipv4Fragment(C, S, 17, 99, 8 * (511 - i), true, new byte[8]));
+        }
+        MeterCounters c = in.meter().counters();
+        assertEquals(1, in.defragmenter().pending(), "512 fragments, arriving backwards, are still taken");
+        send(in, 0, ipv4Fragment(C, S, 17, 99, 8 * 512, false, new byte[8]));
+        assertEquals(1, c.fragDatagramsTooFragmented);
+        assertEquals(0, in.defragmenter().pending());
+        assertEquals(0, c.fragDatagramsReassembled);
+        assertEquals(513, c.fragments);
+    }
+
     /**
      * Each case lays a new fragment N over a held fragment E whose overlapping bytes include the TCP flags: E says
      * SYN, N says FIN. The expected winner per policy follows the rules Suricata implements for its defrag policies.
