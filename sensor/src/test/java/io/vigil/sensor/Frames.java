@@ -120,7 +120,8 @@ public final class Frames {
     }
 
     /** One IPv4 fragment of datagram {@code id}: {@code data} sits {@code offset} bytes into the transport bytes. */
-    public static byte[] ipv4Fragment(String src, String dst, int proto, int id, int offset, boolean more, byte[] data) {
+    public static byte[] ipv4Fragment(String src, String dst, int proto, int id, int offset, boolean more,
+                                      byte[] data) {
         byte[] ip = ipv4(src, dst, proto, data);
         ip[4] = (byte) (id >>> 8);
         ip[5] = (byte) id;

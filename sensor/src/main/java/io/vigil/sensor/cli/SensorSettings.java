@@ -107,7 +107,8 @@ public final class SensorSettings {
                 duration("meter.frag-timeout", DefragConfig.DEFAULT_TIMEOUT),
                 integer("meter.frag-max-datagrams", DefragConfig.DEFAULT_MAX_DATAGRAMS),
                 maxBytes == null ? DefragConfig.DEFAULT_MAX_BYTES : parseBytes("meter.frag-max-bytes", maxBytes),
-                policy == null ? DefragConfig.DEFAULT_POLICY : OverlapPolicy.parse("meter.frag-overlap-policy", policy));
+                policy == null ? DefragConfig.DEFAULT_POLICY
+                        : OverlapPolicy.parse("meter.frag-overlap-policy", policy));
     }
 
     /** Spool, status file and sequence state live here: {@code data-dir}, default the config directory. */

@@ -44,7 +44,7 @@ public final class Defragmenter {
     private final long maxBytes;
     private final OverlapPolicy policy;
     private final MeterCounters counters;
-    /** Insertion order is arrival order of each datagram's first fragment: the head is both oldest and next to expire. */
+    /** In order of each datagram's first fragment: the head is both the oldest and the next to expire. */
     private final LinkedHashMap<Key, Datagram> pending = new LinkedHashMap<>();
     private long heldBytes;
     private long nextDeadline = Long.MAX_VALUE;
@@ -79,7 +79,7 @@ public final class Defragmenter {
         return out;
     }
 
-    /** Drops, counted as timed out, every datagram whose first fragment is at least the timeout older than {@code now}. */
+    /** Drops, counted as timed out, every datagram whose first fragment came a timeout or more before {@code now}. */
     public void expire(long now) {
         Iterator<Datagram> it = pending.values().iterator();
         while (it.hasNext()) {

@@ -13,7 +13,7 @@ public final class MeterCounters {
     public long bytes;
     /** Frames that carry no IP (ARP, LLDP...). */
     public long notIp;
-    /** IP fragments received (first, middle and last; IPv4 and IPv6): each goes to reassembly, none is metered alone. */
+    /** IP fragments received (first, middle and last; IPv4 and IPv6): all go to reassembly, none is metered alone. */
     public long fragments;
     /** Datagrams reassembled from fragments and metered, each as one packet. */
     public long fragDatagramsReassembled;
@@ -30,7 +30,7 @@ public final class MeterCounters {
     public long fragDatagramsBadLength;
     /** Datagrams dropped for taking more than 512 fragments (a flood of tiny fragments, not a sender's MTU). */
     public long fragDatagramsTooFragmented;
-    /** Fragments that overlapped bytes already held for their datagram (duplicates included; Zeek: fragment_overlap). */
+    /** Fragments that overlapped bytes held for their datagram (duplicates included; Zeek: fragment_overlap). */
     public long fragOverlaps;
     /** Of those, the ones whose overlapping bytes differed from the held ones (Zeek: fragment_inconsistency). */
     public long fragOverlapsInconsistent;
@@ -45,9 +45,9 @@ public final class MeterCounters {
 
     /** One line on fragments for summaries and logs. */
     public String fragmentSummary() {
-        return String.format(java.util.Locale.ROOT, "fragments: %,d received, %,d datagrams reassembled, %,d timed out, "
-                        + "%,d evicted, %,d too large, %,d of inconsistent length, %,d in too many fragments; %,d overlaps "
-                        + "(%,d inconsistent)",
+        return String.format(java.util.Locale.ROOT, "fragments: %,d received, %,d datagrams reassembled, "
+                        + "%,d timed out, %,d evicted, %,d too large, %,d of inconsistent length, "
+                        + "%,d in too many fragments; %,d overlaps (%,d inconsistent)",
                 fragments, fragDatagramsReassembled, fragDatagramsTimedOut, fragDatagramsEvicted, fragDatagramsTooLarge,
                 fragDatagramsBadLength, fragDatagramsTooFragmented, fragOverlaps, fragOverlapsInconsistent);
     }

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Fragments go through {@link PacketIntake} to the real meter: one packet per reassembled datagram, or counted drops. */
+/** Fragments through {@link PacketIntake} to the real meter: one packet per reassembled datagram, or counted drops. */
 class FragmentReassemblyTest {
 
     private static final String C = "10.0.0.1";
@@ -31,7 +31,8 @@ class FragmentReassemblyTest {
     private long t = 1_600_000_000_000_000L;
 
     private PacketIntake intake(DefragConfig defrag) {
-        return new PacketIntake(new FlowMeter(MeterConfig.defaults().withMaxFlows(1024).withDefrag(defrag), flows::add));
+        MeterConfig config = MeterConfig.defaults().withMaxFlows(1024).withDefrag(defrag);
+        return new PacketIntake(new FlowMeter(config, flows::add));
     }
 
     private PacketIntake intake() {

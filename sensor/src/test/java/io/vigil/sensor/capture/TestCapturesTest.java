@@ -116,8 +116,9 @@ class TestCapturesTest {
         Metered m = replay("mtu16-syn-scan.pcap", MeterConfig.defaults());
         assertTrue(m.counters().fragDatagramsReassembled >= 300);
         // nmap 7.93 with --mtu 16 now and then gives a probe's two fragments different IP identifications (seen once
-        // while making these captures). Neither the target nor the sensor can join them: two incomplete datagrams time
-        // out, and nmap's retransmission of that probe is what the port's flow shows. A re-recorded capture may have it.
+        // while making these captures). Neither the target nor the sensor can join them: two incomplete datagrams
+        // time out, and nmap's retransmission of that probe is what the port's flow shows. A re-recorded capture may
+        // have it.
         assertTrue(m.counters().fragDatagramsTimedOut <= 4, "timed out " + m.counters().fragDatagramsTimedOut);
         assertMetersLikeAnUnfragmentedScan(m);
     }
