@@ -1,7 +1,5 @@
 package io.vigil.sensor.capture;
 
-import io.vigil.sensor.decode.DecodedPacket;
-import io.vigil.sensor.decode.PacketDecoder;
 import io.vigil.sensor.meter.FlowMeter;
 import io.vigil.sensor.meter.MeterCounters;
 
@@ -12,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Feeds capture files through decoder and meter: the engine behind {@code vigil-sensor replay}, shared by tests and
- * the benchmark so they measure exactly what users run.
+ * Feeds capture files through {@link PacketIntake} (decoder, fragment reassembly, meter): the engine behind
+ * {@code vigil-sensor replay}, shared by tests and the benchmark so they measure exactly what users run.
  */
 public final class Replay implements FrameHandler {
 
@@ -36,9 +34,7 @@ public final class Replay implements FrameHandler {
     /** A classic pcap record header; a close enough per-frame overhead for the pcapng estimate too. */
     private static final int RECORD_OVERHEAD = 16;
 
-    private final FlowMeter meter;
-    private final PacketDecoder decoder = new PacketDecoder();
-    private final DecodedPacket packet = new DecodedPacket();
+    private final PacketIntake intake;
     private final MeterCounters counters;
     private final Speed speed;
     private final Progress progress;
@@ -52,7 +48,7 @@ public final class Replay implements FrameHandler {
 
     /** @param progress may be null */
     public Replay(FlowMeter meter, Speed speed, Progress progress) {
-        this.meter = meter;
+        this.intake = new PacketIntake(meter);
         this.counters = meter.counters();
         this.speed = speed;
         this.progress = progress;
@@ -78,7 +74,7 @@ public final class Replay implements FrameHandler {
             results.add(OfflineCapture.read(files.get(i), this));
             bytesBeforeFile += size(files.get(i));
         }
-        meter.flush();
+        intake.flush();
         if (progress != null) {
             progress.update(counters, bytesBeforeFile);
         }
@@ -105,27 +101,11 @@ public final class Replay implements FrameHandler {
     @Override
     public void frame(long tsMicros, byte[] data, int offset, int caplen, int linkType) {
         long ts = tsMicros + shiftMicros;
-        counters.frames++;
         bytesInFile += caplen + RECORD_OVERHEAD;
         if (speed == Speed.REALTIME) {
             pace(ts);
         }
-        switch (decoder.decode(data, offset, caplen, linkType, packet)) {
-            case PacketDecoder.OK:
-                meter.packet(ts, packet);
-                break;
-            case PacketDecoder.NOT_IP:
-                counters.notIp++;
-                meter.advance(ts);
-                break;
-            case PacketDecoder.FRAGMENT:
-                counters.fragments++;
-                meter.advance(ts);
-                break;
-            default:
-                counters.undecodable++;
-                break;
-        }
+        intake.frame(ts, data, offset, caplen, linkType);
         if (progress != null && (++progressCheck & 0xfff) == 0) {
             maybeReport();
         }

@@ -1,6 +1,8 @@
 package io.vigil.sensor.cli;
 
+import io.vigil.sensor.meter.DefragConfig;
 import io.vigil.sensor.meter.MeterConfig;
+import io.vigil.sensor.meter.OverlapPolicy;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -31,13 +33,28 @@ public final class MeterOptions {
                     + "on a SPAN of a router trunk, where the two directions of a connection travel on two VLANs.")
     Boolean vlanInKey;
 
+    @Option(names = "--frag-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Drop an IP datagram whose fragments are still incomplete this long after the first one "
+                    + "(default 30s, as Linux's ipfrag_time; meter.frag-timeout).")
+    Duration fragTimeout;
+
+    @Option(names = "--frag-overlap-policy", paramLabel = "POLICY",
+            description = "Which bytes win when IP fragments overlap: first, last, bsd, linux, windows or solaris "
+                    + "(default bsd, as Suricata; meter.frag-overlap-policy).")
+    String fragOverlapPolicy;
+
     MeterConfig apply(MeterConfig base) {
+        DefragConfig d = base.defrag();
+        DefragConfig defrag = new DefragConfig(fragTimeout != null ? fragTimeout : d.timeout(), d.maxDatagrams(),
+                d.maxBytes(), fragOverlapPolicy != null
+                        ? OverlapPolicy.parse("--frag-overlap-policy", fragOverlapPolicy) : d.policy());
         return new MeterConfig(
                 idleTimeout != null ? idleTimeout : base.idleTimeout(),
                 activeTimeout != null ? activeTimeout : base.activeTimeout(),
                 attemptTimeout != null ? attemptTimeout : base.attemptTimeout(),
                 base.closeLinger(),
                 maxFlows != null ? maxFlows : base.maxFlows(),
-                vlanInKey != null ? vlanInKey : base.vlanInKey());
+                vlanInKey != null ? vlanInKey : base.vlanInKey(),
+                defrag);
     }
 }

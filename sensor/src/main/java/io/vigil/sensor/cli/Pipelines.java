@@ -39,9 +39,12 @@ final class Pipelines {
         List<SensorStats.Interface> ifs = interfaces == null ? List.of() : interfaces;
         long dropped = ifs.stream().mapToLong(SensorStats.Interface::dropped).sum();
         if (meter == null) {
-            return new SensorStats(0, dropped, 0, 0, 0, ifs);
+            return new SensorStats(0, dropped, 0, 0, 0, ifs, SensorStats.Fragments.NONE);
         }
         MeterCounters c = meter.counters();
-        return new SensorStats(c.frames, dropped, c.undecodable, c.flowsExported, meter.activeFlows(), ifs);
+        return new SensorStats(c.frames, dropped, c.undecodable, c.flowsExported, meter.activeFlows(), ifs,
+                new SensorStats.Fragments(c.fragments, c.fragDatagramsReassembled, c.fragDatagramsTimedOut,
+                        c.fragDatagramsEvicted, c.fragDatagramsTooLarge, c.fragDatagramsBadLength,
+                        c.fragDatagramsTooFragmented, c.fragOverlaps, c.fragOverlapsInconsistent));
     }
 }

@@ -239,8 +239,8 @@ public final class ReplayCommand implements Callable<Integer> {
         double secs = (System.nanoTime() - started) / 1e9;
         err.printf(Locale.ROOT, "replay: done in %.2f s: %,d frames (%.2f M/s), %,d IP packets metered, "
                         + "%,d flows exported (%,d evicted early), %,d ICMP errors matched to their flow, "
-                        + "%,d not IP, %,d non-first fragments, %,d undecodable%n",
+                        + "%,d not IP, %,d undecodable; %s%n",
                 secs, c.frames, c.frames / secs / 1e6, c.packets, c.flowsExported, c.flowsEvicted,
-                c.icmpErrorsMatched, c.notIp, c.fragments, c.undecodable);
+                c.icmpErrorsMatched, c.notIp, c.undecodable, c.fragmentSummary());
     }
 }

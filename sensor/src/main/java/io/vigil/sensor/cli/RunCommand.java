@@ -2,8 +2,7 @@ package io.vigil.sensor.cli;
 
 import io.vigil.sensor.capture.CaptureException;
 import io.vigil.sensor.capture.LiveCapture;
-import io.vigil.sensor.decode.DecodedPacket;
-import io.vigil.sensor.decode.PacketDecoder;
+import io.vigil.sensor.capture.PacketIntake;
 import io.vigil.sensor.export.ExportPipeline;
 import io.vigil.sensor.export.SensorStats;
 import io.vigil.sensor.meter.FlowMeter;
@@ -151,28 +150,12 @@ public final class RunCommand implements Callable<Integer> {
         LOG.infof("capturing on %s (snaplen %d, buffer %d bytes, %s%s)", iface, snap, buffer,
                 promiscuous ? "promiscuous" : "not promiscuous", filter == null ? "" : ", filter '" + filter + "'");
         long stopAt = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
-        PacketDecoder decoder = new PacketDecoder();
-        DecodedPacket packet = new DecodedPacket();
-        MeterCounters counters = meter.counters();
+        PacketIntake intake = new PacketIntake(meter);
         long[] lastDrops = {0};
         int status = 0;
         try {
-            capture.run((ts, data, offset, caplen, linkType) -> {
-                counters.frames++;
-                switch (decoder.decode(data, offset, caplen, linkType, packet)) {
-                    case PacketDecoder.OK -> meter.packet(ts, packet);
-                    case PacketDecoder.NOT_IP -> {
-                        counters.notIp++;
-                        meter.advance(ts);
-                    }
-                    case PacketDecoder.FRAGMENT -> {
-                        counters.fragments++;
-                        meter.advance(ts);
-                    }
-                    default -> counters.undecodable++;
-                }
-            }, () -> {
-                meter.advance(System.currentTimeMillis() * 1000);
+            capture.run(intake::frame, () -> {
+                intake.advance(System.currentTimeMillis() * 1000);
                 long drops = capture.stats().dropped();
                 if (drops > lastDrops[0]) {
                     LOG.warnf("%s: the kernel dropped %d packets (%d since start): capture is not keeping up; a larger "
@@ -187,7 +170,7 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("vigil-sensor run: " + e.getMessage());
             status = 1;
         } finally {
-            meter.flush();
+            intake.flush();
             capture.close();
             if (json != null) {
                 json.close();
@@ -208,8 +191,8 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         MeterCounters c = meter.counters();
-        System.err.printf("vigil-sensor run: %s: %,d frames, %,d flows exported, %,d dropped by the kernel%n",
-                iface, c.frames, c.flowsExported, capture.stats().dropped());
+        System.err.printf("vigil-sensor run: %s: %,d frames, %,d flows exported, %,d dropped by the kernel; %s%n",
+                iface, c.frames, c.flowsExported, capture.stats().dropped(), c.fragmentSummary());
         return status;
     }
 }

@@ -1,7 +1,9 @@
 package io.vigil.sensor.cli;
 
 import io.vigil.sensor.export.ExportConfig;
+import io.vigil.sensor.meter.DefragConfig;
 import io.vigil.sensor.meter.MeterConfig;
+import io.vigil.sensor.meter.OverlapPolicy;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -94,7 +96,19 @@ public final class SensorSettings {
                 duration("meter.attempt-timeout", MeterConfig.DEFAULT_ATTEMPT),
                 duration("meter.close-linger", MeterConfig.DEFAULT_LINGER),
                 integer("meter.max-flows", MeterConfig.DEFAULT_MAX_FLOWS),
-                bool("meter.vlan-in-key", true));
+                bool("meter.vlan-in-key", true),
+                defrag());
+    }
+
+    DefragConfig defrag() {
+        String maxBytes = get("meter.frag-max-bytes");
+        String policy = get("meter.frag-overlap-policy");
+        return new DefragConfig(
+                duration("meter.frag-timeout", DefragConfig.DEFAULT_TIMEOUT),
+                integer("meter.frag-max-datagrams", DefragConfig.DEFAULT_MAX_DATAGRAMS),
+                maxBytes == null ? DefragConfig.DEFAULT_MAX_BYTES : parseBytes("meter.frag-max-bytes", maxBytes),
+                policy == null ? DefragConfig.DEFAULT_POLICY
+                        : OverlapPolicy.parse("meter.frag-overlap-policy", policy));
     }
 
     /** Spool, status file and sequence state live here: {@code data-dir}, default the config directory. */

@@ -45,6 +45,27 @@ public final class DecodedPacket {
     /** Quoted destination port, or the quoted ICMP code. */
     public int quotedDstPort;
 
+    // Set only when the decoder returns FRAGMENT (never reset: the fast path does not pay for them). Positions are
+    // absolute indexes into the frame's array.
+    /** Fragment identification: 16 bits for IPv4, 32 for IPv6. */
+    public int fragId;
+    /** Where this fragment's data sits in the original datagram's fragmentable part, in bytes. */
+    public int fragOffset;
+    /** More-fragments flag: false on the last fragment. */
+    public boolean fragMore;
+    /** Where the IP header starts. */
+    public int fragIpStart;
+    /** IPv4: the header length; IPv6: the bytes before the fragment header (fixed header and unfragmentable part). */
+    public int fragHeaderLength;
+    /** IPv6: where the next-header byte that names the fragment header is (patched when rebuilding); IPv4: -1. */
+    public int fragNextHeaderAt;
+    /** Where the fragment's data starts (after the IPv4 header, or after the IPv6 fragment header). */
+    public int fragDataStart;
+    /** The fragment's data length as the IP header states it. */
+    public int fragDataLength;
+    /** How much of that data was captured (less than fragDataLength when the snaplen cut the frame). */
+    public int fragDataCaptured;
+
     void reset() {
         ipVersion = 0;
         srcHi = srcLo = dstHi = dstLo = 0;

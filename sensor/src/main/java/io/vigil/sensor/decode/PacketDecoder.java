@@ -13,7 +13,10 @@ public final class PacketDecoder {
     public static final int OK = 0;
     /** A well-formed frame that carries no IP (ARP, LLDP, STP...). Not an error. */
     public static final int NOT_IP = 1;
-    /** A non-first IP fragment: it has no transport header, so it cannot be tied to a 5-tuple without reassembly. */
+    /**
+     * An IP fragment (first, middle or last): its transport header may be missing or cut, so it goes to reassembly.
+     * The {@code frag*} fields of the {@link DecodedPacket} locate its pieces; addresses, protocol and VLAN are set.
+     */
     public static final int FRAGMENT = 2;
     /** Truncated or garbage: lengths that do not fit, a wrong IP version, a short transport header. */
     public static final int MALFORMED = 3;
@@ -157,7 +160,18 @@ public final class PacketDecoder {
         out.srcLo = V4_MAPPED_LO_PREFIX | u32(d, off + 12);
         out.dstHi = V4_MAPPED_HI;
         out.dstLo = V4_MAPPED_LO_PREFIX | u32(d, off + 16);
-        if ((u16(d, off + 6) & 0x1fff) != 0) {
+        int flagsOffset = u16(d, off + 6);
+        if ((flagsOffset & 0x3fff) != 0) {
+            // More-fragments set or a non-zero offset: the first fragment too, whose TCP header may be cut (nmap -f).
+            out.fragId = u16(d, off + 4);
+            out.fragOffset = (flagsOffset & 0x1fff) * 8;
+            out.fragMore = (flagsOffset & 0x2000) != 0;
+            out.fragIpStart = off;
+            out.fragHeaderLength = ihl;
+            out.fragNextHeaderAt = -1;
+            out.fragDataStart = off + ihl;
+            out.fragDataLength = total - ihl;
+            out.fragDataCaptured = Math.max(0, Math.min(len, off + total) - (off + ihl));
             return FRAGMENT;
         }
         int l4 = off + ihl;
@@ -182,6 +196,7 @@ public final class PacketDecoder {
         out.dstLo = u64(d, off + 32);
         int end = Math.min(len, off + 40 + payload);
         int next = d[off + 6] & 0xff;
+        int nextAt = off + 6;
         int p = off + 40;
         for (int i = 0; ; i++) {
             if (i > MAX_EXTENSION_HEADERS) {
@@ -197,6 +212,7 @@ public final class PacketDecoder {
                     if (end < p + 2) {
                         return MALFORMED;
                     }
+                    nextAt = p;
                     next = d[p] & 0xff;
                     p += ((d[p + 1] & 0xff) + 1) * 8;
                     break;
@@ -204,6 +220,7 @@ public final class PacketDecoder {
                     if (end < p + 2) {
                         return MALFORMED;
                     }
+                    nextAt = p;
                     next = d[p] & 0xff;
                     p += ((d[p + 1] & 0xff) + 2) * 4;
                     break;
@@ -212,9 +229,27 @@ public final class PacketDecoder {
                         return MALFORMED;
                     }
                     out.protocol = d[p] & 0xff;
-                    if ((u16(d, p + 2) & 0xfff8) != 0) {
+                    int offsetFlags = u16(d, p + 2);
+                    if ((offsetFlags & 0xfff9) != 0) {
+                        // An offset or the M flag: a real fragment. An atomic fragment (both zero, RFC 6946) is
+                        // decoded as the whole packet it is.
+                        int dataStart = p + 8;
+                        int datagramEnd = off + 40 + payload;
+                        if (dataStart > datagramEnd) {
+                            return MALFORMED;
+                        }
+                        out.fragId = (int) u32(d, p + 4);
+                        out.fragOffset = offsetFlags & 0xfff8;
+                        out.fragMore = (offsetFlags & 1) != 0;
+                        out.fragIpStart = off;
+                        out.fragHeaderLength = p - off;
+                        out.fragNextHeaderAt = nextAt;
+                        out.fragDataStart = dataStart;
+                        out.fragDataLength = datagramEnd - dataStart;
+                        out.fragDataCaptured = Math.max(0, end - dataStart);
                         return FRAGMENT;
                     }
+                    nextAt = p;
                     next = d[p] & 0xff;
                     p += 8;
                     break;

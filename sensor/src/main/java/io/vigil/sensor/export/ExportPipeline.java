@@ -114,6 +114,16 @@ public final class ExportPipeline implements AutoCloseable {
         p.setProperty("packets.seen", Long.toString(c.packetsSeen()));
         p.setProperty("packets.dropped", Long.toString(c.packetsDropped()));
         p.setProperty("packets.undecodable", Long.toString(c.packetsUndecodable()));
+        SensorStats.Fragments f = c.fragments();
+        p.setProperty("fragments.received", Long.toString(f.received()));
+        p.setProperty("fragments.datagrams-reassembled", Long.toString(f.reassembled()));
+        p.setProperty("fragments.datagrams-timed-out", Long.toString(f.timedOut()));
+        p.setProperty("fragments.datagrams-evicted", Long.toString(f.evicted()));
+        p.setProperty("fragments.datagrams-too-large", Long.toString(f.tooLarge()));
+        p.setProperty("fragments.datagrams-bad-length", Long.toString(f.badLength()));
+        p.setProperty("fragments.datagrams-too-fragmented", Long.toString(f.tooFragmented()));
+        p.setProperty("fragments.overlaps", Long.toString(f.overlaps()));
+        p.setProperty("fragments.overlaps-inconsistent", Long.toString(f.overlapsInconsistent()));
         p.setProperty("flows.exported", Long.toString(c.flowsExported()));
         p.setProperty("flows.active", Long.toString(c.activeFlows()));
         p.setProperty("flows.accepted", Long.toString(exporter.flowsAccepted()));

@@ -45,6 +45,7 @@ public final class FlowMeter {
     private final long linger;
     private final long sweepEvery;
     private final boolean vlanInKey;
+    private final MeterConfig config;
 
     private long epoch = Long.MIN_VALUE;
     private long clock = Long.MIN_VALUE;
@@ -60,6 +61,11 @@ public final class FlowMeter {
         this.linger = micros(config.closeLinger());
         this.sweepEvery = micros(SWEEP_INTERVAL);
         this.vlanInKey = config.vlanInKey();
+        this.config = config;
+    }
+
+    public MeterConfig config() {
+        return config;
     }
 
     private static long micros(java.time.Duration d) {

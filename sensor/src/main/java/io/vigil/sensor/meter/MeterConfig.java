@@ -14,9 +14,10 @@ import java.time.Duration;
  * @param vlanInKey      whether the outer VLAN is part of the flow key (true: the same 5-tuple on two VLANs is two
  *                       flows; false: one flow, reported with the VLAN of its first packet, which suits a SPAN of a
  *                       router trunk where each direction of a connection travels on its own VLAN)
+ * @param defrag         IP fragment reassembly ahead of the meter: timeout, memory bounds, overlap policy
  */
 public record MeterConfig(Duration idleTimeout, Duration activeTimeout, Duration attemptTimeout, Duration closeLinger,
-                          int maxFlows, boolean vlanInKey) {
+                          int maxFlows, boolean vlanInKey, DefragConfig defrag) {
 
     public static final Duration DEFAULT_IDLE = Duration.ofSeconds(60);
     public static final Duration DEFAULT_ACTIVE = Duration.ofSeconds(300);
@@ -32,17 +33,29 @@ public record MeterConfig(Duration idleTimeout, Duration activeTimeout, Duration
         if (maxFlows < 16) {
             throw new IllegalArgumentException("max flows must be at least 16, was " + maxFlows);
         }
+        if (defrag == null) {
+            throw new IllegalArgumentException("fragment reassembly settings missing");
+        }
     }
 
     public static MeterConfig defaults() {
-        return new MeterConfig(DEFAULT_IDLE, DEFAULT_ACTIVE, DEFAULT_ATTEMPT, DEFAULT_LINGER, DEFAULT_MAX_FLOWS, true);
+        return new MeterConfig(DEFAULT_IDLE, DEFAULT_ACTIVE, DEFAULT_ATTEMPT, DEFAULT_LINGER, DEFAULT_MAX_FLOWS, true,
+                DefragConfig.defaults());
     }
 
     public MeterConfig withMaxFlows(int max) {
-        return new MeterConfig(idleTimeout, activeTimeout, attemptTimeout, closeLinger, max, vlanInKey);
+        return new MeterConfig(idleTimeout, activeTimeout, attemptTimeout, closeLinger, max, vlanInKey, defrag);
     }
 
     public MeterConfig withVlanInKey(boolean inKey) {
-        return new MeterConfig(idleTimeout, activeTimeout, attemptTimeout, closeLinger, maxFlows, inKey);
+        return new MeterConfig(idleTimeout, activeTimeout, attemptTimeout, closeLinger, maxFlows, inKey, defrag);
+    }
+
+    public MeterConfig withIdleTimeout(Duration idle) {
+        return new MeterConfig(idle, activeTimeout, attemptTimeout, closeLinger, maxFlows, vlanInKey, defrag);
+    }
+
+    public MeterConfig withDefrag(DefragConfig fragments) {
+        return new MeterConfig(idleTimeout, activeTimeout, attemptTimeout, closeLinger, maxFlows, vlanInKey, fragments);
     }
 }

@@ -94,6 +94,33 @@ class PacketDecoderTest {
     }
 
     @Test
+    void firstFragmentsGoToReassemblyWithTheirPiecesLocated() {
+        byte[] tcp = tcp(40000, 80, SYN, 0);
+        byte[] v4 = ipv4Fragment("10.0.0.1", "10.0.0.2", 6, 0xbeef, 0, true, Arrays.copyOf(tcp, 8));
+        assertEquals(PacketDecoder.FRAGMENT, decode(ethernet(v4)), "8 bytes of TCP: the flags are in a later piece");
+        assertEquals(0xbeef, p.fragId);
+        assertEquals(0, p.fragOffset);
+        assertTrue(p.fragMore);
+        assertEquals(14, p.fragIpStart);
+        assertEquals(20, p.fragHeaderLength);
+        assertEquals(34, p.fragDataStart);
+        assertEquals(8, p.fragDataLength);
+        assertEquals(8, p.fragDataCaptured);
+        assertEquals(6, p.protocol);
+        byte[] v6 = ipv6Fragment("2001:db8::1", "2001:db8::2", 17, 0x7fff_0001, 1232, false, new byte[100], true);
+        byte[] frame = ethernet(v6);
+        assertEquals(PacketDecoder.FRAGMENT, decoder.decode(frame, 14 + 40 + 16 + 60, PacketDecoder.DLT_EN10MB, p));
+        assertEquals(0x7fff_0001, p.fragId);
+        assertEquals(1232, p.fragOffset);
+        assertFalse(p.fragMore);
+        assertEquals(17, p.protocol);
+        assertEquals(48, p.fragHeaderLength, "fixed header and hop-by-hop: the unfragmentable part");
+        assertEquals(14 + 40, p.fragNextHeaderAt, "hop-by-hop's next-header byte names the fragment header");
+        assertEquals(100, p.fragDataLength);
+        assertEquals(60, p.fragDataCaptured, "the snaplen cut the frame");
+    }
+
+    @Test
     void truncatedPacketsAreMalformedNotExceptions() {
         byte[] full = ethernet(ipv6("2001:db8::1", "2001:db8::2", 6, tcp(1, 2, SYN, 0), 0, 43));
         for (int len = 0; len < 14 + 40 + 16 + 14; len++) {

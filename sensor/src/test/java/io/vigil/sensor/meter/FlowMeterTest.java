@@ -168,7 +168,7 @@ class FlowMeterTest {
     @Test
     void activeTimeoutSplitsALongFlowKeepingItsOrientation() {
         MeterConfig config = new MeterConfig(Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(4),
-                Duration.ofSeconds(1), 64, true);
+                Duration.ofSeconds(1), 64, true, DefragConfig.defaults());
         MeterHarness h = new MeterHarness(config)
                 .send(0, c2s(SYN, 0)).send(1, s2c(SYN | ACK, 0)).send(1, c2s(ACK, 0));
         for (int i = 0; i < 15; i++) {

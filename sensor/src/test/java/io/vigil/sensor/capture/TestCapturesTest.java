@@ -1,0 +1,197 @@
+package io.vigil.sensor.capture;
+
+import io.vigil.proto.ingest.v1.ConnState;
+import io.vigil.sensor.it.Tools;
+import io.vigil.sensor.meter.FlowMeter;
+import io.vigil.sensor.meter.MeterConfig;
+import io.vigil.sensor.meter.MeterCounters;
+import io.vigil.sensor.meter.MeteredFlow;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+import static io.vigil.sensor.Frames.ACK;
+import static io.vigil.sensor.Frames.RST;
+import static io.vigil.sensor.Frames.SYN;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Meters the project's own captures in tests/captures/ (made by scripts/make-test-captures in network namespaces)
+ * with the real replay path and checks the flows a detector will be given. Prints what it measured.
+ */
+class TestCapturesTest {
+
+    private static final String SCANNER = "10.79.0.66";
+    private static final String SERVER = "10.79.0.10";
+    private static final String WORKSTATION = "10.79.0.21";
+
+    /** What one replay gave: the flows and the meter's counters. */
+    private record Metered(List<MeteredFlow> flows, MeterCounters counters) {
+        List<MeteredFlow> from(String orig) {
+            return flows.stream().filter(f -> ip(f.origAddr()).equals(orig)).toList();
+        }
+    }
+
+    private static Metered replay(String capture, MeterConfig config) throws Exception {
+        Path file = Tools.repoRoot().resolve("tests/captures").resolve(capture);
+        List<MeteredFlow> flows = new ArrayList<>();
+        FlowMeter meter = new FlowMeter(config, flows::add);
+        new Replay(meter, Replay.Speed.MAX, null).run(List.of(file));
+        MeterCounters c = meter.counters();
+        System.out.printf("%s: %,d frames, %,d packets metered, %,d flows; %s%n", capture, c.frames, c.packets,
+                flows.size(), c.fragmentSummary());
+        return new Metered(flows, c);
+    }
+
+    private static String ip(byte[] a) {
+        try {
+            return InetAddress.getByAddress(a).getHostAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static Map<ConnState, Long> states(List<MeteredFlow> flows) {
+        return flows.stream().collect(Collectors.groupingBy(MeteredFlow::connState, TreeMap::new,
+                Collectors.counting()));
+    }
+
+    private static Map<Integer, ConnState> stateByPort(List<MeteredFlow> flows, Predicate<MeteredFlow> which) {
+        Map<Integer, ConnState> m = new TreeMap<>();
+        flows.stream().filter(which).forEach(f -> m.put(f.respPort(), f.connState()));
+        return m;
+    }
+
+    /**
+     * A fragmented SYN scan must meter exactly like the unfragmented one: one flow per port with SYN from the scanner,
+     * REJ for closed ports, RSTO for the open ones. The unfragmented reference is the vertical scan of the same
+     * server layout in scripts/data/lan-scan.pcap (ports 1-1024 of 10.77.0.10, 22 and 80 open).
+     */
+    private static void assertMetersLikeAnUnfragmentedScan(Metered m) throws Exception {
+        List<MeteredFlow> probes = m.from(SCANNER);
+        Map<ConnState, Long> states = states(probes);
+        System.out.printf("  scanner flows %d, states %s%n", probes.size(), states);
+        assertEquals(300, probes.stream().mapToInt(MeteredFlow::respPort).distinct().count(), "one port each");
+        assertTrue(probes.stream().allMatch(f -> ip(f.respAddr()).equals(SERVER) && f.protocol() == 6
+                && (f.origTcpFlags() & SYN) != 0), "every probe a TCP SYN to the server");
+        assertEquals(0, m.counters().fragDatagramsEvicted + m.counters().fragDatagramsBadLength
+                + m.counters().fragDatagramsTooLarge + m.counters().fragOverlaps);
+        assertEquals(0, m.counters().undecodable);
+
+        List<MeteredFlow> reference = new ArrayList<>();
+        FlowMeter meter = new FlowMeter(MeterConfig.defaults(), reference::add);
+        new Replay(meter, Replay.Speed.MAX, null).run(List.of(Tools.repoRoot().resolve("scripts/data/lan-scan.pcap")));
+        Map<Integer, ConnState> expected = stateByPort(reference, f -> ip(f.origAddr()).equals("10.77.0.66")
+                && ip(f.respAddr()).equals("10.77.0.10") && f.protocol() == 6 && f.respPort() <= 300);
+        Map<Integer, ConnState> actual = stateByPort(probes, f -> true);
+        System.out.printf("  unfragmented reference: states %s%n", expected.values().stream()
+                .collect(Collectors.groupingBy(s -> s, TreeMap::new, Collectors.counting())));
+        assertEquals(expected, actual, "the same state on every port as the unfragmented scan");
+    }
+
+    @Test
+    void nmapDashFScanMetersAsThreeHundredSynAttemptsFromTheScanner() throws Exception {
+        Metered m = replay("frag-syn-scan.pcap", MeterConfig.defaults());
+        assertTrue(m.counters().fragDatagramsReassembled >= 300, "at least one fragmented probe per port");
+        assertEquals(0, m.counters().fragDatagramsTimedOut, "every fragmented probe complete");
+        assertMetersLikeAnUnfragmentedScan(m);
+        List<MeteredFlow> web = m.from(WORKSTATION);
+        System.out.printf("  workstation flows %d, states %s%n", web.size(), states(web));
+        assertTrue(web.size() >= 5 && web.stream().allMatch(f -> f.respPort() == 80 && f.connState() == ConnState.SF),
+                "the ordinary web requests are whole sessions");
+    }
+
+    @Test
+    void mtu16ScanMetersAsThreeHundredSynAttemptsFromTheScanner() throws Exception {
+        Metered m = replay("mtu16-syn-scan.pcap", MeterConfig.defaults());
+        assertTrue(m.counters().fragDatagramsReassembled >= 300);
+        // nmap 7.93 with --mtu 16 now and then gives a probe's two fragments different IP identifications (seen once
+        // while making these captures). Neither the target nor the sensor can join them: two incomplete datagrams
+        // time out, and nmap's retransmission of that probe is what the port's flow shows. A re-recorded capture may
+        // have it.
+        assertTrue(m.counters().fragDatagramsTimedOut <= 4, "timed out " + m.counters().fragDatagramsTimedOut);
+        assertMetersLikeAnUnfragmentedScan(m);
+    }
+
+    @Test
+    void ackScanGivesFiveHundredAckProbesOfOneHostAnsweredByResets() throws Exception {
+        Metered m = replay("ack-scan.pcap", MeterConfig.defaults());
+        List<MeteredFlow> probes = m.from(SCANNER);
+        System.out.printf("  scanner flows %d, states %s, histories %s%n", probes.size(), states(probes),
+                probes.stream().map(MeteredFlow::history).distinct().toList());
+        assertEquals(500, probes.stream().mapToInt(MeteredFlow::respPort).distinct().count());
+        assertTrue(probes.stream().allMatch(f -> ip(f.respAddr()).equals(SERVER) && f.origTcpFlags() == ACK
+                && (f.respTcpFlags() & RST) != 0), "a bare ACK each, answered by a reset");
+        assertEquals(0, m.counters().fragments);
+    }
+
+    @Test
+    void ackPingSweepReachesFortyHostsOfWhichTwentyAnswer() throws Exception {
+        Metered m = replay("ack-ping-sweep.pcap", MeterConfig.defaults());
+        List<MeteredFlow> probes = m.from(SCANNER);
+        System.out.printf("  scanner flows %d, states %s%n", probes.size(), states(probes));
+        assertEquals(40, probes.stream().map(f -> ip(f.respAddr())).distinct().count());
+        assertTrue(probes.stream().allMatch(f -> f.origTcpFlags() == ACK && f.respPort() == 80));
+        assertEquals(20, probes.stream().filter(f -> f.respPackets() > 0 && (f.respTcpFlags() & RST) != 0).count(),
+                "10.79.0.100-119 answer with a reset");
+        assertEquals(20, probes.stream().filter(f -> f.respPackets() == 0).map(f -> ip(f.respAddr())).distinct()
+                .count(), "10.79.0.120-139 are dead (nmap probes each twice, from two source ports)");
+    }
+
+    /** Keepalives of connections that began before the capture: ACK-only, answered, OTH. Not ACK pings. */
+    private static void assertKeepalives(List<MeteredFlow> flows) {
+        assertTrue(flows.stream().allMatch(f -> ip(f.origAddr()).equals(WORKSTATION) && f.respPort() == 7000
+                        && f.connState() == ConnState.OTH && f.origTcpFlags() == ACK && f.respTcpFlags() == ACK
+                        && f.respPackets() > 0), "every flow OTH, initiator flags exactly ACK, answered by ACKs");
+    }
+
+    @Test
+    void tcpKeepalivesMeterAsAnsweredAckOnlyMidstreamFlows() throws Exception {
+        Metered m = replay("tcp-keepalive.pcap", MeterConfig.defaults());
+        List<MeteredFlow> flows = m.flows();
+        System.out.printf("  flows %d, states %s, packets per flow %s%n", flows.size(), states(flows),
+                flows.stream().map(f -> f.origPackets() + "/" + f.respPackets()).sorted().distinct().toList());
+        assertEquals(15, flows.size(), "one flow per connection: the capture is shorter than the idle timeout");
+        assertKeepalives(flows);
+        assertTrue(flows.stream().allMatch(f -> f.origPackets() >= 3), "several keepalive exchanges each");
+
+        // An idle timeout below the slowest connections' 8 s keepalive interval cuts those into one flow per exchange.
+        Metered split = replay("tcp-keepalive.pcap", MeterConfig.defaults().withIdleTimeout(Duration.ofSeconds(6)));
+        System.out.printf("  with a 6 s idle timeout: flows %d, states %s%n", split.flows().size(),
+                states(split.flows()));
+        assertTrue(split.flows().size() >= 15 + 5 * 3, "the 8 s connections each split into several flows");
+        assertKeepalives(split.flows());
+    }
+
+    @Test
+    void benignFragmentedTrafficMetersAsWholeFlowsWithReassembledByteCounts() throws Exception {
+        Metered m = replay("frag-benign.pcap", MeterConfig.defaults());
+        List<MeteredFlow> flows = m.from(WORKSTATION);
+        flows.forEach(f -> System.out.printf("  %s proto %d %s packets %d/%d bytes %d/%d%n", ip(f.respAddr()),
+                f.protocol(), f.connState(), f.origPackets(), f.respPackets(), f.origBytes(), f.respBytes()));
+        MeteredFlow ping = flows.stream().filter(f -> f.protocol() == 1).findFirst().orElseThrow();
+        assertEquals(5, ping.origPackets());
+        assertEquals(5, ping.respPackets());
+        assertEquals(5L * (20 + 8 + 4000), ping.origBytes(), "each echo request counted as its whole datagram");
+        assertEquals(5L * (20 + 8 + 4000), ping.respBytes());
+        MeteredFlow udp = flows.stream().filter(f -> f.protocol() == 17).findFirst().orElseThrow();
+        assertEquals(ConnState.SF, udp.connState());
+        assertEquals(9999, udp.respPort());
+        assertEquals(5, udp.origPackets());
+        assertEquals(5L * (20 + 8 + 3000), udp.origBytes());
+        assertEquals(5L * (20 + 8 + 2000), udp.respBytes());
+        assertEquals(2, flows.size(), "nothing else: no fragment metered on its own");
+        assertEquals(20, m.counters().fragDatagramsReassembled, "10 pings and 10 UDP datagrams");
+        assertEquals(0, m.counters().fragDatagramsTimedOut);
+    }
+}
