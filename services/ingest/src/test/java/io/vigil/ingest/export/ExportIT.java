@@ -91,6 +91,34 @@ class ExportIT {
                 Stack.clickhouse(row));
     }
 
+    /**
+     * The sensor's UDP and ICMP flows carry no history. One in a small batch after a batch of scan probes on the same
+     * stream must be stored like any other flow, and the stream go on.
+     */
+    @Test
+    void storesAFlowWithoutHistoryThatFollowsALargerBatch() throws Exception {
+        String marker = Flows.marker();
+        long now = System.currentTimeMillis();
+        Flow ping = Flow.newBuilder().setStartTimeMs(now - 1_000).setEndTimeMs(now - 1_000).setIpVersion(4)
+                .setOrigAddr(ByteString.copyFrom(new byte[]{10, 0, 0, 5}))
+                .setRespAddr(ByteString.copyFrom(new byte[]{10, 0, 1, 9})).setProtocol(1).setIcmpType(8)
+                .setOrigPackets(1).setOrigBytes(84).setConnState(io.vigil.proto.ingest.v1.ConnState.OTH)
+                .setCommunityId(marker).build();
+        try (ExportClient client = new ExportClient(Stack.clientToken("sensor-a1"))) {
+            ExportClient.Stream stream = client.open();
+            long high = initial(stream);
+            stream.send(Flows.batch(high + 1, marker, 300));
+            assertEquals(300, stream.nextAck(30, TimeUnit.SECONDS).getAccepted());
+            stream.send(FlowBatch.newBuilder().setSequence(high + 2).addFlows(ping).build());
+            assertEquals(1, stream.nextAck(30, TimeUnit.SECONDS).getAccepted());
+            stream.send(Flows.batch(high + 3, marker, 2));
+            assertEquals(2, stream.nextAck(30, TimeUnit.SECONDS).getAccepted(), "the stream goes on");
+        }
+        assertEquals("a1:303", Flows.storedByTenant(marker));
+        assertEquals("1\t[]", Stack.clickhouse("SELECT protocol, concat('[', history, ']') FROM flows"
+                + " WHERE community_id = '" + marker + "' AND protocol = 1 FORMAT TSV"));
+    }
+
     @Test
     void storesAResentBatchOnce() throws Exception {
         String marker = Flows.marker();
