@@ -2,10 +2,13 @@ package io.vigil.ingest.export;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.jwt.build.Jwt;
 import io.vigil.ingest.support.ExportClient;
 import io.vigil.ingest.support.Flows;
+import io.vigil.ingest.support.LogCapture;
 import io.vigil.ingest.support.Stack;
 import io.vigil.proto.ingest.v1.Ack;
 import io.vigil.proto.ingest.v1.Flow;
@@ -14,6 +17,7 @@ import io.vigil.proto.ingest.v1.InterfaceStatus;
 import io.vigil.proto.ingest.v1.RejectCount;
 import io.vigil.proto.ingest.v1.RejectReason;
 import io.vigil.proto.ingest.v1.SensorStatus;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.security.KeyPairGenerator;
@@ -28,6 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Export against the real Keycloak and ClickHouse that scripts/stack runs. */
 @QuarkusTest
 class ExportIT {
+
+    @Inject
+    MeterRegistry registry;
 
     @Test
     void storesFlowsUnderTheTenantOfTheTokenOnly() throws Exception {
@@ -237,8 +244,11 @@ class ExportIT {
                 {0x08, (byte) 0xFF, (byte) 0xFF},         // a truncated varint
                 badAddress
         };
+        Counter refused = registry.counter("vigil.ingest.calls.failed", "rpc", "Export", "status", "INVALID_ARGUMENT");
+        double before = refused.count();
         for (byte[] bytes : garbage) {
-            try (ExportClient client = new ExportClient(Stack.clientToken("sensor-b1"))) {
+            try (ExportClient client = new ExportClient(Stack.clientToken("sensor-b1"));
+                 LogCapture log = new LogCapture("io.vigil.ingest.export.grpc.CallFailures")) {
                 ExportClient.RawStream stream = client.openRaw();
                 long high = stream.nextAck(30, TimeUnit.SECONDS).getSequence();
                 if (bytes == badAddress) {
@@ -250,8 +260,11 @@ class ExportIT {
                 Status end = stream.awaitEnd(30, TimeUnit.SECONDS);
                 assertEquals(Status.Code.INVALID_ARGUMENT, end.getCode(), end.toString());
                 assertTrue(end.getDescription().startsWith("malformed"), end.getDescription());
+                assertEquals(List.of("WARN Export of tenant=b1 sensor=sensor-b1 ended: INVALID_ARGUMENT "
+                        + end.getDescription()), log.containing("sensor=sensor-b1"), "logged once, with the sensor");
             }
         }
+        assertEquals(before + garbage.length, refused.count(), "each refused stream is counted");
     }
 
     @Test
