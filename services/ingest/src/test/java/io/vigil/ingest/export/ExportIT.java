@@ -99,8 +99,8 @@ class ExportIT {
     }
 
     /**
-     * The sensor's UDP and ICMP flows carry no history. One in a small batch after a batch of scan probes on the same
-     * stream must be stored like any other flow, and the stream go on.
+     * The sensor's ICMP flows, and UDP flows without payload, carry no history. One in a small batch after a batch of
+     * scan probes on the same stream must be stored like any other flow, and the stream go on.
      */
     @Test
     void storesAFlowWithoutHistoryThatFollowsALargerBatch() throws Exception {

@@ -31,7 +31,8 @@ final class CallFailures {
         String who = sensor == null ? "a caller without a sensor identity"
                 : "tenant=" + sensor.tenantId() + " sensor=" + sensor.sensorId();
         switch (status.getCode()) {
-            case INTERNAL -> LOG.errorf(status.getCause(), "%s of %s ended: INTERNAL %s", rpc, who, status.getDescription());
+            case INTERNAL ->
+                    LOG.errorf(status.getCause(), "%s of %s ended: INTERNAL %s", rpc, who, status.getDescription());
             case INVALID_ARGUMENT, RESOURCE_EXHAUSTED, FAILED_PRECONDITION, PERMISSION_DENIED ->
                     LOG.warnf("%s of %s ended: %s %s", rpc, who, status.getCode(), status.getDescription());
             default -> LOG.debugf("%s of %s ended: %s %s", rpc, who, status.getCode(), status.getDescription());

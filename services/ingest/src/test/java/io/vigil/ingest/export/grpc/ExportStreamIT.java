@@ -10,6 +10,7 @@ import io.vigil.ingest.export.IngestConfig;
 import io.vigil.ingest.export.repository.FlowRepository;
 import io.vigil.ingest.export.service.IngestMetrics;
 import io.vigil.ingest.sensor.SensorIdentity;
+import io.vigil.ingest.support.ExportClient;
 import io.vigil.ingest.support.Flows;
 import io.vigil.ingest.support.LogCapture;
 import io.vigil.ingest.support.Stack;
@@ -18,10 +19,8 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
@@ -54,8 +53,8 @@ class ExportStreamIT {
         RecordingCall call = new RecordingCall();
         ExportStream stream = new ExportStream(sensor, call, flows, config, metrics, vertx, ended -> { });
         stream.start(CompletableFuture.completedFuture(null), ForkJoinPool.commonPool());
-        Ack initial = call.acks.poll(30, TimeUnit.SECONDS);
-        assertTrue(initial != null && initial.getInitial(), "initial Ack: " + initial);
+        Ack initial = call.sensor.nextAck(30, TimeUnit.SECONDS);
+        assertTrue(initial.getInitial(), "the first Ack is the initial one: " + initial);
 
         RawFlowBatch batch = RawFlowBatch.MARSHALLER.parse(Flows.batch(initial.getSequence() + 1, Flows.marker(), 2)
                 .toByteString().newInput());
@@ -66,7 +65,7 @@ class ExportStreamIT {
         try (LogCapture log = new LogCapture(CallFailures.class.getName())) {
             assertDoesNotThrow(() -> stream.onNext(batch));
 
-            Status end = call.end.get(10, TimeUnit.SECONDS);
+            Status end = call.sensor.awaitEnd(10, TimeUnit.SECONDS);
             assertEquals(Status.Code.INTERNAL, end.getCode(), end.toString());
             assertTrue(end.getDescription().startsWith("ingest failed on FlowBatch " + (initial.getSequence() + 1)
                     + " (java.lang.ArrayIndexOutOfBoundsException"), end.getDescription());
@@ -80,24 +79,23 @@ class ExportStreamIT {
                 + sensorId + "' FORMAT TSV"), "nothing of the failed batch is stored");
     }
 
-    /** The server side of one Export call as ExportStream drives it: the Acks it sends and how it ends the call. */
+    /** The server side of one Export call as ExportStream drives it: what it sends goes to the sensor's view of it. */
     private static final class RecordingCall extends ServerCallStreamObserver<Ack> {
-        final BlockingQueue<Ack> acks = new LinkedBlockingQueue<>();
-        final CompletableFuture<Status> end = new CompletableFuture<>();
+        final ExportClient.Responses sensor = new ExportClient.Responses();
 
         @Override
         public void onNext(Ack ack) {
-            acks.add(ack);
+            sensor.onNext(ack);
         }
 
         @Override
         public void onError(Throwable t) {
-            end.complete(Status.fromThrowable(t));
+            sensor.onError(t);
         }
 
         @Override
         public void onCompleted() {
-            end.complete(Status.OK);
+            sensor.onCompleted();
         }
 
         @Override

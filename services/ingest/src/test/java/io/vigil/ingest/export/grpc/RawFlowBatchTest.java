@@ -1,5 +1,6 @@
 package io.vigil.ingest.export.grpc;
 
+import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
@@ -10,6 +11,7 @@ import io.vigil.ingest.support.Flows;
 import io.vigil.proto.ingest.v1.FlowBatch;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.util.Arrays;
 
@@ -46,7 +48,7 @@ class RawFlowBatchTest {
     @Test
     void bytesThatAreNoFlowBatchBecomeInvalidArgumentWithTheReason() {
         RawFlowBatch batch = RawFlowBatch.MARSHALLER.parse(FlowBatch.newBuilder().build().toByteString()
-                .concat(com.google.protobuf.ByteString.copyFrom(new byte[]{0x12, 0x7F, 0x08})).newInput());
+                .concat(ByteString.copyFrom(new byte[]{0x12, 0x7F, 0x08})).newInput());
         assertEquals(Status.Code.INVALID_ARGUMENT, batch.failure.getCode());
         assertTrue(batch.failure.getDescription().startsWith("malformed FlowBatch: "), batch.failure.getDescription());
     }
@@ -68,7 +70,7 @@ class RawFlowBatchTest {
     }
 
     private static RawFlowBatch parseWhole() {
-        RawFlowBatch batch = RawFlowBatch.MARSHALLER.parse(new java.io.ByteArrayInputStream(WIRE));
+        RawFlowBatch batch = RawFlowBatch.MARSHALLER.parse(new ByteArrayInputStream(WIRE));
         assertNull(batch.failure);
         assertEquals(7, batch.sequence);
         assertEquals(3, batch.flowCount);

@@ -55,8 +55,9 @@ class FlowFieldsTest {
     }
 
     /**
-     * One holder decodes every flow of a stream, batch after batch. A flow without history or community_id (UDP, ICMP)
-     * in a small batch, after flows whose text sat far into a larger batch, must encode exactly as it does on its own.
+     * One holder decodes every flow of a stream, batch after batch. A flow without history or community_id (ICMP, or
+     * UDP without payload) in a small batch, after flows whose text sat far into a larger batch, must encode exactly
+     * as it does on its own.
      */
     @Test
     void aFlowWithoutTextEncodesTheSameAfterALargerBatch() throws Exception {
