@@ -2,10 +2,13 @@ package io.vigil.ingest.export;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.jwt.build.Jwt;
 import io.vigil.ingest.support.ExportClient;
 import io.vigil.ingest.support.Flows;
+import io.vigil.ingest.support.LogCapture;
 import io.vigil.ingest.support.Stack;
 import io.vigil.proto.ingest.v1.Ack;
 import io.vigil.proto.ingest.v1.Flow;
@@ -14,6 +17,7 @@ import io.vigil.proto.ingest.v1.InterfaceStatus;
 import io.vigil.proto.ingest.v1.RejectCount;
 import io.vigil.proto.ingest.v1.RejectReason;
 import io.vigil.proto.ingest.v1.SensorStatus;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.security.KeyPairGenerator;
@@ -28,6 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Export against the real Keycloak and ClickHouse that scripts/stack runs. */
 @QuarkusTest
 class ExportIT {
+
+    @Inject
+    MeterRegistry registry;
 
     @Test
     void storesFlowsUnderTheTenantOfTheTokenOnly() throws Exception {
@@ -89,6 +96,34 @@ class ExportIT {
                         + "\t12\t3456\t10\t98765\t27\t18\tSF\tShADadFf\t42",
                 start + "\t" + start + "\t1\t6\tfd00::1\tfd00::2\t0\t0\t58\t128\t0\t260\t1\t104\t0\t0\t0\t0\tOTH\t\t0"),
                 Stack.clickhouse(row));
+    }
+
+    /**
+     * The sensor's ICMP flows, and UDP flows without payload, carry no history. One in a small batch after a batch of
+     * scan probes on the same stream must be stored like any other flow, and the stream go on.
+     */
+    @Test
+    void storesAFlowWithoutHistoryThatFollowsALargerBatch() throws Exception {
+        String marker = Flows.marker();
+        long now = System.currentTimeMillis();
+        Flow ping = Flow.newBuilder().setStartTimeMs(now - 1_000).setEndTimeMs(now - 1_000).setIpVersion(4)
+                .setOrigAddr(ByteString.copyFrom(new byte[]{10, 0, 0, 5}))
+                .setRespAddr(ByteString.copyFrom(new byte[]{10, 0, 1, 9})).setProtocol(1).setIcmpType(8)
+                .setOrigPackets(1).setOrigBytes(84).setConnState(io.vigil.proto.ingest.v1.ConnState.OTH)
+                .setCommunityId(marker).build();
+        try (ExportClient client = new ExportClient(Stack.clientToken("sensor-a1"))) {
+            ExportClient.Stream stream = client.open();
+            long high = initial(stream);
+            stream.send(Flows.batch(high + 1, marker, 300));
+            assertEquals(300, stream.nextAck(30, TimeUnit.SECONDS).getAccepted());
+            stream.send(FlowBatch.newBuilder().setSequence(high + 2).addFlows(ping).build());
+            assertEquals(1, stream.nextAck(30, TimeUnit.SECONDS).getAccepted());
+            stream.send(Flows.batch(high + 3, marker, 2));
+            assertEquals(2, stream.nextAck(30, TimeUnit.SECONDS).getAccepted(), "the stream goes on");
+        }
+        assertEquals("a1:303", Flows.storedByTenant(marker));
+        assertEquals("1\t[]", Stack.clickhouse("SELECT protocol, concat('[', history, ']') FROM flows"
+                + " WHERE community_id = '" + marker + "' AND protocol = 1 FORMAT TSV"));
     }
 
     @Test
@@ -209,8 +244,11 @@ class ExportIT {
                 {0x08, (byte) 0xFF, (byte) 0xFF},         // a truncated varint
                 badAddress
         };
+        Counter refused = registry.counter("vigil.ingest.calls.failed", "rpc", "Export", "status", "INVALID_ARGUMENT");
+        double before = refused.count();
         for (byte[] bytes : garbage) {
-            try (ExportClient client = new ExportClient(Stack.clientToken("sensor-b1"))) {
+            try (ExportClient client = new ExportClient(Stack.clientToken("sensor-b1"));
+                 LogCapture log = new LogCapture("io.vigil.ingest.export.grpc.CallFailures")) {
                 ExportClient.RawStream stream = client.openRaw();
                 long high = stream.nextAck(30, TimeUnit.SECONDS).getSequence();
                 if (bytes == badAddress) {
@@ -222,8 +260,11 @@ class ExportIT {
                 Status end = stream.awaitEnd(30, TimeUnit.SECONDS);
                 assertEquals(Status.Code.INVALID_ARGUMENT, end.getCode(), end.toString());
                 assertTrue(end.getDescription().startsWith("malformed"), end.getDescription());
+                assertEquals(List.of("WARN Export of tenant=b1 sensor=sensor-b1 ended: INVALID_ARGUMENT "
+                        + end.getDescription()), log.containing("sensor=sensor-b1"), "logged once, with the sensor");
             }
         }
+        assertEquals(before + garbage.length, refused.count(), "each refused stream is counted");
     }
 
     @Test

@@ -23,6 +23,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * One sensor's Export stream: decodes, validates and encodes each batch, hands it to storage, and sends the Acks strictly
@@ -67,7 +68,7 @@ final class ExportStream implements StreamObserver<RawFlowBatch> {
     /** Once {@code previous} (an older stream of the same sensor) has settled, reads the stored high-water mark and opens the window. */
     void start(CompletableFuture<Void> previous, Executor blocking) {
         previous.thenApplyAsync(v -> repository.storedHighWater(sensor), blocking).whenComplete((highWater, error) ->
-                caller.run(() -> {
+                caller.run(() -> guarded(() -> "opening the stream", () -> {
                     if (error != null) {
                         fail(Status.UNAVAILABLE.withDescription("flow storage is unavailable ("
                                 + rootMessage(error) + "); reconnect with backoff"));
@@ -84,11 +85,16 @@ final class ExportStream implements StreamObserver<RawFlowBatch> {
                     LOG.debugf("export stream open: tenant=%s sensor=%s high-water=%d", sensor.tenantId(),
                             sensor.sensorId(), highWater);
                     out.request(config.streamWindow());
-                }));
+                })));
     }
 
+    /** Never throws: see {@link #guarded}. */
     @Override
     public synchronized void onNext(RawFlowBatch batch) {
+        guarded(() -> "on FlowBatch " + Long.toUnsignedString(batch.sequence), () -> receive(batch));
+    }
+
+    private void receive(RawFlowBatch batch) {
         if (closed) {
             return;
         }
@@ -101,8 +107,8 @@ final class ExportStream implements StreamObserver<RawFlowBatch> {
                     + config.maxBatchBytes() + " bytes"));
             return;
         }
-        if (batch.malformed != null) {
-            fail(Status.INVALID_ARGUMENT.withDescription(batch.malformed));
+        if (batch.failure != null) {
+            fail(batch.failure);
             return;
         }
         long sequence = batch.sequence;
@@ -179,7 +185,7 @@ final class ExportStream implements StreamObserver<RawFlowBatch> {
 
     private void enqueue(CompletableFuture<Ack> ack) {
         pending.add(ack);
-        ack.whenComplete((a, e) -> caller.run(this::flushAcks));
+        ack.whenComplete((a, e) -> caller.run(() -> guarded(() -> "sending Acks", this::flushAcks)));
     }
 
     /** Sends the Acks at the head of the queue that are ready, in order, and reads one more batch for each. */
@@ -211,7 +217,7 @@ final class ExportStream implements StreamObserver<RawFlowBatch> {
     @Override
     public synchronized void onCompleted() {
         halfClosed = true;
-        flushAcks();
+        guarded(() -> "at the sensor's end of the stream", this::flushAcks);
     }
 
     /** Ends this stream because the same sensor opened a newer one; completes once its stored-or-not writes settle. */
@@ -227,16 +233,31 @@ final class ExportStream implements StreamObserver<RawFlowBatch> {
         }
     }
 
+    /**
+     * Runs one of the stream's handlers so that nothing escapes to gRPC: an exception there ends the stream with
+     * INTERNAL and the reason, logged and counted like every other end. Escaping, it would reach Quarkus's gRPC
+     * exception handler, which answers UNKNOWN with the exception's text and logs nothing, and it would leave this
+     * stream registered with its expiry timer running.
+     */
+    private synchronized void guarded(Supplier<String> doing, Runnable handler) {
+        try {
+            handler.run();
+        } catch (RuntimeException e) {
+            fail(Status.INTERNAL.withCause(e).withDescription("ingest failed " + doing.get() + " (" + e
+                    + "); the stream ends here: resend the batches not yet acknowledged"));
+        }
+    }
+
+    /** Ends the stream with {@code status}: the sensor gets it, and CallFailures logs and counts it, once. */
     private synchronized void fail(Status status) {
         if (closed) {
             return;
         }
         closed = true;
-        LOG.debugf("export stream of %s/%s ends: %s %s", sensor.tenantId(), sensor.sensorId(), status.getCode(),
-                status.getDescription());
+        CallFailures.report(metrics, CallFailures.EXPORT, sensor, status);
         try {
             out.onError(status.asRuntimeException());
-        } catch (IllegalStateException alreadyClosed) {
+        } catch (RuntimeException alreadyClosed) {
             LOG.tracef("stream already closed: %s", alreadyClosed.getMessage());
         }
         finish();

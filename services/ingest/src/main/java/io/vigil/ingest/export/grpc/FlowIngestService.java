@@ -84,7 +84,7 @@ public class FlowIngestService implements BindableService {
         try {
             sensor = SensorIdentity.from(identity);
         } catch (StatusRuntimeException e) {
-            responseObserver.onError(e);
+            refuse(CallFailures.EXPORT, null, responseObserver, e.getStatus());
             return new DiscardingObserver<>();
         }
         ServerCallStreamObserver<Ack> call = (ServerCallStreamObserver<Ack>) responseObserver;
@@ -98,24 +98,37 @@ public class FlowIngestService implements BindableService {
     }
 
     void heartbeat(SensorStatus status, StreamObserver<HeartbeatReply> responseObserver) {
-        SensorIdentity sensor;
+        SensorIdentity sensor = null;
         try {
             sensor = SensorIdentity.from(identity);
             validate(status);
+            store(sensor, status, responseObserver);
         } catch (StatusRuntimeException e) {
-            responseObserver.onError(e);
-            return;
+            refuse(CallFailures.HEARTBEAT, sensor, responseObserver, e.getStatus());
+        } catch (RuntimeException e) {
+            // Escaping, it would become UNKNOWN with no line in ingest's log (Quarkus's gRPC exception handler).
+            refuse(CallFailures.HEARTBEAT, sensor, responseObserver, Status.INTERNAL.withCause(e)
+                    .withDescription("ingest failed to store the heartbeat (" + e + ")"));
         }
+    }
+
+    private void store(SensorIdentity sensor, SensorStatus status, StreamObserver<HeartbeatReply> responseObserver) {
         CallerContext caller = new CallerContext();
         long now = System.currentTimeMillis();
         heartbeats.store(sensor, status, now / 1000).whenComplete((v, error) -> caller.run(() -> {
             if (error != null) {
-                responseObserver.onError(Status.UNAVAILABLE.withDescription("ingest is shutting down").asRuntimeException());
+                refuse(CallFailures.HEARTBEAT, sensor, responseObserver,
+                        Status.UNAVAILABLE.withDescription("ingest is shutting down"));
             } else {
                 responseObserver.onNext(HeartbeatReply.newBuilder().setServerTimeMs(now).build());
                 responseObserver.onCompleted();
             }
         }));
+    }
+
+    private void refuse(String rpc, SensorIdentity sensor, StreamObserver<?> responseObserver, Status status) {
+        CallFailures.report(metrics, rpc, sensor, status);
+        responseObserver.onError(status.asRuntimeException());
     }
 
     private static void validate(SensorStatus status) {

@@ -4,6 +4,7 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
 import io.grpc.MethodDescriptor;
+import io.grpc.Status;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -17,9 +18,12 @@ import java.util.Arrays;
 final class RawFlowBatch {
 
     /**
-     * Turns request bytes into a RawFlowBatch. It never throws: the Vert.x gRPC bridge would swallow the exception
-     * and leave the stream hanging. Malformed bytes become a batch carrying the {@link #malformed} reason, which
-     * ExportStream answers with INVALID_ARGUMENT.
+     * Turns request bytes into a RawFlowBatch, and never throws. An exception from a marshaller is lost in the Vert.x
+     * gRPC bridge (vertx-grpc 4.5: its read queue has no exception handler, the upstream bug "GrpcServiceBridgeImpl
+     * should set exception handling callback"): the message vanishes, the call stays open and the sensor waits for
+     * an Ack that never comes. So every failure becomes a batch carrying it, which ExportStream answers with that
+     * status, logs with the sensor's tenant and id, and counts: bytes that are no FlowBatch are the sender's
+     * (INVALID_ARGUMENT); anything else that fails here is ingest's or its transport's (INTERNAL).
      */
     static final MethodDescriptor.Marshaller<RawFlowBatch> MARSHALLER = new MethodDescriptor.Marshaller<>() {
         @Override
@@ -34,16 +38,17 @@ final class RawFlowBatch {
                 wire = stream.readAllBytes();
                 return RawFlowBatch.parse(wire);
             } catch (IOException e) {
-                RawFlowBatch bad = new RawFlowBatch(wire);
-                bad.malformed = "malformed FlowBatch: " + e.getMessage();
-                return bad;
+                return failed(wire, Status.INVALID_ARGUMENT.withDescription("malformed FlowBatch: " + e.getMessage()));
+            } catch (RuntimeException e) {
+                return failed(wire, Status.INTERNAL.withCause(e).withDescription("ingest could not read a FlowBatch ("
+                        + e + "); nothing of it was stored: resend it"));
             }
         }
     };
 
     final byte[] wire;
-    /** Why the bytes are not a FlowBatch, or null. */
-    String malformed;
+    /** Why these bytes cannot be stored, with the status that ends the stream; null for a FlowBatch. */
+    Status failure;
     long sequence;
     int flowCount;
     int[] flowOffsets = new int[64];
@@ -51,6 +56,12 @@ final class RawFlowBatch {
 
     private RawFlowBatch(byte[] wire) {
         this.wire = wire;
+    }
+
+    private static RawFlowBatch failed(byte[] wire, Status failure) {
+        RawFlowBatch batch = new RawFlowBatch(wire);
+        batch.failure = failure;
+        return batch;
     }
 
     /** Scans the top-level fields: field 1 (sequence) and each field 2 (a Flow); skips unknown ones. */

@@ -126,10 +126,17 @@ public final class FlowFields {
         }
     }
 
+    /**
+     * Offsets too, not only lengths: a field this flow lacks (proto3 omits an empty history or community_id; ICMP
+     * flows and UDP flows without payload have no history) must not point into the previous flow's batch.
+     * System.arraycopy checks the offset even when it copies nothing, so an offset past the end of a smaller batch
+     * failed the whole stream.
+     */
     private void clear() {
         startTimeMs = endTimeMs = ipVersion = origPort = respPort = protocol = icmpType = icmpCode = 0;
         origPackets = origBytes = respPackets = respBytes = origTcpFlags = respTcpFlags = vlan = icmpReply = 0;
         connState = 0;
+        origAddrOffset = respAddrOffset = historyOffset = communityIdOffset = 0;
         origAddrLength = respAddrLength = historyLength = communityIdLength = 0;
     }
 

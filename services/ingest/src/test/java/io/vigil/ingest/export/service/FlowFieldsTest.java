@@ -3,8 +3,10 @@ package io.vigil.ingest.export.service;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.vigil.ingest.clickhouse.RowBinaryBuffer;
 import io.vigil.proto.ingest.v1.ConnState;
 import io.vigil.proto.ingest.v1.Flow;
+import io.vigil.proto.ingest.v1.FlowBatch;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -13,7 +15,9 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FlowFieldsTest {
 
@@ -48,6 +52,44 @@ class FlowFieldsTest {
         assertEquals(4, f.ipVersion);
         assertEquals(0, f.respPort);
         assertEquals(0, f.historyLength);
+    }
+
+    /**
+     * One holder decodes every flow of a stream, batch after batch. A flow without history or community_id (ICMP, or
+     * UDP without payload) in a small batch, after flows whose text sat far into a larger batch, must encode exactly
+     * as it does on its own.
+     */
+    @Test
+    void aFlowWithoutTextEncodesTheSameAfterALargerBatch() throws Exception {
+        long now = 1_700_000_000_000L;
+        Flow.Builder tcp = Flow.newBuilder().setStartTimeMs(now).setEndTimeMs(now).setIpVersion(4)
+                .setOrigAddr(ByteString.copyFrom(new byte[]{10, 0, 0, 1})).setRespPort(22).setProtocol(6)
+                .setHistory("S").setCommunityId("1:tcp-probe");
+        FlowBatch.Builder large = FlowBatch.newBuilder().setSequence(1);
+        for (int i = 0; i < 200; i++) {
+            large.addFlows(tcp.setRespAddr(ByteString.copyFrom(new byte[]{10, 0, 1, (byte) i})));
+        }
+        Flow icmp = Flow.newBuilder().setStartTimeMs(now).setEndTimeMs(now).setIpVersion(4)
+                .setOrigAddr(ByteString.copyFrom(new byte[]{10, 0, 0, 1}))
+                .setRespAddr(ByteString.copyFrom(new byte[]{10, 0, 1, 1})).setProtocol(1).setIcmpType(8).build();
+        byte[] small = FlowBatch.newBuilder().setSequence(2).addFlows(icmp).build().toByteArray();
+
+        FlowFields reused = new FlowFields();
+        byte[] largeWire = large.build().toByteArray();
+        Flow last = large.getFlows(199);
+        reused.decode(largeWire, largeWire.length - last.getSerializedSize(), last.getSerializedSize());
+        assertTrue(reused.historyOffset > small.length, "the previous flow's text lies beyond the small batch");
+
+        int at = small.length - icmp.getSerializedSize();
+        assertArrayEquals(row(new FlowFields().decode(small, at, icmp.getSerializedSize())),
+                row(reused.decode(small, at, icmp.getSerializedSize())));
+    }
+
+    private static byte[] row(FlowFields f) {
+        assertNull(FlowValidator.check(f, 0, Long.MAX_VALUE));
+        RowBinaryBuffer out = new RowBinaryBuffer(256);
+        new FlowRowEncoder("a1", "sensor-a1").encode(out, 2, 1_700_000_000L, f);
+        return Arrays.copyOf(out.array(), out.size());
     }
 
     @Test
