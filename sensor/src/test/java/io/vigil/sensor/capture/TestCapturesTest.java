@@ -150,7 +150,7 @@ class TestCapturesTest {
 
     /** Keepalives of connections that began before the capture: ACK-only, answered, OTH. Not ACK pings. */
     private static void assertKeepalives(List<MeteredFlow> flows) {
-        assertTrue(flows.stream().allMatch(f -> ip(f.origAddr()).equals(WORKSTATION) && f.respPort() == 7000
+        assertTrue(flows.stream().allMatch(f -> ip(f.origAddr()).equals(WORKSTATION) && f.respPort() == 443
                         && f.connState() == ConnState.OTH && f.origTcpFlags() == ACK && f.respTcpFlags() == ACK
                         && f.respPackets() > 0), "every flow OTH, initiator flags exactly ACK, answered by ACKs");
     }
@@ -162,6 +162,8 @@ class TestCapturesTest {
         System.out.printf("  flows %d, states %s, packets per flow %s%n", flows.size(), states(flows),
                 flows.stream().map(f -> f.origPackets() + "/" + f.respPackets()).sorted().distinct().toList());
         assertEquals(15, flows.size(), "one flow per connection: the capture is shorter than the idle timeout");
+        assertEquals(15, flows.stream().map(f -> ip(f.respAddr())).distinct().count(),
+                "15 addresses on 443/tcp, like a workstation's connections to a cloud service");
         assertKeepalives(flows);
         assertTrue(flows.stream().allMatch(f -> f.origPackets() >= 3), "several keepalive exchanges each");
 

@@ -56,16 +56,24 @@ class NmapScansIT {
     static final String SLOW_PORTS = "21,23,25,110,143,445,3389,5900,8080,8443";
 
     /** Scanner address → the nmap arguments it runs (all with -n, against addresses of this LAN only). */
-    static final Map<String, List<String>> SCANS = new TreeMap<>(Map.of(
-            NET + "61", List.of("-sS", "-Pn", "-A", "-T4", "--script-timeout", "15s", SERVER),
-            NET + "62", List.of("-p", "22", "--open", "-sV", "-T4", NET + "0/24"),
-            NET + "63", List.of("-sT", "-Pn", "-T4", "-p", "1-200", SERVER),
-            NET + "64", List.of("-sT", "-Pn", "-T4", "-p", "22", NET + HOSTS_FROM + "-" + HOSTS_TO),
-            NET + "65", List.of("-sU", "-Pn", "-T4", "-p", "1-40", SERVER),
-            NET + "66", List.of("-sn", "--send-ip", "-T4", NET + HOSTS_FROM + "-" + HOSTS_TO),
-            NET + "67", List.of("-sF", "-Pn", "-T4", "-p", "1-100", SERVER),
-            NET + "68", List.of("-sN", "-Pn", "-T4", "-p", "1-100", SERVER),
-            NET + "69", List.of("-sX", "-Pn", "-T4", "-p", "1-100", SERVER)));
+    static final Map<String, List<String>> SCANS = new TreeMap<>(Map.ofEntries(
+            Map.entry(NET + "61", List.of("-sS", "-Pn", "-A", "-T4", "--script-timeout", "15s", SERVER)),
+            Map.entry(NET + "62", List.of("-p", "22", "--open", "-sV", "-T4", NET + "0/24")),
+            Map.entry(NET + "63", List.of("-sT", "-Pn", "-T4", "-p", "1-200", SERVER)),
+            Map.entry(NET + "64", List.of("-sT", "-Pn", "-T4", "-p", "22", NET + HOSTS_FROM + "-" + HOSTS_TO)),
+            Map.entry(NET + "65", List.of("-sU", "-Pn", "-T4", "-p", "1-40", SERVER)),
+            Map.entry(NET + "66", List.of("-sn", "--send-ip", "-T4", NET + HOSTS_FROM + "-" + HOSTS_TO)),
+            Map.entry(NET + "67", List.of("-sF", "-Pn", "-T4", "-p", "1-100", SERVER)),
+            Map.entry(NET + "68", List.of("-sN", "-Pn", "-T4", "-p", "1-100", SERVER)),
+            Map.entry(NET + "69", List.of("-sX", "-Pn", "-T4", "-p", "1-100", SERVER)),
+            // Probes the sensor sees only once it reassembles IP fragments: the TCP header is split over 8-byte
+            // (-f) or 16-byte (--mtu 16) fragments.
+            Map.entry(NET + "80", List.of("-sS", "-Pn", "-T4", "-f", "-p", "1-300", SERVER)),
+            Map.entry(NET + "81", List.of("-sS", "-Pn", "-T4", "--mtu", "16", "-p", "1-300", SERVER)),
+            // A firewall-mapping ACK scan of one host: lone ACKs to many ports.
+            Map.entry(NET + "82", List.of("-sA", "-Pn", "-T4", "-p", "1-500", SERVER)),
+            // A host sweep by ACK pings only.
+            Map.entry(NET + "83", List.of("-sn", "--send-ip", "-PA", "-T4", NET + HOSTS_FROM + "-" + HOSTS_TO))));
     static final String SLOW = NET + "70";
     /** A distributed scan: 8 sources, each SYN-probing 3 of the server's addresses on 23/tcp (closed), so none alone decides. */
     static final List<String> DISTRIBUTED = List.of(NET + "71", NET + "72", NET + "73", NET + "74", NET + "75", NET + "76",
@@ -320,6 +328,38 @@ class NmapScansIT {
         // unless the failed ACK pings happened to come first.
         assertTrue(findings.stream().anyMatch(f -> f.source().equals(source) && f.type().name().equals("HOST_SWEEP")
                 && List.of(DecidedBy.TRW, DecidedBy.SWEEP_COUNT).contains(decidedBy(f))), "findings: " + findings);
+    }
+
+    @Test
+    void synScansCutIntoIpFragmentsAreVertical() throws Exception {
+        judged();
+        for (String source : List.of(NET + "80", NET + "81")) {
+            JsonPath a = onlyAlert(tenant, source, "VERTICAL");
+            assertEquals(List.of(SERVER), a.getList("targets"), source);
+            assertTrue(a.getInt("portCount") >= 298, source + " " + SCANS.get(source) + ": 1-300 less the open 22 and 80: "
+                    + a.getInt("portCount"));
+            assertEquals(List.of("SYN"), a.getList("evidence.probes"), source);
+        }
+    }
+
+    @Test
+    void ackScanOfOneHostIsVerticalNamedForItsAckProbes() throws Exception {
+        judged();
+        String source = NET + "82";
+        JsonPath a = onlyAlert(tenant, source, "VERTICAL");
+        assertEquals(List.of(SERVER), a.getList("targets"));
+        assertEquals(500, a.getInt("portCount"));
+        assertEquals(List.of("ACK_PING"), a.getList("evidence.probes"));
+        assertTrue(a.getString("summary").contains(" with ACK probes "), a.getString("summary"));
+    }
+
+    @Test
+    void ackPingSweepWithSendIpIsAHostSweep() throws Exception {
+        judged();
+        String source = NET + "83";
+        JsonPath a = onlyAlert(tenant, source, "HOST_SWEEP");
+        assertEquals(HOSTS_TO - HOSTS_FROM + 1, a.getInt("targetCount"));
+        assertEquals(List.of("ACK_PING"), a.getList("evidence.probes"));
     }
 
     @Test

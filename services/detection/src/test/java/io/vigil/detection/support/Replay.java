@@ -40,6 +40,11 @@ public final class Replay {
 
     /** The capture's flows as the sensor meters them, one JSON object each. */
     public static List<JsonNode> meter(String capture) throws IOException, InterruptedException {
+        return meter(capture, new String[0]);
+    }
+
+    /** {@link #meter(String)} with more {@code vigil-sensor replay} options, such as {@code --idle-timeout 6s}. */
+    public static List<JsonNode> meter(String capture, String... options) throws IOException, InterruptedException {
         Path script = ROOT.resolve("sensor/vigil-sensor");
         Path pcap = PCAPS.resolve(capture);
         if (!Files.exists(ROOT.resolve("sensor/target/quarkus-app/quarkus-run.jar"))) {
@@ -47,7 +52,10 @@ public final class Replay {
         }
         Path out = Files.createTempFile("replay-", ".jsonl");
         try {
-            Process p = new ProcessBuilder(script.toString(), "replay", "--stdout", "-q", "--retime", pcap.toString())
+            List<String> command = new ArrayList<>(List.of(script.toString(), "replay", "--stdout", "-q", "--retime"));
+            command.addAll(List.of(options));
+            command.add(pcap.toString());
+            Process p = new ProcessBuilder(command)
                     .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();
