@@ -134,8 +134,11 @@ class DetectionBenchmark {
             // The same SQL again, raw over HTTP: what ClickHouse alone needs for this cycle.
             long raw0 = System.nanoTime();
             long rawChCpu0 = serverCpuMicros();
+            Map<String, Double> byRead = new LinkedHashMap<>();
             for (RecordingQueries.Recorded q : sql) {
+                long q0 = System.nanoTime();
                 clickhouse(q.sql() + " FORMAT Native", q.settings());
+                byRead.merge(read(q.sql()), (System.nanoTime() - q0) / 1e6, Double::sum);
             }
             double rawMs = (System.nanoTime() - raw0) / 1e6;
             double rawChCpuMs = (serverCpuMicros() - rawChCpu0) / 1e3;
@@ -160,6 +163,7 @@ class DetectionBenchmark {
                     name, sql.size(), sql.size() / (double) reference.size(), reference.size());
             System.out.printf(Locale.ROOT, "BENCH %s.clickhouse-raw %.0f ms ratio=%.2f vs the cycle's wall time (its %d queries sent again raw)%n",
                     name, rawMs, rawMs / wallMs, sql.size());
+            byRead.forEach((read, ms) -> System.out.printf(Locale.ROOT, "BENCH %s.clickhouse-raw.%s %.0f ms%n", name, read, ms));
             System.out.printf(Locale.ROOT, "BENCH %s.clickhouse-cpu-per-million-flows %.0f ms ratio=%.2f vs per-tenant SELECTs (%.0f ms;"
                             + " %d flows judged; server-wide counter)%n", name, chCpuMs * 1e6 / flows, chCpuMs / refChCpuMs,
                     refChCpuMs * 1e6 / flows, flows);
@@ -175,6 +179,26 @@ class DetectionBenchmark {
             System.out.printf(Locale.ROOT, "BENCH detection.cycle.growth-1000-to-10000 %.2f x ratio=%.2f vs linear in customers (10x); goal <= 10.5x%n",
                     growth, growth / 10);
         }
+    }
+
+    /** Which of the cycle's reads a query is, for the per-read raw times. */
+    private static String read(String sql) {
+        if (sql.contains("sensor_batches")) {
+            return "stored-marks";
+        }
+        if (sql.contains("flows_local")) {
+            return "replica-check";
+        }
+        if (sql.contains("batch_seq > transform")) {
+            return "window";
+        }
+        if (sql.contains("HAVING uniqExactIf")) {
+            return "source-history";
+        }
+        if (sql.contains("uniqExact(orig_addr) >=")) {
+            return "shared-failures";
+        }
+        return sql.contains("AS failed_targets") ? "gate-observed" : "other";
     }
 
     /** Each tenant's sources with a failed or answered attempt in its judged batches: what the per-tenant cycle read. */
