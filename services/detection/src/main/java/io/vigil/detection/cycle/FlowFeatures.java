@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -194,7 +195,10 @@ public class FlowFeatures {
     /**
      * The given sources' attempts over [end − horizon, end + skew) from the per-minute roll-up, for those with at least
      * {@code minFailedTargets} distinct failed targets there, by tenant. The roll-up has no TCP flags nor history, so
-     * every TCP attempt counts as SYN, and an answered one as a success.
+     * every TCP attempt counts as SYN, and an answered one as a success. Two queries: the sources that pass, from the
+     * small per-hour roll-up of failed targets ({@code failed_targets_1h}; its hours cover the horizon, a little more at
+     * its start, so no source that passes is missed), then their attempts from {@code flows_1m}, read only for the
+     * tenants that have one. Ordinary hosts with a failure or two cost no read of the per-minute roll-up.
      */
     public Map<String, List<Attempt>> sourceHistory(Map<String, Set<String>> sources, Duration horizon, int minFailedTargets,
                                                     Instant end, Duration skew) {
@@ -207,15 +211,25 @@ public class FlowFeatures {
         if (asked.isEmpty()) {
             return Map.of();
         }
-        String span = span(asked.keySet(), end.minus(horizon), end.plus(skew));
-        String pairs = asked.entrySet().stream().flatMap(e -> e.getValue().stream()
+        Instant from = end.minus(horizon);
+        Instant until = end.plus(skew);
+        Map<String, Set<String>> candidates = new LinkedHashMap<>();
+        clickhouse.forEach("SELECT tenant_id AS t, " + Sql.addressText("orig_addr") + " AS src FROM " + db + ".failed_targets_1h"
+                + " WHERE " + tenants(asked.keySet()) + " AND hour >= toDateTime(" + from.getEpochSecond() / 3600 * 3600 + ")"
+                + " AND hour < toDateTime(" + until.getEpochSecond() + ") AND (tenant_id, orig_addr) IN (" + pairs(asked) + ")"
+                + " GROUP BY tenant_id, orig_addr HAVING uniqMerge(targets) >= " + minFailedTargets, settings,
+                r -> candidates.computeIfAbsent(r.getString("t"), t -> new LinkedHashSet<>()).add(Sql.unmapped(r.getString("src"))));
+        if (candidates.isEmpty()) {
+            return Map.of();
+        }
+        return rollup(span(candidates.keySet(), from, until), "(tenant_id, orig_addr) IN (" + pairs(candidates) + ")");
+    }
+
+    /** {@code ('tenant', IPv6StringToNum('…')), …} for every (tenant, source). */
+    private static String pairs(Map<String, Set<String>> sources) {
+        return sources.entrySet().stream().flatMap(e -> e.getValue().stream()
                         .map(s -> "(" + Sql.tenant(e.getKey()) + ", " + Sql.address(s) + ")"))
                 .collect(Collectors.joining(", "));
-        String candidates = "SELECT tenant_id, orig_addr FROM " + db + ".flows_1m WHERE " + span
-                + " AND (tenant_id, orig_addr) IN (" + pairs + ")"
-                + " GROUP BY tenant_id, orig_addr HAVING uniqExactIf(resp_addr, resp_port, protocol, " + FlowSql.ROLLUP_FAILED
-                + ") >= " + minFailedTargets;
-        return rollup(span, "(tenant_id, orig_addr) IN (" + candidates + ")");
     }
 
     /**
@@ -254,9 +268,13 @@ public class FlowFeatures {
         return out;
     }
 
-    private String span(Collection<String> tenants, Instant from, Instant until) {
-        return "tenant_id IN (" + tenants.stream().map(Sql::tenant).collect(Collectors.joining(", ")) + ")"
-                + " AND minute >= toDateTime(" + from.getEpochSecond() + ") AND minute < toDateTime(" + until.getEpochSecond() + ")";
+    private static String span(Collection<String> tenants, Instant from, Instant until) {
+        return tenants(tenants) + " AND minute >= toDateTime(" + from.getEpochSecond() + ") AND minute < toDateTime("
+                + until.getEpochSecond() + ")";
+    }
+
+    private static String tenants(Collection<String> tenants) {
+        return "tenant_id IN (" + tenants.stream().map(Sql::tenant).collect(Collectors.joining(", ")) + ")";
     }
 
     private static Attempt attempt(ClickHouseRow r, Interner names) {

@@ -192,8 +192,11 @@ class DetectionBenchmark {
         if (sql.contains("batch_seq > transform")) {
             return "window";
         }
-        if (sql.contains("HAVING uniqExactIf")) {
-            return "source-history";
+        if (sql.contains("failed_targets_1h")) {
+            return "source-history.candidates";
+        }
+        if (sql.contains("(tenant_id, orig_addr) IN (('")) {
+            return sql.contains("AS peers") ? "gate-observed" : "source-history.attempts";
         }
         if (sql.contains("uniqExact(orig_addr) >=")) {
             return "shared-failures";
@@ -318,6 +321,11 @@ class DetectionBenchmark {
                 + " intDiv(number % " + perCustomer + ", " + ROWS_PER_MINUTE + ") AS m, number % " + ROWS_PER_MINUTE + " AS j"
                 + " FROM system.numbers LIMIT " + n * perCustomer + ")", Map.of("min_insert_block_size_rows", "10000000",
                 "min_insert_block_size_bytes", "4000000000", "max_memory_usage", "12000000000"));
+        // The history is written to flows_1m directly, past the views on flows: its per-hour roll-up of failed targets
+        // is derived here the way failed_targets_1h_mv derives it from flows.
+        clickhouse("INSERT INTO " + DB + ".failed_targets_1h SELECT tenant_id, toStartOfHour(minute) AS hour, orig_addr,"
+                + " uniqState(resp_addr, resp_port, protocol) FROM " + DB + ".flows_1m WHERE " + FlowSql.ROLLUP_FAILED
+                + " GROUP BY tenant_id, hour, orig_addr", Map.of("max_memory_usage", "12000000000"));
     }
 
     /**

@@ -55,10 +55,12 @@ class ClickHouseClusterIT {
     void theSchemaIsReplicatedOnEveryNodeBehindDistributedTablesOfTheNamesServicesQuery() {
         String engines = "SELECT name, engine FROM system.tables WHERE database = '" + Stack.DATABASE + "'"
                 + " AND name IN ('flows', 'flows_local', 'flows_1m', 'flows_1m_local', 'sensor_batches',"
-                + " 'sensor_batches_local', 'sensor_status', 'sensor_status_local', 'schema_migrations')"
+                + " 'sensor_batches_local', 'sensor_status', 'sensor_status_local', 'failed_targets_1h',"
+                + " 'failed_targets_1h_local', 'schema_migrations')"
                 + " ORDER BY name FORMAT TSV";
         for (String url : Stack.CLUSTER_URLS) {
-            assertEquals(String.join("\n", "flows\tDistributed", "flows_1m\tDistributed",
+            assertEquals(String.join("\n", "failed_targets_1h\tDistributed", "failed_targets_1h_local\tReplicatedAggregatingMergeTree",
+                    "flows\tDistributed", "flows_1m\tDistributed",
                     "flows_1m_local\tReplicatedSummingMergeTree", "flows_local\tReplicatedMergeTree",
                     "schema_migrations\tReplicatedReplacingMergeTree", "sensor_batches\tDistributed",
                     "sensor_batches_local\tReplicatedAggregatingMergeTree", "sensor_status\tDistributed",
@@ -66,7 +68,7 @@ class ClickHouseClusterIT {
             assertEquals(String.valueOf(SchemaMigrator.load().size()),
                     Stack.clickhouseAt(url, "SELECT uniqExact(version) FROM schema_migrations"), url);
             // a roll-up keeps a second INSERT whose roll-up block is identical to an earlier one (ClusterDdl)
-            assertEquals("flows_1m_local\nsensor_batches_local", Stack.clickhouseAt(url, "SELECT name FROM system.tables"
+            assertEquals("failed_targets_1h_local\nflows_1m_local\nsensor_batches_local", Stack.clickhouseAt(url, "SELECT name FROM system.tables"
                     + " WHERE database = '" + Stack.DATABASE + "' AND like(create_table_query,"
                     + " '%replicated_deduplication_window = 0%') ORDER BY name FORMAT TSV"), url);
         }
