@@ -56,7 +56,7 @@ class LatencyBenchmark {
         Process ingest = SystemStack.startIngest(ingestPort, DB, logs.resolve("bench-latency-ingest.log"));
         Process detection = null;
         try {
-            detection = SystemStack.startDetection(detectionPort, DB, Map.of("VIGIL_DETECTION_CYCLE_INTERVAL", CYCLE,
+            detection = SystemStack.startDetection(detectionPort, DB, Map.of("VIGIL_DETECTION_ENGINE_CYCLE_INTERVAL", CYCLE,
                     "VIGIL_NOTIFY_ENABLED", "false"), logs.resolve("bench-latency-detection.log"));
             String api = "http://127.0.0.1:" + detectionPort + "/api/v1/customers/" + TENANT + "/alerts";
             Random random = new Random();

@@ -10,10 +10,13 @@ import java.time.Duration;
 @ConfigMapping(prefix = "vigil.detection.baseline")
 public interface BaselineConfig {
 
-    /** How often every tenant with recent flows gets its baselines recomputed from ClickHouse history. */
+    /**
+     * How often every tenant with recent flows gets its baselines recomputed from ClickHouse history: a duration, or
+     * {@code off} (the scheduler's own syntax; it reads this key).
+     */
     @WithName("refresh-interval")
     @WithDefault("PT1H")
-    Duration refreshInterval();
+    String refreshInterval();
 
     /** The history a baseline is learned from (per-minute roll-up). */
     @WithDefault("P28D")

@@ -5,6 +5,7 @@ import io.restassured.RestAssured;
 import io.restassured.specification.RequestSpecification;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vigil.detection.support.TestCustomers;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -74,9 +75,7 @@ class IsolationIT {
 
     @Test
     void everyPublishedEndpointIsInTheTableAndRefusesOutsiders() {
-        String tenant = "it-" + UUID.randomUUID().toString().substring(0, 8);
-        pool.preparedQuery("INSERT INTO detection.customers (id, msp_id, internal_networks, updated_at) VALUES ($1, 'msp-a', $2, now())")
-                .execute(Tuple.of(tenant, new String[]{"10.1.0.0/16"})).await().indefinitely();
+        String tenant = TestCustomers.create(pool, "10.1.0.0/16");
         String alertId = "al-iso" + UUID.randomUUID().toString().substring(0, 8);
         pool.preparedQuery("INSERT INTO detection.alerts (id, customer_id, msp_id, family, type, source, status, severity, score,"
                         + " direction, slow, mitre, summary, targets, target_count, ports, port_count, attempts, failed, answered,"

@@ -5,6 +5,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vigil.detection.support.TestCustomers;
 import io.vigil.detection.cycle.DetectionCycle;
 import io.vigil.detection.support.Replay;
 import jakarta.inject.Inject;
@@ -52,10 +53,7 @@ class ProjectCapturesIT {
     }
 
     private String tenant() {
-        String tenant = "it-" + UUID.randomUUID().toString().substring(0, 8);
-        pool.preparedQuery("INSERT INTO detection.customers (id, msp_id, internal_networks, updated_at) VALUES ($1, 'msp-a', $2, now())")
-                .execute(Tuple.of(tenant, new String[]{"10.79.0.0/24"})).await().indefinitely();
-        return tenant;
+        return TestCustomers.create(pool, "10.79.0.0/24");
     }
 
     private static List<Map<String, Object>> alerts(String tenant) {

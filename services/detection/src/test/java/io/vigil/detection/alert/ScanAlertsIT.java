@@ -5,6 +5,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vigil.detection.support.TestCustomers;
 import io.vigil.detection.model.Finding;
 import io.vigil.detection.cycle.DetectionCycle;
 import io.vigil.detection.support.Replay;
@@ -67,8 +68,7 @@ class ScanAlertsIT {
     }
 
     private void setUp() throws Exception {
-        pool.preparedQuery("INSERT INTO detection.customers (id, msp_id, internal_networks, updated_at) VALUES ($1, $2, $3, now())")
-                .execute(Tuple.of(TENANT, "msp-a", new String[]{"192.168.0.0/16", "10.0.0.0/8"})).await().indefinitely();
+        TestCustomers.named(pool, TENANT, "msp-a", "192.168.0.0/16", "10.0.0.0/8");
         Instant received = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         portScan = Replay.meter("ncsa_port_scan.pcap");
         Replay.store(TENANT, portScan, received, received.minusSeconds(30));

@@ -5,6 +5,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vigil.detection.support.TestCustomers;
 import io.vigil.detection.cycle.DetectionCycle;
 import io.vigil.detection.family.reconnaissance.DecidedBy;
 import io.vigil.detection.support.Findings;
@@ -43,10 +44,7 @@ class SharedCapturesIT {
     }
 
     private String tenant(String... networks) {
-        String tenant = "it-" + UUID.randomUUID().toString().substring(0, 8);
-        pool.preparedQuery("INSERT INTO detection.customers (id, msp_id, internal_networks, updated_at) VALUES ($1, $2, $3, now())")
-                .execute(Tuple.of(tenant, "msp-a", networks)).await().indefinitely();
-        return tenant;
+        return TestCustomers.create(pool, networks);
     }
 
     private String fast(String capture, String... networks) throws Exception {

@@ -4,6 +4,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vigil.detection.support.TestCustomers;
 import io.vigil.detection.baseline.service.BaselineService;
 import io.vigil.detection.model.Finding;
 import io.vigil.detection.cycle.DetectionCycle;
@@ -67,8 +68,7 @@ class BaselineIT {
         }
         try {
             for (String t : List.of(MATURE, LEARNING)) {
-                pool.preparedQuery("INSERT INTO detection.customers (id, msp_id, internal_networks, updated_at) VALUES ($1, 'msp-a', $2, now())")
-                        .execute(Tuple.of(t, new String[]{"10.1.0.0/16"})).await().indefinitely();
+                TestCustomers.named(pool, t, "msp-a", "10.1.0.0/16");
             }
             ordinaryWeek(MATURE, 8 * 24 * 60);
             ordinaryWeek(LEARNING, 2 * 24 * 60);

@@ -5,6 +5,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vigil.detection.support.TestCustomers;
 import io.vigil.detection.cycle.SensorMarks;
 import io.vigil.detection.cycle.DetectionCycle;
 import io.vigil.detection.support.Synthetic;
@@ -42,10 +43,7 @@ class BatchWindowIT {
     Pool pool;
 
     private String tenant() {
-        String tenant = "it-" + UUID.randomUUID().toString().substring(0, 8);
-        pool.preparedQuery("INSERT INTO detection.customers (id, msp_id, internal_networks, updated_at) VALUES ($1, 'msp-a', $2, now())")
-                .execute(Tuple.of(tenant, new String[]{"10.1.0.0/16"})).await().indefinitely();
-        return tenant;
+        return TestCustomers.create(pool, "10.1.0.0/16");
     }
 
     /** Batch {@code seq} of {@code sensor}: SYNs from the scanner to hosts 10.1.3.{first … first+n-1} on 22, all unanswered. */

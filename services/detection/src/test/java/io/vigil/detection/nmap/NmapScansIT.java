@@ -5,6 +5,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vigil.detection.support.TestCustomers;
 import io.vigil.detection.model.Finding;
 import io.vigil.detection.cycle.DetectionCycle;
 import io.vigil.detection.family.reconnaissance.DecidedBy;
@@ -192,10 +193,7 @@ class NmapScansIT {
     }
 
     private String newTenant() {
-        String id = "it-" + UUID.randomUUID().toString().substring(0, 8);
-        pool.preparedQuery("INSERT INTO detection.customers (id, msp_id, internal_networks, updated_at) VALUES ($1, $2, $3, now())")
-                .execute(Tuple.of(id, "msp-a", new String[]{NET + "0/24"})).await().indefinitely();
-        return id;
+        return TestCustomers.create(pool, NET + "0/24");
     }
 
     /** Every flow but the slow scanner's, stored at once and judged by one cycle. */

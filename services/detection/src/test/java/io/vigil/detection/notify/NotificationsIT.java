@@ -9,6 +9,7 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vigil.detection.support.TestCustomers;
 import io.vigil.detection.alert.Alert;
 import io.vigil.detection.alert.AlertChanged;
 import io.vigil.detection.alert.AlertStatus;
@@ -90,8 +91,7 @@ class NotificationsIT {
         if (receiver != null) {
             return;
         }
-        pool.preparedQuery("INSERT INTO detection.customers (id, msp_id, internal_networks, updated_at) VALUES ($1, 'msp-a', $2, now())")
-                .execute(Tuple.of(TENANT, new String[]{"10.0.0.0/8"})).await().indefinitely();
+        TestCustomers.named(pool, TENANT, "msp-a", "10.0.0.0/8");
         receiver = WebhookReceiver.start();
     }
 

@@ -5,6 +5,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vigil.detection.support.TestCustomers;
 import io.vigil.detection.cycle.DetectionCycle;
 import io.vigil.detection.support.Replay;
 import jakarta.inject.Inject;
@@ -48,8 +49,7 @@ class SyslogNotificationsIT {
         String tenant = "it-" + run;
         String base = "/api/v1/customers/" + tenant + "/notifications";
         // Its own MSP, so no other test's MSP-wide destination sees these alerts.
-        pool.preparedQuery("INSERT INTO detection.customers (id, msp_id, internal_networks, updated_at) VALUES ($1, $2, $3, now())")
-                .execute(Tuple.of(tenant, "it-msp-" + run, new String[]{"192.168.0.0/16"})).await().indefinitely();
+        TestCustomers.named(pool, tenant, "it-msp-" + run, "192.168.0.0/16");
         try (RsyslogReceiver rsyslog = RsyslogReceiver.start(Path.of("target", "rsyslog-" + run).toAbsolutePath())) {
             String tcp = as("platform-admin").body(Map.of("name", "SIEM tcp", "kind", "SYSLOG", "host", "127.0.0.1",
                     "port", rsyslog.port(), "transport", "TCP")).post(base).then().statusCode(201).extract().path("id");

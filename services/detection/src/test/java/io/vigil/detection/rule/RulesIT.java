@@ -4,6 +4,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vigil.detection.support.TestCustomers;
 import io.vigil.detection.alert.AlertChanged;
 import io.vigil.detection.cycle.DetectionCycle;
 import io.vigil.detection.cycle.FindingGate;
@@ -38,10 +39,7 @@ class RulesIT {
     Pool pool;
 
     private String tenant() {
-        String tenant = "it-" + UUID.randomUUID().toString().substring(0, 8);
-        pool.preparedQuery("INSERT INTO detection.customers (id, msp_id, internal_networks, updated_at) VALUES ($1, 'msp-a', $2, now())")
-                .execute(Tuple.of(tenant, new String[]{"10.1.0.0/16"})).await().indefinitely();
-        return tenant;
+        return TestCustomers.create(pool, "10.1.0.0/16");
     }
 
     private static Instant clock = Instant.now().truncatedTo(ChronoUnit.SECONDS);

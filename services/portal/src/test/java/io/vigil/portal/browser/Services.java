@@ -49,7 +49,7 @@ public class Services implements QuarkusTestResourceLifecycleManager {
             int detectionPort = freePort();
             detection = service("services/detection", detectionPort, Map.of("VIGIL_DETECTION_CLIENT_SECRET",
                     "dev-vigil-detection", "VIGIL_DETECTION_DEV_SEED", "true", "VIGIL_DETECTION_CUSTOMERS_SOURCE", "tenants",
-                    "VIGIL_TENANTS_URL", tenantsUrl, "VIGIL_DETECTION_CYCLE_INTERVAL", "1s",
+                    "VIGIL_TENANTS_URL", tenantsUrl, "VIGIL_DETECTION_ENGINE_CYCLE_INTERVAL", "1s",
                     "VIGIL_DETECTION_BASELINE_REFRESH_INTERVAL", "10s"), WORK.resolve("detection.log"));
             started.add(detection);
             detectionUrl = "http://127.0.0.1:" + detectionPort;
