@@ -50,6 +50,27 @@ public final class Sql {
         return "IPv6StringToNum('" + mapped(ip) + "')";
     }
 
+    /** An address as its stored FixedString(16) bytes in upper-case hex, as ClickHouse's {@code hex(column)} writes them. */
+    public static String addressHex(String ip) {
+        if (ip == null || !IP.matcher(ip).matches()) {
+            throw new IllegalArgumentException("not an IP literal: " + ip);
+        }
+        try {
+            byte[] b = java.net.InetAddress.getByName(mapped(ip)).getAddress();
+            byte[] stored = new byte[16];
+            if (b.length == 4) {
+                stored[10] = (byte) 0xff;
+                stored[11] = (byte) 0xff;
+                System.arraycopy(b, 0, stored, 12, 4);
+            } else {
+                System.arraycopy(b, 0, stored, 0, 16);
+            }
+            return java.util.HexFormat.of().withUpperCase().formatHex(stored);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("not an IP literal: " + ip, e);
+        }
+    }
+
     /** The text form of an address column; IPv4 comes back mapped (see {@link #unmapped}). */
     public static String addressText(String column) {
         return "IPv6NumToString(" + column + ")";

@@ -1,5 +1,7 @@
 package io.vigil.detection.clickhouse;
 
+import java.util.Map;
+
 /**
  * What a flow was, in ClickHouse SQL: the one home of "a probe", "failed" and "answered" for every query of detection
  * (the cycle's reads, baselines, the gate's observed figures). DESIGN.md, "Evidence: failed attempts", explains each
@@ -9,6 +11,15 @@ package io.vigil.detection.clickhouse;
  * <p>TCP flags: FIN 1, SYN 2, RST 4, PSH 8, ACK 16, URG 32.
  */
 public final class FlowSql {
+
+    /**
+     * ClickHouse settings for the cycle's reads, whose literals (tenant ids, batch ranges, sources) grow with the
+     * tenants of a chunk: room for a few MiB of SQL, and for the parser's count of literals, which 18.16 caps at 50,000
+     * by default (a list of 10,000 tenants' sources passes it). Arrays of literals count as one element, so the largest
+     * sets are written as arrays for {@code transform}.
+     */
+    public static final Map<String, String> READ_SETTINGS = Map.of("max_query_size", String.valueOf(64 << 20),
+            "max_ast_elements", "5000000", "max_expanded_ast_elements", "5000000");
 
     private FlowSql() {
     }

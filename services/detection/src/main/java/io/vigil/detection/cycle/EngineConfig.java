@@ -33,17 +33,12 @@ public interface EngineConfig {
 
         /**
          * Sensors (batch ranges) per chunk. Each is about 60 bytes of SQL in every read of the chunk, so this bounds the
-         * query text; 20,000 keeps it near 1 MiB, under {@code max-query-size}.
+         * query text; 20,000 keeps it near 1 MiB (FlowSql.READ_SETTINGS allows 64).
          */
         @WithName("max-sensors")
         @WithDefault("20000")
         int maxSensors();
     }
-
-    /** ClickHouse's {@code max_query_size} for the cycle's reads, in bytes: their literals grow with the tenants. */
-    @WithName("max-query-size")
-    @WithDefault("16777216")
-    long maxQuerySize();
 
     /**
      * Fault injection for tests only: halt the JVM right after a cycle's transaction commits, before anything else

@@ -181,27 +181,10 @@ class DetectionBenchmark {
         }
     }
 
-    /** Which of the cycle's reads a query is, for the per-read raw times. */
+    /** Which of the cycle's reads a query is (its leading comment), for the per-read raw times. */
     private static String read(String sql) {
-        if (sql.contains("sensor_batches")) {
-            return "stored-marks";
-        }
-        if (sql.contains("flows_local")) {
-            return "replica-check";
-        }
-        if (sql.contains("batch_seq > transform")) {
-            return "window";
-        }
-        if (sql.contains("failed_targets_1h")) {
-            return "source-history.candidates";
-        }
-        if (sql.contains("(tenant_id, orig_addr) IN (('")) {
-            return sql.contains("AS peers") ? "gate-observed" : "source-history.attempts";
-        }
-        if (sql.contains("uniqExact(orig_addr) >=")) {
-            return "shared-failures";
-        }
-        return sql.contains("AS failed_targets") ? "gate-observed" : "other";
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^/\\* detection (\\S+) \\*/").matcher(sql);
+        return m.find() ? m.group(1) : "other";
     }
 
     /** Each tenant's sources with a failed or answered attempt in its judged batches: what the per-tenant cycle read. */

@@ -39,7 +39,7 @@ public class BaselineReader {
         this.clickhouse = clickhouse;
         this.db = config.database();
         // The gate's query carries a literal per finding's source.
-        this.settings = Map.of("max_query_size", String.valueOf(16 << 20));
+        this.settings = FlowSql.READ_SETTINGS;
     }
 
     /** Tenants with flows received in [from, until): the ones whose baselines a refresh recomputes. */
@@ -126,7 +126,7 @@ public class BaselineReader {
         String start = "transform(concat(tenant_id, '/', " + Sql.addressText("orig_addr") + "), [" + String.join(", ", keys)
                 + "], [" + String.join(", ", starts) + "], 4294967295)";
         Map<String, Map<String, HourSample>> out = new LinkedHashMap<>();
-        clickhouse.select("SELECT tenant_id AS t, " + Sql.addressText("orig_addr") + " AS host, toInt64(" + start + ") AS hour, "
+        clickhouse.select("/* detection gate-observed */ SELECT tenant_id AS t, " + Sql.addressText("orig_addr") + " AS host, toInt64(" + start + ") AS hour, "
                 + ACTIVITY + " FROM " + db + ".flows_1m WHERE tenant_id IN (" + since.keySet().stream().map(Sql::tenant)
                 .collect(Collectors.joining(", ")) + ") AND minute >= toDateTime(" + earliest + ")"
                 + " AND minute < toDateTime(" + until.getEpochSecond() + ") AND (tenant_id, orig_addr) IN (" + String.join(", ", pairs) + ")"
