@@ -150,7 +150,11 @@ class ScanAlertsIT {
         assertEquals(0, alertsAs("msp-a-analyst", "?status=RESOLVED").getList("items").size());
         assertEquals(List.of("RECONNAISSANCE", "RECONNAISSANCE"), alertsAs("msp-a-analyst", "?family=RECONNAISSANCE").getList("items.family"));
         assertEquals(0, alertsAs("msp-a-analyst", "?family=COMMAND_AND_CONTROL").getList("items").size(), "no alert of that family");
-        as("msp-a-analyst").get(BASE + "?family=SCANS").then().statusCode(400).contentType("application/problem+json");
+        as("msp-a-analyst").get(BASE + "?family=SCANS").then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("https://vigil.io/problems/validation"))
+                .body("detail", equalTo("family: 'SCANS' is not one of RECONNAISSANCE, COMMAND_AND_CONTROL, LATERAL_MOVEMENT,"
+                        + " EXFILTRATION, ASSET"));
+        as("msp-a-analyst").get(BASE + "?type=PORTSCAN").then().statusCode(400).contentType("application/problem+json");
         as("msp-a-analyst").get(BASE + "?cursor=bogus").then().statusCode(400)
                 .contentType("application/problem+json").body("type", equalTo("https://vigil.io/problems/validation"));
     }

@@ -200,6 +200,7 @@ class NotificationsIT {
         assertEquals("msp-a", b.get("mspId").asText());
         assertEquals(alertId, b.at("/alert/id").asText());
         assertEquals(SOURCE, b.at("/alert/source").asText());
+        assertEquals("RECONNAISSANCE", b.at("/alert/family").asText(), "the payload names the family");
         assertEquals("LOW", b.at("/alert/severity").asText());
         assertEquals("OPEN", b.at("/alert/status").asText());
         assertTrue(b.at("/alert/summary").asText().startsWith(SOURCE + " probed 1 host on 22/tcp in "), b.toString());

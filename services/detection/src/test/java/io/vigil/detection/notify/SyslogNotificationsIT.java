@@ -91,6 +91,7 @@ class SyslogNotificationsIT {
                 Map<String, String> ext = cef.extensions();
                 assertEquals("192.168.2.154", ext.get("src"));
                 assertEquals("opened", ext.get("act"));
+                assertEquals("Probing and Reconnaissance", ext.get("cat"), "the category is the family");
                 assertEquals(alertId, ext.get("externalId"));
                 assertEquals(summary, ext.get("msg"));
                 assertEquals(tenant, ext.get("cs1"));

@@ -120,6 +120,10 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
         int status = e.getResponse().getStatus();
+        if (e.getCause() instanceof ProblemException problem) {
+            // A parameter converter's refusal (EnumParams), which JAX-RS may only throw as a WebApplicationException.
+            return respond(problem.problem());
+        }
         if (e.getCause() instanceof JsonProcessingException json) {
             // Quarkus wraps a body that is not JSON at all (truncated, say) before any mapper of ours sees it.
             return json instanceof JsonMappingException mapping ? badJson(mapping) : badJson(json);
