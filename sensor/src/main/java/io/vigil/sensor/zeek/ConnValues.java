@@ -17,8 +17,8 @@ final class ConnValues {
     }
 
     /**
-     * Seconds with a fraction ("1655071198.444458", "0.012166976928710938", JSON's "1.6e9") as microseconds, rounded
-     * to the nearest; {@link #BAD_TIME} for anything else, negative values included.
+     * Seconds with a fraction ("1655071198.444458", "0.012166976928710938", JSON's "1.6e9") or an ISO 8601 time as
+     * microseconds, rounded to the nearest; {@link #BAD_TIME} for anything else, negative values included.
      */
     static long micros(byte[] b, int from, int to) {
         long seconds = 0;
@@ -48,6 +48,9 @@ final class ConnValues {
         if (i < to && (b[i] == 'e' || b[i] == 'E')) {
             return scientific(b, from, to);
         }
+        if (i < to && b[i] == '-' && digits == 4) {
+            return iso(b, from, to);
+        }
         if (i != to || digits + fractionDigits == 0) {
             return BAD_TIME;
         }
@@ -55,6 +58,17 @@ final class ConnValues {
             fraction *= 10;
         }
         return seconds * 1_000_000L + fraction + (roundUp ? 1 : 0);
+    }
+
+    /** JSON logs written with Zeek's ISO 8601 timestamps (Security Onion does): "2022-09-29T14:40:56.755299Z". */
+    private static long iso(byte[] b, int from, int to) {
+        try {
+            java.time.Instant t = java.time.Instant.parse(new String(b, from, to - from,
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            return t.getEpochSecond() < 0 ? BAD_TIME : t.getEpochSecond() * 1_000_000L + t.getNano() / 1000;
+        } catch (java.time.format.DateTimeParseException e) {
+            return BAD_TIME;
+        }
     }
 
     private static long scientific(byte[] b, int from, int to) {
