@@ -10,6 +10,7 @@ final class ZeekHistory {
     static final int FIN = 0x01;
     static final int SYN = 0x02;
     static final int RST = 0x04;
+    static final int PSH = 0x08;
     static final int ACK = 0x10;
 
     private ZeekHistory() {
@@ -41,8 +42,10 @@ final class ZeekHistory {
             case 'S' -> SYN;
             case 'H' -> SYN | ACK;
             case 'A' -> ACK;
-            // A data segment carries ACK in every established TCP stack; its PSH is not in the history.
-            case 'D' -> ACK;
+            // Payload. Every established TCP stack sends it with ACK, and with PSH on the last segment of each write,
+            // so the packet meter's union for a flow with data has both. Without PSH a data segment would read as a
+            // pure ACK, and a lone unanswered one (a TLS record to a server that went away) as an ACK ping.
+            case 'D' -> ACK | PSH;
             case 'F' -> FIN;
             case 'R' -> RST;
             // "Inconsistent": FIN and RST together.

@@ -94,8 +94,9 @@ class ZeekReplayTest {
         // IP bytes (headers included), as the packet meter counts, not the payload bytes (1596 / 4039).
         assertEquals(1016, f.origBytes());
         assertEquals(1226, f.respBytes());
-        assertEquals(ZeekHistory.SYN | ZeekHistory.ACK | ZeekHistory.FIN, f.origTcpFlags());
-        assertEquals(ZeekHistory.SYN | ZeekHistory.ACK | ZeekHistory.FIN, f.respTcpFlags());
+        int flags = ZeekHistory.SYN | ZeekHistory.ACK | ZeekHistory.PSH | ZeekHistory.FIN;
+        assertEquals(flags, f.origTcpFlags());
+        assertEquals(flags, f.respTcpFlags());
         assertEquals("CHLXQF2OBY4onAR0Ug", f.zeekUid());
         assertTrue(f.communityId().startsWith("1:"), f.communityId());
     }
@@ -175,11 +176,13 @@ class ZeekReplayTest {
         assertEquals(ZeekHistory.SYN | (ZeekHistory.SYN | ZeekHistory.ACK) << 8 , ZeekHistory.flags("Sh"));
         assertEquals(ZeekHistory.FIN, ZeekHistory.flags("F"), "a FIN scan's probe: FIN alone");
         assertEquals(0, ZeekHistory.flags(""), "a NULL probe leaves no letter");
-        assertEquals(ZeekHistory.ACK, ZeekHistory.flags("D"), "data segments carry ACK");
+        assertEquals(ZeekHistory.ACK | ZeekHistory.PSH, ZeekHistory.flags("D"), "data: ACK and PSH, never a pure ACK");
+        assertEquals(ZeekHistory.ACK, ZeekHistory.flags("A"), "a pure ACK, as an ACK ping sends");
         assertEquals(ZeekHistory.RST << 8, ZeekHistory.flags("Cr"), "bad checksums tell nothing");
         assertEquals(ZeekHistory.FIN | ZeekHistory.RST, ZeekHistory.flags("I"));
         // "^hCadf": flipped before any letter, so every letter is already in the final orientation.
-        assertEquals((ZeekHistory.SYN | ZeekHistory.ACK | ZeekHistory.FIN) << 8, ZeekHistory.flags("^hCadf"));
+        assertEquals((ZeekHistory.SYN | ZeekHistory.ACK | ZeekHistory.PSH | ZeekHistory.FIN) << 8,
+                ZeekHistory.flags("^hCadf"));
         // "s^A": the responder's SYN was logged before the flip made it the originator.
         assertEquals(ZeekHistory.SYN | ZeekHistory.ACK, ZeekHistory.flags("s^A"));
     }
