@@ -1,5 +1,6 @@
 package io.vigil.sensor.zeek;
 
+import io.vigil.sensor.capture.Pacer;
 import io.vigil.sensor.capture.Replay;
 import io.vigil.sensor.capture.Retime;
 import io.vigil.sensor.meter.FlowSink;
@@ -51,8 +52,7 @@ public final class ZeekReplay {
     private long bytesBefore;
     private ConnLogReader current;
     private long lastProgressNanos = System.nanoTime();
-    private long paceBaseMicros = Long.MIN_VALUE;
-    private long paceBaseNanos;
+    private final Pacer pacer = new Pacer(PROGRESS_EVERY_NANOS, this::maybeReport);
 
     /** @param progress may be null */
     public ZeekReplay(FlowSink sink, Replay.Speed speed, Progress progress) {
@@ -115,7 +115,8 @@ public final class ZeekReplay {
     private boolean emit(MeteredFlow f) {
         MeteredFlow out = shiftMicros == 0 ? f : shifted(f, shiftMicros);
         if (speed == Replay.Speed.REALTIME) {
-            pace(out.endMicros());
+            // About when Zeek wrote it: at its end, with the log's own pace between records.
+            pacer.pace(out.endMicros());
         }
         sink.accept(out);
         if ((++flows & 0xfff) == 0) {
@@ -129,27 +130,6 @@ public final class ZeekReplay {
         if (progress != null && now - lastProgressNanos >= PROGRESS_EVERY_NANOS) {
             lastProgressNanos = now;
             progress.update(this, bytesBefore + (current == null ? 0 : current.bytesRead()));
-        }
-    }
-
-    /** Hands each flow over about when Zeek wrote it: at its end, with the log's own pace between records. */
-    private void pace(long endMicros) {
-        if (paceBaseMicros == Long.MIN_VALUE) {
-            paceBaseMicros = endMicros;
-            paceBaseNanos = System.nanoTime();
-            return;
-        }
-        long wait = paceBaseNanos + (endMicros - paceBaseMicros) * 1000 - System.nanoTime();
-        while (wait > 0) {
-            try {
-                long step = Math.min(wait, PROGRESS_EVERY_NANOS);
-                Thread.sleep(step / 1_000_000, (int) (step % 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            maybeReport();
-            wait = paceBaseNanos + (endMicros - paceBaseMicros) * 1000 - System.nanoTime();
         }
     }
 
