@@ -43,8 +43,7 @@ public final class Replay implements FrameHandler {
     private long bytesInFile;
     private long progressCheck;
     private long lastProgressNanos = System.nanoTime();
-    private long realtimeBaseMicros = Long.MIN_VALUE;
-    private long realtimeBaseNanos;
+    private final Pacer pacer = new Pacer(PROGRESS_EVERY_NANOS, this::reportWhileWaiting);
 
     /** @param progress may be null */
     public Replay(FlowMeter meter, Speed speed, Progress progress) {
@@ -103,7 +102,7 @@ public final class Replay implements FrameHandler {
         long ts = tsMicros + shiftMicros;
         bytesInFile += caplen + RECORD_OVERHEAD;
         if (speed == Speed.REALTIME) {
-            pace(ts);
+            pacer.pace(ts);
         }
         intake.frame(ts, data, offset, caplen, linkType);
         if (progress != null && (++progressCheck & 0xfff) == 0) {
@@ -119,26 +118,9 @@ public final class Replay implements FrameHandler {
         }
     }
 
-    private void pace(long ts) {
-        if (realtimeBaseMicros == Long.MIN_VALUE) {
-            realtimeBaseMicros = ts;
-            realtimeBaseNanos = System.nanoTime();
-            return;
-        }
-        long dueNanos = realtimeBaseNanos + (ts - realtimeBaseMicros) * 1000;
-        long wait = dueNanos - System.nanoTime();
-        while (wait > 0) {
-            try {
-                long step = Math.min(wait, PROGRESS_EVERY_NANOS);
-                Thread.sleep(step / 1_000_000, (int) (step % 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            if (progress != null) {
-                maybeReport();
-            }
-            wait = dueNanos - System.nanoTime();
+    private void reportWhileWaiting() {
+        if (progress != null) {
+            maybeReport();
         }
     }
 }

@@ -34,6 +34,11 @@ final class Pipelines {
         return new ExportPipeline(mode, settings.dataDir(configDir), spoolBytes, config, creds, waitForRoom, stats);
     }
 
+    /** Counters of a replay of Zeek conn logs: flows only, as no packet is seen. */
+    static SensorStats stats(long flowsExported) {
+        return new SensorStats(0, 0, 0, flowsExported, 0, List.of(), SensorStats.Fragments.NONE);
+    }
+
     /** Counters of a meter that may not exist yet (the pipeline starts before the first packet). */
     static SensorStats stats(FlowMeter meter, List<SensorStats.Interface> interfaces) {
         List<SensorStats.Interface> ifs = interfaces == null ? List.of() : interfaces;

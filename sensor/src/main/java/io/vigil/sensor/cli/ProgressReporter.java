@@ -81,20 +81,34 @@ final class ProgressReporter {
 
     /** Metering progress; shows it if it is time to (the caller may call as often as it likes). */
     void metering(long bytesRead, long packets, long flowsExported, int activeFlows, String exportSuffix) {
-        if (!due()) {
-            return;
+        if (due()) {
+            progress(bytesRead, String.format(Locale.ROOT, "%,d packets, %,d flows, %.2f M packets/s", packets,
+                    flowsExported, packets / seconds() / 1e6), String.format(Locale.ROOT, ", %,d active", activeFlows),
+                    exportSuffix);
         }
-        double secs = Math.max(1e-9, (nanoClock.getAsLong() - started) / 1e9);
+    }
+
+    /** Progress through Zeek conn logs: records rather than packets, and no active flows (there is no meter). */
+    void reading(long bytesRead, long records, long flows, long rejected, String exportSuffix) {
+        if (due()) {
+            progress(bytesRead, String.format(Locale.ROOT, "%,d records, %,d flows, %.2f M records/s", records, flows,
+                    records / seconds() / 1e6), String.format(Locale.ROOT, ", %,d rejected", rejected), exportSuffix);
+        }
+    }
+
+    private double seconds() {
+        return Math.max(1e-9, (nanoClock.getAsLong() - started) / 1e9);
+    }
+
+    private void progress(long bytesRead, String counts, String lineTail, String exportSuffix) {
         double fraction = Math.min(1.0, bytesRead / (double) totalBytes);
-        String counts = String.format(Locale.ROOT, "%,d packets, %,d flows, %.2f M packets/s", packets, flowsExported,
-                packets / secs / 1e6);
         if (mode == Mode.BAR) {
+            double secs = seconds();
             String eta = fraction > 0.01 && fraction < 1 ? " ETA " + clock(secs / fraction - secs) : "";
             show(String.format(Locale.ROOT, "%s %3.0f%% %s%s%s", bar(fraction, BAR_WIDTH), fraction * 100, counts, eta,
                     exportSuffix));
         } else {
-            err.printf(Locale.ROOT, "replay: %.0f%% %s, %,d active%s%n", fraction * 100, counts, activeFlows,
-                    exportSuffix);
+            err.printf(Locale.ROOT, "replay: %.0f%% %s%s%s%n", fraction * 100, counts, lineTail, exportSuffix);
         }
     }
 

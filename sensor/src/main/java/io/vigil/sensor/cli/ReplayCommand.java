@@ -12,6 +12,9 @@ import io.vigil.sensor.meter.MeterCounters;
 import io.vigil.sensor.output.FlowJson;
 import io.vigil.sensor.output.JsonLinesSink;
 import io.vigil.sensor.spool.Spool;
+import io.vigil.sensor.zeek.ConnLogs;
+import io.vigil.sensor.zeek.Rejects;
+import io.vigil.sensor.zeek.ZeekReplay;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,15 +26,21 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
-/** {@code vigil-sensor replay}: meters capture files exactly as live traffic would be, for inspection and export. */
+/**
+ * {@code vigil-sensor replay}: meters capture files exactly as live traffic would be, or reads Zeek conn logs as
+ * flows, for inspection and export.
+ */
 @Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Meter pcap or pcapng files into bidirectional flows, as the live sensor would.",
+            "Meter pcap or pcapng files into bidirectional flows, as the live sensor would; or read Zeek conn logs "
+                    + "(Zeek, Security Onion, Corelight: TSV or JSON, plain or .gz, files or directories of rotated "
+                    + "logs) as flows. The format is recognised from the content.",
             "With --stdout, write one JSON object per flow (proto field names) to stdout; progress goes to stderr.",
             "Without --stdout, flows are exported to Vigil ingest through the disk spool (the sensor must be enrolled); "
                     + "the command exits once ingest has acknowledged every flow."},
@@ -40,6 +49,8 @@ import java.util.concurrent.TimeUnit;
             "  vigil-sensor replay --stdout -q a.pcap | jq -c 'select(.conn_state==\"S0\")'",
             "  vigil-sensor replay --stdout --retime --idle-timeout 30s old.pcap",
             "  vigil-sensor replay --config-dir ~/.vigil-a1 --retime old.pcap          # export to ingest",
+            "  vigil-sensor replay --stdout /nsm/zeek/logs/2024-05-01/conn.*.log.gz  # Zeek conn logs",
+            "  vigil-sensor replay --config-dir ~/.vigil-a1 --retime /opt/zeek/logs/2024-05-01/",
             "", "Exit status: 0 done, 1 a file could not be read (or not enrolled), 2 bad usage, 3 --ack-timeout "
                     + "passed with flows still unacknowledged."})
 public final class ReplayCommand implements Callable<Integer> {
@@ -50,7 +61,10 @@ public final class ReplayCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Parameters(arity = "1..*", paramLabel = "FILE", description = "pcap or pcapng files, replayed in the order given.")
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = {"pcap or pcapng files, replayed in the order given; "
+            + "or Zeek conn logs (TSV with #fields, any column order, or JSON lines; plain or .gz) and directories "
+            + "holding them (every conn log below, other Zeek logs skipped), replayed in time order. Records that "
+            + "cannot be read are counted by reason and the first few shown with their line; the rest goes through."})
     List<Path> files;
 
     @Option(names = "--stdout", description = "Write flows as JSON lines to stdout instead of exporting them.")
@@ -70,7 +84,9 @@ public final class ReplayCommand implements Callable<Integer> {
                     + "(ingest refuses flows older than retention). Several files are laid end to end, the last "
                     + "ending now: the gap between two files is kept up to the idle timeout (a capture split into "
                     + "files), a longer one becomes the idle timeout + 1 s. With --speed realtime the capture starts "
-                    + "now instead, so each packet is stamped about when it is replayed."})
+                    + "now instead, so each packet is stamped about when it is replayed. Zeek conn logs: logs less than "
+                    + "an hour apart keep their relative times (one site's rotated logs), and a flow is handed over at "
+                    + "its end, as Zeek writes it."})
     boolean retime;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress or summary on stderr.")
@@ -115,24 +131,35 @@ public final class ReplayCommand implements Callable<Integer> {
         };
         SensorSettings settings;
         MeterConfig config;
+        ConnLogs.Inputs inputs;
+        try {
+            inputs = ConnLogs.classify(files);
+        } catch (IOException e) {
+            System.err.println("vigil-sensor replay: " + e.getMessage());
+            return 1;
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         try {
             settings = new SensorSettings(common.configDir(), System.getenv());
             config = meterOptions.apply(settings.meter());
             reporter = new ProgressReporter(System.err, ProgressReporter.choose(progressMode, quiet, System.getenv(),
-                    ProgressReporter.stderrIsTerminal()), Replay.totalBytes(files), progressEvery, System::nanoTime);
+                    ProgressReporter.stderrIsTerminal()), Replay.totalBytes(inputs.zeek() ? inputs.connLogs() : files),
+                    progressEvery, System::nanoTime);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         if (stdout) {
             try (JsonLinesSink sink = new JsonLinesSink(System.out, dialect)) {
-                return replay(sink, config, null);
+                return inputs.zeek() ? replayZeek(sink, inputs, config, null) : replay(sink, config, null);
             }
         }
         ExportPipeline pipeline;
         FlowMeter[] meterRef = new FlowMeter[1];
+        ZeekReplay[] zeekRef = new ZeekReplay[1];
         try {
             pipeline = Pipelines.open(spec, common, settings, exportOptions, "replay", true,
-                    () -> Pipelines.stats(meterRef[0], null));
+                    () -> zeekRef[0] != null ? Pipelines.stats(zeekRef[0].flows()) : Pipelines.stats(meterRef[0], null));
         } catch (IOException e) {
             System.err.println("vigil-sensor replay: " + e.getMessage());
             return 1;
@@ -140,7 +167,8 @@ public final class ReplayCommand implements Callable<Integer> {
         exporting = pipeline;
         try {
             pipeline.start();
-            int status = replay(pipeline.batcher(), config, meterRef);
+            int status = inputs.zeek() ? replayZeek(pipeline.batcher(), inputs, config, zeekRef)
+                    : replay(pipeline.batcher(), config, meterRef);
             pipeline.flush();
             long deadline = ackTimeout == null ? Long.MAX_VALUE : System.nanoTime() + ackTimeout.toNanos();
             long started = System.nanoTime();
@@ -192,6 +220,59 @@ public final class ReplayCommand implements Callable<Integer> {
             err.println("vigil-sensor replay: " + e.getMessage());
             return 1;
         }
+    }
+
+    /** Zeek conn logs: each record becomes a flow for the sink, no meter (the connections are already summed up). */
+    private int replayZeek(FlowSink sink, ConnLogs.Inputs inputs, MeterConfig config, ZeekReplay[] ref)
+            throws IOException {
+        PrintStream err = System.err;
+        long started = System.nanoTime();
+        List<Path> logs = inputs.connLogs();
+        long[] shifts = new long[logs.size()];
+        if (retime) {
+            long separation = (config.idleTimeout().toNanos() + FlowMeter.SWEEP_INTERVAL.toNanos()) / 1000;
+            shifts = ZeekReplay.retime(ZeekReplay.spans(logs), System.currentTimeMillis() * 1000, separation,
+                    pace() == Replay.Speed.REALTIME);
+        }
+        ZeekReplay replay = new ZeekReplay(sink, pace(), reporter.mode() == ProgressReporter.Mode.NONE ? null
+                : (z, bytes) -> reporter.reading(bytes, z.records(), z.flows(), z.rejects().total(), exportSuffix()));
+        if (ref != null) {
+            ref[0] = replay;
+        }
+        List<ZeekReplay.FileResult> results = replay.run(logs, shifts);
+        reporter.endLine();
+        int status = 0;
+        for (ZeekReplay.FileResult r : results) {
+            if (r.error() != null) {
+                err.println("vigil-sensor replay: " + r.file() + ": " + r.error());
+                status = 1;
+            }
+        }
+        // Rejected records are problems with the data: shown even with -q, which silences only progress.
+        if (replay.rejects().total() > 0) {
+            err.printf(Locale.ROOT, "vigil-sensor replay: %,d of %,d records skipped (%s)%s%n", replay.rejects().total(),
+                    replay.records(), replay.rejects().summary(), replay.rejects().total() > Rejects.SHOWN
+                            ? "; the first " + Rejects.SHOWN + ":" : ":");
+            for (String line : replay.rejects().first()) {
+                err.println("  " + line);
+            }
+        }
+        if (!quiet) {
+            double secs = (System.nanoTime() - started) / 1e9;
+            List<String> notes = new ArrayList<>();
+            if (!inputs.skipped().isEmpty()) {
+                notes.add(String.format(Locale.ROOT, "%,d files in the directories were no conn log and were skipped",
+                        inputs.skipped().size()));
+            }
+            if (replay.missedBytes() > 0) {
+                notes.add(String.format(Locale.ROOT, "%,d records had missed_bytes (the Zeek sensor lost packets of "
+                        + "those connections)", replay.missedBytes()));
+            }
+            err.printf(Locale.ROOT, "replay: done in %.2f s: %,d Zeek conn records in %,d %s (%.2f M records/s), %,d "
+                            + "flows%s%n", secs, replay.records(), logs.size(), logs.size() == 1 ? "log" : "logs",
+                    replay.records() / secs / 1e6, replay.flows(), notes.isEmpty() ? "" : "; " + String.join("; ", notes));
+        }
+        return status;
     }
 
     /** Per-file shifts for --retime (see {@link Retime}): the timeline ends now, or starts now in realtime mode. */

@@ -6,15 +6,15 @@ package io.vigil.sensor.meter;
  * <p>The pairs are those of the Community ID spec (after Zeek's ICMP4_counterpart/ICMP6_counterpart). A type without
  * a counterpart is "one-way": it keys as (type, code) and the Community ID does not order its endpoints.
  */
-final class IcmpTypes {
+public final class IcmpTypes {
 
     /** Marks "no counterpart". */
-    static final int NONE = -1;
+    public static final int NONE = -1;
 
     private IcmpTypes() {
     }
 
-    static int counterpart(int protocol, int type) {
+    public static int counterpart(int protocol, int type) {
         if (protocol == 1) {
             switch (type) {
                 case 8: return 0;    // echo -> echo reply

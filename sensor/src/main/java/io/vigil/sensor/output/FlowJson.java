@@ -55,8 +55,11 @@ public final class FlowJson {
                 .append("\",\"history\":\"").append(f.getHistory())
                 .append("\",\"vlan\":").append(f.getVlan())
                 .append(",\"community_id\":\"").append(f.getCommunityId())
-                .append("\",\"icmp_reply\":").append(f.getIcmpReply())
-                .append('}');
-        return b.toString();
+                .append("\",\"icmp_reply\":").append(f.getIcmpReply());
+        if (f.hasZeekUid()) {
+            // Only flows read from a Zeek conn log have one: the analyst's way back to their Zeek logs.
+            b.append(",\"zeek_uid\":\"").append(f.getZeekUid()).append('"');
+        }
+        return b.append('}').toString();
     }
 }

@@ -13,7 +13,7 @@ public final class FlowProtos {
     public static Flow toProto(MeteredFlow f) {
         long start = Math.floorDiv(f.startMicros(), 1000);
         long end = Math.max(start, Math.floorDiv(f.endMicros(), 1000));
-        return Flow.newBuilder()
+        Flow.Builder b = Flow.newBuilder()
                 .setStartTimeMs(start)
                 .setEndTimeMs(end)
                 .setIpVersion(f.ipVersion())
@@ -34,7 +34,10 @@ public final class FlowProtos {
                 .setHistory(f.history())
                 .setVlan(f.vlan())
                 .setCommunityId(f.communityId())
-                .setIcmpReply(f.icmpReply())
-                .build();
+                .setIcmpReply(f.icmpReply());
+        if (f.zeekUid() != null) {
+            b.setZeekUid(f.zeekUid());
+        }
+        return b.build();
     }
 }

@@ -145,4 +145,51 @@ class ReplayCommandTest {
         assertEquals("", replay("--stdout", "-q", files.get(0).toString()).stderr());
         assertEquals(2, replay("--stdout", "--progress", "sometimes", files.get(0).toString()).status());
     }
+
+    /** The shared labelled day of one Windows host (../shared/datasets, read in place), or the test is skipped. */
+    private static Path sharedConnLog() {
+        Path log = Tools.repoRoot().resolve("../shared/datasets/stratosphere/010-zeek-mixed/data/conn.log.labeled")
+                .normalize();
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(log), log + " is not there");
+        return log;
+    }
+
+    @Test
+    void aZeekConnLogPrintsOneJsonFlowPerRecordEachWithItsZeekUid() throws Exception {
+        Path log = sharedConnLog();
+        long records = java.nio.file.Files.readAllLines(log).stream().filter(l -> !l.startsWith("#")).count();
+        Run run = replay("--stdout", "--progress", "lines", log.toString());
+        assertEquals(0, run.status(), run.stderr());
+        assertEquals(records, run.flows().size());
+        assertTrue(run.flows().stream().allMatch(f -> f.get("zeek_uid").getAsString().startsWith("C")));
+        assertTrue(run.stderr().contains(String.format(java.util.Locale.ROOT,
+                "%,d Zeek conn records in 1 log", records)), run.stderr());
+    }
+
+    @Test
+    void skippedZeekRecordsAreShownWithTheirLineEvenWhenQuietAndTheRestIsReplayed() throws Exception {
+        Path log = dir.resolve("conn.log");
+        java.nio.file.Files.writeString(log, "#separator \\x09\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h"
+                + "\tid.resp_p\tproto\tconn_state\n"
+                + "1700000000\tC1\t10.0.0.1\t1\t10.0.0.2\t2\ttcp\tS0\n"
+                + "1700000001\tC2\t10.0.0.300\t1\t10.0.0.2\t2\ttcp\tS0\n");
+        Run run = replay("--stdout", "-q", log.toString());
+        assertEquals(0, run.status());
+        assertEquals(1, run.flows().size());
+        assertEquals("vigil-sensor replay: 1 of 2 records skipped (1 bad address):\n  " + log
+                + ":4: bad address: id.orig_h 10.0.0.300\n", run.stderr());
+    }
+
+    @Test
+    void aZeekLogRetimedEndsNowAndCannotBeMixedWithCaptures() throws Exception {
+        Path log = sharedConnLog();
+        long before = System.currentTimeMillis();
+        Run run = replay("--stdout", "-q", "--retime", log.toString());
+        long lastEnd = run.flows().stream().mapToLong(f -> f.get("end_time_ms").getAsLong()).max().orElseThrow();
+        assertTrue(lastEnd >= before - 1000 && lastEnd <= System.currentTimeMillis(), "ends now: " + lastEnd);
+        Tools.requireLibpcap();
+        Run mixed = replay("--stdout", log.toString(), captures().get(0).toString());
+        assertEquals(2, mixed.status());
+        assertTrue(mixed.stderr().contains("cannot be replayed together"), mixed.stderr());
+    }
 }

@@ -54,6 +54,14 @@ class FlowFieldsTest {
         assertEquals(0, f.historyLength);
     }
 
+    /** A flow a sensor read from a Zeek conn log carries zeek_uid, which ingest does not store yet: it is skipped. */
+    @Test
+    void aZeekUidIsSkippedAndEveryOtherFieldDecodes() throws Exception {
+        Flow flow = randomFlow(new Random(7)).toBuilder().setZeekUid("CHLXQF2OBY4onAR0Ug").build();
+        byte[] wire = flow.toByteArray();
+        assertSame(flow, new FlowFields().decode(wire, 0, wire.length));
+    }
+
     /**
      * One holder decodes every flow of a stream, batch after batch. A flow without history or community_id (ICMP, or
      * UDP without payload) in a small batch, after flows whose text sat far into a larger batch, must encode exactly
