@@ -9,6 +9,7 @@ import io.vigil.lib.api.auth.CurrentTenant;
 import io.vigil.lib.api.auth.TenantContext;
 import io.vigil.lib.api.paging.Cursor;
 import io.vigil.lib.api.paging.Page;
+import io.vigil.lib.api.paging.Pages;
 import io.vigil.lib.api.problem.ProblemException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -90,9 +91,7 @@ public class AuditResource {
         }
 
         private static Page<AuditView> page(List<io.vigil.detection.audit.AuditEntry> rows, int limit) {
-            List<AuditView> items = rows.stream().limit(limit).map(AuditView::of).toList();
-            String next = rows.size() > limit ? Cursor.encode(String.valueOf(rows.get(limit - 1).seq)) : null;
-            return new Page<>(items, next);
+            return Pages.of(rows, limit, AuditView::of, e -> String.valueOf(e.seq));
         }
 
         private static Long before(String cursor) {
