@@ -1,5 +1,7 @@
 package io.vigil.sensor.cli;
 
+import io.vigil.sensor.collect.Collector;
+import io.vigil.sensor.collect.Exporters;
 import io.vigil.sensor.export.Credentials;
 import io.vigil.sensor.export.ExportConfig;
 import io.vigil.sensor.export.ExportPipeline;
@@ -46,5 +48,27 @@ final class Pipelines {
                 new SensorStats.Fragments(c.fragments, c.fragDatagramsReassembled, c.fragDatagramsTimedOut,
                         c.fragDatagramsEvicted, c.fragDatagramsTooLarge, c.fragDatagramsBadLength,
                         c.fragDatagramsTooFragmented, c.fragOverlaps, c.fragOverlapsInconsistent));
+    }
+
+    /**
+     * The collector's counters in the heartbeat's terms: records for packets seen, records lost (sequence gaps) and
+     * datagrams the kernel dropped for packets dropped, unreadable sets and records without a template for
+     * undecodable, and one "interface" per exporter.
+     */
+    static SensorStats stats(Collector collector) {
+        if (collector == null) {
+            return new SensorStats(0, 0, 0, 0, 0, List.of(), SensorStats.Fragments.NONE);
+        }
+        long lost = 0;
+        long undecodable = 0;
+        List<SensorStats.Interface> exporters = new java.util.ArrayList<>();
+        for (Exporters.Exporter e : collector.exporters().all()) {
+            lost += e.lost;
+            undecodable += e.malformed + e.withoutTemplate;
+            exporters.add(new SensorStats.Interface("exporter " + e.text, e.records, e.lost));
+        }
+        return new SensorStats(collector.stitcher().records(), lost + collector.kernelDrops(), undecodable,
+                collector.stitcher().flowsExported(), collector.stitcher().activeFlows(), exporters,
+                SensorStats.Fragments.NONE, collector.details());
     }
 }

@@ -13,7 +13,11 @@ public final class FlowProtos {
     public static Flow toProto(MeteredFlow f) {
         long start = Math.floorDiv(f.startMicros(), 1000);
         long end = Math.max(start, Math.floorDiv(f.endMicros(), 1000));
-        return Flow.newBuilder()
+        Flow.Builder b = Flow.newBuilder();
+        if (f.source() != null) {
+            b.setExporterAddr(ByteString.copyFrom(f.source().exporter())).setSamplingRate(f.source().samplingRate());
+        }
+        return b
                 .setStartTimeMs(start)
                 .setEndTimeMs(end)
                 .setIpVersion(f.ipVersion())
