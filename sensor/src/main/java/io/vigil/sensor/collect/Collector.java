@@ -6,8 +6,10 @@ import io.vigil.sensor.meter.MeterConfig;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -75,7 +77,9 @@ public final class Collector implements AutoCloseable {
     }
 
     private void bind(InetSocketAddress address) throws IOException {
-        DatagramChannel ch = DatagramChannel.open();
+        // An IPv4 address listens for IPv4 only; [::] takes both families (Linux's dual-stack sockets).
+        DatagramChannel ch = DatagramChannel.open(address.getAddress() instanceof Inet4Address
+                ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
         channels.add(ch);
         ch.setOption(StandardSocketOptions.SO_RCVBUF, config.receiveBuffer());
         try {

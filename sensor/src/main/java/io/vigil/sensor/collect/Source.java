@@ -74,8 +74,11 @@ final class Source {
         int ahead = (int) (sequence - (lastSequence + lastRecords));
         boolean uptimeBack = uptimeMs >= 0 && lastUptime >= 0 && uptimeMs + UPTIME_SLACK_MS < lastUptime
                 && !(lastUptime > 0xffff_ffffL - WRAP_ZONE_MS && uptimeMs < WRAP_ZONE_MS);
+        // A counter that starts again from zero (or from this message's own records) is a restarted exporter however
+        // little it had sent before; far behind is one too, not a datagram overtaken in the network.
+        boolean reset = ahead < 0 && sequence <= Math.max(1, records);
         Sequence outcome;
-        if (uptimeBack || ahead < -REORDER_WINDOW) {
+        if (uptimeBack || reset || ahead < -REORDER_WINDOW) {
             exporter.restarts++;
             outcome = Sequence.RESTART;
         } else if (ahead == 0 || follows(sequence, lastFlowRecords) || follows(sequence, records)

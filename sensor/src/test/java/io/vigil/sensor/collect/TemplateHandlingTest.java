@@ -176,14 +176,26 @@ class TemplateHandlingTest {
         for (long seq : new long[] {0, 2, 4}) {
             d.send(FIREWALL, withSequence(two, seq), NOW);
         }
+        d.send("192.0.2.9", Message.ipfix(SECS, 0, 0).template(256, FLOW_V4).build(), NOW);
         for (long seq : new long[] {2, 4, 6}) {
-            d.send("192.0.2.9", Message.ipfix(SECS, 0, 0).template(256, FLOW_V4).build(), NOW);
             d.send("192.0.2.9", withSequence(two, seq), NOW);
         }
         assertEquals(0, d.exporter(FIREWALL).lost);
         assertEquals(0, d.exporter("192.0.2.9").lost);
         d.send(FIREWALL, withSequence(two, 16), NOW);
         assertEquals(10, d.exporter(FIREWALL).lost, "6 was next: 10 records went missing");
+    }
+
+    @Test
+    void aSequenceStartingAgainFromZeroIsARestartHoweverLittleCameBefore() {
+        Decoding d = new Decoding();
+        for (long seq : new long[] {1, 2, 3, 1, 2}) {
+            d.send(FIREWALL, Message.v9(1_000, SECS, seq, 0).template(256, FLOW_V4).build(), NOW);
+        }
+        Exporters.Exporter e = d.exporter(FIREWALL);
+        assertEquals(1, e.restarts);
+        assertEquals(0, e.late);
+        assertEquals(0, e.lost);
     }
 
     @Test
