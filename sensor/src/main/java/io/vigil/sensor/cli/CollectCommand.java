@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
                     + "scaled by their sampling rate, which each flow records with its exporter's address. Needs no "
                     + "privileges (ports above 1023). With --stdout, flows go to stdout as JSON lines instead."},
         footer = {"", "Examples:",
-            "  vigil-sensor collect --listen 0.0.0.0:2055                        # NetFlow v5/v9 (and IPFIX) on 2055",
+            "  vigil-sensor collect --listen 0.0.0.0:2055 --exporter 192.168.1.1",
             "  vigil-sensor collect --listen 0.0.0.0:2055,0.0.0.0:4739 --exporter 192.168.1.1,192.168.1.2",
             "  vigil-sensor collect --listen 127.0.0.1:2055 --stdout --duration 30s | jq -c .",
             "", "Exit status: 0 stopped, 1 cannot listen or not enrolled, 2 bad usage."})

@@ -110,15 +110,15 @@ public final class Tools {
         }
     }
 
-    /** Waits until a {@code vigil-sensor run} process logs that it is capturing; fails if it exits or takes too long. */
-    public static void awaitCapturing(Process sensor, Path log, int seconds) throws IOException, InterruptedException {
+    /** Waits until a {@code vigil-sensor} process logs {@code text}; fails if it exits or takes too long. */
+    public static void awaitLine(Process sensor, Path log, String text, int seconds) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!Files.readString(log).contains("capturing on")) {
+        while (!Files.readString(log).contains(text)) {
             if (!sensor.isAlive()) {
-                throw new AssertionError("vigil-sensor run exited: " + Files.readString(log));
+                throw new AssertionError("vigil-sensor exited: " + Files.readString(log));
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("not capturing after " + seconds + " s: " + Files.readString(log));
+                throw new AssertionError("no '" + text + "' after " + seconds + " s: " + Files.readString(log));
             }
             Thread.sleep(100);
         }
