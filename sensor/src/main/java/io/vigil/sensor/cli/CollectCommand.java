@@ -5,7 +5,6 @@ import io.vigil.sensor.collect.CollectorConfig;
 import io.vigil.sensor.export.ExportPipeline;
 import io.vigil.sensor.meter.FlowSink;
 import io.vigil.sensor.meter.MeterConfig;
-import io.vigil.sensor.output.FlowJson;
 import io.vigil.sensor.output.JsonLinesSink;
 import org.jboss.logging.Logger;
 import picocli.CommandLine;
@@ -17,10 +16,7 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /** {@code vigil-sensor collect}: receives NetFlow/IPFIX from firewalls and routers, stitched and exported like {@code run}. */
 @Command(name = "collect", mixinStandardHelpOptions = true, sortOptions = false,
@@ -74,16 +70,8 @@ public final class CollectCommand implements Callable<Integer> {
             description = "Flows waiting to be stitched, at most (meter.max-flows, default 524288, 144 bytes each).")
     Integer maxFlows;
 
-    @Option(names = "--stdout", description = "Write flows as JSON lines to stdout instead of exporting them.")
-    boolean stdout;
-
-    @Option(names = "--format", paramLabel = "readable|proto", defaultValue = "readable",
-            description = "JSON dialect for --stdout (see replay --help).")
-    String format;
-
-    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Stop after this long (tests, troubleshooting). Default: until stopped.")
-    Duration duration;
+    @Mixin
+    LiveOutputOptions output;
 
     @Mixin
     ExportOptions exportOptions;
@@ -93,12 +81,6 @@ public final class CollectCommand implements Callable<Integer> {
         SensorSettings settings;
         MeterConfig meter;
         CollectorConfig config;
-        FlowJson.Dialect dialect = switch (format.toLowerCase(Locale.ROOT)) {
-            case "readable" -> FlowJson.Dialect.READABLE;
-            case "proto" -> FlowJson.Dialect.PROTO;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--format must be 'readable' or 'proto', not '" + format + "'");
-        };
         try {
             settings = new SensorSettings(common.configDir(), System.getenv());
             MeterConfig base = settings.meter();
@@ -114,8 +96,8 @@ public final class CollectCommand implements Callable<Integer> {
         JsonLinesSink json = null;
         FlowSink sink;
         try {
-            if (stdout) {
-                json = new JsonLinesSink(System.out, dialect);
+            if (output.stdout) {
+                json = output.jsonSink(spec);
                 sink = json;
             } else {
                 pipeline = Pipelines.open(spec, common, settings, exportOptions, "collect", false,
@@ -141,20 +123,11 @@ public final class CollectCommand implements Callable<Integer> {
             LOG.warn("any host that reaches these ports can send flows in this site's name: limit the senders with "
                     + "--exporter (collector.exporters) to the site's firewalls");
         }
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            collector.stop();
-            try {
-                finished.await(15, TimeUnit.SECONDS);
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-            }
-        }, "vigil-sensor-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+        Pipelines.StopHook hook = new Pipelines.StopHook(collector::stop);
         if (pipeline != null) {
             pipeline.start();
         }
-        long stopAt = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+        long stopAt = output.stopAtNanos();
         int status = 0;
         try {
             collector.run(() -> {
@@ -171,19 +144,9 @@ public final class CollectCommand implements Callable<Integer> {
                 json.close();
             }
             if (pipeline != null) {
-                pipeline.flush();
-                if (!pipeline.awaitAcked(5, TimeUnit.SECONDS)) {
-                    LOG.infof("stopping with %d batches unacknowledged: they stay in the spool for the next start",
-                            pipeline.spool().stats().batches());
-                }
-                pipeline.close();
+                Pipelines.finish(pipeline);
             }
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is what stopped us
-            }
+            hook.close();
         }
         System.err.println("vigil-sensor collect: " + collector.summary());
         return status;

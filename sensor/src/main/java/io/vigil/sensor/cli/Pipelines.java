@@ -8,14 +8,19 @@ import io.vigil.sensor.export.ExportPipeline;
 import io.vigil.sensor.export.SensorStats;
 import io.vigil.sensor.meter.FlowMeter;
 import io.vigil.sensor.meter.MeterCounters;
+import org.jboss.logging.Logger;
 import picocli.CommandLine;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** Builds the export pipeline from the config directory, the same way for run and replay. */
 final class Pipelines {
+
+    private static final Logger LOG = Logger.getLogger(Pipelines.class);
 
     private Pipelines() {
     }
@@ -34,6 +39,50 @@ final class Pipelines {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         return new ExportPipeline(mode, settings.dataDir(configDir), spoolBytes, config, creds, waitForRoom, stats);
+    }
+
+    /**
+     * The end of a live command's export: the last batch cut, up to 5 s for its Ack; what is unacknowledged stays in
+     * the spool for the next start.
+     */
+    static void finish(ExportPipeline pipeline) throws InterruptedException {
+        pipeline.flush();
+        if (!pipeline.awaitAcked(5, TimeUnit.SECONDS)) {
+            LOG.infof("stopping with %d batches unacknowledged: they stay in the spool for the next start",
+                    pipeline.spool().stats().batches());
+        }
+        pipeline.close();
+    }
+
+    /**
+     * Lets SIGTERM stop a live command cleanly: the shutdown hook asks it to stop, then holds the JVM (up to 15 s)
+     * until {@link #close} says everything is flushed.
+     */
+    static final class StopHook implements AutoCloseable {
+        private final CountDownLatch finished = new CountDownLatch(1);
+        private final Thread hook;
+
+        StopHook(Runnable stop) {
+            hook = new Thread(() -> {
+                stop.run();
+                try {
+                    finished.await(15, TimeUnit.SECONDS);
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "vigil-sensor-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        @Override
+        public void close() {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is what stopped us
+            }
+        }
     }
 
     /** Counters of a meter that may not exist yet (the pipeline starts before the first packet). */

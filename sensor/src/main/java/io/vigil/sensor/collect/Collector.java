@@ -221,7 +221,7 @@ public final class Collector implements AutoCloseable {
             withoutTemplate += e.withoutTemplate;
             lost += e.lost;
         }
-        return String.format(Locale.ROOT, "%,d datagrams from %d exporters (%,d refused), %,d records, %,d flows "
+        return String.format(Locale.ROOT, "%,d datagrams from %d exporter(s) (%,d refused), %,d records, %,d flows "
                         + "exported (%,d evicted early); %,d malformed, %,d data sets without a template, %,d lost "
                         + "by sequence number, %,d dropped by the kernel", datagrams, exporters.all().size(),
                 exporters.refusedDatagrams, stitcher.records(), stitcher.flowsExported(), stitcher.flowsEvicted(),

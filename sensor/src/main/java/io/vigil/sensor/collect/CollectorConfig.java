@@ -60,9 +60,24 @@ public record CollectorConfig(List<InetSocketAddress> listen, List<Cidr> exporte
                 DEFAULT_MAX_SOURCES, 1, DEFAULT_RECEIVE_BUFFER);
     }
 
+    public CollectorConfig withListen(List<InetSocketAddress> addresses) {
+        return new CollectorConfig(addresses, exporters, stitchWait, templateLifetime, maxTemplateBytes,
+                maxTemplatesPerSource, maxExporters, maxSources, defaultSamplingRate, receiveBuffer);
+    }
+
     public CollectorConfig withExporters(List<Cidr> allowed) {
         return new CollectorConfig(listen, allowed, stitchWait, templateLifetime, maxTemplateBytes,
                 maxTemplatesPerSource, maxExporters, maxSources, defaultSamplingRate, receiveBuffer);
+    }
+
+    public CollectorConfig withStitchWait(Duration wait) {
+        return new CollectorConfig(listen, exporters, wait, templateLifetime, maxTemplateBytes, maxTemplatesPerSource,
+                maxExporters, maxSources, defaultSamplingRate, receiveBuffer);
+    }
+
+    public CollectorConfig withTemplateLifetime(Duration lifetime) {
+        return new CollectorConfig(listen, exporters, stitchWait, lifetime, maxTemplateBytes, maxTemplatesPerSource,
+                maxExporters, maxSources, defaultSamplingRate, receiveBuffer);
     }
 
     public CollectorConfig withTemplateBounds(long bytes, int perSource, int sources) {
@@ -70,9 +85,14 @@ public record CollectorConfig(List<InetSocketAddress> listen, List<Cidr> exporte
                 sources, defaultSamplingRate, receiveBuffer);
     }
 
-    public CollectorConfig withStitchWait(Duration wait) {
-        return new CollectorConfig(listen, exporters, wait, templateLifetime, maxTemplateBytes, maxTemplatesPerSource,
-                maxExporters, maxSources, defaultSamplingRate, receiveBuffer);
+    public CollectorConfig withDefaultSamplingRate(int rate) {
+        return new CollectorConfig(listen, exporters, stitchWait, templateLifetime, maxTemplateBytes,
+                maxTemplatesPerSource, maxExporters, maxSources, rate, receiveBuffer);
+    }
+
+    public CollectorConfig withReceiveBuffer(int bytes) {
+        return new CollectorConfig(listen, exporters, stitchWait, templateLifetime, maxTemplateBytes,
+                maxTemplatesPerSource, maxExporters, maxSources, defaultSamplingRate, bytes);
     }
 
     /** Parses a listen address: {@code HOST:PORT}, {@code [IPv6]:PORT}, or a bare {@code PORT} (every IPv4 address). */

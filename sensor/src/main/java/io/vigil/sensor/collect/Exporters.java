@@ -107,7 +107,7 @@ public final class Exporters {
         return e;
     }
 
-    /** Address of exporter {@code index} (as {@link FlowRecord#exporter} carries it). */
+    /** Address of exporter {@code index} (as {@link FlowRecord#exporter} carries it); shared, so never modify it. */
     public byte[] address(int index) {
         return byIndex.get(index - 1).address;
     }
@@ -149,7 +149,6 @@ public final class Exporters {
             e.sources.put(key, s);
             sourceCount++;
         }
-        s.heardMs = nowMs;
         return s;
     }
 

@@ -45,6 +45,8 @@ public final class RecordDecoder {
     private Exporters.Exporter exporter;
     private Source source;
     private int dataRecords;
+    /** Where the value of the field {@link #fieldLength} just measured starts. */
+    private int fieldStart;
     private int optionsRecords;
 
     // Per-record fields that need the whole record before they mean something.
@@ -335,23 +337,12 @@ public final class RecordDecoder {
         icmpType = icmpCode = -1;
         rateProbability = 0;
         biflowDirection = 0;
-        for (int i = 0; i < t.types.length; i++) {
-            int len = t.lengths[i];
-            if (len == Template.VARIABLE) {
-                need(p + 1, end, "a variable-length field");
-                len = b[p] & 0xff;
-                p++;
-                if (len == 255) {
-                    need(p + 2, end, "a variable-length field");
-                    len = u16(b, p);
-                    p += 2;
-                }
-            }
-            need(p + len, end, "field " + t.types[i] + " of template " + t.id);
-            if (t.enterprises[i] == 0) {
-                field(t.types[i], b, p, len);
-            } else if (t.enterprises[i] == Template.REVERSE_PEN) {
-                reverseField(t.types[i], b, p, len);
+        int[] codes = t.codes;
+        for (int i = 0; i < codes.length; i++) {
+            int len = fieldLength(t, i, b, p, end);
+            p = fieldStart;
+            if (codes[i] != 0) {
+                field(codes[i], b, p, len);
             }
             p += len;
         }
@@ -359,9 +350,39 @@ public final class RecordDecoder {
         return p;
     }
 
+    /** Information elements {@link #field} reads: a template's other fields are skipped without a look. */
+    private static final java.util.BitSet READ = new java.util.BitSet();
+    /** Reverse elements (RFC 5103) are read as this plus their number. */
+    private static final int REVERSE = 100_000;
+
+    static {
+        for (int ie : new int[] {1, 2, 23, 24, 85, 86, 231, 298, 232, 299, 4, 6, 7, 11, 8, 12, 27, 28, 32, 139, 176,
+            178, 177, 179, 58, 243, 10, 21, 22, 150, 151, 152, 153, 154, 156, 155, 157, 158, 159, 160, 239, 34, 50,
+            305, 306, 309, 310, 311, 48, 302}) {
+            READ.set(ie);
+        }
+    }
+
+    /**
+     * What the decoder does with each field of a template, worked out once when the template arrives: the element
+     * number to read, {@link #REVERSE} plus it for a reverse element, 0 to skip.
+     */
+    static int[] codes(int[] types, long[] enterprises) {
+        int[] codes = new int[types.length];
+        for (int i = 0; i < types.length; i++) {
+            if (enterprises[i] == 0 && READ.get(types[i])) {
+                codes[i] = types[i];
+            } else if (enterprises[i] == Template.REVERSE_PEN && (types[i] == 1 || types[i] == 2 || types[i] == 6
+                    || types[i] == 85 || types[i] == 86)) {
+                codes[i] = REVERSE + types[i];
+            }
+        }
+        return codes;
+    }
+
     /** One field of a data record, by NetFlow v9 type / IANA information element (they coincide for these). */
-    private void field(int type, byte[] b, int p, int len) {
-        switch (type) {
+    private void field(int code, byte[] b, int p, int len) {
+        switch (code) {
             case 1 -> rec.bytes = num(b, p, len);               // octetDeltaCount, IN_BYTES
             case 2 -> rec.packets = num(b, p, len);             // packetDeltaCount, IN_PKTS
             case 23 -> altBytes = num(b, p, len);               // postOctetDeltaCount, OUT_BYTES
@@ -397,19 +418,12 @@ public final class RecordDecoder {
             case 159 -> endDeltaUs = num(b, p, len);
             case 160 -> recordInit = num(b, p, len);            // systemInitTimeMilliseconds
             case 239 -> biflowDirection = (int) num(b, p, len);
-            default -> sampling(type, b, p, len);
-        }
-    }
-
-    /** RFC 5103: reverse information elements carry the other direction of a biflow in the same record. */
-    private void reverseField(int type, byte[] b, int p, int len) {
-        switch (type) {
-            case 1, 85 -> reverse(num(b, p, len), -1, 0);
-            case 2, 86 -> reverse(-1, num(b, p, len), 0);
-            case 6 -> reverse(-1, -1, (int) (num(b, p, len) & 0xff));
-            default -> {
-                // other reverse elements (times, TTLs...) add nothing the forward ones do not give
-            }
+            // RFC 5103: reverse elements carry the other direction of a biflow in the same record; its other reverse
+            // elements (times, TTLs...) add nothing the forward ones do not give.
+            case REVERSE + 1, REVERSE + 85 -> reverse(num(b, p, len), -1, 0);
+            case REVERSE + 2, REVERSE + 86 -> reverse(-1, num(b, p, len), 0);
+            case REVERSE + 6 -> reverse(-1, -1, (int) (num(b, p, len) & 0xff));
+            default -> sampling(code, b, p, len);
         }
     }
 
@@ -425,7 +439,7 @@ public final class RecordDecoder {
     }
 
     /** Sampling information elements, in data records and options records alike. */
-    private boolean sampling(int type, byte[] b, int p, int len) {
+    private void sampling(int type, byte[] b, int p, int len) {
         switch (type) {
             case 34, 50 -> rateInterval = num(b, p, len);       // samplingInterval, samplerRandomInterval
             case 305 -> rateInterval = num(b, p, len);          // samplingPacketInterval: packets taken...
@@ -436,10 +450,9 @@ public final class RecordDecoder {
                     : len == 4 ? Float.intBitsToFloat((int) num(b, p, 4)) : 0;
             case 48, 302 -> samplerId = num(b, p, len);         // samplerId / FLOW_SAMPLER_ID, selectorId
             default -> {
-                return false;
+                // not a sampling element: nothing to read
             }
         }
-        return true;
     }
 
     /** The rate the sampling fields of this record (or options record) describe, or 0 when they describe none. */
@@ -583,18 +596,8 @@ public final class RecordDecoder {
         scopeValue = -1;
         boolean v9 = source.version == 9;
         for (int i = 0; i < t.types.length; i++) {
-            int len = t.lengths[i];
-            if (len == Template.VARIABLE) {
-                need(p + 1, end, "a variable-length field");
-                len = b[p] & 0xff;
-                p++;
-                if (len == 255) {
-                    need(p + 2, end, "a variable-length field");
-                    len = u16(b, p);
-                    p += 2;
-                }
-            }
-            need(p + len, end, "options field " + t.types[i] + " of template " + t.id);
+            int len = fieldLength(t, i, b, p, end);
+            p = fieldStart;
             int type = t.types[i];
             if (t.enterprises[i] != 0) {
                 p += len;
@@ -695,6 +698,39 @@ public final class RecordDecoder {
         if (upTo > end) {
             throw new Malformed(what + " runs past the end of its set");
         }
+    }
+
+    /**
+     * The length of field {@code i} of a record at {@code p}, its value starting at {@link #fieldStart} (after the
+     * length prefix of a variable-length field), checked to end within the set. The message is built only when it
+     * does not: this runs for every field of every record.
+     */
+    private int fieldLength(Template t, int i, byte[] b, int p, int end) throws Malformed {
+        int len = t.lengths[i];
+        if (len == Template.VARIABLE) {
+            if (p + 1 > end) {
+                throw overrun(t, i);
+            }
+            len = b[p] & 0xff;
+            p++;
+            if (len == 255) {
+                if (p + 2 > end) {
+                    throw overrun(t, i);
+                }
+                len = u16(b, p);
+                p += 2;
+            }
+        }
+        if (p + len > end) {
+            throw overrun(t, i);
+        }
+        fieldStart = p;
+        return len;
+    }
+
+    private static Malformed overrun(Template t, int i) {
+        return new Malformed("field " + (i + 1) + " (type " + t.types[i] + ") of " + (t.options ? "options " : "")
+                + "template " + t.id + " runs past the end of its set");
     }
 
     /** An unsigned big-endian number of 1 to 8 bytes (IPFIX's reduced-size encoding sends counters shorter). */

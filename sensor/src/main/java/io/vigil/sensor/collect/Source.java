@@ -23,7 +23,6 @@ final class Source {
     final long domain;
     final LinkedHashMap<Integer, Template> templates = new LinkedHashMap<>(16, 0.75f, true);
     long templateBytes;
-    long heardMs;
 
     /** IPFIX: systemInitTimeMilliseconds from options data (or records), which sysUpTime fields count from; -1 unknown. */
     long systemInitMs = -1;

@@ -24,6 +24,8 @@ final class Template {
     final int[] lengths;
     /** Private enterprise number per field; 0 for IANA's. */
     final long[] enterprises;
+    /** Per field, what the decoder does with it ({@link RecordDecoder#codes}). */
+    final int[] codes;
     /** Length of a record when every variable-length field is empty: records are read while this many bytes remain. */
     final int minRecordLength;
     /** Wall time of the last definition or refresh, ms; the template expires a lifetime after it. */
@@ -36,6 +38,7 @@ final class Template {
         this.types = types;
         this.lengths = lengths;
         this.enterprises = enterprises;
+        this.codes = RecordDecoder.codes(types, enterprises);
         int min = 0;
         for (int length : lengths) {
             min += length == VARIABLE ? 1 : length;
@@ -45,7 +48,7 @@ final class Template {
 
     /** Heap this template holds, roughly: what the template budget charges for it. */
     int cost() {
-        return 96 + types.length * 16;
+        return 96 + types.length * 20;
     }
 
     /** Same definition (a refresh rather than a change). */

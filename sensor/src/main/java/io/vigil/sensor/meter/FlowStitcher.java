@@ -19,11 +19,12 @@ import static io.vigil.sensor.meter.FlowTable.META;
  * history letters derived from those unions, and the exporter and sampling rate kept. DESIGN.md ("Flows from
  * exporters") gives the rules and what records cannot tell.
  *
- * <p>Records sit in a {@link FlowTable} (same index and slab, its own record layout: 144 bytes per flow of capacity)
- * until their reverse direction arrives, or {@code stitchWait} passes without it. Waiting is in wall time since
- * arrival: exporters send a flow once it has ended, so the records' own times say nothing about when the reverse
- * will come. Records of one key whose times are more than the idle timeout apart are separate flows, and a direction
- * does not grow past the active timeout, as in the packet meter. Not thread-safe: the collector thread only.
+ * <p>A record sits in a {@link FlowTable} (same index and slab, its own record layout: 144 bytes per flow of capacity)
+ * until the record of its reverse direction arrives (then the flow leaves at once if it is a finished TCP connection,
+ * else after the meter's close linger, which gathers an exporter's split records), or until {@code stitchWait} passes
+ * without it. Waiting is in wall time since arrival: exporters send a flow once it has ended, so the records' own
+ * times say nothing about when the reverse will come. A record whose times are more than the idle timeout away from
+ * a held one of its key starts a flow of its own, as in the packet meter. Not thread-safe: the collector thread only.
  */
 public final class FlowStitcher {
 
@@ -54,10 +55,11 @@ public final class FlowStitcher {
     private final FlowSink sink;
     private final IntFunction<byte[]> exporterAddress;
     private final CommunityId communityId = new CommunityId();
+    private final java.util.HashMap<Long, String> histories = new java.util.HashMap<>();
     private final long idleMs;
     private final long activeMs;
-    private final long lingerMs;
     private final long waitMs;
+    private final long lingerMs;
     private long epoch = Long.MIN_VALUE;
     private long nowMs;
     private long nextSweep;
@@ -79,8 +81,8 @@ public final class FlowStitcher {
         this.exporterAddress = exporterAddress;
         this.idleMs = meter.idleTimeout().toMillis();
         this.activeMs = meter.activeTimeout().toMillis();
-        this.lingerMs = meter.closeLinger().toMillis();
         this.waitMs = stitchWait.toMillis();
+        this.lingerMs = meter.closeLinger().toMillis();
     }
 
     public int activeFlows() {
@@ -161,8 +163,19 @@ public final class FlowStitcher {
         long[] s = table.slab;
         long rate = Math.max(s[base + ARRIVAL_RATE] & 0xffff_ffffL, f.samplingRate);
         s[base + ARRIVAL_RATE] = tick(arrivalMs) << 32 | rate;
-        boolean both = (s[base + MISC] & (SEEN_AB | SEEN_BA)) == (SEEN_AB | SEEN_BA);
-        table.deadline[r] = (int) Math.min(Integer.MAX_VALUE - 1, tick(arrivalMs + (both ? lingerMs : waitMs) + TICK_MS - 1));
+        long wait = waitMs;
+        if ((s[base + MISC] & (SEEN_AB | SEEN_BA)) == (SEEN_AB | SEEN_BA)) {
+            if (finished(base)) {
+                // A finished TCP connection in both directions: no record of it can follow, so it leaves now, which
+                // keeps the table to the flows still waiting.
+                finish(r, MeteredFlow.ExportReason.END);
+                return;
+            }
+            // Both directions are in, but an exporter may cut one connection into several records sent together
+            // (nfdump's per-echo ICMP records, a file rotation): the close linger gathers them.
+            wait = lingerMs;
+        }
+        table.deadline[r] = (int) Math.min(Integer.MAX_VALUE - 1, tick(arrivalMs + wait + TICK_MS - 1));
     }
 
     /** Why a record cannot join the flow held for its key (it then starts a new one), or null when it can. */
@@ -334,9 +347,24 @@ public final class FlowStitcher {
         sink.accept(new MeteredFlow(start * 1000, end * 1000, ipVersion, orig, resp, origPort, respPort, proto,
                 icmp ? icmpType : 0, icmp ? icmpCode : 0, origPkts, origBytes, respPkts, respBytes,
                 proto == 6 ? origFlags : 0, proto == 6 ? respFlags : 0,
-                ConnStates.of(proto, state, history, origPkts, respPkts, 0, ipVersion), History.toString(history),
+                ConnStates.of(proto, state, history, origPkts, respPkts, 0, ipVersion), historyText(history),
                 (int) ((misc >>> 48) & 0xfff), cid, 0, reason,
                 new MeteredFlow.Source(exporterAddress.apply(exporter), rate)));
+    }
+
+    /**
+     * The letters of a derived history. Records allow only a few hundred combinations, so each string is made once
+     * (bounded all the same) instead of once per flow.
+     */
+    private String historyText(long history) {
+        String text = histories.get(history);
+        if (text == null) {
+            text = History.toString(history);
+            if (histories.size() < 4096) {
+                histories.put(history, text);
+            }
+        }
+        return text;
     }
 
     /**

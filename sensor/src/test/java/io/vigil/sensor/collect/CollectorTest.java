@@ -1,6 +1,7 @@
 package io.vigil.sensor.collect;
 
 import io.vigil.sensor.collect.ExportDatagrams.Message;
+import io.vigil.sensor.it.Tools;
 import io.vigil.sensor.meter.MeterConfig;
 import io.vigil.sensor.meter.MeteredFlow;
 import io.vigil.sensor.output.IpText;
@@ -34,14 +35,7 @@ class CollectorTest {
              DatagramSocket firewall1 = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
              DatagramSocket firewall2 = new DatagramSocket(new InetSocketAddress("127.0.0.2", 0));
              DatagramSocket stranger = new DatagramSocket(new InetSocketAddress("127.0.0.3", 0))) {
-            Thread loop = new Thread(() -> {
-                try {
-                    collector.run(null, 1000);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            loop.start();
+            Thread loop = Tools.inBackground(collector);
             InetSocketAddress netflow = collector.boundAddresses().get(0);
             InetSocketAddress ipfix = collector.boundAddresses().get(1);
             // Both firewalls see the same connection (a site with two paths): two flows, never one.

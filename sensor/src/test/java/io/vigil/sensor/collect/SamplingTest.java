@@ -97,10 +97,7 @@ class SamplingTest {
 
     @Test
     void theConfiguredRateCoversExportersThatSampleWithoutSaying() {
-        CollectorConfig c = CollectorConfig.defaults(List.of(new InetSocketAddress(0)));
-        c = new CollectorConfig(c.listen(), List.of(), c.stitchWait(), c.templateLifetime(), c.maxTemplateBytes(),
-                c.maxTemplatesPerSource(), c.maxExporters(), c.maxSources(), 64, c.receiveBuffer());
-        Decoding d = new Decoding(c);
+        Decoding d = new Decoding(CollectorConfig.defaults(List.of(new InetSocketAddress(0))).withDefaultSamplingRate(64));
         d.send(ROUTER, Message.v9(1_000, SECS, 1, 0).template(300, FLOW_V4)
                 .data(300, flow("10.0.0.1", "10.0.0.2", 1, 2, 6, 2, 1, 40, 900, 900)).build(), NOW);
         Decoding.Got r = d.take().get(0);

@@ -137,11 +137,8 @@ class TemplateHandlingTest {
 
     @Test
     void dropsATemplateNotRefreshedWithinItsLifetime() {
-        CollectorConfig config = CollectorConfig.defaults(List.of(new InetSocketAddress(0)));
-        config = new CollectorConfig(config.listen(), List.of(), config.stitchWait(), Duration.ofMinutes(30),
-                config.maxTemplateBytes(), config.maxTemplatesPerSource(), config.maxExporters(), config.maxSources(),
-                1, config.receiveBuffer());
-        Decoding d = new Decoding(config);
+        Decoding d = new Decoding(CollectorConfig.defaults(List.of(new InetSocketAddress(0)))
+                .withTemplateLifetime(Duration.ofMinutes(30)));
         d.send(FIREWALL, Message.ipfix(SECS, 0, 0).template(256, FLOW_V4).build(), NOW);
         byte[] data = Message.ipfix(SECS, 0, 0).data(256, flow("10.0.0.1", "10.0.0.2", 1, 2, 6, 2, 1, 40, 0, 0)).build();
         d.send(FIREWALL, data, NOW + Duration.ofMinutes(29).toMillis());

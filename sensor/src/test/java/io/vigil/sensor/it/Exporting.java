@@ -58,10 +58,7 @@ final class Exporting {
 
     /** Loopback, any free port; a receive buffer this machine grants (net.core.rmem_max is 4 MiB here). */
     static CollectorConfig config() {
-        CollectorConfig c = CollectorConfig.defaults(List.of(new InetSocketAddress("127.0.0.1", 0)));
-        return new CollectorConfig(c.listen(), c.exporters(), c.stitchWait(), c.templateLifetime(),
-                c.maxTemplateBytes(), c.maxTemplatesPerSource(), c.maxExporters(), c.maxSources(),
-                c.defaultSamplingRate(), 2 << 20);
+        return CollectorConfig.defaults(List.of(new InetSocketAddress("127.0.0.1", 0))).withReceiveBuffer(2 << 20);
     }
 
     interface Command {
@@ -72,14 +69,7 @@ final class Exporting {
     static Run collect(CollectorConfig config, MeterConfig meter, Command exporter) throws Exception {
         List<MeteredFlow> flows = Collections.synchronizedList(new ArrayList<>());
         Collector collector = Collector.open(config, meter, flows::add);
-        Thread loop = new Thread(() -> {
-            try {
-                collector.run(null, 1000);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, "collector");
-        loop.start();
+        Thread loop = Tools.inBackground(collector);
         try {
             int port = collector.boundAddresses().get(0).getPort();
             Tools.run(300, exporter.at(port).toArray(String[]::new));

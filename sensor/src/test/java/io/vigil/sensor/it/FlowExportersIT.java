@@ -176,10 +176,8 @@ class FlowExportersIT {
                 Tools.run(10, "ip", "-n", ns, "addr", "add", "10.199." + (i + 1) + ".2/24", "dev", "eth0");
                 Tools.run(10, "ip", "-n", ns, "link", "set", "eth0", "up");
             }
-            CollectorConfig c = Exporting.config();
-            CollectorConfig any = new CollectorConfig(List.of(new InetSocketAddress("0.0.0.0", 0)),
-                    List.of(Cidr.parse("10.199.0.0/16")), c.stitchWait(), c.templateLifetime(), c.maxTemplateBytes(),
-                    c.maxTemplatesPerSource(), c.maxExporters(), c.maxSources(), 1, c.receiveBuffer());
+            CollectorConfig any = Exporting.config().withListen(List.of(new InetSocketAddress("0.0.0.0", 0)))
+                    .withExporters(List.of(Cidr.parse("10.199.0.0/16")));
             // The first firewall speaks NetFlow v9, the second IPFIX, to the same port, at the same time.
             Exporting.Run run = Exporting.collect(any, METER, port -> List.of("sh", "-c",
                     "ip netns exec vfw1 softflowd -r " + pcap + " -n 10.199.1.1:" + port + " -v 9 -d -a & "

@@ -64,6 +64,17 @@ class InstalledServiceIT {
         }
     }
 
+    /** The built sensor, when this machine may take a real installation (root, nothing installed yet); else skips. */
+    private static Path packagedAppToInstall() {
+        assumeTrue(Tools.isRoot(), "needs root: installs a system user and files under /opt, /etc and /var/lib");
+        Path app = Tools.repoRoot().resolve("sensor/target/quarkus-app");
+        assumeTrue(Files.exists(app.resolve("quarkus-run.jar")), "the sensor is not packaged yet: " + app);
+        assumeFalse(INSTALLED.stream().anyMatch(p -> Files.exists(p, LinkOption.NOFOLLOW_LINKS))
+                        || !getent("passwd", NAME).isEmpty(),
+                "vigil-sensor is already installed on this machine; not touching a real installation");
+        return app;
+    }
+
     private static Path script() {
         return Tools.repoRoot().resolve("sensor/install/install.sh");
     }
@@ -71,12 +82,7 @@ class InstalledServiceIT {
     @Test
     void installedServiceCapturesAsItsUserWithOnlyTwoCapabilitiesAndUninstallLeavesNothing(@TempDir Path tmp)
             throws Exception {
-        assumeTrue(Tools.isRoot(), "needs root: installs a system user and files under /opt, /etc and /var/lib");
-        Path app = Tools.repoRoot().resolve("sensor/target/quarkus-app");
-        assumeTrue(Files.exists(app.resolve("quarkus-run.jar")), "the sensor is not packaged yet: " + app);
-        assumeFalse(INSTALLED.stream().anyMatch(p -> Files.exists(p, LinkOption.NOFOLLOW_LINKS))
-                        || !getent("passwd", NAME).isEmpty(),
-                "vigil-sensor is already installed on this machine; not touching a real installation");
+        Path app = packagedAppToInstall();
         Tools.requireLibpcap();
         Tools.require("setpriv", "util-linux");
         Tools.require("ip", "iproute2");
@@ -168,12 +174,7 @@ class InstalledServiceIT {
 
     @Test
     void installedCollectorReceivesAFirewallsRecordsAsItsUserWithNoCapability(@TempDir Path tmp) throws Exception {
-        assumeTrue(Tools.isRoot(), "needs root: installs a system user and files under /opt, /etc and /var/lib");
-        Path app = Tools.repoRoot().resolve("sensor/target/quarkus-app");
-        assumeTrue(Files.exists(app.resolve("quarkus-run.jar")), "the sensor is not packaged yet: " + app);
-        assumeFalse(INSTALLED.stream().anyMatch(p -> Files.exists(p, LinkOption.NOFOLLOW_LINKS))
-                        || !getent("passwd", NAME).isEmpty(),
-                "vigil-sensor is already installed on this machine; not touching a real installation");
+        Path app = packagedAppToInstall();
         Tools.require("setpriv", "util-linux");
         Tools.require("softflowd", "softflowd");
         Tools.vethBetweenNamespaces(client, target, "10.215.1");

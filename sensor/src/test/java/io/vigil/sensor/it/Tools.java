@@ -124,6 +124,19 @@ public final class Tools {
         }
     }
 
+    /** Runs a collector until it is stopped, on a thread of its own ("collector"), as the collect command runs it. */
+    public static Thread inBackground(io.vigil.sensor.collect.Collector collector) {
+        Thread loop = new Thread(() -> {
+            try {
+                collector.run(null, 1000);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, "collector");
+        loop.start();
+        return loop;
+    }
+
     /** Meters capture files exactly as {@code replay --stdout} does and returns the flows. */
     public static List<MeteredFlow> replay(MeterConfig config, Path... files) throws Exception {
         List<MeteredFlow> flows = new ArrayList<>();

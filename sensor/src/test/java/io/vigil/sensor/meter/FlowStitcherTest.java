@@ -93,7 +93,7 @@ class FlowStitcherTest {
         assertEquals(MeteredFlow.ExportReason.END, f.reason());
         assertArrayEquals(new byte[] {(byte) 192, 0, 2, 1}, f.source().exporter());
         assertEquals(1, f.source().samplingRate());
-        // Both directions seen and finished: out after the close linger, not the stitch wait.
+        // Both directions in and finished: out at once, without waiting for anything.
         assertEquals(new CommunityId().of(Frames.addr(CLIENT), Frames.addr(SERVER), 6, 40000, 443), f.communityId());
     }
 
@@ -157,6 +157,24 @@ class FlowStitcherTest {
         assertEquals(CLIENT, IpText.of(f.origAddr()));
         assertEquals(8, f.icmpType());
         assertEquals(ConnState.OTH, f.connState());
+    }
+
+    @Test
+    void recordsAnExporterSplitOneConnectionIntoAreGatheredByTheCloseLinger() {
+        FlowStitcher s = stitcher();
+        // nfdump keys ICMP by echo identifier and sequence: three echoes and their replies are six records, sent
+        // together in no particular order; the meter (as Zeek) makes one flow of them.
+        s.record(icmp(CLIENT, SERVER, 8, 1, T0), T0 + 5000);
+        s.record(icmp(SERVER, CLIENT, 0, 1, T0 + 1), T0 + 5000);
+        s.record(icmp(SERVER, CLIENT, 0, 1, T0 + 1001), T0 + 5000);
+        s.record(icmp(CLIENT, SERVER, 8, 1, T0 + 1000), T0 + 5001);
+        s.record(icmp(CLIENT, SERVER, 8, 1, T0 + 2000), T0 + 5001);
+        s.record(icmp(SERVER, CLIENT, 0, 1, T0 + 2001), T0 + 5002);
+        s.advance(T0 + 7500);
+        MeteredFlow f = only();
+        assertEquals(CLIENT, IpText.of(f.origAddr()));
+        assertEquals(3, f.origPackets());
+        assertEquals(3, f.respPackets());
     }
 
     @Test

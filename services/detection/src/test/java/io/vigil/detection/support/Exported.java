@@ -28,8 +28,12 @@ public final class Exported {
      * {@code -c}: with {@code -r}, softflowd 1.1.0 would block on its control socket.
      */
     public static List<JsonNode> softflowd(String capture, String version) throws IOException, InterruptedException {
+        return softflowd(Replay.PCAPS.resolve(capture), version);
+    }
+
+    /** {@link #softflowd(String, String)} for a capture anywhere, such as the project's own in tests/captures. */
+    public static List<JsonNode> softflowd(Path pcap, String version) throws IOException, InterruptedException {
         requireTool("softflowd");
-        Path pcap = Replay.PCAPS.resolve(capture);
         return collect(port -> run(List.of("softflowd", "-r", pcap.toString(), "-n", "127.0.0.1:" + port, "-v", version,
                 "-d", "-a")));
     }
