@@ -34,7 +34,8 @@ Options:
                   (default: eth1, or what an earlier install set)
   --collect ADDR  collector mode: the UDP address(es) the firewalls export to, HOST:PORT, [IPv6]:PORT or PORT,
                   comma-separated (for example 0.0.0.0:2055,0.0.0.0:4739)
-  --exporter CIDRS   collector mode: only these addresses or blocks may send records (comma-separated; strongly
+  --exporter CIDRS
+                  collector mode: only these addresses or blocks may send records (comma-separated; strongly
                   advised: anyone else reaching the port could send flows in the site's name)
   --app DIR       the built application directory (default: ../target/quarkus-app next to this script)
   --root DIR      write every file under DIR instead of /, and skip what touches the live system (user creation,
@@ -142,7 +143,8 @@ chmod -R u=rwX,go=rX "$opt/app"
 cat > "$opt/bin/$NAME" <<LAUNCHER
 #!/bin/sh
 # vigil-sensor launcher (installed by install.sh). Short jobs (replay, enroll, status) use the C1 compiler only,
-# which is ready sooner; the long-lived run and collect keep C2. VIGIL_SENSOR_JAVA_OPTS comes later and can override.
+# which is ready sooner; the long-lived run and collect keep C2. VIGIL_SENSOR_JAVA_OPTS comes later and can
+# override.
 jit=-XX:TieredStopAtLevel=1
 case "\${1:-}" in run|collect) jit="" ;; esac
 # shellcheck disable=SC2086

@@ -3,11 +3,11 @@ package io.vigil.sensor.collect;
 import org.jboss.logging.Logger;
 
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Map;
 
 /**
@@ -59,9 +59,12 @@ public final class Exporters {
 
     private final CollectorConfig config;
     private final Map<InetAddress, Exporter> byAddress = new HashMap<>();
-    private final List<Exporter> byIndex = new ArrayList<>();
-    private int sourceCount;
-    private long templateBytes;
+    /** Read by status and heartbeat threads too; exporters are added rarely, so copying on write is cheap. */
+    private final List<Exporter> byIndex = new CopyOnWriteArrayList<>();
+    // Written by the collector thread only; volatile for the status and heartbeat threads that read them.
+    private volatile int sourceCount;
+    private volatile int templateCount;
+    private volatile long templateBytes;
     private final Map<InetAddress, Long> refusedLogged = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<InetAddress, Long> eldest) {
@@ -138,6 +141,7 @@ public final class Exporters {
                 sourceCount--;
                 most.templateBytes -= gone.templateBytes;
                 templateBytes -= gone.templateBytes;
+                templateCount -= gone.templates.size();
                 sourcesEvicted++;
                 if (sourcesEvicted == 1 || sourcesEvicted % 1000 == 0) {
                     LOG.warnf("forgetting %s and its %d templates: %d sources is the bound (collector.max-sources); "
@@ -208,10 +212,12 @@ public final class Exporters {
         }
     }
 
+    /** Books a template in ({@code bytes} > 0) or out (< 0). */
     private void charge(Source s, long bytes) {
         s.templateBytes += bytes;
         s.exporter.templateBytes += bytes;
         templateBytes += bytes;
+        templateCount += bytes > 0 ? 1 : -1;
     }
 
     /**
@@ -255,13 +261,7 @@ public final class Exporters {
     }
 
     public int templates() {
-        int n = 0;
-        for (Exporter e : byIndex) {
-            for (Source s : e.sources.values()) {
-                n += s.templates.size();
-            }
-        }
-        return n;
+        return templateCount;
     }
 
     public int sources() {
