@@ -140,13 +140,7 @@ public final class CollectCommand implements Callable<Integer> {
             status = 1;
         } finally {
             collector.close();
-            if (json != null) {
-                json.close();
-            }
-            if (pipeline != null) {
-                Pipelines.finish(pipeline);
-            }
-            hook.close();
+            Pipelines.end(json, pipeline, hook);
         }
         System.err.println("vigil-sensor collect: " + collector.summary());
         return status;

@@ -8,6 +8,7 @@ import io.vigil.sensor.export.ExportPipeline;
 import io.vigil.sensor.export.SensorStats;
 import io.vigil.sensor.meter.FlowMeter;
 import io.vigil.sensor.meter.MeterCounters;
+import io.vigil.sensor.output.JsonLinesSink;
 import org.jboss.logging.Logger;
 import picocli.CommandLine;
 
@@ -42,10 +43,20 @@ final class Pipelines {
     }
 
     /**
-     * The end of a live command's export: the last batch cut, up to 5 s for its Ack; what is unacknowledged stays in
-     * the spool for the next start.
+     * The end of a live command, once its source is closed: stdout flushed, or the last batch cut with up to 5 s for
+     * its Ack (what is unacknowledged stays in the spool for the next start); then the stop hook released.
      */
-    static void finish(ExportPipeline pipeline) throws InterruptedException {
+    static void end(JsonLinesSink json, ExportPipeline pipeline, StopHook hook) throws IOException, InterruptedException {
+        if (json != null) {
+            json.close();
+        }
+        if (pipeline != null) {
+            finish(pipeline);
+        }
+        hook.close();
+    }
+
+    private static void finish(ExportPipeline pipeline) throws InterruptedException {
         pipeline.flush();
         if (!pipeline.awaitAcked(5, TimeUnit.SECONDS)) {
             LOG.infof("stopping with %d batches unacknowledged: they stay in the spool for the next start",

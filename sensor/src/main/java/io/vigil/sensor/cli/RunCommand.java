@@ -150,13 +150,7 @@ public final class RunCommand implements Callable<Integer> {
         } finally {
             intake.flush();
             capture.close();
-            if (json != null) {
-                json.close();
-            }
-            if (pipeline != null) {
-                Pipelines.finish(pipeline);
-            }
-            hook.close();
+            Pipelines.end(json, pipeline, hook);
         }
         MeterCounters c = meter.counters();
         System.err.printf("vigil-sensor run: %s: %,d frames, %,d flows exported, %,d dropped by the kernel; %s%n",
