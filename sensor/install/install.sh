@@ -10,21 +10,33 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 usage() {
     cat <<'USAGE'
-Usage: install.sh [--interface IF] [--app DIR] [--root DIR] [--no-start]
+Usage: install.sh [--interface IF | --collect HOST:PORT[,...] [--exporter CIDR[,...]]] [--app DIR] [--root DIR]
+                  [--no-start]
        install.sh --uninstall [--purge] [--root DIR]
 
-Installs the Vigil sensor as the systemd service vigil-sensor.service:
+Installs the Vigil sensor as the systemd service vigil-sensor.service, in one of two modes:
+  capture (run)       meters a SPAN port (--interface)
+  collector (collect) receives NetFlow v5/v9 and IPFIX from the site's firewalls or routers (--collect), for a
+                      site without a SPAN port
+Files:
   /opt/vigil-sensor/app/            the application (a copy of sensor/target/quarkus-app)
   /opt/vigil-sensor/bin/vigil-sensor and /usr/local/bin/vigil-sensor   the launcher
-  /etc/vigil-sensor/                sensor.properties, vigil-sensor.env (the interface), credentials (enroll)
+  /etc/vigil-sensor/                sensor.properties, vigil-sensor.env (mode, interface or listen addresses),
+                                    credentials (enroll)
   /var/lib/vigil-sensor/            the spool and the status file
   /etc/systemd/system/vigil-sensor.service
-It runs as the system user vigil-sensor with only CAP_NET_RAW and CAP_NET_ADMIN (ambient), no new privileges,
-a read-only system (ProtectSystem=strict) except its state directory, and logs to the journal.
+It runs as the system user vigil-sensor, no new privileges, a read-only system (ProtectSystem=strict) except its
+state directory, and logs to the journal; capturing it holds only CAP_NET_RAW and CAP_NET_ADMIN, collecting none
+(CAP_NET_BIND_SERVICE only for a port below 1024).
 
 Options:
-  --interface IF  the capture interface (SPAN port); kept in /etc/vigil-sensor/vigil-sensor.env (default: eth1,
-                  or what an earlier install set)
+  --interface IF  capture mode: the capture interface (SPAN port); kept in /etc/vigil-sensor/vigil-sensor.env
+                  (default: eth1, or what an earlier install set)
+  --collect ADDR  collector mode: the UDP address(es) the firewalls export to, HOST:PORT, [IPv6]:PORT or PORT,
+                  comma-separated (for example 0.0.0.0:2055,0.0.0.0:4739)
+  --exporter CIDRS
+                  collector mode: only these addresses or blocks may send records (comma-separated; strongly
+                  advised: anyone else reaching the port could send flows in the site's name)
   --app DIR       the built application directory (default: ../target/quarkus-app next to this script)
   --root DIR      write every file under DIR instead of /, and skip what touches the live system (user creation,
                   ownership, systemctl): for packaging and for tests that check what is written
@@ -33,15 +45,18 @@ Options:
   --purge         with --uninstall: also remove /etc/vigil-sensor, /var/lib/vigil-sensor and the user
   -h, --help      this text
 
+Without --interface or --collect, a re-install keeps the mode and settings of the last one.
 After installing, enroll the sensor as its user, then start it:
   sudo -u vigil-sensor vigil-sensor enroll --config-dir /etc/vigil-sensor --url https://... --token vet_...
   sudo systemctl start vigil-sensor && journalctl -u vigil-sensor -f
-Needs Java 17 or later (Debian: openjdk-17-jre-headless) and libpcap (libpcap0.8).
+Needs Java 17 or later (Debian: openjdk-17-jre-headless); capture mode also libpcap (libpcap0.8).
 USAGE
 }
 
 root=""
 iface=""
+listen=""
+exporters=""
 app="$here/../target/quarkus-app"
 uninstall=false
 purge=false
@@ -50,6 +65,8 @@ start=true
 while (($# > 0)); do
     case "$1" in
         --interface) iface="${2:?--interface needs a value}"; shift 2 ;;
+        --collect) listen="${2:?--collect needs HOST:PORT}"; shift 2 ;;
+        --exporter) exporters="${2:?--exporter needs CIDRs}"; shift 2 ;;
         --app) app="${2:?--app needs a value}"; shift 2 ;;
         --root) root="${2:?--root needs a value}"; shift 2 ;;
         --no-start) start=false; shift ;;
@@ -111,7 +128,7 @@ if [[ ! -f "$app/quarkus-run.jar" ]]; then
 fi
 if $live; then
     command -v java >/dev/null || say "warning: no java on PATH; install openjdk-17-jre-headless"
-    ldconfig -p 2>/dev/null | grep -q libpcap || say "warning: libpcap not found; install libpcap0.8"
+    ldconfig -p 2>/dev/null | grep -q libpcap || say "warning: libpcap not found; install libpcap0.8 (capture mode)"
     if ! id "$USER_NAME" >/dev/null 2>&1; then
         useradd --system --user-group --no-create-home --home-dir "/var/lib/$NAME" --shell /usr/sbin/nologin "$USER_NAME"
         say "created system user $USER_NAME"
@@ -126,9 +143,10 @@ chmod -R u=rwX,go=rX "$opt/app"
 cat > "$opt/bin/$NAME" <<LAUNCHER
 #!/bin/sh
 # vigil-sensor launcher (installed by install.sh). Short jobs (replay, enroll, status) use the C1 compiler only,
-# which is ready sooner; the long-lived run keeps C2. VIGIL_SENSOR_JAVA_OPTS comes later and can override.
+# which is ready sooner; the long-lived run and collect keep C2. VIGIL_SENSOR_JAVA_OPTS comes later and can
+# override.
 jit=-XX:TieredStopAtLevel=1
-case "\${1:-}" in run) jit="" ;; esac
+case "\${1:-}" in run|collect) jit="" ;; esac
 # shellcheck disable=SC2086
 exec java \$jit \${VIGIL_SENSOR_JAVA_OPTS:-} -jar /opt/$NAME/app/quarkus-run.jar "\$@"
 LAUNCHER
@@ -149,26 +167,82 @@ ingest.tls=true
 # capture.snaplen=512
 # capture.buffer-size=64m
 # capture.bpf=
+# collector.exporters=192.168.1.1,192.168.1.2
+# collector.stitch-wait=4s
 PROPS
     chmod 0640 "$etc/sensor.properties"
 fi
 env_file="$etc/$NAME.env"
-if [[ -z "$iface" && -f "$env_file" ]]; then
-    iface="$(sed -n 's/^VIGIL_SENSOR_INTERFACE=//p' "$env_file")"
-fi
-iface="${iface:-eth1}"
-if [[ ! "$iface" =~ ^[A-Za-z0-9_.:@-]+$ ]]; then
-    echo "install.sh: not an interface name: $iface" >&2
+# A value an earlier install kept in the env file (empty if none).
+setting() { if [[ -f "$env_file" ]]; then sed -n "s/^$1=//p" "$env_file"; fi; }
+if [[ -n "$iface" && -n "$listen" ]]; then
+    echo "install.sh: --interface (capture) and --collect (collector) are two modes: give one" >&2
     exit 2
 fi
-printf '# The capture interface of vigil-sensor.service\nVIGIL_SENSOR_INTERFACE=%s\nVIGIL_SENSOR_JAVA_OPTS=-Xmx256m\n' \
-    "$iface" > "$env_file"
+if [[ -n "$listen" ]]; then
+    mode=collect
+elif [[ -n "$iface" ]]; then
+    mode=run
+else
+    mode="$(setting VIGIL_SENSOR_MODE)"
+    mode="${mode:-run}"
+fi
+if [[ "$mode" == collect ]]; then
+    listen="${listen:-$(setting VIGIL_SENSOR_LISTEN)}"
+    exporters="${exporters:-$(setting VIGIL_SENSOR_COLLECTOR_EXPORTERS)}"
+    # Each address: HOST:PORT, [IPv6]:PORT or PORT. Collecting needs no capability, unless a firewall must send to a
+    # privileged port.
+    address_re='^(\[[0-9A-Fa-f:.]+\]:|[A-Za-z0-9_.-]*:)?[0-9]{1,5}$'
+    caps=""
+    IFS=, read -ra addresses <<< "$listen"
+    if (( ${#addresses[@]} == 0 )); then
+        echo "install.sh: collector mode needs --collect HOST:PORT (where the firewalls send their flows)" >&2
+        exit 2
+    fi
+    for a in "${addresses[@]}"; do
+        if [[ ! "$a" =~ $address_re ]] || (( 10#${a##*:} > 65535 )); then
+            echo "install.sh: not HOST:PORT, [IPv6]:PORT or PORT: $a" >&2
+            exit 2
+        fi
+        if (( 10#${a##*:} < 1024 )); then
+            caps="CAP_NET_BIND_SERVICE"
+        fi
+    done
+    if [[ -n "$exporters" && ! "$exporters" =~ ^[0-9A-Fa-f:./,]+$ ]]; then
+        echo "install.sh: not addresses or CIDR blocks: $exporters" >&2
+        exit 2
+    fi
+    {
+        printf '# vigil-sensor.service collects NetFlow/IPFIX: where it listens and who may send\n'
+        printf 'VIGIL_SENSOR_MODE=collect\nVIGIL_SENSOR_LISTEN=%s\n' "$listen"
+        printf 'VIGIL_SENSOR_COLLECTOR_EXPORTERS=%s\nVIGIL_SENSOR_JAVA_OPTS=-Xmx256m\n' "$exporters"
+    } > "$env_file"
+    exec_start="/opt/$NAME/bin/$NAME collect --config-dir /etc/$NAME --listen \${VIGIL_SENSOR_LISTEN}"
+    description="Vigil sensor: collects a site's NetFlow/IPFIX into flows and exports them to Vigil"
+    families="AF_UNIX AF_INET AF_INET6 AF_NETLINK"
+    caps_comment="# Only what receiving flow records needs: nothing, or binding a port below 1024."
+    [[ -z "$exporters" ]] && say "warning: no --exporter: anyone who reaches $listen can send flows in this site's name"
+else
+    [[ -z "$iface" ]] && iface="$(setting VIGIL_SENSOR_INTERFACE)"
+    iface="${iface:-eth1}"
+    if [[ ! "$iface" =~ ^[A-Za-z0-9_.:@-]+$ ]]; then
+        echo "install.sh: not an interface name: $iface" >&2
+        exit 2
+    fi
+    printf '# The capture interface of vigil-sensor.service\nVIGIL_SENSOR_MODE=run\nVIGIL_SENSOR_INTERFACE=%s\n%s\n' \
+        "$iface" "VIGIL_SENSOR_JAVA_OPTS=-Xmx256m" > "$env_file"
+    exec_start="/opt/$NAME/bin/$NAME run --config-dir /etc/$NAME --interface \${VIGIL_SENSOR_INTERFACE}"
+    description="Vigil sensor: meters a SPAN port into flows and exports them to Vigil"
+    families="AF_UNIX AF_INET AF_INET6 AF_PACKET AF_NETLINK"
+    caps="CAP_NET_RAW CAP_NET_ADMIN"
+    caps_comment="# Only what capture needs: raw sockets and promiscuous mode."
+fi
 chmod 0640 "$env_file"
 
 cat > "$unit" <<UNIT
 # Installed by vigil-sensor's install.sh; re-running it rewrites this file.
 [Unit]
-Description=Vigil sensor: meters a SPAN port into flows and exports them to Vigil
+Description=$description
 After=network-online.target
 Wants=network-online.target
 
@@ -177,13 +251,13 @@ Type=simple
 User=$USER_NAME
 Group=$USER_NAME
 EnvironmentFile=/etc/$NAME/$NAME.env
-ExecStart=/opt/$NAME/bin/$NAME run --config-dir /etc/$NAME --interface \${VIGIL_SENSOR_INTERFACE}
+ExecStart=$exec_start
 Restart=always
 RestartSec=5
 TimeoutStopSec=30
-# Only what capture needs: raw sockets and promiscuous mode.
-AmbientCapabilities=CAP_NET_RAW CAP_NET_ADMIN
-CapabilityBoundingSet=CAP_NET_RAW CAP_NET_ADMIN
+$caps_comment
+AmbientCapabilities=$caps
+CapabilityBoundingSet=$caps
 NoNewPrivileges=yes
 # Everything read-only but the spool; no home, no devices, no kernel knobs.
 ProtectSystem=strict
@@ -203,7 +277,7 @@ RestrictNamespaces=yes
 RestrictRealtime=yes
 RestrictSUIDSGID=yes
 LockPersonality=yes
-RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_PACKET AF_NETLINK
+RestrictAddressFamilies=$families
 SystemCallArchitectures=native
 UMask=0077
 StandardOutput=journal
@@ -225,7 +299,7 @@ elif $live; then
     systemctl enable "$NAME.service" >/dev/null
     if $start && [[ -f "$etc/credentials.properties" ]]; then
         systemctl restart "$NAME.service"
-        say "started $NAME on $iface (journalctl -u $NAME)"
+        say "started $NAME on ${iface:-$listen} (journalctl -u $NAME)"
     else
         say "installed and enabled; enroll first, then: systemctl start $NAME"
         say "  sudo -u $USER_NAME $NAME enroll --config-dir /etc/$NAME --url <tenants api> --token <one-time token>"

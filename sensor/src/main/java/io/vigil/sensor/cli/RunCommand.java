@@ -9,7 +9,6 @@ import io.vigil.sensor.meter.FlowMeter;
 import io.vigil.sensor.meter.FlowSink;
 import io.vigil.sensor.meter.MeterConfig;
 import io.vigil.sensor.meter.MeterCounters;
-import io.vigil.sensor.output.FlowJson;
 import io.vigil.sensor.output.JsonLinesSink;
 import org.jboss.logging.Logger;
 import picocli.CommandLine;
@@ -19,10 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Callable;
 
 /** {@code vigil-sensor run}: live capture on an interface, metered and exported continuously until stopped. */
@@ -67,16 +63,8 @@ public final class RunCommand implements Callable<Integer> {
             description = "Promiscuous mode (default on; a SPAN port needs it).")
     boolean promiscuous;
 
-    @Option(names = "--stdout", description = "Write flows as JSON lines to stdout instead of exporting them.")
-    boolean stdout;
-
-    @Option(names = "--format", paramLabel = "readable|proto", defaultValue = "readable",
-            description = "JSON dialect for --stdout (see replay --help).")
-    String format;
-
-    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Stop after this long (tests, troubleshooting). Default: until stopped.")
-    Duration duration;
+    @Mixin
+    LiveOutputOptions output;
 
     @Mixin
     MeterOptions meterOptions;
@@ -117,9 +105,8 @@ public final class RunCommand implements Callable<Integer> {
         JsonLinesSink json = null;
         FlowSink sink;
         try {
-            if (stdout) {
-                json = new JsonLinesSink(System.out, "proto".equalsIgnoreCase(format)
-                        ? FlowJson.Dialect.PROTO : FlowJson.Dialect.READABLE);
+            if (output.stdout) {
+                json = output.jsonSink(spec);
                 sink = json;
             } else {
                 pipeline = Pipelines.open(spec, common, settings, exportOptions, "run " + iface, false,
@@ -134,22 +121,13 @@ public final class RunCommand implements Callable<Integer> {
         }
         FlowMeter meter = new FlowMeter(config, sink);
         meterRef[0] = meter;
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            capture.stop();
-            try {
-                finished.await(15, TimeUnit.SECONDS);
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-            }
-        }, "vigil-sensor-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+        Pipelines.StopHook hook = new Pipelines.StopHook(capture::stop);
         if (pipeline != null) {
             pipeline.start();
         }
         LOG.infof("capturing on %s (snaplen %d, buffer %d bytes, %s%s)", iface, snap, buffer,
                 promiscuous ? "promiscuous" : "not promiscuous", filter == null ? "" : ", filter '" + filter + "'");
-        long stopAt = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+        long stopAt = output.stopAtNanos();
         PacketIntake intake = new PacketIntake(meter);
         long[] lastDrops = {0};
         int status = 0;
@@ -172,23 +150,7 @@ public final class RunCommand implements Callable<Integer> {
         } finally {
             intake.flush();
             capture.close();
-            if (json != null) {
-                json.close();
-            }
-            if (pipeline != null) {
-                pipeline.flush();
-                if (!pipeline.awaitAcked(5, TimeUnit.SECONDS)) {
-                    LOG.infof("stopping with %d batches unacknowledged: they stay in the spool for the next start",
-                            pipeline.spool().stats().batches());
-                }
-                pipeline.close();
-            }
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is what stopped us
-            }
+            Pipelines.end(json, pipeline, hook);
         }
         MeterCounters c = meter.counters();
         System.err.printf("vigil-sensor run: %s: %,d frames, %,d flows exported, %,d dropped by the kernel; %s%n",

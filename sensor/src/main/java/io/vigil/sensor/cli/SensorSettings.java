@@ -1,5 +1,7 @@
 package io.vigil.sensor.cli;
 
+import io.vigil.sensor.collect.Cidr;
+import io.vigil.sensor.collect.CollectorConfig;
 import io.vigil.sensor.export.ExportConfig;
 import io.vigil.sensor.meter.DefragConfig;
 import io.vigil.sensor.meter.MeterConfig;
@@ -10,6 +12,8 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -139,6 +143,41 @@ public final class SensorSettings {
                 duration("export.batch-linger", ExportConfig.DEFAULT_LINGER),
                 duration("export.heartbeat-interval", ExportConfig.DEFAULT_HEARTBEAT),
                 ExportConfig.DEFAULT_WINDOW);
+    }
+
+    /**
+     * The collector's settings ({@code collector.*}); {@code listen}, {@code exporters} and {@code stitchWait} from
+     * the command line win when given.
+     */
+    CollectorConfig collector(List<String> listen, List<String> exporters, Duration stitchWait) {
+        List<String> addresses = listen != null && !listen.isEmpty() ? listen : list("collector.listen");
+        if (addresses.isEmpty()) {
+            throw new IllegalArgumentException("say where to listen: --listen HOST:PORT (or collector.listen), for "
+                    + "example --listen 0.0.0.0:2055");
+        }
+        List<String> allowed = exporters != null && !exporters.isEmpty() ? exporters : list("collector.exporters");
+        String maxBytes = get("collector.max-template-bytes");
+        String buffer = get("collector.receive-buffer");
+        long receiveBuffer = buffer == null ? CollectorConfig.DEFAULT_RECEIVE_BUFFER
+                : parseBytes("collector.receive-buffer", buffer);
+        return new CollectorConfig(
+                addresses.stream().map(CollectorConfig::parseListen).toList(),
+                allowed.stream().map(Cidr::parse).toList(),
+                stitchWait != null ? stitchWait : duration("collector.stitch-wait", CollectorConfig.DEFAULT_STITCH_WAIT),
+                duration("collector.template-lifetime", CollectorConfig.DEFAULT_TEMPLATE_LIFETIME),
+                maxBytes == null ? CollectorConfig.DEFAULT_MAX_TEMPLATE_BYTES
+                        : parseBytes("collector.max-template-bytes", maxBytes),
+                integer("collector.max-templates-per-source", CollectorConfig.DEFAULT_MAX_TEMPLATES_PER_SOURCE),
+                integer("collector.max-exporters", CollectorConfig.DEFAULT_MAX_EXPORTERS),
+                integer("collector.max-sources", CollectorConfig.DEFAULT_MAX_SOURCES),
+                integer("collector.sampling-rate", 1),
+                (int) Math.min(Integer.MAX_VALUE, receiveBuffer));
+    }
+
+    /** A comma-separated setting as a list; empty when unset. */
+    List<String> list(String key) {
+        String v = get(key);
+        return v == null ? List.of() : Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
     }
 
     /** Accepts a number of bytes with an optional k/m/g suffix (binary: 1g = 2^30). */

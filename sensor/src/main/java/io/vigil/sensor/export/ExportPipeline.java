@@ -132,6 +132,7 @@ public final class ExportPipeline implements AutoCloseable {
             p.setProperty("interface." + i.name() + ".received", Long.toString(i.received()));
             p.setProperty("interface." + i.name() + ".dropped", Long.toString(i.dropped()));
         }
+        c.details().forEach(p::setProperty);
         p.setProperty("uptime-seconds", Long.toString(uptimeSeconds()));
         Path tmp = statusFile.resolveSibling(STATUS_FILE + ".tmp");
         try (Writer w = Files.newBufferedWriter(tmp)) {

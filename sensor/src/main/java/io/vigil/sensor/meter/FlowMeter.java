@@ -50,7 +50,6 @@ public final class FlowMeter {
     private long epoch = Long.MIN_VALUE;
     private long clock = Long.MIN_VALUE;
     private long nextSweep;
-    private int evictCursor;
 
     public FlowMeter(MeterConfig config, FlowSink sink) {
         this.table = new FlowTable(config.maxFlows());
@@ -157,7 +156,7 @@ public final class FlowMeter {
     }
 
     /** (hi, lo, port) order of two endpoints: the smaller one is side A of the key. */
-    private static boolean before(long xHi, long xLo, int xPort, long yHi, long yLo, int yPort) {
+    static boolean before(long xHi, long xLo, int xPort, long yHi, long yLo, int yPort) {
         if (xHi != yHi) {
             return Long.compareUnsigned(xHi, yHi) < 0;
         }
@@ -346,32 +345,8 @@ public final class FlowMeter {
 
     /** Table full: exports the least recently active of a few records, so memory stays bounded and nothing is lost. */
     private void evictOne() {
-        long[] s = table.slab;
-        int victim = -1;
-        long oldest = Long.MAX_VALUE;
-        int n = table.highWater();
-        for (int i = 0; i < EVICTION_SAMPLE; i++) {
-            int r = evictCursor;
-            evictCursor = evictCursor + 1 >= n ? 0 : evictCursor + 1;
-            if (table.deadline[r] == FREE) {
-                continue;
-            }
-            long last = s[r * STRIDE + LAST];
-            if (last < oldest) {
-                oldest = last;
-                victim = r;
-            }
-        }
-        if (victim < 0) {
-            for (int r = 0; r < n; r++) {
-                if (table.deadline[r] != FREE) {
-                    victim = r;
-                    break;
-                }
-            }
-        }
         counters.flowsEvicted++;
-        finish(victim, MeteredFlow.ExportReason.EVICTED);
+        finish(table.leastRecent(EVICTION_SAMPLE, LAST), MeteredFlow.ExportReason.EVICTED);
     }
 
     private void emit(int r, MeteredFlow.ExportReason reason) {
@@ -409,7 +384,7 @@ public final class FlowMeter {
                 History.toString(history), vlan, cid, icmpReply, reason));
     }
 
-    private static byte[] address(int version, long hi, long lo) {
+    static byte[] address(int version, long hi, long lo) {
         if (version == 4) {
             int v = (int) (lo & LOW32);
             return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};

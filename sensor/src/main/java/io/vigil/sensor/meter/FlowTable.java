@@ -37,6 +37,8 @@ final class FlowTable {
     static final int FREE = -1;
 
     final int capacity;
+    /** Longs per record: {@link #STRIDE} for the packet meter; the stitcher's records are laid out differently. */
+    final int stride;
     final long[] slab;
     /** Per record: the tick at which the sweep must look at it; {@link #FREE} when unused. */
     final int[] deadline;
@@ -47,13 +49,20 @@ final class FlowTable {
     private int freeTop;
     private int highWater;
     private int size;
+    private int evictCursor;
 
     FlowTable(int capacity) {
+        this(capacity, STRIDE);
+    }
+
+    /** A table whose records are {@code stride} longs, the key in the first five as {@link #A_HI}..{@link #META}. */
+    FlowTable(int capacity, int stride) {
         if (capacity < 16) {
             throw new IllegalArgumentException("capacity must be at least 16, was " + capacity);
         }
         this.capacity = capacity;
-        this.slab = new long[Math.multiplyExact(capacity, STRIDE)];
+        this.stride = stride;
+        this.slab = new long[Math.multiplyExact(capacity, stride)];
         this.deadline = new int[capacity];
         java.util.Arrays.fill(deadline, FREE);
         int indexSize = Integer.highestOneBit(Math.multiplyExact(capacity, 2) - 1) << 1;
@@ -102,7 +111,7 @@ final class FlowTable {
                 return -1;
             }
             if (indexHash[i] == hash) {
-                int base = (r - 1) * STRIDE;
+                int base = (r - 1) * stride;
                 long[] s = slab;
                 if (s[base + A_LO] == aLo && s[base + B_LO] == bLo && s[base + META] == meta
                         && s[base + A_HI] == aHi && s[base + B_HI] == bHi) {
@@ -122,8 +131,8 @@ final class FlowTable {
         }
         index[i] = r + 1;
         indexHash[i] = hash;
-        int base = r * STRIDE;
-        java.util.Arrays.fill(slab, base, base + STRIDE, 0L);
+        int base = r * stride;
+        java.util.Arrays.fill(slab, base, base + stride, 0L);
         slab[base + A_HI] = aHi;
         slab[base + A_LO] = aLo;
         slab[base + B_HI] = bHi;
@@ -134,9 +143,37 @@ final class FlowTable {
         return r;
     }
 
+    /**
+     * The least recently active of {@code sample} records taken from a rotating cursor, comparing the long at
+     * {@code lastOffset} (a last-activity time); any live record if the sample held none. For eviction when full:
+     * O(1) without an LRU list in every record (which would cost 8 more bytes per flow and writes on every packet).
+     */
+    int leastRecent(int sample, int lastOffset) {
+        int victim = -1;
+        long oldest = Long.MAX_VALUE;
+        for (int i = 0; i < sample; i++) {
+            int r = evictCursor;
+            evictCursor = evictCursor + 1 >= highWater ? 0 : evictCursor + 1;
+            if (deadline[r] == FREE) {
+                continue;
+            }
+            long last = slab[r * stride + lastOffset];
+            if (last < oldest) {
+                oldest = last;
+                victim = r;
+            }
+        }
+        for (int r = 0; victim < 0 && r < highWater; r++) {
+            if (deadline[r] != FREE) {
+                victim = r;
+            }
+        }
+        return victim;
+    }
+
     /** Frees a record; its slab contents stay readable until the record is reused. */
     void remove(int r) {
-        int base = r * STRIDE;
+        int base = r * stride;
         int hash = hash(slab[base + A_HI], slab[base + A_LO], slab[base + B_HI], slab[base + B_LO], slab[base + META]);
         int i = hash & mask;
         while (index[i] != r + 1) {

@@ -45,4 +45,12 @@ public final class IcmpTypes {
             default: return NONE;
         }
     }
+
+    /** True for the request half of a request/reply pair (echo, timestamp, solicitations, queries). */
+    static boolean isRequest(int protocol, int type) {
+        if (protocol == 1) {
+            return type == 8 || type == 13 || type == 15 || type == 10 || type == 17;
+        }
+        return type == 128 || type == 133 || type == 135 || type == 130 || type == 139 || type == 144;
+    }
 }

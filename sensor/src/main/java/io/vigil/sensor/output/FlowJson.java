@@ -10,7 +10,7 @@ import io.vigil.proto.ingest.v1.Flow;
  * <p>Two dialects. {@link Dialect#READABLE} (the default) prints addresses as IP strings, 64-bit counters as numbers
  * and every field even when zero, so {@code jq} and eyes can use it directly. {@link Dialect#PROTO} is protobuf's
  * canonical JSON mapping (addresses base64, uint64 as strings, zero fields omitted), for tools that parse it back
- * into a {@code Flow}.
+ * into a {@code Flow}. Flows stitched from NetFlow/IPFIX records add {@code exporter_addr} and {@code sampling_rate}.
  */
 public final class FlowJson {
 
@@ -59,6 +59,11 @@ public final class FlowJson {
         if (f.hasZeekUid()) {
             // Only flows read from a Zeek conn log have one: the analyst's way back to their Zeek logs.
             b.append(",\"zeek_uid\":\"").append(f.getZeekUid()).append('"');
+        }
+        if (!f.getExporterAddr().isEmpty()) {
+            // Only flows stitched from exporters' records have these; packet-metered lines stay as they were.
+            b.append(",\"exporter_addr\":\"").append(IpText.of(f.getExporterAddr().toByteArray()))
+                    .append("\",\"sampling_rate\":").append(f.getSamplingRate());
         }
         return b.append('}').toString();
     }

@@ -38,6 +38,9 @@ public final class FlowProtos {
         if (f.zeekUid() != null) {
             b.setZeekUid(f.zeekUid());
         }
+        if (f.source() != null) {
+            b.setExporterAddr(ByteString.copyFrom(f.source().exporter())).setSamplingRate(f.source().samplingRate());
+        }
         return b.build();
     }
 }

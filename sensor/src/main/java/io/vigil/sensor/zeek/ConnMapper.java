@@ -135,7 +135,7 @@ final class ConnMapper {
         }
         return new MeteredFlow(start, start + duration, version, orig, resp, sport, dport, protocol, icmpType,
                 icmpCode, origPackets, origBytes, respPackets, respBytes, flags & 0xff, flags >>> 8, state, history,
-                vlan > 0 && vlan < 4096 ? (int) vlan : 0, cid, 0, MeteredFlow.ExportReason.END, uid);
+                vlan > 0 && vlan < 4096 ? (int) vlan : 0, cid, 0, MeteredFlow.ExportReason.END, uid, null);
     }
 
     private MeteredFlow reject(Rejects.Reason why, String what) {

@@ -137,7 +137,7 @@ public final class ZeekReplay {
         return new MeteredFlow(f.startMicros() + by, f.endMicros() + by, f.ipVersion(), f.origAddr(), f.respAddr(),
                 f.origPort(), f.respPort(), f.protocol(), f.icmpType(), f.icmpCode(), f.origPackets(), f.origBytes(),
                 f.respPackets(), f.respBytes(), f.origTcpFlags(), f.respTcpFlags(), f.connState(), f.history(),
-                f.vlan(), f.communityId(), f.icmpReply(), f.reason(), f.zeekUid());
+                f.vlan(), f.communityId(), f.icmpReply(), f.reason(), f.zeekUid(), f.source());
     }
 
     /** Reads each log once (mapping, no output) for its times. */

@@ -86,6 +86,43 @@ class InstallerTest {
     }
 
     @Test
+    void collectorModeRunsCollectWithNoCapabilityAndKeepsItsSettingsOnReinstall() throws Exception {
+        Path root = tmp.resolve("root");
+        Run r = run("--root", root.toString(), "--app", fakeApp().toString(), "--collect", "0.0.0.0:2055,[::]:4739",
+                "--exporter", "192.168.1.1,192.168.1.2");
+        assertEquals(0, r.status(), r.output());
+        Path unitFile = root.resolve("etc/systemd/system/vigil-sensor.service");
+        String unit = Files.readString(unitFile);
+        for (String line : List.of("User=vigil-sensor", "AmbientCapabilities=", "CapabilityBoundingSet=",
+                "NoNewPrivileges=yes", "ProtectSystem=strict", "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK",
+                "ExecStart=/opt/vigil-sensor/bin/vigil-sensor collect --config-dir /etc/vigil-sensor --listen "
+                        + "${VIGIL_SENSOR_LISTEN}")) {
+            assertTrue(unit.lines().anyMatch(line::equals), "unit lacks '" + line + "':\n" + unit);
+        }
+        assertFalse(unit.contains("CAP_NET_RAW") || unit.contains("AF_PACKET"), "collecting captures nothing:\n" + unit);
+        Path env = root.resolve("etc/vigil-sensor/vigil-sensor.env");
+        assertTrue(Files.readString(env).contains("VIGIL_SENSOR_LISTEN=0.0.0.0:2055,[::]:4739\n"));
+        // The sensor reads VIGIL_SENSOR_COLLECTOR_EXPORTERS as collector.exporters (SensorSettings).
+        assertTrue(Files.readString(env).contains("VIGIL_SENSOR_COLLECTOR_EXPORTERS=192.168.1.1,192.168.1.2\n"));
+        assertEquals("rw-r-----", mode(env));
+
+        assertEquals(0, run("--root", root.toString(), "--app", fakeApp().toString()).status());
+        assertTrue(Files.readString(unitFile).contains(" collect "), "a re-install keeps the collector mode");
+        assertTrue(Files.readString(env).contains("VIGIL_SENSOR_COLLECTOR_EXPORTERS=192.168.1.1,192.168.1.2\n"));
+
+        assertEquals(0, run("--root", root.toString(), "--app", fakeApp().toString(), "--collect", "514").status());
+        assertTrue(Files.readString(unitFile).lines().anyMatch("AmbientCapabilities=CAP_NET_BIND_SERVICE"::equals),
+                "a port below 1024 needs the one capability to bind it");
+
+        assertEquals(2, run("--root", root.toString(), "--app", fakeApp().toString(), "--collect", "x:y").status());
+        assertEquals(2, run("--root", root.toString(), "--app", fakeApp().toString(), "--collect", "2055",
+                "--interface", "eth1").status());
+        assertEquals(0, run("--root", root.toString(), "--app", fakeApp().toString(), "--interface", "span0").status());
+        assertTrue(Files.readString(unitFile).contains(" run --config-dir"), "back to capture mode");
+        assertTrue(Files.readString(unitFile).contains("CapabilityBoundingSet=CAP_NET_RAW CAP_NET_ADMIN"));
+    }
+
+    @Test
     void uninstallKeepsConfigAndSpoolUnlessPurged() throws Exception {
         Path root = tmp.resolve("root");
         assertEquals(0, run("--root", root.toString(), "--app", fakeApp().toString()).status());
@@ -121,16 +158,18 @@ class InstallerTest {
     void systemdAcceptsEveryDirectiveOfTheUnit() throws Exception {
         boolean has = new ProcessBuilder("sh", "-c", "command -v systemd-analyze").start().waitFor() == 0;
         org.junit.jupiter.api.Assumptions.assumeTrue(has, "systemd-analyze not installed");
-        Path root = tmp.resolve("root");
-        assertEquals(0, run("--root", root.toString(), "--app", fakeApp().toString()).status());
-        // The launcher is not at /opt here; point ExecStart at a binary that exists so only the directives are judged.
-        Path unit = tmp.resolve("vigil-sensor.service");
-        Files.writeString(unit, Files.readString(root.resolve("etc/systemd/system/vigil-sensor.service"))
-                .replace("/opt/vigil-sensor/bin/vigil-sensor", "/bin/true"));
-        Process p = new ProcessBuilder("systemd-analyze", "verify", unit.toString()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertFalse(out.contains("Unknown") || out.contains("Invalid") || out.contains("Failed to parse"), out);
+        for (String[] mode : List.of(new String[] {"--interface", "eth1"}, new String[] {"--collect", "0.0.0.0:2055"})) {
+            Path root = tmp.resolve("root" + mode[0]);
+            assertEquals(0, run("--root", root.toString(), "--app", fakeApp().toString(), mode[0], mode[1]).status());
+            // The launcher is not at /opt here; point ExecStart at a binary that exists so only the directives count.
+            Path unit = tmp.resolve("vigil-sensor.service");
+            Files.writeString(unit, Files.readString(root.resolve("etc/systemd/system/vigil-sensor.service"))
+                    .replace("/opt/vigil-sensor/bin/vigil-sensor", "/bin/true"));
+            Process p = new ProcessBuilder("systemd-analyze", "verify", unit.toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertFalse(out.contains("Unknown") || out.contains("Invalid") || out.contains("Failed to parse"), out);
+        }
     }
 
     @Test

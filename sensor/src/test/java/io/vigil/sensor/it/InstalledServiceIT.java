@@ -64,6 +64,17 @@ class InstalledServiceIT {
         }
     }
 
+    /** The built sensor, when this machine may take a real installation (root, nothing installed yet); else skips. */
+    private static Path packagedAppToInstall() {
+        assumeTrue(Tools.isRoot(), "needs root: installs a system user and files under /opt, /etc and /var/lib");
+        Path app = Tools.repoRoot().resolve("sensor/target/quarkus-app");
+        assumeTrue(Files.exists(app.resolve("quarkus-run.jar")), "the sensor is not packaged yet: " + app);
+        assumeFalse(INSTALLED.stream().anyMatch(p -> Files.exists(p, LinkOption.NOFOLLOW_LINKS))
+                        || !getent("passwd", NAME).isEmpty(),
+                "vigil-sensor is already installed on this machine; not touching a real installation");
+        return app;
+    }
+
     private static Path script() {
         return Tools.repoRoot().resolve("sensor/install/install.sh");
     }
@@ -71,12 +82,7 @@ class InstalledServiceIT {
     @Test
     void installedServiceCapturesAsItsUserWithOnlyTwoCapabilitiesAndUninstallLeavesNothing(@TempDir Path tmp)
             throws Exception {
-        assumeTrue(Tools.isRoot(), "needs root: installs a system user and files under /opt, /etc and /var/lib");
-        Path app = Tools.repoRoot().resolve("sensor/target/quarkus-app");
-        assumeTrue(Files.exists(app.resolve("quarkus-run.jar")), "the sensor is not packaged yet: " + app);
-        assumeFalse(INSTALLED.stream().anyMatch(p -> Files.exists(p, LinkOption.NOFOLLOW_LINKS))
-                        || !getent("passwd", NAME).isEmpty(),
-                "vigil-sensor is already installed on this machine; not touching a real installation");
+        Path app = packagedAppToInstall();
         Tools.requireLibpcap();
         Tools.require("setpriv", "util-linux");
         Tools.require("ip", "iproute2");
@@ -124,7 +130,7 @@ class InstalledServiceIT {
         Process sensor = asUnit(env, user[5], caps, service).redirectOutput(flows.toFile())
                 .redirectError(log.toFile()).start();
         started.add(sensor);
-        Tools.awaitCapturing(sensor, log, 40);
+        Tools.awaitLine(sensor, log, "capturing on", 40);
         Map<String, String> status = procStatus(javaProcess(sensor));
         assertEquals(List.of(uid, uid, uid, uid), ids(status.get("Uid")), "runs as " + NAME + " only");
         long netRawAndAdmin = (1L << 12) | (1L << 13);
@@ -164,6 +170,57 @@ class InstalledServiceIT {
         }
         assertEquals("", getent("passwd", NAME));
         assertEquals("", getent("group", NAME));
+    }
+
+    @Test
+    void installedCollectorReceivesAFirewallsRecordsAsItsUserWithNoCapability(@TempDir Path tmp) throws Exception {
+        Path app = packagedAppToInstall();
+        Tools.require("setpriv", "util-linux");
+        Tools.require("softflowd", "softflowd");
+        Tools.vethBetweenNamespaces(client, target, "10.215.1");
+
+        installed = true;
+        Tools.run(120, "bash", script().toString(), "--collect", "127.0.0.1:2955", "--exporter", "127.0.0.1",
+                "--no-start", "--app", app.toString());
+        String[] user = getent("passwd", NAME).split(":");
+        int uid = Integer.parseInt(user[2]);
+        Map<String, String> unit = unit(Path.of("/etc/systemd/system/" + NAME + ".service"));
+        assertEquals("", unit.get("AmbientCapabilities"));
+        assertEquals("", unit.get("CapabilityBoundingSet"));
+        Map<String, String> env = envFile(Path.of(unit.get("EnvironmentFile")));
+        String execStart = unit.get("ExecStart");
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            execStart = execStart.replace("${" + e.getKey() + "}", e.getValue());
+        }
+        assertTrue(execStart.contains(" collect ") && execStart.endsWith("--listen 127.0.0.1:2955"), execStart);
+        List<String> service = new ArrayList<>(List.of(execStart.split(" ")));
+        service.addAll(List.of("--stdout", "--duration", "15s"));
+
+        Path flows = tmp.resolve("flows.jsonl");
+        Path log = tmp.resolve("collector.log");
+        Process collector = asUnit(env, user[5], "", service).redirectOutput(flows.toFile()).redirectError(log.toFile())
+                .start();
+        started.add(collector);
+        Tools.awaitLine(collector, log, "listening for NetFlow", 40);
+        Map<String, String> status = procStatus(javaProcess(collector));
+        assertEquals(List.of(uid, uid, uid, uid), ids(status.get("Uid")));
+        for (String set : List.of("CapEff", "CapPrm", "CapAmb", "CapBnd")) {
+            assertEquals(0, Long.parseLong(status.get(set), 16), set + " is empty: receiving UDP needs no privilege");
+        }
+        // softflowd plays the firewall, in the collector's namespace, exporting over its loopback.
+        Tools.run(60, "ip", "netns", "exec", target, "softflowd", "-r",
+                Tools.sharedPcaps().resolve("ncsa_port_scan.pcap").toString(), "-n", "127.0.0.1:2955", "-v", "9", "-d");
+        assertTrue(collector.waitFor(60, TimeUnit.SECONDS), "collect --duration ends by itself");
+        assertEquals(0, collector.exitValue(), Files.readString(log));
+        List<JsonObject> got = Files.readAllLines(flows).stream().map(l -> JsonParser.parseString(l).getAsJsonObject())
+                .toList();
+        assertEquals(10, got.size(), Files.readString(log));
+        for (JsonObject f : got) {
+            assertEquals("S0", f.get("conn_state").getAsString(), f.toString());
+            assertEquals("127.0.0.1", f.get("exporter_addr").getAsString());
+        }
+        Tools.run(60, "bash", script().toString(), "--uninstall", "--purge");
+        installed = false;
     }
 
     /** The unit's command, run as systemd would: its user, its groups, its capability sets, no new privileges. */

@@ -64,7 +64,7 @@ class LiveCaptureIT {
                 "run", "--config-dir", tmp.resolve("cfg").toString(), "--interface", target + "0", "--bpf", "ip",
                 "--stdout", "--duration", "14s").redirectOutput(flows.toFile()).redirectError(log.toFile()).start();
         started.add(sensor);
-        Tools.awaitCapturing(sensor, log, 30);
+        Tools.awaitLine(sensor, log, "capturing on", 30);
         Thread.sleep(500);
         Tools.run(120, "ip", "netns", "exec", client, "nmap", "-n", "-Pn", "-sS", "-p", "8081,8082", "10.214.0.2");
         Tools.run(30, "ip", "netns", "exec", client, "python3", "-c",

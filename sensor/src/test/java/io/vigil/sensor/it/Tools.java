@@ -110,18 +110,31 @@ public final class Tools {
         }
     }
 
-    /** Waits until a {@code vigil-sensor run} process logs that it is capturing; fails if it exits or takes too long. */
-    public static void awaitCapturing(Process sensor, Path log, int seconds) throws IOException, InterruptedException {
+    /** Waits until a {@code vigil-sensor} process logs {@code text}; fails if it exits or takes too long. */
+    public static void awaitLine(Process sensor, Path log, String text, int seconds) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!Files.readString(log).contains("capturing on")) {
+        while (!Files.readString(log).contains(text)) {
             if (!sensor.isAlive()) {
-                throw new AssertionError("vigil-sensor run exited: " + Files.readString(log));
+                throw new AssertionError("vigil-sensor exited: " + Files.readString(log));
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("not capturing after " + seconds + " s: " + Files.readString(log));
+                throw new AssertionError("no '" + text + "' after " + seconds + " s: " + Files.readString(log));
             }
             Thread.sleep(100);
         }
+    }
+
+    /** Runs a collector until it is stopped, on a thread of its own ("collector"), as the collect command runs it. */
+    public static Thread inBackground(io.vigil.sensor.collect.Collector collector) {
+        Thread loop = new Thread(() -> {
+            try {
+                collector.run(null, 1000);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, "collector");
+        loop.start();
+        return loop;
     }
 
     /** Meters capture files exactly as {@code replay --stdout} does and returns the flows. */

@@ -45,14 +45,10 @@ public final class Replay {
 
     /** {@link #meter(String)} with more {@code vigil-sensor replay} options, such as {@code --idle-timeout 6s}. */
     public static List<JsonNode> meter(String capture, String... options) throws IOException, InterruptedException {
-        Path script = ROOT.resolve("sensor/vigil-sensor");
         Path pcap = PCAPS.resolve(capture);
-        if (!Files.exists(ROOT.resolve("sensor/target/quarkus-app/quarkus-run.jar"))) {
-            throw new IllegalStateException("build the sensor first: mvn -B -q install -DskipTests -pl proto,sensor");
-        }
         Path out = Files.createTempFile("replay-", ".jsonl");
         try {
-            List<String> command = new ArrayList<>(List.of(script.toString(), "replay", "--stdout", "-q", "--retime"));
+            List<String> command = new ArrayList<>(List.of(sensor().toString(), "replay", "--stdout", "-q", "--retime"));
             command.addAll(List.of(options));
             command.add(pcap.toString());
             Process p = new ProcessBuilder(command)
@@ -61,16 +57,29 @@ public final class Replay {
                 p.destroyForcibly();
                 throw new IllegalStateException("vigil-sensor replay failed on " + pcap);
             }
-            List<JsonNode> flows = new ArrayList<>();
-            for (String line : Files.readAllLines(out)) {
-                if (!line.isBlank()) {
-                    flows.add(JSON.readTree(line));
-                }
-            }
-            return flows;
+            return jsonLines(out);
         } finally {
             Files.deleteIfExists(out);
         }
+    }
+
+    /** The built sensor's launcher; fails with how to build it when the jar is missing. */
+    static Path sensor() {
+        if (!Files.exists(ROOT.resolve("sensor/target/quarkus-app/quarkus-run.jar"))) {
+            throw new IllegalStateException("build the sensor first: mvn -B -q install -DskipTests -pl proto,sensor");
+        }
+        return ROOT.resolve("sensor/vigil-sensor");
+    }
+
+    /** One JSON object per non-blank line, as {@code --stdout} writes flows. */
+    static List<JsonNode> jsonLines(Path file) throws IOException {
+        List<JsonNode> flows = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            if (!line.isBlank()) {
+                flows.add(JSON.readTree(line));
+            }
+        }
+        return flows;
     }
 
     /**
