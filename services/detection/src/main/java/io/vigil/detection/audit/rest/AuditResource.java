@@ -51,7 +51,7 @@ public class AuditResource {
                                      @QueryParam("cursor") @Size(max = 200) String cursor,
                                      @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit) {
         TenantContext ctx = tenant.get();
-        return directory.known(customerId, () -> reader.page(ctx, customerId, cursor, limit));
+        return directory.known(ctx, customerId, () -> reader.page(ctx, customerId, cursor, limit));
     }
 
     @GET

@@ -39,7 +39,7 @@ public class BaselineResource {
     @GET
     @Operation(summary = "The host's baseline: LEARNING or MATURE, learning end, and per metric its p50/p99 overall and per hour of the week")
     public Uni<BaselineView> get(@PathParam("customerId") String customerId, @PathParam("ip") String ip) {
-        return directory.known(customerId, () -> access.requireVisible(tenant.get(), customerId))
+        return directory.known(tenant.get(), customerId, () -> access.requireVisible(tenant.get(), customerId))
                 .chain(c -> {
                     if (!ip.matches("[0-9A-Fa-f:.]{2,45}") || !Networks.isLiteral(ip)) {
                         throw ProblemException.badRequest("ip: not an IP address: " + ip);

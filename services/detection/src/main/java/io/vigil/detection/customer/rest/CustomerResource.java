@@ -38,7 +38,7 @@ public class CustomerResource {
     @Operation(summary = "Unresolved alerts by type and severity, baseline maturity of the customer's hosts, and where its networks came from")
     public Uni<SummaryView> get(@PathParam("customerId") String customerId) {
         TenantContext ctx = tenant.get();
-        return directory.known(customerId, () -> summaries.customer(ctx, customerId))
+        return directory.known(ctx, customerId, () -> summaries.customer(ctx, customerId))
                 .chain(counts -> directory.find(customerId).chain(c -> baselines.maturity(customerId)
                         .map(m -> SummaryView.of(CustomerFigures.of(customerId, c.mspId(), counts, m), c))));
     }

@@ -43,13 +43,13 @@ public class AllowlistResource {
     @GET
     @Operation(summary = "The customer's own allow-list entries (its MSP's MSP-wide ones apply too)")
     public Uni<List<RuleView>> list(@PathParam("customerId") String customerId) {
-        return directory.known(customerId, () -> rules.list(tenant.get(), null, customerId, Rule.Kind.ALLOW));
+        return directory.known(tenant.get(), customerId, () -> rules.list(tenant.get(), null, customerId, Rule.Kind.ALLOW));
     }
 
     @POST
     @Operation(summary = "Allow-list a source (platform-admin, msp-admin, msp-analyst); no port or type; 201 with Location")
     public Uni<Response> create(@PathParam("customerId") String customerId, @Valid @NotNull RuleRequest body, @Context UriInfo uri) {
-        return directory.known(customerId, () -> rules.create(tenant.get(), null, customerId, Rule.Kind.ALLOW, body))
+        return directory.known(tenant.get(), customerId, () -> rules.create(tenant.get(), null, customerId, Rule.Kind.ALLOW, body))
                 .map(v -> Response.created(uri.getAbsolutePathBuilder().path(v.id()).build()).entity(v).build());
     }
 
@@ -57,7 +57,7 @@ public class AllowlistResource {
     @Path("/{ruleId}")
     @Operation(summary = "Remove an allow-list entry (platform-admin, msp-admin, msp-analyst); 204")
     public Uni<Response> delete(@PathParam("customerId") String customerId, @PathParam("ruleId") String ruleId) {
-        return directory.known(customerId, () -> rules.delete(tenant.get(), null, customerId, Rule.Kind.ALLOW, ruleId))
+        return directory.known(tenant.get(), customerId, () -> rules.delete(tenant.get(), null, customerId, Rule.Kind.ALLOW, ruleId))
                 .map(x -> Response.noContent().build());
     }
 }
