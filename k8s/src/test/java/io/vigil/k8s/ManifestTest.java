@@ -327,6 +327,54 @@ class ManifestTest {
         assertEquals(intended, admitted, dir + ": connections the NetworkPolicies admit");
     }
 
+    /**
+     * Detection connects to receivers its tenants choose (webhooks, syslog), so its egress is fenced: cluster DNS, its
+     * databases, tenants, Keycloak and public addresses on any port; never another workload, a private, shared,
+     * loopback or link-local address (the cloud metadata service among them), nor an IPv6 form that embeds one.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"base", DEV, PROD})
+    void detectionReachesOnlyDnsItsDatabasesTenantsKeycloakAndPublicAddresses(String dir) {
+        Manifests manifests = render(dir);
+        NetworkReach reach = new NetworkReach(manifests.all(NetworkPolicy.class));
+        Map<String, String> detection = manifests.workloads().get("detection").labels();
+        Map<String, Pod> pods = new LinkedHashMap<>(manifests.workloads());
+        manifests.operatorPods().forEach(p -> pods.put(p.labels().get("app.kubernetes.io/name"), p));
+        Map<String, List<Integer>> ports = new LinkedHashMap<>();
+        pods.forEach((name, pod) -> ports.put(name, containers(pod).stream().flatMap(c -> c.getPorts().stream())
+                .map(ContainerPort::getContainerPort).toList()));
+        ports.put("clickhouse", List.of(8123, 9000, 9009));
+        ports.put("clickhouse-keeper", List.of(2181, 9234));
+
+        List<NetworkReach.Destination> destinations = new ArrayList<>();
+        int n = 0;
+        for (Map.Entry<String, Pod> pod : pods.entrySet()) {
+            for (int port : ports.get(pod.getKey())) {
+                destinations.add(new NetworkReach.Destination(pod.getKey() + ":" + port, null, pod.getValue().labels(),
+                        "10.244.0." + (++n), port, "TCP"));
+            }
+        }
+        Map<String, String> kubeSystem = Map.of("kubernetes.io/metadata.name", "kube-system");
+        destinations.add(new NetworkReach.Destination("kube-dns:53/UDP", kubeSystem, Map.of("k8s-app", "kube-dns"), "10.96.0.10", 53, "UDP"));
+        destinations.add(new NetworkReach.Destination("kube-dns:53/TCP", kubeSystem, Map.of("k8s-app", "kube-dns"), "10.96.0.10", 53, "TCP"));
+        destinations.add(new NetworkReach.Destination("kube-apiserver:443", kubeSystem, Map.of("component", "kube-apiserver"), "10.96.0.1", 443, "TCP"));
+        destinations.add(new NetworkReach.Destination("other-namespace:8080", Map.of("kubernetes.io/metadata.name", "customer-x"),
+                Map.of("app", "x"), "10.244.9.9", 8080, "TCP"));
+        for (String ip : List.of("93.184.216.34", "8.8.8.8", "2606:4700::1111", "169.254.169.254", "10.0.0.1", "172.16.5.5",
+                "192.168.1.1", "100.64.0.1", "127.0.0.1", "0.0.0.0", "198.18.0.1", "224.0.0.1", "::1", "fd00::1", "fe80::1",
+                "::127.0.0.1", "64:ff9b::a9fe:a9fe", "64:ff9b:1::a00:1")) {
+            destinations.add(NetworkReach.Destination.address(ip, 443, "TCP"));
+        }
+        destinations.add(NetworkReach.Destination.address("203.0.113.50", 6514, "TCP"));
+        destinations.add(NetworkReach.Destination.address("203.0.113.50", 514, "UDP"));
+
+        Set<String> admitted = destinations.stream().filter(d -> reach.egressAdmits(detection, d))
+                .map(NetworkReach.Destination::name).collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(new TreeSet<>(List.of("kube-dns:53/UDP", "kube-dns:53/TCP", "postgres:5432", "clickhouse:8123",
+                "tenants:18091", "keycloak:8080", "93.184.216.34:443/TCP", "8.8.8.8:443/TCP", "2606:4700::1111:443/TCP",
+                "203.0.113.50:6514/TCP", "203.0.113.50:514/UDP")), admitted, dir + ": where detection may connect");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"base", DEV, PROD})
     void onlyIngestIsPublishedForGrpcEveryHostHasTlsAndNothingInternalIsRouted(String dir) {

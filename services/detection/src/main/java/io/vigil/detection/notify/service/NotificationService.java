@@ -24,7 +24,9 @@ import io.vigil.lib.api.paging.Cursor;
 import io.vigil.lib.api.paging.Page;
 import io.vigil.lib.api.problem.Problem;
 import io.vigil.lib.api.problem.ProblemException;
+import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 
 import java.net.URI;
 import java.time.Instant;
@@ -40,19 +42,25 @@ import java.util.Set;
 @ApplicationScoped
 public class NotificationService {
 
+    private static final Logger LOG = Logger.getLogger(NotificationService.class);
+
     private final DestinationRepository destinations;
     private final DeliveryRepository deliveries;
     private final CustomerAccess access;
     private final NotificationPayloads payloads;
     private final NotifyConfig config;
+    private final Vertx vertx;
+    private final AddressGuard guard;
 
     public NotificationService(DestinationRepository destinations, DeliveryRepository deliveries,
-                               CustomerAccess access, NotificationPayloads payloads, NotifyConfig config) {
+                               CustomerAccess access, NotificationPayloads payloads, NotifyConfig config, Vertx vertx) {
         this.destinations = destinations;
         this.deliveries = deliveries;
         this.access = access;
         this.payloads = payloads;
         this.config = config;
+        this.vertx = vertx;
+        this.guard = new AddressGuard(config.allowPrivateAddresses(), AddressGuard.DNS);
     }
 
     /**
@@ -105,7 +113,7 @@ public class NotificationService {
         return visible(ctx, ref).chain(o -> {
             requireAdmin(ctx);
             validate(body);
-            return destinations.countOwned(o.mspId(), o.customerId()).chain(n -> {
+            return requirePublicReceiver(body).chain(() -> destinations.countOwned(o.mspId(), o.customerId())).chain(n -> {
                 if (n >= config.maxDestinations()) {
                     throw ProblemException.conflict("at most " + config.maxDestinations() + " notification destinations per owner");
                 }
@@ -258,6 +266,28 @@ public class NotificationService {
         if (!errors.isEmpty()) {
             throw ProblemException.badRequest(String.join("; ", errors.stream().map(e -> e.field() + ": " + e.message()).toList()), errors);
         }
+    }
+
+    /**
+     * The receiver must resolve to public addresses only, as every delivery checks again: refused here with a 400, so a
+     * wrong destination is found at once rather than in its delivery log. The answer does not say whether the host did
+     * not resolve or resolved to a non-public address, nor to which (the server log does), so creating destinations is
+     * no probe of the internal network. DNS blocks, so it runs on a worker thread.
+     */
+    private Uni<Void> requirePublicReceiver(DestinationCreate body) {
+        if (config.allowPrivateAddresses()) {
+            return Uni.createFrom().voidItem();
+        }
+        boolean webhook = body.kind() == DestinationKind.WEBHOOK;
+        String host = webhook ? URI.create(body.url()).getHost() : body.host();
+        return vertx.executeBlocking(() -> guard.check(host), false).invoke(verdict -> {
+            if (!verdict.allowed()) {
+                LOG.infof("notification destination refused: %s", verdict.detail());
+                String field = webhook ? "url" : "host";
+                String message = "refused: must name a host that resolves to public addresses only";
+                throw ProblemException.badRequest(field + ": " + message, List.of(new Problem.FieldError(field, message)));
+            }
+        }).replaceWithVoid();
     }
 
     private String urlProblem(String url) {
