@@ -92,8 +92,10 @@ public class AlertDetailResource {
     public Uni<Response> suppress(@PathParam("customerId") String customerId, @PathParam("alertId") String alertId,
                                   @RestForm String sourceCidr, @RestForm String type, @RestForm Integer port,
                                   @RestForm int days, @RestForm String reason) {
+        // "for ever" is offered to admins only; detection refuses it to anyone else (403)
         Instant expires = days > 0 ? Instant.now().plus(Duration.ofDays(days)) : null;
-        NewRule rule = new NewRule(sourceCidr, port, type == null || type.isBlank() ? null : type, expires, reason);
+        NewRule rule = new NewRule(sourceCidr, port, type == null || type.isBlank() ? null : type, expires, reason,
+                expires == null ? Boolean.TRUE : null);
         return detection.suppress(customerId, rule).map(r -> back(customerId, alertId,
                 "Suppression added: later alerts like this one are dropped" + (expires == null ? "" : " for " + days + " days")));
     }
