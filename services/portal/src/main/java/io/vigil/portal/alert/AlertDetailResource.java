@@ -10,6 +10,7 @@ import io.vigil.portal.api.NewRule;
 import io.vigil.portal.api.TenantsApi;
 import io.vigil.portal.chart.EvidenceGrid;
 import io.vigil.portal.chart.ObservedVsBaseline;
+import io.vigil.portal.web.LocalPath;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -111,9 +112,7 @@ public class AlertDetailResource {
 
     /** A local path to return to ({@code fallback} for anything else), without an earlier notice. */
     static String local(String back, String fallback) {
-        if (back == null || !back.startsWith("/") || back.startsWith("//")) {
-            return fallback;
-        }
-        return back.replaceAll("([?&])notice=[^&]*&?", "$1").replaceAll("[?&]$", "");
+        String path = LocalPath.or(back, null);
+        return path == null ? fallback : path.replaceAll("([?&])notice=[^&]*&?", "$1").replaceAll("[?&]$", "");
     }
 }
