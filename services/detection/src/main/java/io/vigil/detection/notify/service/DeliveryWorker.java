@@ -132,11 +132,14 @@ public class DeliveryWorker {
             outbox.failed(o.id(), result.statusCode(), result.error());
             count(o, "failed");
             LOG.warnf("delivery %s to destination %s failed for good after %d attempts: %s", o.id(), o.destinationId(),
-                    attempt, result.error());
+                    attempt, result.detail());
         } else {
             long delay = backoff.after(attempt, ThreadLocalRandom.current().nextDouble()).toMillis();
             outbox.retry(o.id(), result.statusCode(), result.error(), delay);
             count(o, "retried");
+            // the delivery log keeps the category only; what exactly happened is for the operator
+            LOG.infof("delivery %s to destination %s, attempt %d failed (retried in %d ms): %s", o.id(), o.destinationId(),
+                    attempt, delay, result.detail());
         }
     }
 

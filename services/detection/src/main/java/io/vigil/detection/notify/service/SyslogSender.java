@@ -41,7 +41,7 @@ public class SyslogSender {
     public SendResult send(String host, int port, SyslogTransport transport, String message) {
         AddressGuard.Verdict verdict = guard.check(host);
         if (!verdict.allowed()) {
-            return SendResult.failed(null, verdict.detail());
+            return SendResult.failed(null, verdict.refusal(), verdict.detail());
         }
         InetSocketAddress to = new InetSocketAddress(verdict.address(), port);
         try {
@@ -57,7 +57,8 @@ public class SyslogSender {
             } else {
                 byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
                 if (bytes.length > MAX_DATAGRAM) {
-                    return SendResult.failed(null, "message of " + bytes.length + " bytes is too large for UDP");
+                    return SendResult.failed(null, "message too large for UDP", "message of " + bytes.length
+                            + " bytes is too large for UDP");
                 }
                 try (DatagramSocket socket = new DatagramSocket()) {
                     socket.send(new DatagramPacket(bytes, bytes.length, to));
@@ -65,7 +66,7 @@ public class SyslogSender {
             }
             return SendResult.delivered(null);
         } catch (IOException e) {
-            return SendResult.failed(null, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            return SendResult.failed(e);
         }
     }
 }

@@ -57,15 +57,15 @@ public class WebhookSender {
         try {
             uri = URI.create(url);
         } catch (IllegalArgumentException e) {
-            return SendResult.failed(null, "bad URL: " + e.getMessage());
+            return SendResult.failed(null, "bad URL", "bad URL: " + e.getMessage());
         }
         boolean https = "https".equalsIgnoreCase(uri.getScheme());
         if (!https && !"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-            return SendResult.failed(null, "bad URL: needs http(s) and a host");
+            return SendResult.failed(null, "bad URL", "bad URL " + url + ": needs http(s) and a host");
         }
         AddressGuard.Verdict verdict = guard.check(uri.getHost());
         if (!verdict.allowed()) {
-            return SendResult.failed(null, verdict.detail());
+            return SendResult.failed(null, verdict.refusal(), verdict.detail());
         }
         int port = uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80;
         String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
@@ -93,15 +93,14 @@ public class WebhookSender {
                     }))
                     .toCompletionStage().toCompletableFuture()
                     .get(config.connectTimeout().plus(config.requestTimeout()).toMillis(), TimeUnit.MILLISECONDS);
-            return status / 100 == 2 ? SendResult.delivered(status) : SendResult.failed(status, "HTTP " + status);
+            return status / 100 == 2 ? SendResult.delivered(status) : SendResult.status(status);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            return SendResult.failed(null, cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+            return SendResult.failed(e.getCause() == null ? e : e.getCause());
         } catch (TimeoutException e) {
-            return SendResult.failed(null, "timed out");
+            return SendResult.failed(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return SendResult.failed(null, "interrupted");
+            return SendResult.failed(null, "interrupted", "interrupted");
         }
     }
 }

@@ -99,4 +99,25 @@ class WebhookSenderTest {
         assertFalse(r.ok());
         assertTrue(seen.isEmpty());
     }
+
+    /** What the delivery log shows is a category; the host, addresses and exception are in the detail (the server log). */
+    @Test
+    void failuresAreCategoriesThatNameNoAddress() throws Exception {
+        WebhookSender prod = new WebhookSender(config(), vertx, "test", new AddressGuard(false, AddressGuard.DNS));
+        SendResult refused = prod.send("http://localhost:" + port() + "/in", "whsec_x", "dl-4", "test", "{}");
+        assertEquals("refused: non-public address", refused.error());
+        assertTrue(refused.detail().contains("127.0.0.1") || refused.detail().contains("0:0:0:0:0:0:0:1"), refused.detail());
+        assertEquals("refused: unknown host", prod.send("http://no-such-host.invalid/in", "whsec_x", "dl-5", "test", "{}").error());
+
+        WebhookSender local = new WebhookSender(config(), vertx, "test", new AddressGuard(true, AddressGuard.DNS));
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            closed = s.getLocalPort();
+        }
+        SendResult connect = local.send("http://127.0.0.1:" + closed + "/in", "whsec_x", "dl-6", "test", "{}");
+        assertEquals("connect failed", connect.error(), connect.detail());
+        assertTrue(connect.detail().contains(String.valueOf(closed)), connect.detail());
+        SendResult moved = local.send("http://127.0.0.1:" + port() + "/moved", "whsec_x", "dl-7", "test", "{}");
+        assertEquals("HTTP 302", moved.error());
+    }
 }
