@@ -158,7 +158,8 @@ class NotificationsIT {
         receiver.expect("/customer", secret, 2);
 
         as("msp-a-analyst").get(CUSTOMER + "/" + hookId).then().statusCode(200).body("$", not(hasKey("secret")))
-                .body("url", equalTo(receiver.url("/customer")));
+                .body("url", equalTo(receiver.url("/…")));
+        as("msp-a-admin").get(CUSTOMER + "/" + hookId).then().statusCode(200).body("url", equalTo(receiver.url("/customer")));
         as("msp-a-admin").get(CUSTOMER).then().statusCode(200).body("size()", equalTo(1)).body("[0]", not(hasKey("secret")));
 
         // MSP-wide: every msp-a customer's alerts, filtered to HIGH and above, escalations and reopenings only.
@@ -389,6 +390,35 @@ class NotificationsIT {
         as("anonymous").get(CUSTOMER).then().statusCode(401).contentType("application/problem+json");
         as("client:sensor-a1").get(CUSTOMER).then().statusCode(403).contentType("application/problem+json");
         as("client:sensor-a1").get(MSP).then().statusCode(403);
+    }
+
+    /** A webhook URL's path and query often carry the receiver's own credentials (a token, an api_key). */
+    @Test
+    @Order(9)
+    void onlyRolesThatManageADestinationSeeItsWholeUrl() {
+        String a1 = "/api/v1/customers/a1/notifications";
+        String url = "https://hooks.example.com/services/T0/B0/XyZsecret?api_key=SECRET";
+        String id = create("msp-a-admin", a1, Map.of("name", "chat hook " + TENANT, "kind", "WEBHOOK", "url", url, "enabled", false));
+        try {
+            for (String reader : List.of("a1-viewer", "msp-a-analyst")) {
+                as(reader).get(a1 + "/" + id).then().statusCode(200).body("url", equalTo("https://hooks.example.com/…"));
+                String list = as(reader).get(a1).then().statusCode(200).extract().asString();
+                assertTrue(!list.contains("SECRET") && !list.contains("XyZsecret"), reader + " reads the URL's secrets: " + list);
+            }
+            for (String manager : List.of("msp-a-admin", "platform-admin")) {
+                as(manager).get(a1 + "/" + id).then().statusCode(200).body("url", equalTo(url));
+            }
+            String mspId = create("msp-a-admin", MSP, Map.of("name", "msp chat hook " + TENANT, "kind", "WEBHOOK",
+                    "url", url, "enabled", false));
+            try {
+                as("msp-a-analyst").get(MSP + "/" + mspId).then().statusCode(200).body("url", equalTo("https://hooks.example.com/…"));
+                as("msp-a-admin").get(MSP + "/" + mspId).then().statusCode(200).body("url", equalTo(url));
+            } finally {
+                as("msp-a-admin").delete(MSP + "/" + mspId).then().statusCode(204);
+            }
+        } finally {
+            as("msp-a-admin").delete(a1 + "/" + id).then().statusCode(204);
+        }
     }
 
     @Test

@@ -85,9 +85,14 @@ public class NotificationService {
         return access.requireMsp(ctx, ref.mspId(), "notification destinations").replaceWith(ref);
     }
 
+    /** Manages destinations: msp-admin of a visible owner, or platform-admin. */
+    private static boolean admin(TenantContext ctx) {
+        return ctx.global() || ctx.role() == Role.MSP_ADMIN;
+    }
+
     /** Call after the owner proved visible: analysts and viewers read only. */
     private static void requireAdmin(TenantContext ctx) {
-        if (!(ctx.global() || ctx.role() == Role.MSP_ADMIN)) {
+        if (!admin(ctx)) {
             throw ProblemException.forbidden("role " + ctx.role().claim() + " may read notification destinations but only msp-admin manages them");
         }
     }
@@ -100,12 +105,12 @@ public class NotificationService {
     @WithSession
     public Uni<List<DestinationView>> list(TenantContext ctx, Owner ref) {
         return visible(ctx, ref).chain(o -> destinations.listVisible(ctx, o.mspId(), o.customerId()))
-                .map(rows -> rows.stream().map(DestinationView::of).toList());
+                .map(rows -> rows.stream().map(d -> DestinationView.of(d, admin(ctx))).toList());
     }
 
     @WithSession
     public Uni<DestinationView> get(TenantContext ctx, Owner ref, String id) {
-        return visible(ctx, ref).chain(o -> requireDestination(ctx, o, id)).map(DestinationView::of);
+        return visible(ctx, ref).chain(o -> requireDestination(ctx, o, id)).map(d -> DestinationView.of(d, admin(ctx)));
     }
 
     @WithTransaction
@@ -160,7 +165,7 @@ public class NotificationService {
                 d.events = events(patch.events());
             }
             d.updatedAt = Instant.now();
-            return DestinationView.of(d);
+            return DestinationView.of(d, true);
         });
     }
 
