@@ -73,7 +73,7 @@ class TenantsDirectoryIT {
                     .contentType("application/problem+json");
         }
         assertEquals(asked + 120, lookups("not-found"), "each unknown id asked tenants once");
-        double cached = metric("cache_size", "cache=\"vigil-customers\"");
+        long cached = directory.cached();
         assertTrue(cached <= 50, "the cache holds at most its 50 entries, not " + cached);
         Thread.sleep(1_500);
         for (int i = 0; i < 10; i++) {

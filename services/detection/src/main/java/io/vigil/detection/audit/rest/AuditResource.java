@@ -27,10 +27,15 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
 
+import static io.vigil.lib.api.auth.Role.Names.CUSTOMER_VIEWER;
+import static io.vigil.lib.api.auth.Role.Names.MSP_ADMIN;
+import static io.vigil.lib.api.auth.Role.Names.MSP_ANALYST;
+import static io.vigil.lib.api.auth.Role.Names.PLATFORM_ADMIN;
+
 /** Who changed what for a customer (triage, comments, its rules), or for an MSP (its MSP-wide rules). Newest first, keyset pages. */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
-@RolesAllowed({"platform-admin", "msp-admin", "msp-analyst", "customer-viewer"})
+@RolesAllowed({PLATFORM_ADMIN, MSP_ADMIN, MSP_ANALYST, CUSTOMER_VIEWER})
 @Tag(name = "audit")
 public class AuditResource {
 

@@ -5,12 +5,13 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import io.micrometer.core.instrument.Gauge;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vigil.lib.api.auth.Access;
 import io.vigil.detection.customer.Customer;
 import io.vigil.detection.customer.client.TenantsCustomer;
 import io.vigil.detection.customer.client.TenantsInternalApi;
@@ -85,8 +86,9 @@ public class CustomerDirectory {
         this.retryAfter = retryAfter;
         // Maintenance (eviction) on the calling thread, so the bound holds as soon as a put returns.
         this.cache = Caffeine.newBuilder().maximumSize(cacheSize).expireAfter(new PerEntryLifetime())
-                .executor(Runnable::run).recordStats().build();
-        CaffeineCacheMetrics.monitor(registry, cache, "vigil-customers");
+                .executor(Runnable::run).build();
+        Gauge.builder("vigil.detection.customers.cached", cache, Cache::estimatedSize).strongReference(true)
+                .description("customer answers cached (found, unknown, or a fallback copy)").register(registry);
         this.fallbacks = Counter.builder("vigil.detection.customers.fallbacks")
                 .description("customer lookups answered from the last known copy because tenants failed").register(registry);
         this.found = lookups(registry, "found");
@@ -214,19 +216,15 @@ public class CustomerDirectory {
      * a customer-level caller, any customer but its own; for a caller reaching nothing, any) is 404 without a lookup.
      */
     public <T> Uni<T> known(TenantContext ctx, String id, Supplier<Uni<T>> then) {
-        if (!Sql.isTenantId(id) || !mayReach(ctx, id)) {
+        if (!Sql.isTenantId(id) || !Access.mayReachCustomer(ctx, id)) {
             return Uni.createFrom().failure(ProblemException.notFound("customer", id));
         }
         return find(id).chain(c -> c == null ? Uni.createFrom().failure(ProblemException.notFound("customer", id)) : then.get());
     }
 
-    /** Whether the caller's reach could include customer {@code id} at all, before asking anyone whether it exists. */
-    private static boolean mayReach(TenantContext ctx, String id) {
-        return switch (ctx.role().reach()) {
-            case ALL, MSP -> true;
-            case CUSTOMER -> id.equals(ctx.tenantId());
-            case NOTHING -> false;
-        };
+    /** How many answers are cached now. */
+    public long cached() {
+        return cache.estimatedSize();
     }
 
     /** Drops the cached answers, so the next lookups ask tenants. */

@@ -3,9 +3,10 @@ package io.vigil.detection.notify.service;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.vigil.lib.api.auth.Access;
 import io.vigil.lib.api.id.Ids;
 import io.vigil.detection.alert.AlertChanged;
-import io.vigil.detection.auth.Role;
+import io.vigil.lib.api.auth.Role;
 import io.vigil.detection.customer.service.CustomerAccess;
 import io.vigil.detection.notify.Delivery;
 import io.vigil.detection.notify.DeliveryStatus;
@@ -87,14 +88,12 @@ public class NotificationService {
 
     /** Manages destinations: msp-admin of a visible owner, or platform-admin. */
     private static boolean admin(TenantContext ctx) {
-        return ctx.global() || ctx.role() == Role.MSP_ADMIN;
+        return Access.may(ctx, Role.Action.MANAGE);
     }
 
     /** Call after the owner proved visible: analysts and viewers read only. */
     private static void requireAdmin(TenantContext ctx) {
-        if (!admin(ctx)) {
-            throw ProblemException.forbidden("role " + ctx.role().claim() + " may read notification destinations but only msp-admin manages them");
-        }
+        Access.requireManage(ctx, "notification destinations");
     }
 
     private Uni<Destination> requireDestination(TenantContext ctx, Owner owner, String id) {

@@ -3,8 +3,9 @@ package io.vigil.detection.rule.service;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.vigil.lib.api.auth.Access;
 import io.vigil.detection.audit.service.AuditLog;
-import io.vigil.detection.auth.Role;
+import io.vigil.lib.api.auth.Role;
 import io.vigil.detection.customer.CustomerProfile;
 import io.vigil.detection.rule.Breadth;
 import io.vigil.detection.rule.Rule;
@@ -118,25 +119,21 @@ public class RuleService {
         });
     }
 
-    /** An admin: msp-admin of the MSP (already proven visible) or platform-admin. */
-    private static boolean admin(TenantContext ctx) {
-        return ctx.global() || ctx.role() == Role.MSP_ADMIN;
-    }
-
     /**
      * Call once the owner proved visible: triaging roles change a customer's rules; an MSP-wide rule applies to every
      * customer of the MSP, so only its admins change those.
      */
     private static void requireChange(TenantContext ctx, String customerId) {
-        ctx.requireManage();
-        if (customerId == null && !admin(ctx)) {
-            throw ProblemException.forbidden("only msp-admin changes MSP-wide rules; add the entry to the customer instead");
+        if (customerId == null) {
+            Access.requireManage(ctx, "MSP-wide rules; add the entry to the customer instead");
+        } else {
+            Access.requireTriage(ctx);
         }
     }
 
     /** After validation: no expiry, and a CIDR broader than /16 (IPv6 /48), are an admin's decision. */
     private static void requireAdminFor(TenantContext ctx, RuleRequest body) {
-        if (admin(ctx)) {
+        if (Access.may(ctx, Role.Action.MANAGE)) {
             return;
         }
         if (Boolean.TRUE.equals(body.permanent())) {

@@ -3,12 +3,12 @@ package io.vigil.tenants.customer.service;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.vigil.lib.api.auth.Access;
 import io.vigil.lib.api.auth.TenantContext;
 import io.vigil.lib.api.paging.Cursor;
 import io.vigil.lib.api.paging.Page;
 import io.vigil.lib.api.problem.ProblemException;
 import io.vigil.tenants.audit.service.AuditLog;
-import io.vigil.tenants.auth.Role;
 import io.vigil.lib.api.id.Ids;
 import io.vigil.lib.api.paging.Pages;
 import io.vigil.tenants.customer.Customer;
@@ -58,9 +58,9 @@ public class CustomerService {
 
     @WithTransaction
     public Uni<Customer> create(TenantContext ctx, CustomerCreate body) {
-        ctx.requireManage();
+        Access.requireManage(ctx, "customers");
         String mspId;
-        if (ctx.role() == Role.PLATFORM_ADMIN) {
+        if (ctx.global()) {
             if (body.mspId() == null) {
                 throw ProblemException.badRequest("mspId: required when a platform-admin creates a customer",
                         List.of(new io.vigil.lib.api.problem.Problem.FieldError("mspId", "required for platform-admin")));
@@ -99,7 +99,7 @@ public class CustomerService {
     @WithTransaction
     public Uni<CustomerView> update(TenantContext ctx, String id, CustomerPatch patch) {
         return require(ctx, id).chain(c -> {
-            ctx.requireManage();
+            Access.requireManage(ctx, "customers");
             CustomerStatus to = patch.status() == null || patch.status() == c.status ? null : patch.status();
             return (to == CustomerStatus.OFFBOARDED ? requireNoActiveSensors(ctx, c) : Uni.createFrom().voidItem())
                     .chain(() -> {
@@ -171,7 +171,7 @@ public class CustomerService {
     @WithTransaction
     public Uni<Void> offboard(TenantContext ctx, String id) {
         return require(ctx, id).chain(c -> {
-            ctx.requireManage();
+            Access.requireManage(ctx, "customers");
             return requireNoActiveSensors(ctx, c).chain(() -> {
                 c.status = CustomerStatus.OFFBOARDED;
                 c.updatedAt = Instant.now();
