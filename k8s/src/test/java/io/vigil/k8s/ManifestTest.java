@@ -375,6 +375,59 @@ class ManifestTest {
                 "203.0.113.50:6514/TCP", "203.0.113.50:514/UDP")), admitted, dir + ": where detection may connect");
     }
 
+    /** The master realm (whose admins rule every realm) and any other realm stay inside the cluster. */
+    @ParameterizedTest
+    @ValueSource(strings = {"base", DEV, PROD})
+    void theAuthHostPublishesOnlyTheVigilRealm(String dir) {
+        Ingress auth = render(dir).find(Ingress.class, "auth").orElseThrow();
+        Set<String> paths = auth.getSpec().getRules().stream().flatMap(r -> r.getHttp().getPaths().stream())
+                .map(HTTPIngressPath::getPath).collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(new TreeSet<>(List.of("/realms/vigil", "/resources")), paths, dir + ": paths of the auth host");
+    }
+
+    /**
+     * Prod imports a realm without the dev realm's people, sensors, dev clients and secrets, that locks out password
+     * guessers and needs TLS from outside, and whose tenants service account manages clients only (it could otherwise
+     * rewrite any person's msp_id); its roles and client scopes are the dev realm's, so the two cannot drift.
+     */
+    @Test
+    void prodImportsARealmThatLocksOutGuessersNeedsTlsAndKeepsTheTenantsAccountToClients() throws IOException {
+        Manifests prod = render(PROD);
+        ConfigMap realmMap = prod.all(ConfigMap.class).stream().filter(c -> c.getMetadata().getName().startsWith("vigil-realm"))
+                .findFirst().orElseThrow(() -> new AssertionError("prod: no ConfigMap vigil-realm"));
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode realm = json.readTree(realmMap.getData().get("vigil-realm.json"));
+        com.fasterxml.jackson.databind.JsonNode dev = json.readTree(REPO.resolve("scripts/keycloak/vigil-realm.json").toFile());
+        assertEquals("vigil", realm.path("realm").asText());
+        assertTrue(realm.path("bruteForceProtected").asBoolean(), "brute-force protection");
+        assertTrue(Set.of("external", "all").contains(realm.path("sslRequired").asText()), "TLS required: " + realm.path("sslRequired"));
+        for (com.fasterxml.jackson.databind.JsonNode user : realm.path("users")) {
+            assertTrue(user.path("username").asText().startsWith("service-account-"), "a person in the prod realm: " + user.path("username"));
+            assertTrue(user.path("credentials").isMissingNode(), "credentials in the prod realm: " + user.path("username"));
+        }
+        Set<String> clients = new TreeSet<>();
+        for (com.fasterxml.jackson.databind.JsonNode client : realm.path("clients")) {
+            clients.add(client.path("clientId").asText());
+            assertTrue(client.path("secret").isMissingNode(), "a secret in the prod realm: " + client.path("clientId"));
+            assertFalse(client.path("directAccessGrantsEnabled").asBoolean(), "password grant: " + client.path("clientId"));
+        }
+        assertEquals(Set.of("vigil-tenants", "vigil-detection", "vigil-portal"), clients);
+        for (com.fasterxml.jackson.databind.JsonNode r : List.of(realm, dev)) {
+            Set<String> management = new TreeSet<>();
+            for (com.fasterxml.jackson.databind.JsonNode user : r.path("users")) {
+                if (user.path("username").asText().equals("service-account-vigil-tenants")) {
+                    user.path("clientRoles").path("realm-management").forEach(role -> management.add(role.asText()));
+                }
+            }
+            assertEquals(Set.of("manage-clients", "view-clients", "query-clients"), management,
+                    "vigil-tenants' realm-management roles in the " + (r == dev ? "dev" : "prod") + " realm");
+        }
+        assertEquals(dev.path("roles"), realm.path("roles"), "the same roles as the dev realm");
+        assertEquals(dev.path("clientScopes"), realm.path("clientScopes"), "the same client scopes as the dev realm");
+        Pod keycloak = prod.workloads().get("keycloak");
+        assertTrue(containers(keycloak).get(0).getArgs().contains("--import-realm"), "prod imports the realm");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"base", DEV, PROD})
     void onlyIngestIsPublishedForGrpcEveryHostHasTlsAndNothingInternalIsRouted(String dir) {

@@ -83,15 +83,8 @@ final class NetworkReach {
                 }
                 continue;
             }
-            if (to.podLabels() == null) {
-                continue; // a selector names pods, never an address outside the cluster
-            }
-            boolean namespaceOk = peer.getNamespaceSelector() == null
-                    ? to.namespaceLabels() == null
-                    : matches(peer.getNamespaceSelector(), to.namespaceLabels() == null ? Map.of(
-                            "kubernetes.io/metadata.name", "<application namespace>") : to.namespaceLabels());
-            boolean podOk = peer.getPodSelector() == null || matches(peer.getPodSelector(), to.podLabels());
-            if (namespaceOk && podOk) {
+            // a selector names pods, never an address outside the cluster
+            if (to.podLabels() != null && selects(peer, to.namespaceLabels(), to.podLabels())) {
                 return true;
             }
         }
@@ -153,19 +146,20 @@ final class NetworkReach {
             return true;
         }
         for (NetworkPolicyPeer peer : from) {
-            if (peer.getIpBlock() != null) {
-                return true;
-            }
-            boolean namespaceOk = peer.getNamespaceSelector() == null
-                    ? source.namespaceLabels() == null
-                    : matches(peer.getNamespaceSelector(), source.namespaceLabels() == null ? Map.of(
-                            "kubernetes.io/metadata.name", "<application namespace>") : source.namespaceLabels());
-            boolean podOk = peer.getPodSelector() == null || matches(peer.getPodSelector(), source.podLabels());
-            if (namespaceOk && podOk) {
+            if (peer.getIpBlock() != null || selects(peer, source.namespaceLabels(), source.podLabels())) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Whether a peer's selectors name a pod of these labels, in a namespace of these (null: the application's own). */
+    private static boolean selects(NetworkPolicyPeer peer, Map<String, String> namespaceLabels, Map<String, String> podLabels) {
+        boolean namespaceOk = peer.getNamespaceSelector() == null
+                ? namespaceLabels == null
+                : matches(peer.getNamespaceSelector(), namespaceLabels == null ? Map.of(
+                        "kubernetes.io/metadata.name", "<application namespace>") : namespaceLabels);
+        return namespaceOk && (peer.getPodSelector() == null || matches(peer.getPodSelector(), podLabels));
     }
 
     static boolean matches(LabelSelector selector, Map<String, String> labels) {

@@ -392,6 +392,41 @@ class NotificationsIT {
         as("client:sensor-a1").get(MSP).then().statusCode(403);
     }
 
+    /** A copy of the database cannot sign webhooks: the secret is stored sealed, and a rotation seals the new one. */
+    @Test
+    @Order(9)
+    void webhookSecretsAreStoredSealed() {
+        setUpQuietly();
+        String a1 = "/api/v1/customers/a1/notifications";
+        Response created = as("msp-a-admin").body(Map.of("name", "sealed hook " + TENANT, "kind", "WEBHOOK",
+                "url", "https://hooks.example.com/sealed", "enabled", false)).post(a1);
+        created.then().statusCode(201);
+        String id = created.path("id");
+        try {
+            String shown = created.path("secret");
+            String stored = rawSecret(id);
+            assertTrue(stored.startsWith("v1:") && !stored.contains(shown) && !stored.contains("whsec_"), stored);
+            String rotated = as("msp-a-admin").post(a1 + "/" + id + "/rotate-secret").then().statusCode(200).extract().path("secret");
+            String after = rawSecret(id);
+            assertTrue(after.startsWith("v1:") && !after.contains(rotated) && !after.equals(stored), after);
+        } finally {
+            as("msp-a-admin").delete(a1 + "/" + id).then().statusCode(204);
+        }
+    }
+
+    private String rawSecret(String id) {
+        return pool.preparedQuery("SELECT secret FROM detection.notification_destinations WHERE id = $1").execute(Tuple.of(id))
+                .await().indefinitely().iterator().next().getString("secret");
+    }
+
+    private void setUpQuietly() {
+        try {
+            setUp();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A webhook URL's path and query often carry the receiver's own credentials (a token, an api_key). */
     @Test
     @Order(9)

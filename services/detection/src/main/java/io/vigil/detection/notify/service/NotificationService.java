@@ -13,6 +13,7 @@ import io.vigil.detection.notify.DeliveryStatus;
 import io.vigil.detection.notify.Destination;
 import io.vigil.detection.notify.DestinationKind;
 import io.vigil.detection.notify.NotifyConfig;
+import io.vigil.detection.notify.SecretSeal;
 import io.vigil.detection.notify.rest.DeliveryView;
 import io.vigil.detection.notify.rest.DestinationCreate;
 import io.vigil.detection.notify.rest.DestinationPatch;
@@ -52,9 +53,11 @@ public class NotificationService {
     private final NotifyConfig config;
     private final Vertx vertx;
     private final AddressGuard guard;
+    private final SecretSeal seal;
 
     public NotificationService(DestinationRepository destinations, DeliveryRepository deliveries,
-                               CustomerAccess access, NotificationPayloads payloads, NotifyConfig config, Vertx vertx) {
+                               CustomerAccess access, NotificationPayloads payloads, NotifyConfig config, Vertx vertx,
+                               SecretSeal seal) {
         this.destinations = destinations;
         this.deliveries = deliveries;
         this.access = access;
@@ -62,6 +65,7 @@ public class NotificationService {
         this.config = config;
         this.vertx = vertx;
         this.guard = new AddressGuard(config.allowPrivateAddresses(), AddressGuard.DNS);
+        this.seal = seal;
     }
 
     /**
@@ -131,9 +135,11 @@ public class NotificationService {
                 d.enabled = body.enabled() == null || body.enabled();
                 d.minSeverity = body.minSeverity() == null ? Severity.LOW : body.minSeverity();
                 d.events = events(body.events());
+                String secret = null;
                 if (d.kind == DestinationKind.WEBHOOK) {
                     d.url = body.url();
-                    d.secret = Ids.secret("whsec_");
+                    secret = Ids.secret("whsec_");
+                    d.secret = seal.seal(secret, d.id);
                 } else {
                     d.host = body.host();
                     d.port = body.port();
@@ -142,7 +148,8 @@ public class NotificationService {
                 d.createdBy = ctx.actor();
                 d.createdAt = now;
                 d.updatedAt = now;
-                return destinations.persist(d).map(saved -> DestinationView.of(saved, saved.secret));
+                String shown = secret;
+                return destinations.persist(d).map(saved -> DestinationView.of(saved, shown));
             });
         });
     }
@@ -176,9 +183,10 @@ public class NotificationService {
             if (d.kind != DestinationKind.WEBHOOK) {
                 throw ProblemException.conflict("only a webhook has a secret");
             }
-            d.secret = Ids.secret("whsec_");
+            String secret = Ids.secret("whsec_");
+            d.secret = seal.seal(secret, d.id);
             d.updatedAt = Instant.now();
-            return DestinationView.of(d, d.secret);
+            return DestinationView.of(d, secret);
         });
     }
 

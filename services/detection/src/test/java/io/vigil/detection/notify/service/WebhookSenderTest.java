@@ -62,6 +62,7 @@ class WebhookSenderTest {
     private static NotifyConfig config() {
         // the shipped defaults, with Quarkus' reading of "5s"
         return new SmallRyeConfigBuilder().withConverter(Duration.class, 200, new DurationConverter())
+                .withDefaultValue("vigil.notify.secret-key", java.util.Base64.getEncoder().encodeToString(new byte[32]))
                 .withMapping(NotifyConfig.class).build().getConfigMapping(NotifyConfig.class);
     }
 
