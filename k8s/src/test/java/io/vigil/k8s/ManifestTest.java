@@ -47,6 +47,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -325,6 +326,148 @@ class ManifestTest {
                 "clickhouse-keeper -> clickhouse-keeper:2181",
                 "clickhouse-keeper -> clickhouse-keeper:9234"));
         assertEquals(intended, admitted, dir + ": connections the NetworkPolicies admit");
+    }
+
+    /**
+     * Detection connects to receivers its tenants choose (webhooks, syslog), so its egress is fenced: cluster DNS, its
+     * databases, tenants, Keycloak and public addresses on any port; never another workload, a private, shared,
+     * loopback or link-local address (the cloud metadata service among them), nor an IPv6 form that embeds one.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"base", DEV, PROD})
+    void detectionReachesOnlyDnsItsDatabasesTenantsKeycloakAndPublicAddresses(String dir) {
+        Manifests manifests = render(dir);
+        NetworkReach reach = new NetworkReach(manifests.all(NetworkPolicy.class));
+        Map<String, String> detection = manifests.workloads().get("detection").labels();
+        Map<String, Pod> pods = new LinkedHashMap<>(manifests.workloads());
+        manifests.operatorPods().forEach(p -> pods.put(p.labels().get("app.kubernetes.io/name"), p));
+        Map<String, List<Integer>> ports = new LinkedHashMap<>();
+        pods.forEach((name, pod) -> ports.put(name, containers(pod).stream().flatMap(c -> c.getPorts().stream())
+                .map(ContainerPort::getContainerPort).toList()));
+        ports.put("clickhouse", List.of(8123, 9000, 9009));
+        ports.put("clickhouse-keeper", List.of(2181, 9234));
+
+        List<NetworkReach.Destination> destinations = new ArrayList<>();
+        int n = 0;
+        for (Map.Entry<String, Pod> pod : pods.entrySet()) {
+            for (int port : ports.get(pod.getKey())) {
+                destinations.add(new NetworkReach.Destination(pod.getKey() + ":" + port, null, pod.getValue().labels(),
+                        "10.244.0." + (++n), port, "TCP"));
+            }
+        }
+        Map<String, String> kubeSystem = Map.of("kubernetes.io/metadata.name", "kube-system");
+        destinations.add(new NetworkReach.Destination("kube-dns:53/UDP", kubeSystem, Map.of("k8s-app", "kube-dns"), "10.96.0.10", 53, "UDP"));
+        destinations.add(new NetworkReach.Destination("kube-dns:53/TCP", kubeSystem, Map.of("k8s-app", "kube-dns"), "10.96.0.10", 53, "TCP"));
+        destinations.add(new NetworkReach.Destination("kube-apiserver:443", kubeSystem, Map.of("component", "kube-apiserver"), "10.96.0.1", 443, "TCP"));
+        destinations.add(new NetworkReach.Destination("other-namespace:8080", Map.of("kubernetes.io/metadata.name", "customer-x"),
+                Map.of("app", "x"), "10.244.9.9", 8080, "TCP"));
+        for (String ip : List.of("93.184.216.34", "8.8.8.8", "2606:4700::1111", "169.254.169.254", "10.0.0.1", "172.16.5.5",
+                "192.168.1.1", "100.64.0.1", "127.0.0.1", "0.0.0.0", "198.18.0.1", "224.0.0.1", "::1", "fd00::1", "fe80::1",
+                "::127.0.0.1", "64:ff9b::a9fe:a9fe", "64:ff9b:1::a00:1")) {
+            destinations.add(NetworkReach.Destination.address(ip, 443, "TCP"));
+        }
+        destinations.add(NetworkReach.Destination.address("203.0.113.50", 6514, "TCP"));
+        destinations.add(NetworkReach.Destination.address("203.0.113.50", 514, "UDP"));
+
+        Set<String> admitted = destinations.stream().filter(d -> reach.egressAdmits(detection, d))
+                .map(NetworkReach.Destination::name).collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(new TreeSet<>(List.of("kube-dns:53/UDP", "kube-dns:53/TCP", "postgres:5432", "clickhouse:8123",
+                "tenants:18091", "keycloak:8080", "93.184.216.34:443/TCP", "8.8.8.8:443/TCP", "2606:4700::1111:443/TCP",
+                "203.0.113.50:6514/TCP", "203.0.113.50:514/UDP")), admitted, dir + ": where detection may connect");
+    }
+
+    /**
+     * Each service logs in to PostgreSQL and ClickHouse as a user of its own, created by the manifests: tenants and
+     * detection each own their schema and nothing else, and only ingest may write to ClickHouse (detection's and
+     * tenants' users have a read-only profile), so a flaw in detection cannot forge flows.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"base", DEV, PROD})
+    void eachServiceHasItsOwnDatabaseUsersAndOnlyIngestWritesToClickHouse(String dir) {
+        Manifests manifests = render(dir);
+        Map<String, String> pg = new TreeMap<>();
+        Map<String, String> clickhouse = new TreeMap<>();
+        for (String service : List.of("ingest", "tenants", "detection")) {
+            Map<String, String> env = environment(manifests, container(manifests, service));
+            if (!service.equals("ingest")) {
+                pg.put(service, env.get("vigil.pg.user"));
+            }
+            clickhouse.put(service, env.get("vigil.clickhouse.user"));
+        }
+        assertEquals(2, new TreeSet<>(pg.values()).size(), dir + ": one PostgreSQL user each: " + pg);
+        assertEquals(3, new TreeSet<>(clickhouse.values()).size(), dir + ": one ClickHouse user each: " + clickhouse);
+
+        String init = manifests.all(ConfigMap.class).stream().filter(c -> c.getMetadata().getName().startsWith("vigil-postgres-init"))
+                .findFirst().orElseThrow().getData().get("init-databases.sh");
+        for (String user : pg.values()) {
+            assertTrue(init.contains("CREATE ROLE " + user + " LOGIN"), dir + ": the init script creates " + user);
+            assertTrue(Pattern.compile("GRANT CONNECT, CREATE ON DATABASE vigil TO [^;]*\\b" + user + "\\b").matcher(init).find(),
+                    dir + ": " + user + " may create its schema");
+        }
+        assertTrue(init.contains("CREATE ROLE vigil NOLOGIN"), dir + ": the database's owner logs in as nobody");
+
+        com.fasterxml.jackson.databind.JsonNode configuration = Manifests.tree(manifests.custom.stream()
+                .filter(r -> r.getKind().equals("ClickHouseInstallation")).findFirst().orElseThrow()).path("spec").path("configuration");
+        for (Map.Entry<String, String> e : clickhouse.entrySet()) {
+            String profile = configuration.path("users").path(e.getValue() + "/profile").asText(null);
+            assertNotNull(profile, dir + ": ClickHouse has no user " + e.getValue());
+            int readonly = configuration.path("profiles").path(profile + "/readonly").asInt(0);
+            assertEquals(!e.getKey().equals("ingest"), readonly > 0, dir + ": " + e.getKey() + "'s ClickHouse user " + e.getValue()
+                    + " (profile " + profile + ", readonly " + readonly + ")");
+        }
+    }
+
+    /** The master realm (whose admins rule every realm) and any other realm stay inside the cluster. */
+    @ParameterizedTest
+    @ValueSource(strings = {"base", DEV, PROD})
+    void theAuthHostPublishesOnlyTheVigilRealm(String dir) {
+        Ingress auth = render(dir).find(Ingress.class, "auth").orElseThrow();
+        Set<String> paths = auth.getSpec().getRules().stream().flatMap(r -> r.getHttp().getPaths().stream())
+                .map(HTTPIngressPath::getPath).collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(new TreeSet<>(List.of("/realms/vigil", "/resources")), paths, dir + ": paths of the auth host");
+    }
+
+    /**
+     * Prod imports a realm without the dev realm's people, sensors, dev clients and secrets, that locks out password
+     * guessers and needs TLS from outside, and whose tenants service account manages clients only (it could otherwise
+     * rewrite any person's msp_id); its roles and client scopes are the dev realm's, so the two cannot drift.
+     */
+    @Test
+    void prodImportsARealmThatLocksOutGuessersNeedsTlsAndKeepsTheTenantsAccountToClients() throws IOException {
+        Manifests prod = render(PROD);
+        ConfigMap realmMap = prod.all(ConfigMap.class).stream().filter(c -> c.getMetadata().getName().startsWith("vigil-realm"))
+                .findFirst().orElseThrow(() -> new AssertionError("prod: no ConfigMap vigil-realm"));
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode realm = json.readTree(realmMap.getData().get("vigil-realm.json"));
+        com.fasterxml.jackson.databind.JsonNode dev = json.readTree(REPO.resolve("scripts/keycloak/vigil-realm.json").toFile());
+        assertEquals("vigil", realm.path("realm").asText());
+        assertTrue(realm.path("bruteForceProtected").asBoolean(), "brute-force protection");
+        assertTrue(Set.of("external", "all").contains(realm.path("sslRequired").asText()), "TLS required: " + realm.path("sslRequired"));
+        for (com.fasterxml.jackson.databind.JsonNode user : realm.path("users")) {
+            assertTrue(user.path("username").asText().startsWith("service-account-"), "a person in the prod realm: " + user.path("username"));
+            assertTrue(user.path("credentials").isMissingNode(), "credentials in the prod realm: " + user.path("username"));
+        }
+        Set<String> clients = new TreeSet<>();
+        for (com.fasterxml.jackson.databind.JsonNode client : realm.path("clients")) {
+            clients.add(client.path("clientId").asText());
+            assertTrue(client.path("secret").isMissingNode(), "a secret in the prod realm: " + client.path("clientId"));
+            assertFalse(client.path("directAccessGrantsEnabled").asBoolean(), "password grant: " + client.path("clientId"));
+        }
+        assertEquals(Set.of("vigil-tenants", "vigil-detection", "vigil-portal"), clients);
+        for (com.fasterxml.jackson.databind.JsonNode r : List.of(realm, dev)) {
+            Set<String> management = new TreeSet<>();
+            for (com.fasterxml.jackson.databind.JsonNode user : r.path("users")) {
+                if (user.path("username").asText().equals("service-account-vigil-tenants")) {
+                    user.path("clientRoles").path("realm-management").forEach(role -> management.add(role.asText()));
+                }
+            }
+            assertEquals(Set.of("manage-clients", "view-clients", "query-clients"), management,
+                    "vigil-tenants' realm-management roles in the " + (r == dev ? "dev" : "prod") + " realm");
+        }
+        assertEquals(dev.path("roles"), realm.path("roles"), "the same roles as the dev realm");
+        assertEquals(dev.path("clientScopes"), realm.path("clientScopes"), "the same client scopes as the dev realm");
+        Pod keycloak = prod.workloads().get("keycloak");
+        assertTrue(containers(keycloak).get(0).getArgs().contains("--import-realm"), "prod imports the realm");
     }
 
     @ParameterizedTest

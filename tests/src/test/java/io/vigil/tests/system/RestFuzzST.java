@@ -61,6 +61,7 @@ class RestFuzzST {
     private static Process tenants;
     private static Process detection;
     private static Map<String, String> services;
+    private static Map<String, Path> logs;
 
     @BeforeAll
     static void startServices() throws Exception {
@@ -73,6 +74,7 @@ class RestFuzzST {
         detection = SystemStack.startDetection(detectionPort, "http://127.0.0.1:" + tenantsPort, work.resolve("detection.log"),
                 Map.of("QUARKUS_SCHEDULER_ENABLED", "false"));
         services = Map.of("tenants", "http://127.0.0.1:" + tenantsPort, "detection", "http://127.0.0.1:" + detectionPort);
+        logs = Map.of("tenants", work.resolve("tenants.log"), "detection", work.resolve("detection.log"));
     }
 
     @AfterAll
@@ -279,12 +281,110 @@ class RestFuzzST {
         }
     }
 
-    /** One request on its own connection, written by hand (a declared body is never sent); the whole answer. */
-    private static String raw(URI base, String requestLine, String token, String headers) throws Exception {
+    /**
+     * Input that once gave an empty 500 with an ERROR log, or a 413 with about 80 lines of stack traces each (a lever to
+     * flood the logs): a JSON object naming a field twice (on the unauthenticated enrollment too, and on a comment) is a
+     * 400, a chunked body over 10 MiB a 413, both problem+json, with at most one log line per request. A small chunked
+     * body still reaches the operation whole.
+     */
+    @Test
+    void duplicateKeysAndOversizedChunkedBodiesGiveProblemJsonAndOneLogLine() throws Exception {
+        String token = SystemStack.userToken("msp-a-admin");
+        URI tenantsBase = URI.create(services.get("tenants"));
+        URI detectionBase = URI.create(services.get("detection"));
+        List<String> failures = new ArrayList<>();
+        String duplicate = "{\"token\":\"a\",\"token\":\"b\"}";
+        expect(failures, "tenants enroll with a duplicate key", raw(tenantsBase, "POST /api/v1/sensors/enroll", null,
+                length(duplicate), duplicate), 400, logs.get("tenants"));
+        String comment = "{\"body\":\"x\",\"body\":\"y\"}";
+        expect(failures, "detection comment with a duplicate key", raw(detectionBase, "POST /api/v1/customers/a1/alerts/al-none/comments",
+                token, length(comment), comment), 400, logs.get("detection"));
+        expect(failures, "tenants chunked body over the limit", chunked(tenantsBase, "POST /api/v1/customers", token),
+                413, logs.get("tenants"));
+        expect(failures, "detection chunked body over the limit", chunked(detectionBase,
+                "POST /api/v1/customers/a1/alerts/al-none/comments", token), 413, logs.get("detection"));
+        // a chunked body within the limit is read whole: the token is judged (401), not the body (400)
+        String enroll = "{\"token\":\"vet_not-a-token\"}";
+        String answer = raw(tenantsBase, "POST /api/v1/sensors/enroll", null, "Content-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\n", Integer.toHexString(enroll.length()) + "\r\n" + enroll + "\r\n0\r\n\r\n")
+                .response();
+        if (!answer.startsWith("HTTP/1.1 401 ") || !answer.contains("enrollment-token-refused")) {
+            failures.add("a small chunked body was not read whole: " + abbreviate(answer));
+        }
+        assertTrue(failures.isEmpty(), failures.size() + " failures:\n" + String.join("\n", failures));
+    }
+
+    private static String length(String body) {
+        return "Content-Type: application/json\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n";
+    }
+
+    /** The answer has {@code status} and is problem+json of that status; the service logged at most one line, no trace. */
+    private static void expect(List<String> failures, String what, Answer answer, int status, Path log) throws Exception {
+        String r = answer.response();
+        if (!r.startsWith("HTTP/1.1 " + status + " ") || !r.toLowerCase(java.util.Locale.ROOT).contains("\ncontent-type: application/problem+json")
+                || !r.contains("\"status\":" + status)) {
+            failures.add(what + ": " + abbreviate(r));
+        }
+        Thread.sleep(500);
+        List<String> lines = Files.readAllLines(log).subList((int) answer.logLinesBefore(), Files.readAllLines(log).size());
+        if (lines.size() > 1 || lines.stream().anyMatch(l -> l.contains(" ERROR ") || l.startsWith("\tat "))) {
+            failures.add(what + ": logged " + lines.size() + " lines: " + abbreviate(String.join("\n", lines)));
+        }
+    }
+
+    /** An answer and how long the service's log was before the request. */
+    record Answer(String response, long logLinesBefore) {
+    }
+
+    private static Answer raw(URI base, String requestLine, String token, String headers, String body) throws Exception {
+        long before = Files.readAllLines(logs.get(base.equals(URI.create(services.get("tenants"))) ? "tenants" : "detection")).size();
+        return new Answer(raw(base, requestLine, token, headers + "\r\n" + body, true), before);
+    }
+
+    /** 12 MB of a JSON string in 64 KiB chunks, without Content-Length; the answer, read once the server stops reading. */
+    private static Answer chunked(URI base, String requestLine, String token) throws Exception {
+        long before = Files.readAllLines(logs.get(base.equals(URI.create(services.get("tenants"))) ? "tenants" : "detection")).size();
         try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(30_000);
-            socket.getOutputStream().write((requestLine + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\nAuthorization: Bearer "
-                    + token + "\r\n" + headers + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write((requestLine + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\nAuthorization: Bearer " + token
+                    + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            byte[] chunk = new byte[65_536];
+            java.util.Arrays.fill(chunk, (byte) 'a');
+            try {
+                out.write(("9\r\n{\"body\":\"\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                for (int sent = 0; sent < 12_000_000; sent += chunk.length) {
+                    out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    out.write(chunk);
+                    out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                }
+                out.write("2\r\n\"}\r\n0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+            } catch (java.io.IOException stoppedReading) {
+                // the server answered and closed the connection before the whole body was sent: read its answer
+            }
+            java.io.ByteArrayOutputStream in = new java.io.ByteArrayOutputStream();
+            try {
+                socket.getInputStream().transferTo(in);
+            } catch (java.io.IOException reset) {
+                // a reset after the answer arrived
+            }
+            return new Answer(in.toString(StandardCharsets.UTF_8), before);
+        }
+    }
+
+    /** One request on its own connection, written by hand (a declared body is never sent); the whole answer. */
+    private static String raw(URI base, String requestLine, String token, String headers) throws Exception {
+        return raw(base, requestLine, token, headers + "Connection: close\r\n\r\n", false);
+    }
+
+    /** A request written by hand: the request line, Host, Authorization unless {@code token} is null, then {@code rest}. */
+    private static String raw(URI base, String requestLine, String token, String rest, boolean close) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write((requestLine + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\n"
+                    + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
+                    + (close ? "Connection: close\r\n" : "") + rest).getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
@@ -320,7 +420,7 @@ class RestFuzzST {
     /** The ways a valid body is made invalid: each gives a request no service may accept. */
     enum BodyMutation {
         EMPTY, NOT_JSON, INVALID_UTF8, TRUNCATED, WRONG_TYPE, UNKNOWN_FIELD, DEEP_NESTING, HUGE_STRING, NULL_OR_SCALAR,
-        WRONG_TOP_LEVEL;
+        WRONG_TOP_LEVEL, DUPLICATE_KEY;
 
         byte[] apply(Object valid, Random random) {
             String json = valid instanceof JsonObject o ? o.encode() : String.valueOf(valid);
@@ -382,6 +482,14 @@ class RestFuzzST {
                 case NULL_OR_SCALAR -> List.of("null", "0", "\"x\"", "true", "-1e999999")
                         .get(random.nextInt(5)).getBytes(StandardCharsets.UTF_8);
                 case WRONG_TOP_LEVEL -> ("[" + json + "]").getBytes(StandardCharsets.UTF_8);
+                case DUPLICATE_KEY -> {
+                    // one of the body's own fields again, with another value: which one counts is ambiguous
+                    JsonObject o = copy(valid);
+                    String field = o.isEmpty() ? "zzTwice" : new ArrayList<>(o.fieldNames()).get(random.nextInt(o.size()));
+                    Object again = o.isEmpty() ? 1 : o.getValue(field);
+                    String head = o.isEmpty() ? "{\"zzTwice\":0" : json.substring(0, json.length() - 1);
+                    yield (head + "," + new JsonObject().put(field, again).encode().substring(1)).getBytes(StandardCharsets.UTF_8);
+                }
             };
         }
 

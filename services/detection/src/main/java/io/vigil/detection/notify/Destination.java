@@ -47,7 +47,7 @@ public class Destination {
 
     public String url;
 
-    /** The webhook's HMAC key; shown to the caller only in the creation answer. */
+    /** The webhook's HMAC key, sealed (SecretSeal); shown to the caller only in the answers to creation and rotation. */
     public String secret;
 
     public String host;

@@ -73,6 +73,15 @@ public interface NotifyConfig {
     @WithDefault("16")
     int syslogFacility();
 
+    /** The key sealing webhook signing secrets at rest (SecretSeal): 32 bytes in base64; prod has no default. */
+    @WithName("secret-key")
+    String secretKey();
+
+    /** Seal webhook secrets still stored in plaintext (rows from before sealing) when the service starts. */
+    @WithName("seal-plaintext-at-start")
+    @WithDefault("true")
+    boolean sealPlaintextAtStart();
+
     /** Destinations per customer, and MSP-wide per MSP. */
     @WithName("max-destinations")
     @WithDefault("20")

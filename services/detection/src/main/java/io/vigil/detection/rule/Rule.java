@@ -47,9 +47,16 @@ public class Rule {
     @Enumerated(EnumType.STRING)
     public AlertType type;
 
-    /** Null: never expires. */
+    /** Null: never expires (then {@link #permanent}, set by an admin, unless the row predates that rule). */
     @Column(name = "expires_at")
     public Instant expiresAt;
+
+    /** An admin chose "no expiry". */
+    public boolean permanent;
+
+    /** The admin who confirmed a CIDR broader than {@link Breadth#needsConfirmation()} allows without; else null. */
+    @Column(name = "broad_confirmed_by")
+    public String broadConfirmedBy;
 
     @Column(nullable = false)
     public String reason;
@@ -72,7 +79,9 @@ public class Rule {
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 
+    /** Unexpired at {@code at}, and not broader than any rule may be (such a row is never honoured: RuleMatch). */
     public boolean active(Instant at) {
-        return expiresAt == null || expiresAt.isAfter(at);
+        Breadth breadth = Breadth.of(sourceCidr);
+        return (expiresAt == null || expiresAt.isAfter(at)) && breadth != null && !breadth.beyondFloor();
     }
 }

@@ -28,7 +28,12 @@ public final class RuleMatch {
         return r.port == null || f.services().stream().allMatch(s -> s.startsWith(r.port + "/"));
     }
 
+    /** A rule broader than the floor (a /0 written before the limits, say) is never honoured: it would blind detection. */
     static boolean inSource(Rule r, Finding f) {
+        Breadth breadth = Breadth.of(r.sourceCidr);
+        if (breadth == null || breadth.beyondFloor()) {
+            return false;
+        }
         try {
             Networks cidr = Networks.of(List.of(r.sourceCidr));
             return !f.sources().isEmpty() && f.sources().stream().allMatch(cidr::contains);

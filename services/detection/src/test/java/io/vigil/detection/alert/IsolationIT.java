@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @QuarkusTest
 class IsolationIT {
 
-    static final String BODY_RULE = "{\"sourceCidr\":\"10.1.0.9/32\",\"reason\":\"isolation check\"}";
+    static final String BODY_RULE = "{\"sourceCidr\":\"10.1.0.9/32\",\"reason\":\"isolation check\",\"expiresAt\":\"2099-01-01T00:00:00Z\"}";
     static final String BODY_COMMENT = "{\"body\":\"isolation check\"}";
 
     @Inject
@@ -85,7 +85,7 @@ class IsolationIT {
                 .execute(Tuple.of(alertId, tenant)).await().indefinitely();
         String ruleId = as("msp-a-admin").body(BODY_RULE).post("/api/v1/customers/" + tenant + "/suppressions").then().statusCode(201)
                 .extract().path("id");
-        String mspRuleId = as("msp-a-admin").body("{\"sourceCidr\":\"192.0.2." + (1 + (int) (Math.random() * 250)) + "\",\"reason\":\"isolation check\"}")
+        String mspRuleId = as("msp-a-admin").body("{\"sourceCidr\":\"192.0.2." + (1 + (int) (Math.random() * 250)) + "\",\"reason\":\"isolation check\",\"expiresAt\":\"2099-01-01T00:00:00Z\"}")
                 .post("/api/v1/msps/msp-a/allowlist").then().statusCode(201).extract().path("id");
         try {
             Map<String, String[]> table = endpoints(tenant, alertId, ruleId, mspRuleId);

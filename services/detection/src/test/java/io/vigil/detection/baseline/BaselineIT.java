@@ -3,7 +3,6 @@ package io.vigil.detection.baseline;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import io.vigil.detection.support.TestCustomers;
 import io.vigil.detection.baseline.service.BaselineService;
 import io.vigil.detection.model.Finding;

@@ -1,6 +1,7 @@
 package io.vigil.detection.customer;
 
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vigil.detection.customer.service.CustomerDirectory;
 import io.vigil.detection.support.TenantsService;
@@ -13,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static io.vigil.lib.testing.Api.as;
 import static org.hamcrest.Matchers.equalTo;
@@ -26,9 +29,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The customer directory against the real tenants service (its built jar, started by {@link TenantsService}), with
  * detection's real client-credentials token from Keycloak: the dev customer a1 comes from tenants' internal API, an
  * unknown id is a 404, and once tenants is stopped the last known copy answers while a never-seen customer is a 503.
+ * Ids in request paths cannot fill the cache (50 entries here) nor keep an unknown id for long (1 s here), and ids no
+ * caller could reach are 404 without asking tenants.
  */
 @QuarkusTest
-@QuarkusTestResource(value = TenantsService.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = TenantsService.class, restrictToAnnotatedClass = true, initArgs = {
+        @ResourceArg(name = "vigil.detection.customers.cache-size", value = "50"),
+        @ResourceArg(name = "vigil.detection.customers.not-found-ttl", value = "1s")})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TenantsDirectoryIT {
 
@@ -57,6 +64,54 @@ class TenantsDirectoryIT {
 
     @Test
     @Order(2)
+    void unknownIdsInPathsAreForgottenSoonAndNeverFillTheCache() throws InterruptedException {
+        tenantsRuns();
+        String run = Long.toHexString(System.nanoTime());
+        double asked = lookups("not-found");
+        for (int i = 0; i < 120; i++) {
+            as("msp-a-analyst").get("/api/v1/customers/nx-" + run + "-" + i + "/alerts").then().statusCode(404)
+                    .contentType("application/problem+json");
+        }
+        assertEquals(asked + 120, lookups("not-found"), "each unknown id asked tenants once");
+        long cached = directory.cached();
+        assertTrue(cached <= 50, "the cache holds at most its 50 entries, not " + cached);
+        Thread.sleep(1_500);
+        for (int i = 0; i < 10; i++) {
+            as("msp-a-analyst").get("/api/v1/customers/nx-" + run + "-" + i + "/alerts").then().statusCode(404);
+        }
+        assertEquals(asked + 130, lookups("not-found"), "an unknown id is asked again once its short lifetime ended");
+    }
+
+    @Test
+    @Order(3)
+    void idsThatCannotBeTenantIdsAre404WithoutALookup() {
+        tenantsRuns();
+        double asked = lookups("found") + lookups("not-found") + lookups("failed");
+        for (String id : new String[]{"x".repeat(4_000), "a%20b", "%C3%BC", "a1%2Fb", "x".repeat(65)}) {
+            as("msp-a-admin").urlEncodingEnabled(false).get("/api/v1/customers/" + id + "/alerts").then().statusCode(404)
+                    .contentType("application/problem+json");
+        }
+        as("a1-viewer").get("/api/v1/customers/a2/alerts").then().statusCode(404);
+        as("a1-viewer").get("/api/v1/customers/nx-" + System.nanoTime() + "/summary").then().statusCode(404);
+        assertEquals(asked, lookups("found") + lookups("not-found") + lookups("failed"), "tenants was not asked");
+    }
+
+    /** A counter of calls to tenants' internal API by outcome, from /q/metrics. */
+    private static double lookups(String outcome) {
+        return metric("vigil_detection_customers_lookups_total", "outcome=\"" + outcome + "\"");
+    }
+
+    private static double metric(String name, String label) {
+        String all = as("anonymous").get("/q/metrics").then().statusCode(200).extract().asString();
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*" + Pattern.quote(label) + "[^}]*} (\\S+)$").matcher(all);
+        if (!m.find()) {
+            throw new AssertionError("no metric " + name + "{" + label + "} in /q/metrics");
+        }
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    @Order(4)
     void whileTenantsIsDownTheLastKnownCopyAnswers() {
         tenantsRuns();
         directory.find("a1").await().atMost(Duration.ofSeconds(20));
@@ -70,6 +125,11 @@ class TenantsDirectoryIT {
                 () -> directory.find("never-seen-" + System.nanoTime()).await().atMost(Duration.ofSeconds(20)));
         assertEquals(503, e.problem().status());
         as("msp-a-analyst").get("/api/v1/customers/never-seen-x/alerts").then().statusCode(503)
+                .contentType("application/problem+json");
+        // no caller could see these, so they need no lookup, and tenants being down does not matter
+        as("msp-a-analyst").get("/api/v1/customers/" + "x".repeat(4_000) + "/alerts").then().statusCode(404)
+                .contentType("application/problem+json");
+        as("a1-viewer").get("/api/v1/customers/never-seen-y/alerts").then().statusCode(404)
                 .contentType("application/problem+json");
     }
 }

@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static io.vigil.lib.testing.Api.as;
 import static org.junit.jupiter.api.Assertions.assertEquals;

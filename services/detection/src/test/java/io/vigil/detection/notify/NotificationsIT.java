@@ -11,7 +11,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vigil.detection.support.TestCustomers;
 import io.vigil.detection.alert.Alert;
-import io.vigil.detection.alert.AlertChanged;
 import io.vigil.detection.alert.AlertStatus;
 import io.vigil.detection.alert.repository.AlertRepository;
 import io.vigil.detection.customer.Customer;
@@ -29,7 +28,6 @@ import io.vigil.detection.model.Finding;
 import io.vigil.detection.model.ProbeKind;
 import io.vigil.detection.model.AlertType;
 import io.vigil.detection.model.Severity;
-import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -158,7 +156,8 @@ class NotificationsIT {
         receiver.expect("/customer", secret, 2);
 
         as("msp-a-analyst").get(CUSTOMER + "/" + hookId).then().statusCode(200).body("$", not(hasKey("secret")))
-                .body("url", equalTo(receiver.url("/customer")));
+                .body("url", equalTo(receiver.url("/…")));
+        as("msp-a-admin").get(CUSTOMER + "/" + hookId).then().statusCode(200).body("url", equalTo(receiver.url("/customer")));
         as("msp-a-admin").get(CUSTOMER).then().statusCode(200).body("size()", equalTo(1)).body("[0]", not(hasKey("secret")));
 
         // MSP-wide: every msp-a customer's alerts, filtered to HIGH and above, escalations and reopenings only.
@@ -390,6 +389,70 @@ class NotificationsIT {
         as("anonymous").get(CUSTOMER).then().statusCode(401).contentType("application/problem+json");
         as("client:sensor-a1").get(CUSTOMER).then().statusCode(403).contentType("application/problem+json");
         as("client:sensor-a1").get(MSP).then().statusCode(403);
+    }
+
+    /** A copy of the database cannot sign webhooks: the secret is stored sealed, and a rotation seals the new one. */
+    @Test
+    @Order(9)
+    void webhookSecretsAreStoredSealed() {
+        setUpQuietly();
+        String a1 = "/api/v1/customers/a1/notifications";
+        Response created = as("msp-a-admin").body(Map.of("name", "sealed hook " + TENANT, "kind", "WEBHOOK",
+                "url", "https://hooks.example.com/sealed", "enabled", false)).post(a1);
+        created.then().statusCode(201);
+        String id = created.path("id");
+        try {
+            String shown = created.path("secret");
+            String stored = rawSecret(id);
+            assertTrue(stored.startsWith("v1:") && !stored.contains(shown) && !stored.contains("whsec_"), stored);
+            String rotated = as("msp-a-admin").post(a1 + "/" + id + "/rotate-secret").then().statusCode(200).extract().path("secret");
+            String after = rawSecret(id);
+            assertTrue(after.startsWith("v1:") && !after.contains(rotated) && !after.equals(stored), after);
+        } finally {
+            as("msp-a-admin").delete(a1 + "/" + id).then().statusCode(204);
+        }
+    }
+
+    private String rawSecret(String id) {
+        return pool.preparedQuery("SELECT secret FROM detection.notification_destinations WHERE id = $1").execute(Tuple.of(id))
+                .await().indefinitely().iterator().next().getString("secret");
+    }
+
+    private void setUpQuietly() {
+        try {
+            setUp();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A webhook URL's path and query often carry the receiver's own credentials (a token, an api_key). */
+    @Test
+    @Order(9)
+    void onlyRolesThatManageADestinationSeeItsWholeUrl() {
+        String a1 = "/api/v1/customers/a1/notifications";
+        String url = "https://hooks.example.com/services/T0/B0/XyZsecret?api_key=SECRET";
+        String id = create("msp-a-admin", a1, Map.of("name", "chat hook " + TENANT, "kind", "WEBHOOK", "url", url, "enabled", false));
+        try {
+            for (String reader : List.of("a1-viewer", "msp-a-analyst")) {
+                as(reader).get(a1 + "/" + id).then().statusCode(200).body("url", equalTo("https://hooks.example.com/…"));
+                String list = as(reader).get(a1).then().statusCode(200).extract().asString();
+                assertTrue(!list.contains("SECRET") && !list.contains("XyZsecret"), reader + " reads the URL's secrets: " + list);
+            }
+            for (String manager : List.of("msp-a-admin", "platform-admin")) {
+                as(manager).get(a1 + "/" + id).then().statusCode(200).body("url", equalTo(url));
+            }
+            String mspId = create("msp-a-admin", MSP, Map.of("name", "msp chat hook " + TENANT, "kind", "WEBHOOK",
+                    "url", url, "enabled", false));
+            try {
+                as("msp-a-analyst").get(MSP + "/" + mspId).then().statusCode(200).body("url", equalTo("https://hooks.example.com/…"));
+                as("msp-a-admin").get(MSP + "/" + mspId).then().statusCode(200).body("url", equalTo(url));
+            } finally {
+                as("msp-a-admin").delete(MSP + "/" + mspId).then().statusCode(204);
+            }
+        } finally {
+            as("msp-a-admin").delete(a1 + "/" + id).then().statusCode(204);
+        }
     }
 
     @Test

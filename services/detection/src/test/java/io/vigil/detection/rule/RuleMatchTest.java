@@ -47,13 +47,25 @@ class RuleMatchTest {
 
     @Test
     void aDistributedScanIsAllowListedOnlyWhenEveryMemberIs() {
-        Finding d = new Finding(AlertType.DISTRIBUTED, "23/tcp 10.1.2.0/24", List.of("198.51.100.7", "198.51.100.8", "203.0.113.9"),
+        Finding d = new Finding(AlertType.DISTRIBUTED, "23/tcp 10.1.2.0/24", List.of("198.51.100.7", "198.51.100.8", "198.51.101.9"),
                 List.of("10.1.2.1"), List.of("23/tcp"), 0, 1, null);
         Rule part = rule(Rule.Kind.ALLOW, "198.51.100.0/24", null, null);
-        Rule all = rule(Rule.Kind.ALLOW, "0.0.0.0/0", null, null);
+        Rule all = rule(Rule.Kind.ALLOW, "198.51.0.0/16", null, null);
         assertTrue(RuleMatch.first(List.of(part), d).isEmpty(), "one member is outside the CIDR");
         assertEquals(all, RuleMatch.first(List.of(part, all), d).orElseThrow());
-        Rule byPort = rule(Rule.Kind.SUPPRESS, "0.0.0.0/0", 23, AlertType.DISTRIBUTED);
+        Rule byPort = rule(Rule.Kind.SUPPRESS, "198.51.0.0/16", 23, AlertType.DISTRIBUTED);
         assertEquals(byPort, RuleMatch.first(List.of(byPort), d).orElseThrow());
+    }
+
+    /** However such a rule got into the table, one broader than /8 (IPv6 /32) drops nothing. */
+    @Test
+    void aRuleBroaderThanAnyMayBeNeverMatches() {
+        for (String cidr : List.of("0.0.0.0/0", "0.0.0.0/1", "10.0.0.0/7", "::/0", "2000::/3", "2001:db8::/31")) {
+            Rule r = rule(Rule.Kind.ALLOW, cidr, null, null);
+            String source = cidr.contains(":") ? "2001:db8::7" : "10.1.0.7";
+            assertTrue(RuleMatch.first(List.of(r), finding(source, AlertType.VERTICAL, "22/tcp")).isEmpty(), cidr);
+        }
+        Rule slash8 = rule(Rule.Kind.ALLOW, "10.0.0.0/8", null, null);
+        assertEquals(slash8, RuleMatch.first(List.of(slash8), finding("10.1.0.7", AlertType.VERTICAL, "22/tcp")).orElseThrow());
     }
 }

@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static io.vigil.lib.testing.Api.as;
 import static org.hamcrest.Matchers.equalTo;
@@ -80,7 +79,8 @@ class RulesIT {
         assertEquals(1, alerts(t).size());
 
         // Moved to port 23: 22 alerts now, 23 is dropped; the audit has the change with before and after.
-        as("msp-a-admin").body("{\"sourceCidr\":\"10.1.0.66/32\",\"port\":23,\"reason\":\"inventory job moved to telnet\"}")
+        as("msp-a-admin").body("{\"sourceCidr\":\"10.1.0.66/32\",\"port\":23,\"reason\":\"inventory job moved to telnet\","
+                        + "\"expiresAt\":\"" + Instant.now().plusSeconds(3600) + "\"}")
                 .put("/api/v1/customers/" + t + "/suppressions/" + id).then().statusCode(200).body("port", equalTo(23))
                 .body("updatedBy", equalTo("msp-a-admin"));
         DetectionCycle.TenantRun after = scan(t, "10.1.0.66", 23);
@@ -111,9 +111,10 @@ class RulesIT {
     @Test
     void customerAndMspWideAllowListsSilenceKnownScanners() throws Exception {
         String t = tenant();
-        String own = rule(t, "msp-a-analyst", "allowlist", "{\"sourceCidr\":\"10.1.0.88\",\"reason\":\"Nessus of the customer\"}");
+        String own = rule(t, "msp-a-analyst", "allowlist", "{\"sourceCidr\":\"10.1.0.88\",\"reason\":\"Nessus of the customer\","
+                + "\"expiresAt\":\"" + Instant.now().plusSeconds(3600) + "\"}");
         String unique = "10.1.9." + (1 + (int) (Math.random() * 250));
-        String wide = as("msp-a-admin").body("{\"sourceCidr\":\"" + unique + "/32\",\"reason\":\"MSP's own scanner\"}")
+        String wide = as("msp-a-admin").body("{\"sourceCidr\":\"" + unique + "/32\",\"reason\":\"MSP's own scanner\",\"permanent\":true}")
                 .post("/api/v1/msps/msp-a/allowlist").then().statusCode(201).extract().path("id");
         try {
             assertDropped(FindingGate.DropReason.ALLOW_LIST, own, scan(t, "10.1.0.88", 22).dropped().get(0));
@@ -153,6 +154,91 @@ class RulesIT {
         as("a1-viewer").body("{\"sourceCidr\":\"10.1.0.1\",\"reason\":\"x\"}").post("/api/v1/customers/a1/suppressions").then()
                 .statusCode(403).contentType("application/problem+json");
         as("a1-viewer").get("/api/v1/customers/a1/suppressions").then().statusCode(200);
+    }
+
+    private static int post(String caller, String path, String cidr, String extra) {
+        String body = "{\"sourceCidr\":\"" + cidr + "\",\"reason\":\"breadth check\"" + (extra.isEmpty() ? "" : "," + extra) + "}";
+        return as(caller).body(body).post(path).then().extract().statusCode();
+    }
+
+    /** An analyst could once allow-list 0.0.0.0/0 and blind detection for a customer, or for the whole MSP. */
+    @Test
+    void broadOrEndlessRulesAreAnAdminsDecisionAndNoneMayBlindDetection() {
+        String t = tenant();
+        String allow = "/api/v1/customers/" + t + "/allowlist";
+        String suppress = "/api/v1/customers/" + t + "/suppressions";
+        String until = "\"expiresAt\":\"" + Instant.now().plusSeconds(3600) + "\"";
+        Map<String, Integer> got = new java.util.LinkedHashMap<>();
+        Map<String, Integer> expected = new java.util.LinkedHashMap<>();
+        java.util.function.BiConsumer<String, int[]> check = (what, outcome) -> {
+            got.put(what, outcome[0]);
+            expected.put(what, outcome[1]);
+        };
+        check.accept("analyst 0.0.0.0/0", new int[]{post("msp-a-analyst", allow, "0.0.0.0/0", until), 400});
+        check.accept("analyst ::/0", new int[]{post("msp-a-analyst", allow, "::/0", until), 400});
+        check.accept("analyst suppression 0.0.0.0/0", new int[]{post("msp-a-analyst", suppress, "0.0.0.0/0", until), 400});
+        check.accept("admin 0.0.0.0/0 confirmed", new int[]{post("msp-a-admin", allow, "0.0.0.0/0", until + ",\"confirmBroad\":true"), 400});
+        check.accept("admin 10.0.0.0/7 confirmed", new int[]{post("msp-a-admin", allow, "10.0.0.0/7", until + ",\"confirmBroad\":true"), 400});
+        check.accept("admin 2001:db8::/31 confirmed", new int[]{post("msp-a-admin", allow, "2001:db8::/31", until + ",\"confirmBroad\":true"), 400});
+        check.accept("analyst 10.0.0.0/8", new int[]{post("msp-a-analyst", allow, "10.0.0.0/8", until), 400});
+        check.accept("analyst 10.0.0.0/8 confirmed", new int[]{post("msp-a-analyst", allow, "10.0.0.0/8", until + ",\"confirmBroad\":true"), 403});
+        check.accept("analyst fd00:1::/40 confirmed", new int[]{post("msp-a-analyst", allow, "fd00:1::/40", until + ",\"confirmBroad\":true"), 403});
+        check.accept("analyst 10.1.0.0/16", new int[]{post("msp-a-analyst", allow, "10.1.0.0/16", until), 201});
+        check.accept("analyst fd00:1::/48", new int[]{post("msp-a-analyst", allow, "fd00:1::/48", until), 201});
+        check.accept("analyst no expiry", new int[]{post("msp-a-analyst", allow, "10.1.0.77", ""), 400});
+        check.accept("analyst permanent", new int[]{post("msp-a-analyst", allow, "10.1.0.77", "\"permanent\":true"), 403});
+        check.accept("admin permanent with expiry", new int[]{post("msp-a-admin", allow, "10.1.0.77", until + ",\"permanent\":true"), 400});
+        check.accept("admin permanent", new int[]{post("msp-a-admin", allow, "10.1.0.77", "\"permanent\":true"), 201});
+        check.accept("admin 10.0.0.0/8 confirmed", new int[]{post("msp-a-admin", allow, "10.0.0.0/8", until + ",\"confirmBroad\":true"), 201});
+        assertEquals(expected, got);
+        JsonPath list = as("msp-a-analyst").get(allow).then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of("msp-a-admin"), list.getList("findAll { it.sourceCidr == '10.0.0.0/8' }.broadConfirmedBy"));
+        assertEquals(List.of(true), list.getList("findAll { it.sourceCidr == '10.1.0.77' }.permanent"));
+
+        // MSP-wide rules reach every customer of the MSP: an analyst neither adds nor removes one.
+        String msp = "/api/v1/msps/msp-a/allowlist";
+        String mine = "192.0.2." + (1 + (int) (Math.random() * 250)) + "/32";
+        int analyst = post("msp-a-analyst", msp, mine, until);
+        String wide = as("msp-a-admin").body("{\"sourceCidr\":\"" + mine + "\",\"reason\":\"MSP scanner\"," + until + "}")
+                .post(msp).then().extract().path("id");
+        try {
+            assertEquals(403, analyst, "an analyst adding an MSP-wide entry");
+            as("msp-a-analyst").delete(msp + "/" + wide).then().statusCode(403).contentType("application/problem+json");
+        } finally {
+            for (Object id : as("msp-a-admin").get(msp).then().extract().jsonPath()
+                    .getList("findAll { it.sourceCidr == '" + mine + "' }.id")) {
+                as("msp-a-admin").delete(msp + "/" + id).then().statusCode(204);
+            }
+        }
+    }
+
+    /** A rule stored before the limits (or by hand) that covers everything is not honoured: the scan still alerts. */
+    @Test
+    void aStoredRuleBroaderThanAnyMayBeIsIgnored() throws Exception {
+        String t = tenant();
+        String id = "rl-old" + Long.toHexString(System.nanoTime());
+        pool.preparedQuery("INSERT INTO detection.rules (id, kind, msp_id, customer_id, source_cidr, reason, created_by, created_at,"
+                + " updated_by, updated_at) VALUES ($1, 'ALLOW', 'msp-a', $2, '0.0.0.0/0', 'from before the limits', 'it', now(),"
+                + " 'it', now())").execute(Tuple.of(id, t)).await().indefinitely();
+        DetectionCycle.TenantRun run = scan(t, "10.1.0.99", 22);
+        assertEquals(List.of(), run.dropped(), "nothing dropped by the /0 entry");
+        assertEquals(1, alerts(t).size());
+        as("msp-a-analyst").get("/api/v1/customers/" + t + "/allowlist").then().statusCode(200)
+                .body("find { it.id == '" + id + "' }.active", equalTo(false));
+    }
+
+    /** The audit of a removed or changed rule says how many findings it dropped. */
+    @Test
+    void theAuditOfARuleShowsTheFindingsItDropped() throws Exception {
+        String t = tenant();
+        String id = rule(t, "msp-a-analyst", "allowlist", "{\"sourceCidr\":\"10.1.0.55/32\",\"reason\":\"scanner\","
+                + "\"expiresAt\":\"" + Instant.now().plusSeconds(3600) + "\"}");
+        assertDropped(FindingGate.DropReason.ALLOW_LIST, id, scan(t, "10.1.0.55", 22).dropped().get(0));
+        as("msp-a-admin").delete("/api/v1/customers/" + t + "/allowlist/" + id).then().statusCode(204);
+        JsonPath audit = as("msp-a-analyst").get("/api/v1/customers/" + t + "/audit").then().statusCode(200).extract().jsonPath();
+        assertEquals("rule.delete", audit.getString("items[0].action"));
+        assertEquals(1, audit.getInt("items[0].details.hits"));
+        assertTrue(audit.getString("items[0].details.lastHitAt") != null);
     }
 
     @Test

@@ -26,6 +26,13 @@ public class TenantsService implements QuarkusTestResourceLifecycleManager {
     /** Null when tenants runs; else why not. */
     public static volatile String reason;
     private static Process process;
+    /** Detection settings the test class adds (its resource's initArgs), with tenants as the customers' source. */
+    private final Map<String, String> config = new java.util.HashMap<>();
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        config.putAll(initArgs);
+    }
 
     @Override
     public Map<String, String> start() {
@@ -40,7 +47,7 @@ public class TenantsService implements QuarkusTestResourceLifecycleManager {
         if (!Files.exists(jar)) {
             reason = "the tenants service is not built (" + jar + "): mvn -B package -DskipTests -pl services/tenants -am";
             LOG.warn("SKIPPING the tests against the real tenants service: " + reason);
-            return Map.of("vigil.detection.customers.source", "tenants", "vigil.tenants.url", url);
+            return detectionConfig(url);
         }
         try {
             Path log = Files.createTempFile("tenants-", ".log");
@@ -59,7 +66,7 @@ public class TenantsService implements QuarkusTestResourceLifecycleManager {
             while (System.nanoTime() < deadline && process.isAlive()) {
                 if (ready(url)) {
                     reason = null;
-                    return Map.of("vigil.detection.customers.source", "tenants", "vigil.tenants.url", url);
+                    return detectionConfig(url);
                 }
                 Thread.sleep(250);
             }
@@ -69,7 +76,14 @@ public class TenantsService implements QuarkusTestResourceLifecycleManager {
         } catch (Exception e) {
             reason = "the tenants service could not start: " + e;
         }
-        return Map.of("vigil.detection.customers.source", "tenants", "vigil.tenants.url", url);
+        return detectionConfig(url);
+    }
+
+    private Map<String, String> detectionConfig(String url) {
+        Map<String, String> all = new java.util.HashMap<>(config);
+        all.put("vigil.detection.customers.source", "tenants");
+        all.put("vigil.tenants.url", url);
+        return all;
     }
 
     static boolean ready(String url) {

@@ -10,6 +10,7 @@ import io.vigil.portal.api.NewRule;
 import io.vigil.portal.api.TenantsApi;
 import io.vigil.portal.chart.EvidenceGrid;
 import io.vigil.portal.chart.ObservedVsBaseline;
+import io.vigil.portal.web.LocalPath;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -92,8 +93,10 @@ public class AlertDetailResource {
     public Uni<Response> suppress(@PathParam("customerId") String customerId, @PathParam("alertId") String alertId,
                                   @RestForm String sourceCidr, @RestForm String type, @RestForm Integer port,
                                   @RestForm int days, @RestForm String reason) {
+        // "for ever" is offered to admins only; detection refuses it to anyone else (403)
         Instant expires = days > 0 ? Instant.now().plus(Duration.ofDays(days)) : null;
-        NewRule rule = new NewRule(sourceCidr, port, type == null || type.isBlank() ? null : type, expires, reason);
+        NewRule rule = new NewRule(sourceCidr, port, type == null || type.isBlank() ? null : type, expires, reason,
+                expires == null ? Boolean.TRUE : null);
         return detection.suppress(customerId, rule).map(r -> back(customerId, alertId,
                 "Suppression added: later alerts like this one are dropped" + (expires == null ? "" : " for " + days + " days")));
     }
@@ -109,9 +112,7 @@ public class AlertDetailResource {
 
     /** A local path to return to ({@code fallback} for anything else), without an earlier notice. */
     static String local(String back, String fallback) {
-        if (back == null || !back.startsWith("/") || back.startsWith("//")) {
-            return fallback;
-        }
-        return back.replaceAll("([?&])notice=[^&]*&?", "$1").replaceAll("[?&]$", "");
+        String path = LocalPath.or(back, null);
+        return path == null ? fallback : path.replaceAll("([?&])notice=[^&]*&?", "$1").replaceAll("[?&]$", "");
     }
 }

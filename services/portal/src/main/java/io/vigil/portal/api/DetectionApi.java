@@ -74,6 +74,14 @@ public interface DetectionApi {
     Uni<Rule> suppress(@PathParam("id") String customerId, NewRule body);
 
     @GET
+    @Path("/customers/{id}/suppressions")
+    Uni<List<Rule>> suppressions(@PathParam("id") String customerId);
+
+    @GET
+    @Path("/customers/{id}/allowlist")
+    Uni<List<Rule>> allowlist(@PathParam("id") String customerId);
+
+    @GET
     @Path("/customers/{id}/hosts/{ip}/baseline")
     Uni<Baseline> baseline(@PathParam("id") String customerId, @PathParam("ip") String ip);
 

@@ -5,6 +5,7 @@ import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
 import io.vigil.portal.api.DetectionApi;
 import io.vigil.portal.api.NewSensor;
+import io.vigil.portal.api.Rule;
 import io.vigil.portal.api.TenantsApi;
 import io.vigil.portal.web.Maybe;
 import jakarta.ws.rs.BadRequestException;
@@ -20,6 +21,8 @@ import org.jboss.resteasy.reactive.RestForm;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
 
 /** One customer: networks, sites, sensors with status and last seen, and adding a sensor. */
 @Path("/customers/{customerId}")
@@ -49,10 +52,13 @@ public class CustomerResource {
     @GET
     @Produces(MediaType.TEXT_HTML)
     public Uni<TemplateInstance> show(@PathParam("customerId") String customerId) {
+        Uni<List<Rule>> rules = Uni.combine().all().unis(detection.allowlist(customerId), detection.suppressions(customerId))
+                .with((allow, suppress) -> Stream.concat(allow.stream(), suppress.stream()).toList());
         return Uni.combine().all().unis(tenants.customer(customerId), tenants.sites(customerId), tenants.sensors(customerId),
-                        Maybe.of(detection.summary(customerId)))
+                        Maybe.of(detection.summary(customerId)), Maybe.of(rules))
                 .asTuple().map(t -> Templates.customer(new CustomerPage(t.getItem1(), t.getItem2(), t.getItem3(),
-                        t.getItem4().value(), t.getItem4().error(), offlineAfter, Instant.now())));
+                        t.getItem4().value(), t.getItem4().error(), t.getItem5().value(), t.getItem5().error(), offlineAfter,
+                        Instant.now())));
     }
 
     /** Creates a pending sensor and shows its one-time token with the install commands (never stored here). */

@@ -119,7 +119,7 @@ public class ErrorPages {
                 java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    private static Response page(int status, String title, String message, String detail, String relogin) {
+    static Response page(int status, String title, String message, String detail, String relogin) {
         String html = Templates.error(status, title, message, detail, relogin).render();
         return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).entity(html).build();
     }

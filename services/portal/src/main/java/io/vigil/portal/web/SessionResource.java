@@ -32,7 +32,7 @@ public class SessionResource {
     @GET
     @Path("relogin")
     public Uni<Response> relogin(@QueryParam("to") String to) {
-        String target = to != null && to.startsWith("/") && !to.startsWith("//") ? to : "/";
+        String target = LocalPath.or(to, "/");
         return session.logout().map(x -> Response.seeOther(URI.create(target)).build());
     }
 

@@ -1,6 +1,7 @@
 package io.vigil.portal.web;
 
 import io.quarkus.security.identity.SecurityIdentity;
+import io.vigil.lib.api.auth.Role;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Named;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -37,24 +38,24 @@ public class Viewer {
 
     /** Acknowledge, resolve, comment, suppress. */
     public boolean canTriage() {
-        return identity.hasRole("platform-admin") || identity.hasRole("msp-admin") || identity.hasRole("msp-analyst");
+        return strongest().may(Role.Action.TRIAGE);
     }
 
-    /** Add sensors. */
+    /** Add sensors; suppress for ever. */
     public boolean canManage() {
-        return identity.hasRole("platform-admin") || identity.hasRole("msp-admin");
+        return strongest().may(Role.Action.MANAGE);
     }
 
     public boolean customerViewer() {
-        return !canTriage() && identity.hasRole("customer-viewer");
+        return strongest().oneCustomer();
     }
 
     public String role() {
-        for (String role : new String[]{"platform-admin", "msp-admin", "msp-analyst", "customer-viewer"}) {
-            if (identity.hasRole(role)) {
-                return role;
-            }
-        }
-        return "no Vigil role";
+        return Role.PEOPLE.contains(strongest()) ? strongest().claim() : "no Vigil role";
+    }
+
+    /** The strongest people role the token holds, as the APIs read it. */
+    private Role strongest() {
+        return Role.strongest(Role.PEOPLE, identity::hasRole);
     }
 }

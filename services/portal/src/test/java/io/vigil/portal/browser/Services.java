@@ -38,7 +38,6 @@ public class Services implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         try {
-            Files.createDirectories(WORK);
             int ingestPort = freePort();
             Process ingest = service("services/ingest", ingestPort, Map.of(), WORK.resolve("ingest.log"));
             stop(ingest);
@@ -100,7 +99,8 @@ public class Services implements QuarkusTestResourceLifecycleManager {
         return r.body().trim();
     }
 
-    private static Process service(String module, int port, Map<String, String> settings, Path log) throws Exception {
+    static Process service(String module, int port, Map<String, String> settings, Path log) throws Exception {
+        Files.createDirectories(WORK);
         Path jar = ROOT.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build it first (mvn -B package -DskipTests -pl " + module + " -am)");
@@ -139,7 +139,7 @@ public class Services implements QuarkusTestResourceLifecycleManager {
         throw new IllegalStateException(module + " not ready in 120 s; see " + log);
     }
 
-    private static void stop(Process p) throws InterruptedException {
+    static void stop(Process p) throws InterruptedException {
         if (p != null && p.isAlive()) {
             p.destroy();
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
@@ -148,7 +148,7 @@ public class Services implements QuarkusTestResourceLifecycleManager {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

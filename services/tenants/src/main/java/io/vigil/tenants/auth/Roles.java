@@ -1,5 +1,6 @@
 package io.vigil.tenants.auth;
 
+import io.vigil.lib.api.auth.Role;
 import io.vigil.lib.api.auth.TokenRoles;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -14,7 +15,6 @@ public class Roles {
     @Produces
     @Singleton
     TokenRoles tokenRoles() {
-        return new TokenRoles(List.of(Role.PLATFORM_ADMIN, Role.MSP_ADMIN, Role.MSP_ANALYST, Role.CUSTOMER_VIEWER, Role.SERVICE),
-                Role.NONE);
+        return new TokenRoles(List.of(Role.PLATFORM_ADMIN, Role.MSP_ADMIN, Role.MSP_ANALYST, Role.CUSTOMER_VIEWER, Role.SERVICE));
     }
 }

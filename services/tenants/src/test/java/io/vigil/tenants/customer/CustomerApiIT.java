@@ -23,6 +23,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 class CustomerApiIT {
 
+    /** PATCH once set OFFBOARDED past active sensors (where DELETE answers 409), audited as a mere update. */
+    @Test
+    void settingTheStatusToOffboardedFollowsTheOffboardingRuleAndIsAuditedAsOne() {
+        String id = Api.as("msp-a-admin").body(Map.of("name", Api.unique("Offboard via PATCH"))).post("/api/v1/customers")
+                .then().statusCode(201).extract().path("id");
+        String token = Api.as("msp-a-admin").body(Map.of("name", "core")).post("/api/v1/customers/" + id + "/sensors")
+                .then().statusCode(201).extract().path("enrollmentToken");
+        String sensor = Api.as("anonymous").body(Map.of("token", token)).post("/api/v1/sensors/enroll").then().statusCode(200)
+                .extract().path("sensorId");
+
+        Api.as("msp-a-admin").body(Map.of("status", "OFFBOARDED", "retentionDays", 7)).patch("/api/v1/customers/" + id).then()
+                .statusCode(409).contentType("application/problem+json").body("type", equalTo("https://vigil.io/problems/conflict"));
+        Api.as("msp-a-admin").get("/api/v1/customers/" + id).then().statusCode(200).body("status", equalTo("ACTIVE"))
+                .body("retentionDays", equalTo(30));
+
+        Api.as("msp-a-admin").post("/api/v1/customers/" + id + "/sensors/" + sensor + "/revoke").then().statusCode(200);
+        Api.as("msp-a-admin").body(Map.of("status", "OFFBOARDED")).patch("/api/v1/customers/" + id).then().statusCode(200)
+                .body("status", equalTo("OFFBOARDED"));
+        Api.as("msp-a-admin").body(Map.of("status", "ACTIVE")).patch("/api/v1/customers/" + id).then().statusCode(200)
+                .body("status", equalTo("ACTIVE"));
+        List<String> actions = Api.as("msp-a-admin").get("/api/v1/msps/msp-a/audit?limit=200").then().statusCode(200)
+                .extract().jsonPath().getList("items.findAll { it.target == '" + id + "' && it.action.startsWith('customer.') }.action");
+        assertEquals(List.of("customer.reactivate", "customer.offboard", "customer.create"), actions);
+    }
+
     @Test
     void mspAdminOnboardsChangesAndOffboardsACustomerOfItsOwnMsp() {
         String name = Api.unique("Acme");
@@ -49,7 +74,7 @@ class CustomerApiIT {
 
         List<String> actions = Api.as("msp-a-admin").get("/api/v1/msps/msp-a/audit?limit=200").then().statusCode(200)
                 .extract().jsonPath().getList("items.findAll { it.target == '" + id + "' }.action");
-        assertEquals(List.of("customer.offboard", "customer.update", "customer.create"), actions);
+        assertEquals(List.of("customer.offboard", "customer.suspend", "customer.update", "customer.create"), actions);
         Api.as("msp-a-admin").get("/api/v1/msps/msp-a/audit?limit=200").then()
                 .body("items.find { it.target == '" + id + "' }.actor", equalTo("msp-a-admin"))
                 .body("items.find { it.target == '" + id + "' }.sourceIp", equalTo("127.0.0.1"));

@@ -30,12 +30,7 @@ public class CurrentTenant {
     }
 
     private Role role() {
-        for (Role r : roles.strongestFirst()) {
-            if (identity.hasRole(r.claim())) {
-                return r;
-            }
-        }
-        return roles.none();
+        return Role.strongest(roles.strongestFirst(), identity::hasRole);
     }
 
     private String claim(String name) {

@@ -3,18 +3,18 @@ package io.vigil.lib.api.auth;
 import java.util.List;
 
 /**
- * The roles a service reads from tokens, strongest first, and the one a valid token without any of them gets. Each
- * service produces one bean of this type for {@link CurrentTenant}.
+ * The roles a service honours in tokens, strongest first; a valid token holding none of them is {@link Role#NONE}.
+ * Each service produces one bean of this type for {@link CurrentTenant} (tenants honours {@link Role#SERVICE} for
+ * its internal API, detection does not).
  *
  * @param strongestFirst the roles looked for in the token, highest privilege first (the first held wins)
- * @param none           the role of a token holding none of them; it must reach nothing
  */
-public record TokenRoles(List<Role> strongestFirst, Role none) {
+public record TokenRoles(List<Role> strongestFirst) {
 
     public TokenRoles {
         strongestFirst = List.copyOf(strongestFirst);
-        if (none.reach() != Role.Reach.NOTHING || none.manages()) {
-            throw new IllegalArgumentException("the fallback role must see and change nothing: " + none.claim());
+        if (strongestFirst.contains(Role.NONE) || strongestFirst.contains(Role.ENROLLING_SENSOR)) {
+            throw new IllegalArgumentException("NONE and ENROLLING_SENSOR never come from a token");
         }
     }
 }

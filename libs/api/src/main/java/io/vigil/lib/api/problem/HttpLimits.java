@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.RouteConstants;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
@@ -11,16 +12,21 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 import java.util.Map;
 
 /**
  * Enforces the request size limits with problem+json answers. The Vert.x server's own limits answer 413, 414 and 431
  * with an empty body, so this library raises them (META-INF/microprofile-config.properties) above the limits enforced
- * here, ahead of every other route.
+ * here, ahead of every other route. A chunked body (no Content-Length) is read here, up to the limit, and handed on
+ * whole: otherwise Quarkus' reader would hit the limit in the middle of the resource's deserialisation, answer an empty
+ * 413, and leave the resource to fail on a closed connection with two stack traces per request.
  */
 @ApplicationScoped
 public class HttpLimits {
+
+    private static final Logger LOG = Logger.getLogger(HttpLimits.class);
 
     private final ObjectMapper json;
     private final int maxUri;
@@ -60,7 +66,43 @@ public class HttpLimits {
                     + " bytes; the limit is " + maxBody);
             return;
         }
+        if (length == null && chunked(request)) {
+            readChunked(rc);
+            return;
+        }
         rc.next();
+    }
+
+    private static boolean chunked(HttpServerRequest request) {
+        String encoding = request.getHeader(HttpHeaders.TRANSFER_ENCODING);
+        return encoding != null && encoding.toLowerCase(java.util.Locale.ROOT).contains("chunked");
+    }
+
+    /** Reads a chunked body up to the limit and passes it on as the request's body; beyond the limit, 413 at once. */
+    private void readChunked(RoutingContext rc) {
+        HttpServerRequest request = rc.request();
+        Buffer body = Buffer.buffer();
+        boolean[] refused = {false};
+        request.handler(chunk -> {
+            if (refused[0]) {
+                return;
+            }
+            if (body.length() + chunk.length() > maxBody) {
+                refused[0] = true;
+                LOG.infof("%s %s: chunked request body over %d bytes refused", request.method(), request.path(), maxBody);
+                refuse(rc, 413, "body-too-large", "Request body too large", "the request body has more than " + maxBody
+                        + " bytes; the limit is " + maxBody);
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.endHandler(v -> {
+            if (!refused[0]) {
+                rc.setBody(body);
+                rc.next();
+            }
+        });
+        request.resume();
     }
 
     private boolean tooLong(String contentLength) {

@@ -30,10 +30,15 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
 
+import static io.vigil.lib.api.auth.Role.Names.CUSTOMER_VIEWER;
+import static io.vigil.lib.api.auth.Role.Names.MSP_ADMIN;
+import static io.vigil.lib.api.auth.Role.Names.MSP_ANALYST;
+import static io.vigil.lib.api.auth.Role.Names.PLATFORM_ADMIN;
+
 /** A customer's SmartAlerts: the scoped list, the evidence of one and its flows, and triage (acknowledge, resolve, comment). */
 @Path("/api/v1/customers/{customerId}/alerts")
 @Produces(MediaType.APPLICATION_JSON)
-@RolesAllowed({"platform-admin", "msp-admin", "msp-analyst", "customer-viewer"})
+@RolesAllowed({PLATFORM_ADMIN, MSP_ADMIN, MSP_ANALYST, CUSTOMER_VIEWER})
 @Tag(name = "alerts")
 public class AlertResource {
 
@@ -52,7 +57,7 @@ public class AlertResource {
     @GET
     @Operation(summary = "The customer's alerts, latest activity first (created, grown or reopened), one page at a time; 404 for a customer outside the caller's scope")
     public Uni<Page<AlertView>> list(@PathParam("customerId") String customerId, @Valid @BeanParam AlertListParams params) {
-        return directory.known(customerId, () -> alerts.list(tenant.get(), customerId, params.cursor, params.limit, params.filter()))
+        return directory.known(tenant.get(), customerId, () -> alerts.list(tenant.get(), customerId, params.cursor, params.limit, params.filter()))
                 .map(AlertView::page);
     }
 
@@ -60,14 +65,14 @@ public class AlertResource {
     @Path("/{alertId}")
     @Operation(summary = "One alert with its evidence: targets, ports, counts and sample probes")
     public Uni<AlertView> get(@PathParam("customerId") String customerId, @PathParam("alertId") String alertId) {
-        return directory.known(customerId, () -> alerts.get(tenant.get(), customerId, alertId)).map(AlertView::detail);
+        return directory.known(tenant.get(), customerId, () -> alerts.get(tenant.get(), customerId, alertId)).map(AlertView::detail);
     }
 
     @POST
     @Path("/{alertId}/ack")
     @Operation(summary = "Acknowledge (platform-admin, msp-admin, msp-analyst); 409 if resolved")
     public Uni<AlertView> acknowledge(@PathParam("customerId") String customerId, @PathParam("alertId") String alertId) {
-        return directory.known(customerId, () -> alerts.acknowledge(tenant.get(), customerId, alertId))
+        return directory.known(tenant.get(), customerId, () -> alerts.acknowledge(tenant.get(), customerId, alertId))
                 .map(AlertView::detail);
     }
 
@@ -75,7 +80,7 @@ public class AlertResource {
     @Path("/{alertId}/resolve")
     @Operation(summary = "Resolve (platform-admin, msp-admin, msp-analyst); new activity reopens it")
     public Uni<AlertView> resolve(@PathParam("customerId") String customerId, @PathParam("alertId") String alertId) {
-        return directory.known(customerId, () -> alerts.resolve(tenant.get(), customerId, alertId))
+        return directory.known(tenant.get(), customerId, () -> alerts.resolve(tenant.get(), customerId, alertId))
                 .map(AlertView::detail);
     }
 
@@ -83,7 +88,7 @@ public class AlertResource {
     @Path("/{alertId}/comments")
     @Operation(summary = "The alert's comments, oldest first")
     public Uni<List<CommentView>> comments(@PathParam("customerId") String customerId, @PathParam("alertId") String alertId) {
-        return directory.known(customerId, () -> alerts.comments(tenant.get(), customerId, alertId))
+        return directory.known(tenant.get(), customerId, () -> alerts.comments(tenant.get(), customerId, alertId))
                 .map(list -> list.stream().map(CommentView::of).toList());
     }
 
@@ -92,7 +97,7 @@ public class AlertResource {
     @Operation(summary = "Comment on the alert (platform-admin, msp-admin, msp-analyst); 201")
     public Uni<Response> comment(@PathParam("customerId") String customerId, @PathParam("alertId") String alertId,
                                  @Valid @NotNull CommentRequest body) {
-        return directory.known(customerId, () -> alerts.comment(tenant.get(), customerId, alertId, body.body()))
+        return directory.known(tenant.get(), customerId, () -> alerts.comment(tenant.get(), customerId, alertId, body.body()))
                 .map(c -> Response.status(Response.Status.CREATED).entity(CommentView.of(c)).build());
     }
 
@@ -102,7 +107,7 @@ public class AlertResource {
     public Uni<Page<AlertFlow>> flows(@PathParam("customerId") String customerId, @PathParam("alertId") String alertId,
                                      @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") @Size(max = 200) String cursor,
                                      @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
-        return directory.known(customerId, () -> alerts.get(tenant.get(), customerId, alertId))
+        return directory.known(tenant.get(), customerId, () -> alerts.get(tenant.get(), customerId, alertId))
                 .chain(alert -> Uni.createFrom().item(() -> flows.page(alert, cursor, limit))
                         .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()));
     }

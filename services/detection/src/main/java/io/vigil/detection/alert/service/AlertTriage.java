@@ -3,6 +3,7 @@ package io.vigil.detection.alert.service;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.vigil.lib.api.auth.Access;
 import io.vigil.detection.alert.Alert;
 import io.vigil.detection.alert.AlertComment;
 import io.vigil.detection.alert.AlertFilter;
@@ -99,7 +100,7 @@ public class AlertTriage {
     @WithTransaction
     public Uni<Alert> acknowledge(TenantContext ctx, String customerId, String alertId) {
         return requireAlert(ctx, customerId, alertId).chain(a -> {
-            ctx.requireManage();
+            Access.requireTriage(ctx);
             if (a.status == AlertStatus.RESOLVED) {
                 throw ProblemException.conflict("alert " + alertId + " is resolved; it reopens by itself on new activity");
             }
@@ -119,7 +120,7 @@ public class AlertTriage {
     @WithTransaction
     public Uni<Alert> resolve(TenantContext ctx, String customerId, String alertId) {
         return requireAlert(ctx, customerId, alertId).chain(a -> {
-            ctx.requireManage();
+            Access.requireTriage(ctx);
             if (a.status == AlertStatus.RESOLVED) {
                 return Uni.createFrom().item(a);
             }
@@ -137,7 +138,7 @@ public class AlertTriage {
     @WithTransaction
     public Uni<AlertComment> comment(TenantContext ctx, String customerId, String alertId, String body) {
         return requireAlert(ctx, customerId, alertId).chain(a -> {
-            ctx.requireManage();
+            Access.requireTriage(ctx);
             AlertComment c = new AlertComment();
             c.alertId = a.id;
             c.customerId = a.customerId;

@@ -28,10 +28,15 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
 
+import static io.vigil.lib.api.auth.Role.Names.CUSTOMER_VIEWER;
+import static io.vigil.lib.api.auth.Role.Names.MSP_ADMIN;
+import static io.vigil.lib.api.auth.Role.Names.MSP_ANALYST;
+import static io.vigil.lib.api.auth.Role.Names.PLATFORM_ADMIN;
+
 /** Who changed what for a customer (triage, comments, its rules), or for an MSP (its MSP-wide rules). Newest first, keyset pages. */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
-@RolesAllowed({"platform-admin", "msp-admin", "msp-analyst", "customer-viewer"})
+@RolesAllowed({PLATFORM_ADMIN, MSP_ADMIN, MSP_ANALYST, CUSTOMER_VIEWER})
 @Tag(name = "audit")
 public class AuditResource {
 
@@ -52,7 +57,7 @@ public class AuditResource {
                                      @QueryParam("cursor") @Size(max = 200) String cursor,
                                      @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(200) int limit) {
         TenantContext ctx = tenant.get();
-        return directory.known(customerId, () -> reader.page(ctx, customerId, cursor, limit));
+        return directory.known(ctx, customerId, () -> reader.page(ctx, customerId, cursor, limit));
     }
 
     @GET

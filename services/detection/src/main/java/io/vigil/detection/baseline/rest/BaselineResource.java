@@ -16,11 +16,16 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import static io.vigil.lib.api.auth.Role.Names.CUSTOMER_VIEWER;
+import static io.vigil.lib.api.auth.Role.Names.MSP_ADMIN;
+import static io.vigil.lib.api.auth.Role.Names.MSP_ANALYST;
+import static io.vigil.lib.api.auth.Role.Names.PLATFORM_ADMIN;
+
 
 /** One internal host's learned behaviour: maturity and its hour-of-week profile. */
 @Path("/api/v1/customers/{customerId}/hosts/{ip}/baseline")
 @Produces(MediaType.APPLICATION_JSON)
-@RolesAllowed({"platform-admin", "msp-admin", "msp-analyst", "customer-viewer"})
+@RolesAllowed({PLATFORM_ADMIN, MSP_ADMIN, MSP_ANALYST, CUSTOMER_VIEWER})
 @Tag(name = "baselines")
 public class BaselineResource {
 
@@ -39,7 +44,7 @@ public class BaselineResource {
     @GET
     @Operation(summary = "The host's baseline: LEARNING or MATURE, learning end, and per metric its p50/p99 overall and per hour of the week")
     public Uni<BaselineView> get(@PathParam("customerId") String customerId, @PathParam("ip") String ip) {
-        return directory.known(customerId, () -> access.requireVisible(tenant.get(), customerId))
+        return directory.known(tenant.get(), customerId, () -> access.requireVisible(tenant.get(), customerId))
                 .chain(c -> {
                     if (!ip.matches("[0-9A-Fa-f:.]{2,45}") || !Networks.isLiteral(ip)) {
                         throw ProblemException.badRequest("ip: not an IP address: " + ip);

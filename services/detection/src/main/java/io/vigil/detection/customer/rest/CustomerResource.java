@@ -15,10 +15,15 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import static io.vigil.lib.api.auth.Role.Names.CUSTOMER_VIEWER;
+import static io.vigil.lib.api.auth.Role.Names.MSP_ADMIN;
+import static io.vigil.lib.api.auth.Role.Names.MSP_ANALYST;
+import static io.vigil.lib.api.auth.Role.Names.PLATFORM_ADMIN;
+
 /** The per-customer summary: unresolved alerts by type and severity, and how far its hosts' baselines have learned. */
 @Path("/api/v1/customers/{customerId}/summary")
 @Produces(MediaType.APPLICATION_JSON)
-@RolesAllowed({"platform-admin", "msp-admin", "msp-analyst", "customer-viewer"})
+@RolesAllowed({PLATFORM_ADMIN, MSP_ADMIN, MSP_ANALYST, CUSTOMER_VIEWER})
 @Tag(name = "summary")
 public class CustomerResource {
 
@@ -38,7 +43,7 @@ public class CustomerResource {
     @Operation(summary = "Unresolved alerts by type and severity, baseline maturity of the customer's hosts, and where its networks came from")
     public Uni<SummaryView> get(@PathParam("customerId") String customerId) {
         TenantContext ctx = tenant.get();
-        return directory.known(customerId, () -> summaries.customer(ctx, customerId))
+        return directory.known(ctx, customerId, () -> summaries.customer(ctx, customerId))
                 .chain(counts -> directory.find(customerId).chain(c -> baselines.maturity(customerId)
                         .map(m -> SummaryView.of(CustomerFigures.of(customerId, c.mspId(), counts, m), c))));
     }

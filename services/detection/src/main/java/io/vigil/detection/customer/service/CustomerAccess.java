@@ -2,6 +2,7 @@ package io.vigil.detection.customer.service;
 
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
+import io.vigil.lib.api.auth.Access;
 import io.vigil.detection.customer.CustomerProfile;
 import io.vigil.detection.customer.repository.CustomerProfileRepository;
 import io.vigil.lib.api.auth.TenantContext;
@@ -27,23 +28,20 @@ public class CustomerAccess {
      * the MSP exists. Anyone else gets 404, as for a customer.
      */
     public Uni<String> requireMsp(TenantContext ctx, String mspId, String what) {
-        return switch (ctx.role().reach()) {
-            case ALL -> customers.count("mspId", mspId).map(n -> {
-                if (n == 0) {
-                    throw ProblemException.notFound("MSP", mspId);
-                }
-                return mspId;
-            });
-            case MSP -> mspId.equals(ctx.mspId()) ? Uni.createFrom().item(mspId) : notFound(mspId);
-            case CUSTOMER -> mspId.equals(ctx.mspId())
-                    ? Uni.createFrom().failure(ProblemException.forbidden("a customer-viewer reads only its own customer, not its MSP's " + what))
-                    : notFound(mspId);
-            case NOTHING -> notFound(mspId);
-        };
-    }
-
-    private static Uni<String> notFound(String mspId) {
-        return Uni.createFrom().failure(ProblemException.notFound("MSP", mspId));
+        try {
+            Access.requireMsp(ctx, mspId, what);
+        } catch (ProblemException e) {
+            return Uni.createFrom().failure(e);
+        }
+        if (!ctx.global()) {
+            return Uni.createFrom().item(mspId);
+        }
+        return customers.count("mspId", mspId).map(n -> {
+            if (n == 0) {
+                throw ProblemException.notFound("MSP", mspId);
+            }
+            return mspId;
+        });
     }
 
     @WithSession

@@ -5,6 +5,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vigil.detection.notify.DestinationKind;
+import io.vigil.detection.notify.SecretSeal;
 import io.vigil.detection.notify.SyslogTransport;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.hibernate.reactive.mutiny.Mutiny;
@@ -107,6 +108,18 @@ public class OutboxRepository {
                     r.getInteger("port"), transport == null ? null : SyslogTransport.valueOf(transport)));
         }
         return out;
+    }
+
+    /** Seals every webhook secret still stored in plaintext (rows from before sealing); returns how many. */
+    public int sealPlaintextSecrets(SecretSeal seal) {
+        int sealed = 0;
+        for (Row r : pool.query("SELECT id, secret FROM detection.notification_destinations WHERE secret IS NOT NULL"
+                + " AND secret NOT LIKE 'v1:%'").execute().await().indefinitely()) {
+            String id = r.getString("id");
+            sealed += pool.preparedQuery("UPDATE detection.notification_destinations SET secret = $2 WHERE id = $1 AND secret = $3")
+                    .execute(Tuple.of(id, seal.seal(r.getString("secret"), id), r.getString("secret"))).await().indefinitely().rowCount();
+        }
+        return sealed;
     }
 
     public void delivered(String id, Integer statusCode) {

@@ -6,6 +6,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.vigil.detection.notify.Backoff;
 import io.vigil.detection.notify.DestinationKind;
 import io.vigil.detection.notify.NotifyConfig;
+import io.vigil.detection.notify.SecretSeal;
 import io.vigil.detection.notify.repository.OutboxRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -39,21 +40,29 @@ public class DeliveryWorker {
     private final NotifyConfig config;
     private final Backoff backoff;
     private final MeterRegistry registry;
+    private final SecretSeal seal;
     private final AtomicBoolean kickQueued = new AtomicBoolean();
     private ScheduledExecutorService poller;
     private ExecutorService senders;
 
     public DeliveryWorker(OutboxRepository outbox, WebhookSender webhooks, SyslogSender syslog, NotifyConfig config,
-                          MeterRegistry registry) {
+                          MeterRegistry registry, SecretSeal seal) {
         this.outbox = outbox;
         this.webhooks = webhooks;
         this.syslog = syslog;
         this.config = config;
         this.backoff = new Backoff(config.backoffInitial(), config.backoffMax());
         this.registry = registry;
+        this.seal = seal;
     }
 
     void start(@Observes StartupEvent event) {
+        if (config.sealPlaintextAtStart()) {
+            int sealed = outbox.sealPlaintextSecrets(seal);
+            if (sealed > 0) {
+                LOG.infof("sealed %d webhook secret(s) stored in plaintext", sealed);
+            }
+        }
         if (!config.enabled()) {
             LOG.info("notification delivery is off here (vigil.notify.enabled=false); deliveries are only queued");
             return;
@@ -122,7 +131,8 @@ public class DeliveryWorker {
             return;
         }
         SendResult result = o.kind() == DestinationKind.WEBHOOK
-                ? webhooks.send(o.url(), o.secret(), o.id(), NotificationPayloads.eventType(o.event()), o.payload())
+                ? webhooks.send(o.url(), seal.open(o.secret(), o.destinationId()), o.id(), NotificationPayloads.eventType(o.event()),
+                        o.payload())
                 : syslog.send(o.host(), o.port(), o.transport(), o.payload());
         int attempt = o.attempts() + 1;
         if (result.ok()) {
@@ -132,11 +142,14 @@ public class DeliveryWorker {
             outbox.failed(o.id(), result.statusCode(), result.error());
             count(o, "failed");
             LOG.warnf("delivery %s to destination %s failed for good after %d attempts: %s", o.id(), o.destinationId(),
-                    attempt, result.error());
+                    attempt, result.detail());
         } else {
             long delay = backoff.after(attempt, ThreadLocalRandom.current().nextDouble()).toMillis();
             outbox.retry(o.id(), result.statusCode(), result.error(), delay);
             count(o, "retried");
+            // the delivery log keeps the category only; what exactly happened is for the operator
+            LOG.infof("delivery %s to destination %s, attempt %d failed (retried in %d ms): %s", o.id(), o.destinationId(),
+                    attempt, delay, result.detail());
         }
     }
 

@@ -3,15 +3,17 @@ package io.vigil.detection.notify.service;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.vigil.lib.api.auth.Access;
 import io.vigil.lib.api.id.Ids;
 import io.vigil.detection.alert.AlertChanged;
-import io.vigil.detection.auth.Role;
+import io.vigil.lib.api.auth.Role;
 import io.vigil.detection.customer.service.CustomerAccess;
 import io.vigil.detection.notify.Delivery;
 import io.vigil.detection.notify.DeliveryStatus;
 import io.vigil.detection.notify.Destination;
 import io.vigil.detection.notify.DestinationKind;
 import io.vigil.detection.notify.NotifyConfig;
+import io.vigil.detection.notify.SecretSeal;
 import io.vigil.detection.notify.rest.DeliveryView;
 import io.vigil.detection.notify.rest.DestinationCreate;
 import io.vigil.detection.notify.rest.DestinationPatch;
@@ -24,7 +26,9 @@ import io.vigil.lib.api.paging.Cursor;
 import io.vigil.lib.api.paging.Page;
 import io.vigil.lib.api.problem.Problem;
 import io.vigil.lib.api.problem.ProblemException;
+import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 
 import java.net.URI;
 import java.time.Instant;
@@ -40,19 +44,28 @@ import java.util.Set;
 @ApplicationScoped
 public class NotificationService {
 
+    private static final Logger LOG = Logger.getLogger(NotificationService.class);
+
     private final DestinationRepository destinations;
     private final DeliveryRepository deliveries;
     private final CustomerAccess access;
     private final NotificationPayloads payloads;
     private final NotifyConfig config;
+    private final Vertx vertx;
+    private final AddressGuard guard;
+    private final SecretSeal seal;
 
     public NotificationService(DestinationRepository destinations, DeliveryRepository deliveries,
-                               CustomerAccess access, NotificationPayloads payloads, NotifyConfig config) {
+                               CustomerAccess access, NotificationPayloads payloads, NotifyConfig config, Vertx vertx,
+                               SecretSeal seal) {
         this.destinations = destinations;
         this.deliveries = deliveries;
         this.access = access;
         this.payloads = payloads;
         this.config = config;
+        this.vertx = vertx;
+        this.guard = new AddressGuard(config.allowPrivateAddresses(), AddressGuard.DNS);
+        this.seal = seal;
     }
 
     /**
@@ -77,11 +90,14 @@ public class NotificationService {
         return access.requireMsp(ctx, ref.mspId(), "notification destinations").replaceWith(ref);
     }
 
+    /** Manages destinations: msp-admin of a visible owner, or platform-admin. */
+    private static boolean admin(TenantContext ctx) {
+        return Access.may(ctx, Role.Action.MANAGE);
+    }
+
     /** Call after the owner proved visible: analysts and viewers read only. */
     private static void requireAdmin(TenantContext ctx) {
-        if (!(ctx.global() || ctx.role() == Role.MSP_ADMIN)) {
-            throw ProblemException.forbidden("role " + ctx.role().claim() + " may read notification destinations but only msp-admin manages them");
-        }
+        Access.requireManage(ctx, "notification destinations");
     }
 
     private Uni<Destination> requireDestination(TenantContext ctx, Owner owner, String id) {
@@ -92,12 +108,12 @@ public class NotificationService {
     @WithSession
     public Uni<List<DestinationView>> list(TenantContext ctx, Owner ref) {
         return visible(ctx, ref).chain(o -> destinations.listVisible(ctx, o.mspId(), o.customerId()))
-                .map(rows -> rows.stream().map(DestinationView::of).toList());
+                .map(rows -> rows.stream().map(d -> DestinationView.of(d, admin(ctx))).toList());
     }
 
     @WithSession
     public Uni<DestinationView> get(TenantContext ctx, Owner ref, String id) {
-        return visible(ctx, ref).chain(o -> requireDestination(ctx, o, id)).map(DestinationView::of);
+        return visible(ctx, ref).chain(o -> requireDestination(ctx, o, id)).map(d -> DestinationView.of(d, admin(ctx)));
     }
 
     @WithTransaction
@@ -105,7 +121,7 @@ public class NotificationService {
         return visible(ctx, ref).chain(o -> {
             requireAdmin(ctx);
             validate(body);
-            return destinations.countOwned(o.mspId(), o.customerId()).chain(n -> {
+            return requirePublicReceiver(body).chain(() -> destinations.countOwned(o.mspId(), o.customerId())).chain(n -> {
                 if (n >= config.maxDestinations()) {
                     throw ProblemException.conflict("at most " + config.maxDestinations() + " notification destinations per owner");
                 }
@@ -119,9 +135,11 @@ public class NotificationService {
                 d.enabled = body.enabled() == null || body.enabled();
                 d.minSeverity = body.minSeverity() == null ? Severity.LOW : body.minSeverity();
                 d.events = events(body.events());
+                String secret = null;
                 if (d.kind == DestinationKind.WEBHOOK) {
                     d.url = body.url();
-                    d.secret = Ids.secret("whsec_");
+                    secret = Ids.secret("whsec_");
+                    d.secret = seal.seal(secret, d.id);
                 } else {
                     d.host = body.host();
                     d.port = body.port();
@@ -130,7 +148,8 @@ public class NotificationService {
                 d.createdBy = ctx.actor();
                 d.createdAt = now;
                 d.updatedAt = now;
-                return destinations.persist(d).map(saved -> DestinationView.of(saved, saved.secret));
+                String shown = secret;
+                return destinations.persist(d).map(saved -> DestinationView.of(saved, shown));
             });
         });
     }
@@ -152,7 +171,7 @@ public class NotificationService {
                 d.events = events(patch.events());
             }
             d.updatedAt = Instant.now();
-            return DestinationView.of(d);
+            return DestinationView.of(d, true);
         });
     }
 
@@ -164,9 +183,10 @@ public class NotificationService {
             if (d.kind != DestinationKind.WEBHOOK) {
                 throw ProblemException.conflict("only a webhook has a secret");
             }
-            d.secret = Ids.secret("whsec_");
+            String secret = Ids.secret("whsec_");
+            d.secret = seal.seal(secret, d.id);
             d.updatedAt = Instant.now();
-            return DestinationView.of(d, d.secret);
+            return DestinationView.of(d, secret);
         });
     }
 
@@ -258,6 +278,28 @@ public class NotificationService {
         if (!errors.isEmpty()) {
             throw ProblemException.badRequest(String.join("; ", errors.stream().map(e -> e.field() + ": " + e.message()).toList()), errors);
         }
+    }
+
+    /**
+     * The receiver must resolve to public addresses only, as every delivery checks again: refused here with a 400, so a
+     * wrong destination is found at once rather than in its delivery log. The answer does not say whether the host did
+     * not resolve or resolved to a non-public address, nor to which (the server log does), so creating destinations is
+     * no probe of the internal network. DNS blocks, so it runs on a worker thread.
+     */
+    private Uni<Void> requirePublicReceiver(DestinationCreate body) {
+        if (config.allowPrivateAddresses()) {
+            return Uni.createFrom().voidItem();
+        }
+        boolean webhook = body.kind() == DestinationKind.WEBHOOK;
+        String host = webhook ? URI.create(body.url()).getHost() : body.host();
+        return vertx.executeBlocking(() -> guard.check(host), false).invoke(verdict -> {
+            if (!verdict.allowed()) {
+                LOG.infof("notification destination refused: %s", verdict.detail());
+                String field = webhook ? "url" : "host";
+                String message = "refused: must name a host that resolves to public addresses only";
+                throw ProblemException.badRequest(field + ": " + message, List.of(new Problem.FieldError(field, message)));
+            }
+        }).replaceWithVoid();
     }
 
     private String urlProblem(String url) {

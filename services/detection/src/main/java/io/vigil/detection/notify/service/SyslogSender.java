@@ -4,6 +4,7 @@ import io.vigil.detection.notify.NotifyConfig;
 import io.vigil.detection.notify.Syslog5424;
 import io.vigil.detection.notify.SyslogTransport;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,7 +16,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * One syslog message to a SIEM. TCP: a connection per message with RFC 6587 octet-counting framing; delivered means
- * the receiver accepted the connection and the bytes. UDP (RFC 5426): one datagram, delivered means sent.
+ * the receiver accepted the connection and the bytes. UDP (RFC 5426): one datagram, delivered means sent. The host is
+ * resolved and checked once ({@link AddressGuard}, the webhooks' rules) and the message goes to that checked address.
  */
 @ApplicationScoped
 public class SyslogSender {
@@ -24,20 +26,28 @@ public class SyslogSender {
     static final int MAX_DATAGRAM = 65_507;
 
     private final NotifyConfig config;
+    private final AddressGuard guard;
 
+    @Inject
     public SyslogSender(NotifyConfig config) {
+        this(config, new AddressGuard(config.allowPrivateAddresses(), AddressGuard.DNS));
+    }
+
+    SyslogSender(NotifyConfig config, AddressGuard guard) {
         this.config = config;
+        this.guard = guard;
     }
 
     public SendResult send(String host, int port, SyslogTransport transport, String message) {
-        String refusal = AddressGuard.refusal(host, config.allowPrivateAddresses());
-        if (refusal != null) {
-            return SendResult.failed(null, refusal);
+        AddressGuard.Verdict verdict = guard.check(host);
+        if (!verdict.allowed()) {
+            return SendResult.failed(null, verdict.refusal(), verdict.detail());
         }
+        InetSocketAddress to = new InetSocketAddress(verdict.address(), port);
         try {
             if (transport == SyslogTransport.TCP) {
                 try (Socket socket = new Socket()) {
-                    socket.connect(new InetSocketAddress(host, port), (int) config.connectTimeout().toMillis());
+                    socket.connect(to, (int) config.connectTimeout().toMillis());
                     socket.setSoTimeout((int) config.requestTimeout().toMillis());
                     OutputStream out = socket.getOutputStream();
                     out.write(Syslog5424.octetCounted(message));
@@ -47,15 +57,16 @@ public class SyslogSender {
             } else {
                 byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
                 if (bytes.length > MAX_DATAGRAM) {
-                    return SendResult.failed(null, "message of " + bytes.length + " bytes is too large for UDP");
+                    return SendResult.failed(null, "message too large for UDP", "message of " + bytes.length
+                            + " bytes is too large for UDP");
                 }
                 try (DatagramSocket socket = new DatagramSocket()) {
-                    socket.send(new DatagramPacket(bytes, bytes.length, new InetSocketAddress(host, port)));
+                    socket.send(new DatagramPacket(bytes, bytes.length, to));
                 }
             }
             return SendResult.delivered(null);
         } catch (IOException e) {
-            return SendResult.failed(null, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            return SendResult.failed(e);
         }
     }
 }

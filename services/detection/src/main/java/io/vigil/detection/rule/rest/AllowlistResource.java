@@ -23,10 +23,15 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
 
+import static io.vigil.lib.api.auth.Role.Names.CUSTOMER_VIEWER;
+import static io.vigil.lib.api.auth.Role.Names.MSP_ADMIN;
+import static io.vigil.lib.api.auth.Role.Names.MSP_ANALYST;
+import static io.vigil.lib.api.auth.Role.Names.PLATFORM_ADMIN;
+
 /** A customer's allow-list: known scanners (a vulnerability scanner, say) whose findings never alert. */
 @Path("/api/v1/customers/{customerId}/allowlist")
 @Produces(MediaType.APPLICATION_JSON)
-@RolesAllowed({"platform-admin", "msp-admin", "msp-analyst", "customer-viewer"})
+@RolesAllowed({PLATFORM_ADMIN, MSP_ADMIN, MSP_ANALYST, CUSTOMER_VIEWER})
 @Tag(name = "allow-list")
 public class AllowlistResource {
 
@@ -43,13 +48,13 @@ public class AllowlistResource {
     @GET
     @Operation(summary = "The customer's own allow-list entries (its MSP's MSP-wide ones apply too)")
     public Uni<List<RuleView>> list(@PathParam("customerId") String customerId) {
-        return directory.known(customerId, () -> rules.list(tenant.get(), null, customerId, Rule.Kind.ALLOW));
+        return directory.known(tenant.get(), customerId, () -> rules.list(tenant.get(), null, customerId, Rule.Kind.ALLOW));
     }
 
     @POST
     @Operation(summary = "Allow-list a source (platform-admin, msp-admin, msp-analyst); no port or type; 201 with Location")
     public Uni<Response> create(@PathParam("customerId") String customerId, @Valid @NotNull RuleRequest body, @Context UriInfo uri) {
-        return directory.known(customerId, () -> rules.create(tenant.get(), null, customerId, Rule.Kind.ALLOW, body))
+        return directory.known(tenant.get(), customerId, () -> rules.create(tenant.get(), null, customerId, Rule.Kind.ALLOW, body))
                 .map(v -> Response.created(uri.getAbsolutePathBuilder().path(v.id()).build()).entity(v).build());
     }
 
@@ -57,7 +62,7 @@ public class AllowlistResource {
     @Path("/{ruleId}")
     @Operation(summary = "Remove an allow-list entry (platform-admin, msp-admin, msp-analyst); 204")
     public Uni<Response> delete(@PathParam("customerId") String customerId, @PathParam("ruleId") String ruleId) {
-        return directory.known(customerId, () -> rules.delete(tenant.get(), null, customerId, Rule.Kind.ALLOW, ruleId))
+        return directory.known(tenant.get(), customerId, () -> rules.delete(tenant.get(), null, customerId, Rule.Kind.ALLOW, ruleId))
                 .map(x -> Response.noContent().build());
     }
 }

@@ -24,10 +24,15 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
 
+import static io.vigil.lib.api.auth.Role.Names.CUSTOMER_VIEWER;
+import static io.vigil.lib.api.auth.Role.Names.MSP_ADMIN;
+import static io.vigil.lib.api.auth.Role.Names.MSP_ANALYST;
+import static io.vigil.lib.api.auth.Role.Names.PLATFORM_ADMIN;
+
 /** A customer's suppressions: findings of a source (CIDR) matching port and type stop alerting until expiry. */
 @Path("/api/v1/customers/{customerId}/suppressions")
 @Produces(MediaType.APPLICATION_JSON)
-@RolesAllowed({"platform-admin", "msp-admin", "msp-analyst", "customer-viewer"})
+@RolesAllowed({PLATFORM_ADMIN, MSP_ADMIN, MSP_ANALYST, CUSTOMER_VIEWER})
 @Tag(name = "suppressions")
 public class SuppressionResource {
 
@@ -44,13 +49,13 @@ public class SuppressionResource {
     @GET
     @Operation(summary = "The customer's suppressions, oldest first")
     public Uni<List<RuleView>> list(@PathParam("customerId") String customerId) {
-        return directory.known(customerId, () -> rules.list(tenant.get(), null, customerId, Rule.Kind.SUPPRESS));
+        return directory.known(tenant.get(), customerId, () -> rules.list(tenant.get(), null, customerId, Rule.Kind.SUPPRESS));
     }
 
     @POST
     @Operation(summary = "Create a suppression (platform-admin, msp-admin, msp-analyst); 201 with Location")
     public Uni<Response> create(@PathParam("customerId") String customerId, @Valid @NotNull RuleRequest body, @Context UriInfo uri) {
-        return directory.known(customerId, () -> rules.create(tenant.get(), null, customerId, Rule.Kind.SUPPRESS, body))
+        return directory.known(tenant.get(), customerId, () -> rules.create(tenant.get(), null, customerId, Rule.Kind.SUPPRESS, body))
                 .map(v -> Response.created(uri.getAbsolutePathBuilder().path(v.id()).build()).entity(v).build());
     }
 
@@ -58,7 +63,7 @@ public class SuppressionResource {
     @Path("/{ruleId}")
     @Operation(summary = "One suppression, with how many findings it dropped")
     public Uni<RuleView> get(@PathParam("customerId") String customerId, @PathParam("ruleId") String ruleId) {
-        return directory.known(customerId, () -> rules.get(tenant.get(), null, customerId, Rule.Kind.SUPPRESS, ruleId));
+        return directory.known(tenant.get(), customerId, () -> rules.get(tenant.get(), null, customerId, Rule.Kind.SUPPRESS, ruleId));
     }
 
     @PUT
@@ -66,14 +71,14 @@ public class SuppressionResource {
     @Operation(summary = "Replace a suppression (platform-admin, msp-admin, msp-analyst)")
     public Uni<RuleView> replace(@PathParam("customerId") String customerId, @PathParam("ruleId") String ruleId,
                                  @Valid @NotNull RuleRequest body) {
-        return directory.known(customerId, () -> rules.replace(tenant.get(), null, customerId, Rule.Kind.SUPPRESS, ruleId, body));
+        return directory.known(tenant.get(), customerId, () -> rules.replace(tenant.get(), null, customerId, Rule.Kind.SUPPRESS, ruleId, body));
     }
 
     @DELETE
     @Path("/{ruleId}")
     @Operation(summary = "Delete a suppression (platform-admin, msp-admin, msp-analyst); 204")
     public Uni<Response> delete(@PathParam("customerId") String customerId, @PathParam("ruleId") String ruleId) {
-        return directory.known(customerId, () -> rules.delete(tenant.get(), null, customerId, Rule.Kind.SUPPRESS, ruleId))
+        return directory.known(tenant.get(), customerId, () -> rules.delete(tenant.get(), null, customerId, Rule.Kind.SUPPRESS, ruleId))
                 .map(x -> Response.noContent().build());
     }
 }

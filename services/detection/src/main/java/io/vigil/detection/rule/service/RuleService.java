@@ -3,8 +3,11 @@ package io.vigil.detection.rule.service;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.vigil.lib.api.auth.Access;
 import io.vigil.detection.audit.service.AuditLog;
+import io.vigil.lib.api.auth.Role;
 import io.vigil.detection.customer.CustomerProfile;
+import io.vigil.detection.rule.Breadth;
 import io.vigil.detection.rule.Rule;
 import io.vigil.detection.rule.repository.RuleRepository;
 import io.vigil.detection.rule.rest.RuleRequest;
@@ -76,14 +79,15 @@ public class RuleService {
     @WithTransaction
     public Uni<RuleView> create(TenantContext ctx, String mspId, String customerId, Rule.Kind kind, RuleRequest body) {
         return owner(ctx, mspId, customerId).chain(o -> {
-            ctx.requireManage();
+            requireChange(ctx, o.customerId());
             validate(kind, body);
+            requireAdminFor(ctx, body);
             Rule r = new Rule();
             r.id = Ids.newId("rl");
             r.kind = kind;
             r.mspId = o.mspId();
             r.customerId = o.customerId();
-            apply(r, body);
+            apply(ctx, r, body);
             r.createdBy = ctx.actor();
             r.createdAt = Instant.now();
             r.updatedBy = r.createdBy;
@@ -95,10 +99,11 @@ public class RuleService {
     @WithTransaction
     public Uni<RuleView> replace(TenantContext ctx, String mspId, String customerId, Rule.Kind kind, String id, RuleRequest body) {
         return require(ctx, mspId, customerId, kind, id).chain(r -> {
-            ctx.requireManage();
+            requireChange(ctx, r.customerId);
             validate(kind, body);
+            requireAdminFor(ctx, body);
             Map<String, Object> before = describe(r);
-            apply(r, body);
+            apply(ctx, r, body);
             r.updatedBy = ctx.actor();
             r.updatedAt = Instant.now();
             return audit.record(ctx, r.mspId, r.customerId, "rule.update", r.id, Map.of("before", before, "after", describe(r)))
@@ -109,9 +114,35 @@ public class RuleService {
     @WithTransaction
     public Uni<Void> delete(TenantContext ctx, String mspId, String customerId, Rule.Kind kind, String id) {
         return require(ctx, mspId, customerId, kind, id).chain(r -> {
-            ctx.requireManage();
+            requireChange(ctx, r.customerId);
             return audit.record(ctx, r.mspId, r.customerId, "rule.delete", r.id, describe(r)).chain(x -> rules.delete(r));
         });
+    }
+
+    /**
+     * Call once the owner proved visible: triaging roles change a customer's rules; an MSP-wide rule applies to every
+     * customer of the MSP, so only its admins change those.
+     */
+    private static void requireChange(TenantContext ctx, String customerId) {
+        if (customerId == null) {
+            Access.requireManage(ctx, "MSP-wide rules; add the entry to the customer instead");
+        } else {
+            Access.requireTriage(ctx);
+        }
+    }
+
+    /** After validation: no expiry, and a CIDR broader than /16 (IPv6 /48), are an admin's decision. */
+    private static void requireAdminFor(TenantContext ctx, RuleRequest body) {
+        if (Access.may(ctx, Role.Action.MANAGE)) {
+            return;
+        }
+        if (Boolean.TRUE.equals(body.permanent())) {
+            throw ProblemException.forbidden("only msp-admin makes a rule permanent; give it an expiresAt");
+        }
+        if (Breadth.of(body.sourceCidr()).needsConfirmation()) {
+            throw ProblemException.forbidden("only msp-admin confirms a rule broader than /" + Breadth.CONFIRM_V4
+                    + " (IPv6 /" + Breadth.CONFIRM_V6 + ")");
+        }
     }
 
     static void validate(Rule.Kind kind, RuleRequest body) {
@@ -130,13 +161,31 @@ public class RuleService {
         if (body.expiresAt() != null && !body.expiresAt().isAfter(Instant.now())) {
             throw ProblemException.badRequest("expiresAt: must be in the future");
         }
+        boolean permanent = Boolean.TRUE.equals(body.permanent());
+        if (body.expiresAt() == null && !permanent) {
+            throw ProblemException.badRequest("expiresAt: required; a rule without an end needs permanent: true (msp-admin)");
+        }
+        if (body.expiresAt() != null && permanent) {
+            throw ProblemException.badRequest("permanent: a permanent rule has no expiresAt");
+        }
+        Breadth breadth = Breadth.of(body.sourceCidr());
+        if (breadth.beyondFloor()) {
+            throw ProblemException.badRequest("sourceCidr: " + breadth + " would silence a large part of the internet; no rule"
+                    + " may be broader than /" + Breadth.FLOOR_V4 + " (IPv6 /" + Breadth.FLOOR_V6 + ")");
+        }
+        if (breadth.needsConfirmation() && !Boolean.TRUE.equals(body.confirmBroad())) {
+            throw ProblemException.badRequest("sourceCidr: " + breadth + " is broader than /" + Breadth.CONFIRM_V4 + " (IPv6 /"
+                    + Breadth.CONFIRM_V6 + "); an msp-admin must confirm it with confirmBroad: true");
+        }
     }
 
-    private static void apply(Rule r, RuleRequest body) {
+    private static void apply(TenantContext ctx, Rule r, RuleRequest body) {
         r.sourceCidr = body.sourceCidr().trim();
         r.port = body.port();
         r.type = body.type();
         r.expiresAt = body.expiresAt();
+        r.permanent = Boolean.TRUE.equals(body.permanent());
+        r.broadConfirmedBy = Breadth.of(r.sourceCidr).needsConfirmation() ? ctx.actor() : null;
         r.reason = body.reason().trim();
     }
 
@@ -147,7 +196,12 @@ public class RuleService {
         m.put("port", r.port);
         m.put("type", r.type == null ? null : r.type.name());
         m.put("expiresAt", r.expiresAt == null ? null : r.expiresAt.toString());
+        m.put("permanent", r.permanent);
+        m.put("broadConfirmedBy", r.broadConfirmedBy);
         m.put("reason", r.reason);
+        // what the rule has dropped so far, so its removal or change shows what it silenced
+        m.put("hits", r.hits);
+        m.put("lastHitAt", r.lastHitAt == null ? null : r.lastHitAt.toString());
         return m;
     }
 }

@@ -3,7 +3,6 @@ package io.vigil.detection.family.reconnaissance;
 import io.vigil.detection.model.AlertType;
 import io.vigil.detection.model.Attempt;
 import io.vigil.detection.model.Finding;
-import io.vigil.detection.model.Networks;
 import io.vigil.detection.model.ProbeKind;
 import org.junit.jupiter.api.Test;
 

@@ -14,10 +14,12 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import static io.vigil.lib.api.auth.Role.Names.SERVICE;
+
 /** Read API for other Vigil services (ingest, detection): service accounts with the vigil-tenants role internal-read only. */
 @Path("/api/v1/internal/customers/{customerId}")
 @Produces(MediaType.APPLICATION_JSON)
-@RolesAllowed("internal-read")
+@RolesAllowed(SERVICE)
 @Tag(name = "internal")
 public class InternalResource {
 

@@ -31,11 +31,15 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import static io.vigil.lib.api.auth.Role.Names.MSP_ADMIN;
+import static io.vigil.lib.api.auth.Role.Names.MSP_ANALYST;
+import static io.vigil.lib.api.auth.Role.Names.PLATFORM_ADMIN;
+
 /** MSPs, the top of the tenancy tree: platform-admin sees and onboards them all; an MSP's admins and analysts see their own. */
 @Path("/api/v1/msps")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-@RolesAllowed({"platform-admin", "msp-admin", "msp-analyst"})
+@RolesAllowed({PLATFORM_ADMIN, MSP_ADMIN, MSP_ANALYST})
 @Tag(name = "msps")
 public class MspResource {
 
@@ -58,7 +62,7 @@ public class MspResource {
     }
 
     @POST
-    @RolesAllowed("platform-admin")
+    @RolesAllowed(PLATFORM_ADMIN)
     @APIResponse(responseCode = "201", description = "Created; Location names it", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MspView.class)))
     @Operation(summary = "Onboard an MSP (platform-admin only); its id is the msp_id its people and clients carry in Keycloak")
     public Uni<Response> create(@Valid @NotNull MspCreate body,

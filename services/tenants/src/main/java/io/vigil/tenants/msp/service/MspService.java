@@ -3,12 +3,12 @@ package io.vigil.tenants.msp.service;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.vigil.lib.api.auth.Access;
 import io.vigil.lib.api.auth.TenantContext;
 import io.vigil.lib.api.paging.Cursor;
 import io.vigil.lib.api.paging.Page;
 import io.vigil.lib.api.problem.ProblemException;
 import io.vigil.tenants.audit.service.AuditLog;
-import io.vigil.tenants.auth.Role;
 import io.vigil.lib.api.paging.Pages;
 import io.vigil.tenants.msp.Msp;
 import io.vigil.tenants.msp.repository.MspRepository;
@@ -45,8 +45,10 @@ public class MspService {
      * viewers get 403 ("a customer-viewer cannot read its MSP's {@code what}"), anyone else 404. Call within a session.
      */
     public Uni<Msp> requireWhole(TenantContext ctx, String mspId, String what) {
-        if (ctx.role() == Role.CUSTOMER_VIEWER && mspId.equals(ctx.mspId())) {
-            return Uni.createFrom().failure(ProblemException.forbidden("a customer-viewer cannot read its MSP's " + what));
+        try {
+            Access.requireMsp(ctx, mspId, what);
+        } catch (ProblemException e) {
+            return Uni.createFrom().failure(e);
         }
         return msps.findVisible(ctx, mspId).onItem().ifNull().failWith(() -> ProblemException.notFound("MSP", mspId));
     }
@@ -54,9 +56,7 @@ public class MspService {
     /** A new MSP; its id must then be given to its people and clients in Keycloak as their msp_id attribute or claim. */
     @WithTransaction
     public Uni<Msp> create(TenantContext ctx, MspCreate body) {
-        if (!ctx.global() || !ctx.canManage()) {
-            throw ProblemException.forbidden("only a platform-admin onboards MSPs");
-        }
+        Access.requireOnboard(ctx);
         Msp m = new Msp();
         m.id = body.id();
         m.name = body.name().strip();

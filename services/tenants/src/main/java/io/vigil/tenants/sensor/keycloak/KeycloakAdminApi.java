@@ -21,7 +21,7 @@ import java.util.Map;
 
 /**
  * The few Keycloak admin REST calls enrollment needs, on the realm's admin base URL, authenticated with the
- * tenants service's own client-credentials token (client vigil-tenants, realm-management manage-clients/manage-users).
+ * tenants service's own client-credentials token (client vigil-tenants, realm-management manage-clients only).
  */
 @RegisterRestClient(configKey = "keycloak-admin")
 @OidcClientFilter
@@ -46,20 +46,4 @@ public interface KeycloakAdminApi {
     @DELETE
     @Path("/clients/{uuid}")
     Uni<Response> deleteClient(@PathParam("uuid") String uuid);
-
-    @GET
-    @Path("/clients/{uuid}/service-account-user")
-    Uni<JsonNode> serviceAccountUser(@PathParam("uuid") String uuid);
-
-    @GET
-    @Path("/roles/{role}")
-    Uni<JsonNode> realmRole(@PathParam("role") String role);
-
-    @POST
-    @Path("/users/{userId}/role-mappings/realm")
-    Uni<Response> addRealmRoles(@PathParam("userId") String userId, List<JsonNode> roles);
-
-    @DELETE
-    @Path("/users/{userId}/role-mappings/realm")
-    Uni<Response> removeRealmRoles(@PathParam("userId") String userId, List<JsonNode> roles);
 }

@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A sensor's Keycloak identity: a confidential client with a service account holding the realm role "sensor" and
- * hardcoded msp_id/tenant_id/sensor_id claims (the shape of the realm's sensor-a1), so ingest can trust the claims.
+ * A sensor's Keycloak identity: a confidential client with a service account whose tokens carry the realm role
+ * "sensor" and hardcoded msp_id/tenant_id/sensor_id claims, all from the client's own mappers, so ingest can trust the
+ * claims and the service needs to manage clients only, never users.
  */
 @ApplicationScoped
 public class SensorClients {
@@ -22,14 +23,11 @@ public class SensorClients {
 
     private final KeycloakAdminApi admin;
     private final int tokenLifespanSeconds;
-    private final String realm;
 
     public SensorClients(@RestClient KeycloakAdminApi admin,
-                         @ConfigProperty(name = "vigil.tenants.sensor-token-lifespan", defaultValue = "300") int tokenLifespanSeconds,
-                         @ConfigProperty(name = "vigil.keycloak.realm") String realm) {
+                         @ConfigProperty(name = "vigil.tenants.sensor-token-lifespan", defaultValue = "300") int tokenLifespanSeconds) {
         this.admin = admin;
         this.tokenLifespanSeconds = tokenLifespanSeconds;
-        this.realm = realm;
     }
 
     /**
@@ -51,26 +49,21 @@ public class SensorClients {
                 Map.entry("directAccessGrantsEnabled", false),
                 Map.entry("serviceAccountsEnabled", true),
                 Map.entry("frontchannelLogout", false),
-                Map.entry("fullScopeAllowed", true),
+                // Only the role its mapper adds, none of the realm's default roles (offline_access, account).
+                Map.entry("fullScopeAllowed", false),
                 Map.entry("attributes", Map.of("access.token.lifespan", String.valueOf(tokenLifespanSeconds),
                         "client_credentials.use_refresh_token", "false")),
                 // vigil-tenancy carries the audience "vigil" that ingest requires.
                 Map.entry("defaultClientScopes", List.of("basic", "acr", "profile", "roles", "web-origins", "vigil-tenancy", "service_account")),
                 Map.entry("optionalClientScopes", List.of()),
-                Map.entry("protocolMappers", List.of(claim("tenant_id", tenantId), claim("sensor_id", sensorId), claim("msp_id", mspId))));
+                Map.entry("protocolMappers", List.of(claim("tenant_id", tenantId), claim("sensor_id", sensorId), claim("msp_id", mspId),
+                        sensorRole())));
         return deleteIfPresent(sensorId)
                 .chain(() -> admin.createClient(client))
                 .map(r -> {
                     String location = r.getHeaderString("Location");
                     return location.substring(location.lastIndexOf('/') + 1);
                 })
-                .call(uuid -> admin.serviceAccountUser(uuid).chain(user -> {
-                    String userId = user.get("id").asText();
-                    return admin.realmRole("sensor").chain(role -> admin.addRealmRoles(userId, List.of(role)))
-                            // Least privilege: no default-roles-<realm> (offline_access, account) for a sensor.
-                            .chain(() -> admin.realmRole("default-roles-" + realm))
-                            .chain(role -> admin.removeRealmRoles(userId, List.of(role)));
-                }))
                 .onFailure(WebApplicationException.class).transform(SensorClients::keycloakFailure);
     }
 
@@ -96,6 +89,15 @@ public class SensorClients {
                 "config", Map.of("claim.name", name, "claim.value", value, "jsonType.label", "String",
                         "access.token.claim", "true", "id.token.claim", "false", "userinfo.token.claim", "false",
                         "introspection.token.claim", "true", "access.tokenResponse.claim", "false"));
+    }
+
+    /**
+     * The realm role "sensor" in the client's tokens, from the client itself: granting it to the client's service
+     * account user instead would need realm-management manage-users, which could rewrite any person's msp_id.
+     */
+    private static Map<String, Object> sensorRole() {
+        return Map.of("name", "sensor role", "protocol", "openid-connect", "protocolMapper", "oidc-hardcoded-role-mapper",
+                "consentRequired", false, "config", Map.of("role", "sensor"));
     }
 
     private static Throwable keycloakFailure(Throwable t) {

@@ -1,6 +1,6 @@
 package io.vigil.tenants.sensor.repository;
 
-import io.vigil.lib.api.auth.Role.Reach;
+import io.vigil.lib.api.auth.Access;
 import io.vigil.lib.api.auth.TenantContext;
 import io.vigil.lib.clickhouse.ClickHouseConfig;
 import io.vigil.lib.clickhouse.ClickHouseQueries;
@@ -36,10 +36,7 @@ public class HeartbeatReader {
      * {@code customerIds}, which must already be visible to the caller; customers outside the caller's scope are not read.
      */
     public Map<String, Heartbeat> latest(TenantContext ctx, Collection<String> customerIds, Collection<String> sensorIds) {
-        Reach reach = ctx.role().reach();
-        List<String> customers = customerIds.stream()
-                .filter(c -> reach == Reach.ALL || reach == Reach.MSP || reach == Reach.CUSTOMER && c.equals(ctx.tenantId()))
-                .distinct().toList();
+        List<String> customers = customerIds.stream().filter(c -> Access.mayReachCustomer(ctx, c)).distinct().toList();
         if (sensorIds.isEmpty() || customers.isEmpty()) {
             return Map.of();
         }

@@ -22,10 +22,15 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import static io.vigil.lib.api.auth.Role.Names.CUSTOMER_VIEWER;
+import static io.vigil.lib.api.auth.Role.Names.MSP_ADMIN;
+import static io.vigil.lib.api.auth.Role.Names.MSP_ANALYST;
+import static io.vigil.lib.api.auth.Role.Names.PLATFORM_ADMIN;
+
 /** Every sensor of an MSP in one list, with its last heartbeat: which sensors went quiet, without asking each customer. */
 @Path("/api/v1/msps/{mspId}/sensors")
 @Produces(MediaType.APPLICATION_JSON)
-@RolesAllowed({"platform-admin", "msp-admin", "msp-analyst", "customer-viewer"})
+@RolesAllowed({PLATFORM_ADMIN, MSP_ADMIN, MSP_ANALYST, CUSTOMER_VIEWER})
 @Tag(name = "sensors")
 public class MspSensorResource {
 

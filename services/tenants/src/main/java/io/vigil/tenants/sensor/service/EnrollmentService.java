@@ -5,7 +5,7 @@ import io.smallrye.mutiny.Uni;
 import io.vigil.lib.api.auth.TenantContext;
 import io.vigil.lib.api.problem.ProblemException;
 import io.vigil.tenants.audit.service.AuditLog;
-import io.vigil.tenants.auth.Role;
+import io.vigil.lib.api.auth.Role;
 import io.vigil.lib.api.id.Ids;
 import io.vigil.tenants.customer.CustomerStatus;
 import io.vigil.tenants.customer.repository.CustomerRepository;

@@ -3,6 +3,7 @@ package io.vigil.tenants.sensor.service;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.vigil.lib.api.auth.Access;
 import io.vigil.lib.api.auth.TenantContext;
 import io.vigil.lib.api.paging.Cursor;
 import io.vigil.lib.api.paging.Page;
@@ -86,7 +87,7 @@ public class SensorService {
     @WithTransaction
     public Uni<EnrollmentIssued> create(TenantContext ctx, String customerId, SensorCreate body) {
         return customers.require(ctx, customerId).chain(c -> {
-            ctx.requireManage();
+            Access.requireManage(ctx, "sensors");
             if (c.status != CustomerStatus.ACTIVE) {
                 throw ProblemException.conflict("customer " + customerId + " is " + c.status + "; only active customers enroll sensors");
             }
@@ -121,7 +122,7 @@ public class SensorService {
         return sensors.findVisible(ctx, customerId, sensorId)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("sensor", sensorId))
                 .chain(s -> {
-                    ctx.requireManage();
+                    Access.requireManage(ctx, "sensors");
                     if (s.status != SensorStatus.PENDING) {
                         throw ProblemException.conflict("sensor " + sensorId + " is already " + s.status
                                 + "; its enrollment token cannot be issued again");
@@ -149,7 +150,7 @@ public class SensorService {
         return sensors.findVisible(ctx, customerId, sensorId)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("sensor", sensorId))
                 .chain(s -> {
-                    ctx.requireManage();
+                    Access.requireManage(ctx, "sensors");
                     if (s.status == SensorStatus.REVOKED) {
                         return Uni.createFrom().item(SensorView.of(s));
                     }

@@ -26,11 +26,16 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
 
+import static io.vigil.lib.api.auth.Role.Names.CUSTOMER_VIEWER;
+import static io.vigil.lib.api.auth.Role.Names.MSP_ADMIN;
+import static io.vigil.lib.api.auth.Role.Names.MSP_ANALYST;
+import static io.vigil.lib.api.auth.Role.Names.PLATFORM_ADMIN;
+
 /** Sites (locations) of a customer. */
 @Path("/api/v1/customers/{customerId}/sites")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-@RolesAllowed({"platform-admin", "msp-admin", "msp-analyst", "customer-viewer"})
+@RolesAllowed({PLATFORM_ADMIN, MSP_ADMIN, MSP_ANALYST, CUSTOMER_VIEWER})
 @Tag(name = "sites")
 public class SiteResource {
 

@@ -3,6 +3,7 @@ package io.vigil.tenants.site.service;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.vigil.lib.api.auth.Access;
 import io.vigil.lib.api.auth.TenantContext;
 import io.vigil.lib.api.problem.ProblemException;
 import io.vigil.tenants.audit.service.AuditLog;
@@ -48,7 +49,7 @@ public class SiteService {
     @WithTransaction
     public Uni<Site> create(TenantContext ctx, String customerId, SiteCreate body) {
         return customers.require(ctx, customerId).chain(c -> {
-            ctx.requireManage();
+            Access.requireManage(ctx, "sites");
             Site s = new Site();
             s.id = Ids.newId("site");
             s.customerId = c.id;
