@@ -53,6 +53,8 @@ VIGIL_CLUSTER_NODES=(ch-s1r1 ch-s1r2 ch-s2r1 ch-s2r2) # ch-s<shard>r<replica>
 : "${VIGIL_TENANTS_CLIENT_SECRET:=dev-vigil-tenants}" # the tenants service's Keycloak client (admin API)
 : "${VIGIL_DETECTION_CLIENT_SECRET:=dev-vigil-detection}" # detection's Keycloak client (tenants internal API)
 : "${VIGIL_PORTAL_CLIENT_SECRET:=dev-vigil-portal}" # the portal's Keycloak client (code flow)
+: "${VIGIL_NOTIFY_SECRET_KEY:=dmlnaWwtZGV2LW9ubHktd2ViaG9vay1zZWFsLWtleSE=}" # seals webhook secrets at rest (detection); dev only
+: "${VIGIL_PORTAL_CSRF_KEY:=dev-only-portal-form-key-0123456789abcdef}" # the portal's form tokens; dev only
 
 # What clients use (printed by `scripts/stack env`; derived, so set the ports above instead).
 VIGIL_CLICKHOUSE_URL="http://$VIGIL_HOST:$VIGIL_CLICKHOUSE_HTTP_PORT"

@@ -53,6 +53,9 @@ public final class SystemStack {
         return p;
     }
 
+    /** The dev stack's key for sealing webhook secrets at rest (scripts/lib/common.sh); the packaged jar has none. */
+    static final String DEV_NOTIFY_SECRET_KEY = "dmlnaWwtZGV2LW9ubHktd2ViaG9vay1zZWFsLWtleSE=";
+
     static Path jar(String module) {
         Path jar = ROOT.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
@@ -87,7 +90,8 @@ public final class SystemStack {
     public static Process startDetection(int port, String database, Map<String, String> settings, Path log) throws Exception {
         Map<String, String> all = new java.util.HashMap<>(Map.of("VIGIL_CLICKHOUSE_DATABASE", database,
                 "VIGIL_PG_PASSWORD", PG_PASSWORD, "VIGIL_DETECTION_CLIENT_SECRET", "dev-vigil-detection",
-                "VIGIL_DETECTION_DEV_SEED", "true", "VIGIL_DETECTION_CUSTOMERS_SOURCE", "table"));
+                "VIGIL_DETECTION_DEV_SEED", "true", "VIGIL_DETECTION_CUSTOMERS_SOURCE", "table",
+                "VIGIL_NOTIFY_SECRET_KEY", DEV_NOTIFY_SECRET_KEY));
         all.putAll(settings);
         return startService("services/detection", port, all, log);
     }

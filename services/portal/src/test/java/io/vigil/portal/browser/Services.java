@@ -49,6 +49,8 @@ public class Services implements QuarkusTestResourceLifecycleManager {
             detection = service("services/detection", detectionPort, Map.of("VIGIL_DETECTION_CLIENT_SECRET",
                     "dev-vigil-detection", "VIGIL_DETECTION_DEV_SEED", "true", "VIGIL_DETECTION_CUSTOMERS_SOURCE", "tenants",
                     "VIGIL_TENANTS_URL", tenantsUrl, "VIGIL_DETECTION_ENGINE_CYCLE_INTERVAL", "1s",
+                    // the dev stack's key (scripts/lib/common.sh): the packaged jar runs in prod and has none of its own
+                    "VIGIL_NOTIFY_SECRET_KEY", "dmlnaWwtZGV2LW9ubHktd2ViaG9vay1zZWFsLWtleSE=",
                     "VIGIL_DETECTION_BASELINE_REFRESH_INTERVAL", "10s"), WORK.resolve("detection.log"));
             started.add(detection);
             detectionUrl = "http://127.0.0.1:" + detectionPort;
