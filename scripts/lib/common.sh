@@ -40,11 +40,17 @@ VIGIL_CLUSTER_NODES=(ch-s1r1 ch-s1r2 ch-s2r1 ch-s2r2) # ch-s<shard>r<replica>
 
 # ---- dev credentials (loopback-only dev/test servers; never use them elsewhere) --------
 : "${VIGIL_CLICKHOUSE_DATABASE:=vigil}"
-: "${VIGIL_CLICKHOUSE_USER:=default}"
-: "${VIGIL_CLICKHOUSE_PASSWORD:=}"
+# Each service logs in as its own database user (as in k8s/): vigil_ingest (the only one that writes flows),
+# vigil_detection and vigil_tenants (read-only on ClickHouse; each owns its PostgreSQL schema). Their names are the
+# services' own defaults; here they share the dev password of their server. The admin logins below are for people,
+# scripts and test fixtures, never for a service.
+: "${VIGIL_CLICKHOUSE_ADMIN:=default}" # ClickHouse's admin user
+: "${VIGIL_CLICKHOUSE_PASSWORD:=}"     # every dev ClickHouse login's password (loopback only)
 : "${VIGIL_PG_DATABASE:=vigil}"
-: "${VIGIL_PG_USER:=vigil}"
-: "${VIGIL_PG_PASSWORD:=vigil-dev}"
+: "${VIGIL_PG_OWNER:=vigil}"           # owns the database, and is a member of each service's role
+: "${VIGIL_PG_PASSWORD:=vigil-dev}"    # every dev PostgreSQL login's password
+VIGIL_CLICKHOUSE_SERVICE_USERS=(vigil_ingest vigil_detection vigil_tenants)
+VIGIL_PG_SERVICE_ROLES=(vigil_tenants:tenants vigil_detection:detection) # role:the schema it owns
 : "${VIGIL_KEYCLOAK_REALM:=vigil}"
 : "${VIGIL_KEYCLOAK_VERSION:=26.5.6}"
 : "${VIGIL_KEYCLOAK_ADMIN:=admin}"          # master-realm bootstrap admin
@@ -191,9 +197,9 @@ vigil_env_export() {
 
 _vigil_env_names() {
   printf '%s\n' \
-    VIGIL_CLICKHOUSE_URL VIGIL_CLICKHOUSE_DATABASE VIGIL_CLICKHOUSE_USER \
+    VIGIL_CLICKHOUSE_URL VIGIL_CLICKHOUSE_DATABASE VIGIL_CLICKHOUSE_ADMIN \
     VIGIL_CLICKHOUSE_PASSWORD VIGIL_CLICKHOUSE_TCP_PORT \
-    VIGIL_PG_URL VIGIL_PG_USER VIGIL_PG_PASSWORD \
+    VIGIL_PG_URL VIGIL_PG_OWNER VIGIL_PG_PASSWORD \
     VIGIL_KEYCLOAK_URL VIGIL_OIDC_ISSUER \
     VIGIL_INGEST_ADDR VIGIL_TENANTS_URL VIGIL_DETECTION_URL \
     VIGIL_CLUSTER_URLS VIGIL_CLUSTER_NAME VIGIL_ZOOKEEPER_ADDR

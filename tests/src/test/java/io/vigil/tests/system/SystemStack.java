@@ -29,7 +29,7 @@ public final class SystemStack {
     static final String PG_HOST = env("VIGIL_HOST", "127.0.0.1");
     static final String PG_PORT = env("VIGIL_PG_PORT", "15432");
     static final String PG_DATABASE = env("VIGIL_PG_DATABASE", "vigil");
-    static final String PG_USER = env("VIGIL_PG_USER", "vigil");
+    static final String PG_USER = env("VIGIL_PG_OWNER", "vigil"); // the owner: a member of each service's role
     static final String PG_PASSWORD = env("VIGIL_PG_PASSWORD", "vigil-dev");
     public static final Path ROOT = root();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
