@@ -132,7 +132,11 @@ class RestFuzzST {
                         try {
                             r = send(op, validPath(op), body, token);
                         } catch (java.io.IOException e) {
-                            failures.add(op + " body " + m + " (" + body.length + " bytes): no HTTP answer: " + e);
+                            if (body.length > MAX_BODY) {
+                                statuses.merge("closed while sending an over-limit body", 1, Integer::sum);
+                            } else {
+                                failures.add(op + " body " + m + " (" + body.length + " bytes): no HTTP answer: " + e);
+                            }
                             continue;
                         } finally {
                             requests++;
@@ -593,8 +597,14 @@ class RestFuzzST {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    /** Bodies larger than this (bytes) are sent with {@code Expect: 100-continue}. */
-    static final int EXPECT_CONTINUE_ABOVE = 1 << 20;
+    /**
+     * The services' body limit (quarkus.http.limits.max-body-size's default, 10240K). For a body above it the server
+     * answers 413 and closes while the client is still sending, and the JDK client, which reads only once it has sent
+     * all, may then see the reset instead of the answer (curl, which reads while it sends, always sees the 413). So
+     * for such a body "no answer" is no failure; {@code duplicateKeysAndOversizedChunkedBodiesGiveProblemJsonAndOneLogLine}
+     * checks the 413 itself. (Expect: 100-continue would avoid the race, but the JDK 17 client hung on it here.)
+     */
+    static final int MAX_BODY = 10240 * 1024;
 
     static HttpResponse<String> send(Operation op, String path, byte[] body, String token) throws Exception {
         URI uri;
@@ -607,12 +617,6 @@ class RestFuzzST {
                 .header("Authorization", "Bearer " + token).header("Accept", "application/json");
         if (body != null) {
             b.header("Content-Type", "application/json");
-        }
-        if (body != null && body.length > EXPECT_CONTINUE_ABOVE) {
-            // As a careful client sends a large body: the server refuses one over its limit (413) before it is sent.
-            // Without it, the server answers 413 and closes while the body is still being written, and the client
-            // may read a reset instead of the answer (HTTP/1.1 has no way to refuse a body the client is sending).
-            b.expectContinue(true);
         }
         b.method(op.method().toUpperCase(), body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofByteArray(body));
