@@ -121,6 +121,23 @@ public class ClickHouseQueries {
         }
     }
 
+    /** How many servers vigil.clickhouse.url lists: the {@code server} numbers of {@link #selectOn} and {@link #executeOn}. */
+    public int servers() {
+        return endpoints.all().size();
+    }
+
+    /** Runs {@code sql} on the {@code server}th configured server only (no failover), for DDL done node by node. */
+    public <T> List<T> selectOn(int server, String sql, Function<ClickHouseRow, T> mapper) {
+        List<T> rows = new ArrayList<>();
+        run(endpoints.all().get(server), sql, Map.of(), row -> rows.add(mapper.apply(row)));
+        return rows;
+    }
+
+    /** Runs a statement that returns no rows on the {@code server}th configured server only (no failover). */
+    public void executeOn(int server, String sql, CommandSettings settings) {
+        execute(endpoints.all().get(server), sql, settings);
+    }
+
     /** Runs a statement that returns no rows (DDL); on the next server if one fails. */
     public void execute(String sql) {
         execute(sql, new CommandSettings());

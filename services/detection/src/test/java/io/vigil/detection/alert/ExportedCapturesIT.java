@@ -72,6 +72,13 @@ class ExportedCapturesIT {
         assertEquals("LATERAL", a.get("direction"));
         assertEquals(4, a.get("trwFailures"), "decided on the 4th failed probe, as from packets");
         assertEquals(List.of("192.168.2.22"), Judging.detail(tenant, a).getList("targets"));
+        List<Map<String, Object>> flows = Judging.flows(tenant, a);
+        assertTrue(!flows.isEmpty(), "the flows behind the alert");
+        for (Map<String, Object> f : flows) {
+            assertEquals("127.0.0.1", f.get("exporter"), "the exporter that reported it: " + f);
+            assertEquals(1, f.get("samplingRate"), "softflowd counts every packet: " + f);
+            assertEquals(null, f.get("zeekUid"), f.toString());
+        }
     }
 
     @ParameterizedTest(name = "NetFlow v{0}")

@@ -155,6 +155,33 @@ class ZeekConnLogsIT {
         assertTrue(types.contains("HORIZONTAL"), "the SYN scans across each network: " + types);
         assertTrue(types.contains("HOST_SWEEP"), "nmap's host discovery (echo, ACK pings): " + types);
         assertTrue(alerts.stream().anyMatch(a -> a.getString("direction").equals("LATERAL")));
+
+        // An analyst pivots from an alert's flows back to the customer's Zeek logs by uid.
+        Set<String> uids = uids(log("002-zeek-scenario-port-scanning/conn.log"));
+        List<Map<String, Object>> drill = as("msp-a-analyst").get("/api/v1/customers/" + tenant + "/alerts/"
+                + alerts.get(0).getString("id") + "/flows?limit=50").then().statusCode(200).extract().jsonPath()
+                .getList("items");
+        assertTrue(!drill.isEmpty());
+        for (Map<String, Object> f : drill) {
+            assertTrue(uids.contains((String) f.get("zeekUid")), "a uid of the conn log: " + f);
+            assertEquals(null, f.get("exporter"), "no exporter: " + f);
+            assertEquals(0, f.get("samplingRate"), "metered from packets by Zeek: " + f);
+        }
+    }
+
+    /** The uids of a TSV conn log. */
+    private static Set<String> uids(Path log) throws Exception {
+        Set<String> uids = new HashSet<>();
+        int uid = -1;
+        for (String line : Files.readAllLines(log)) {
+            String[] c = line.split("\t", -1);
+            if (line.startsWith("#fields")) {
+                uid = List.of(c).subList(1, c.length).indexOf("uid");
+            } else if (!line.startsWith("#")) {
+                uids.add(c[uid]);
+            }
+        }
+        return uids;
     }
 
     @Test

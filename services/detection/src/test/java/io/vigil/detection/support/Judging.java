@@ -63,6 +63,12 @@ public final class Judging {
         return items.get(0);
     }
 
+    /** The first page (up to 100) of the flows behind an alert, as an analyst drills into it. */
+    public static List<Map<String, Object>> flows(String tenant, Map<String, Object> alert) {
+        return as("msp-a-analyst").get("/api/v1/customers/" + tenant + "/alerts/" + alert.get("id") + "/flows?limit=100")
+                .then().statusCode(200).extract().jsonPath().getList("items");
+    }
+
     public static JsonPath detail(String tenant, Map<String, Object> alert) {
         return as("msp-a-analyst").get("/api/v1/customers/" + tenant + "/alerts/" + alert.get("id")).then()
                 .statusCode(200).extract().jsonPath();

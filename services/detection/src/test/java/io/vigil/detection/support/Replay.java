@@ -102,7 +102,7 @@ public final class Replay {
         StringBuilder sql = new StringBuilder("INSERT INTO vigil.flows (tenant_id, sensor_id, batch_seq, received_at, start,"
                 + " start_ms, end_ms, ip_version, orig_addr, resp_addr, orig_port, resp_port, protocol, icmp_type, icmp_code,"
                 + " icmp_reply, orig_packets, orig_bytes, resp_packets, resp_bytes, orig_tcp_flags, resp_tcp_flags, conn_state,"
-                + " history, vlan, community_id) VALUES ");
+                + " history, vlan, community_id, zeek_uid, exporter_addr, sampling_rate) VALUES ");
         boolean first = true;
         for (JsonNode f : flows) {
             long start = f.get("start_time_ms").asLong() + shift;
@@ -117,7 +117,10 @@ public final class Replay {
                 sql.append(f.get(n).asLong()).append(',');
             }
             sql.append(quote(f.get("conn_state").asText())).append(',').append(quote(f.get("history").asText())).append(',')
-                    .append(f.get("vlan").asInt()).append(',').append(quote(f.get("community_id").asText())).append(')');
+                    .append(f.get("vlan").asInt()).append(',').append(quote(f.get("community_id").asText())).append(',')
+                    .append(quote(f.hasNonNull("zeek_uid") ? f.get("zeek_uid").asText() : "")).append(',')
+                    .append(f.hasNonNull("exporter_addr") ? addr(f.get("exporter_addr").asText()) : "toFixedString('', 16)")
+                    .append(',').append(f.hasNonNull("sampling_rate") ? f.get("sampling_rate").asLong() : 0).append(')');
             first = false;
         }
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(CLICKHOUSE + "/"))

@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
 /**
  * Turns a migration's single-server DDL into the cluster's, so one set of migration files serves both modes: each
  * table becomes a Replicated* local table ({@code <name>_local}) on every node plus a Distributed table of the original
- * name sharded by tenant, and each materialized view reads and writes the local tables of its own shard. Every
- * statement runs ON CLUSTER; a statement of any other shape is refused rather than guessed at.
+ * name sharded by tenant, each materialized view reads and writes the local tables of its own shard, and an added
+ * column is added to both tables. Every statement runs ON CLUSTER, but for the column added to a Distributed table,
+ * which each node gets on its own; a statement of any other shape is refused rather than guessed at.
  *
  * <p>A view's target keeps no block deduplication: ClickHouse 18.16 does not feed a view a source block it dropped
  * as a duplicate, so the source's deduplication already covers resends, while the target's own would drop a second,
@@ -29,6 +30,8 @@ public final class ClusterDdl {
             "(?s)CREATE TABLE IF NOT EXISTS \\$\\{database}\\.(\\w+)(\\s*\\(.*)");
     private static final Pattern CREATE_VIEW = Pattern.compile(
             "(?s)CREATE MATERIALIZED VIEW IF NOT EXISTS \\$\\{database}\\.(\\w+)(\\s+TO\\s+.*)");
+    private static final Pattern ADD_COLUMN = Pattern.compile(
+            "(?s)ALTER TABLE \\$\\{database}\\.(\\w+)(\\s+ADD COLUMN IF NOT EXISTS\\s.*)");
     private static final Pattern TABLE_REF = Pattern.compile("\\$\\{database}\\.(\\w+)");
     private static final Pattern ENGINE = Pattern.compile("ENGINE\\s*=\\s*(\\w*MergeTree)\\s*\\(");
     private static final Pattern VIEW_TARGET = Pattern.compile("\\s+TO\\s+\\$\\{database}\\.(\\w+)");
@@ -86,8 +89,23 @@ public final class ClusterDdl {
             return List.of("CREATE MATERIALIZED VIEW IF NOT EXISTS ${database}." + view.group(1) + onCluster()
                     + TABLE_REF.matcher(view.group(2)).replaceAll("\\${database}.$1" + LOCAL));
         }
+        Matcher add = ADD_COLUMN.matcher(statement);
+        if (add.matches()) {
+            // The replicated local tables first (one replica per shard runs it; the others follow through
+            // ZooKeeper), then the Distributed table of every node, which must list the column to insert into it.
+            // 18.16 refuses ALTER ... ON CLUSTER on a Distributed table over replicated shards ("isn't replicated"),
+            // so that one has no ON CLUSTER: the migrator runs it on each node ({@link #onEachNode}).
+            return List.of("ALTER TABLE ${database}." + add.group(1) + LOCAL + onCluster() + add.group(2),
+                    "ALTER TABLE ${database}." + add.group(1) + add.group(2));
+        }
         throw new IllegalStateException("cluster mode has no translation for this statement (only CREATE TABLE"
-                + " ... ENGINE = *MergeTree and CREATE MATERIALIZED VIEW ... TO): " + statement.lines().findFirst().orElse(""));
+                + " ... ENGINE = *MergeTree, CREATE MATERIALIZED VIEW ... TO and ALTER TABLE ... ADD COLUMN IF NOT"
+                + " EXISTS): " + statement.lines().findFirst().orElse(""));
+    }
+
+    /** True for a translated statement the migrator must run on every node in turn: one without ON CLUSTER. */
+    public static boolean onEachNode(String statement) {
+        return !statement.contains(" ON CLUSTER ");
     }
 
     /** schema_migrations: one copy on every node of the cluster (a single replicated "shard" over all of them). */

@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Owns the ClickHouse schema: applies the versioned migrations under clickhouse/migrations in order, records
  * them in schema_migrations, skips those already applied, and refuses to run over an edited one. Every
- * statement is idempotent (IF NOT EXISTS), so two replicas starting together do no harm. With
+ * statement is idempotent (IF NOT EXISTS), so two replicas starting together do no harm; an added column's IF NOT
+ * EXISTS, which 18.16 cannot parse, is checked here instead ({@link AddColumn}). With
  * vigil.clickhouse.cluster set, the same files are applied ON CLUSTER through {@link ClusterDdl}.
  */
 @ApplicationScoped
@@ -122,7 +123,13 @@ public class SchemaMigrator {
             }
             List<String> statements = cluster.map(c -> m.clusterStatements(db, c)).orElseGet(() -> m.statements(db));
             for (String statement : statements) {
-                ddl(statement, db);
+                if (cluster.isPresent() && ClusterDdl.onEachNode(statement)) {
+                    for (int node = 0; node < queries.servers(); node++) {
+                        ddlOn(node, statement, db);
+                    }
+                } else {
+                    ddl(statement, db);
+                }
             }
             queries.execute(String.format("INSERT INTO %s.schema_migrations VALUES (%d, %s, %s, now())",
                     db, m.version(), Sql.quote(m.name()), Sql.quote(m.checksum())));
@@ -142,6 +149,15 @@ public class SchemaMigrator {
      * timeout ends the wait (a node is down) before the client gives up, so the migrator retries it later.
      */
     private void ddl(String sql, String database) {
+        Optional<AddColumn> add = AddColumn.of(sql);
+        if (add.isPresent()) {
+            // Every node we can reach must have the column (a Distributed table is one per node); else add it.
+            List<Long> present = queries.selectOnEach(add.get().existsQuery(), r -> r.getLong("n"));
+            if (!present.contains(0L)) {
+                return;
+            }
+            sql = add.get().unguarded();
+        }
         CommandSettings settings = (CommandSettings) new CommandSettings().setDatabase(database);
         if (cluster.isPresent()) {
             settings.serverSetting("wait_end_of_query", "1");
@@ -152,6 +168,26 @@ public class SchemaMigrator {
         } catch (ClickHouseUnavailableException e) {
             throw new ClickHouseUnavailableException("cannot run " + sql.lines().findFirst().orElse(sql) + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs one statement on one node only (an added column of a Distributed table): every node of the cluster must be
+     * listed in vigil.clickhouse.url and up, or the migration fails and is retried.
+     */
+    private void ddlOn(int node, String sql, String database) {
+        try {
+            Optional<AddColumn> add = AddColumn.of(sql);
+            if (add.isPresent()) {
+                if (queries.selectOn(node, add.get().existsQuery(), r -> r.getLong("n")).get(0) > 0) {
+                    return;
+                }
+                sql = add.get().unguarded();
+            }
+            queries.executeOn(node, sql, (CommandSettings) new CommandSettings().setDatabase(database));
+        } catch (ClickHouseUnavailableException e) {
+            throw new ClickHouseUnavailableException("cannot run on node " + (node + 1) + " of vigil.clickhouse.url "
+                    + sql.lines().findFirst().orElse(sql) + ": " + e.getMessage(), e);
         }
     }
 

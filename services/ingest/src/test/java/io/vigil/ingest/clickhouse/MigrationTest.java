@@ -84,6 +84,32 @@ class MigrationTest {
     }
 
     @Test
+    void anAddedColumnIsCheckedFirstBecause1816CannotParseItsIfNotExists() {
+        AddColumn add = AddColumn.of("ALTER TABLE db1.flows_local ON CLUSTER c1 ADD COLUMN IF NOT EXISTS zeek_uid String"
+                + " AFTER community_id").orElseThrow();
+        assertEquals("ALTER TABLE db1.flows_local ON CLUSTER c1 ADD COLUMN zeek_uid String AFTER community_id",
+                add.unguarded());
+        assertEquals("SELECT count() AS n FROM system.columns WHERE database = 'db1' AND table = 'flows_local'"
+                + " AND name = 'zeek_uid'", add.existsQuery());
+        assertEquals("flows", AddColumn.of("ALTER TABLE db1.flows ADD COLUMN IF NOT EXISTS n UInt32").orElseThrow().table());
+        assertTrue(AddColumn.of("ALTER TABLE db1.flows ADD COLUMN n UInt32").isEmpty(), "unguarded: not ours to guard");
+        assertTrue(AddColumn.of("CREATE TABLE IF NOT EXISTS db1.t (x UInt8) ENGINE = Memory").isEmpty());
+    }
+
+    @Test
+    void clusterModeAddsAColumnToTheLocalTablesAndThenToTheDistributedTableOfEachNode() {
+        Migration m = Migration.of("V010__col.sql", """
+                ALTER TABLE ${database}.flows ADD COLUMN IF NOT EXISTS zeek_uid String AFTER community_id;
+                """);
+        assertEquals(List.of(
+                        "ALTER TABLE db1.flows_local ON CLUSTER c1 ADD COLUMN IF NOT EXISTS zeek_uid String AFTER community_id",
+                        "ALTER TABLE db1.flows ADD COLUMN IF NOT EXISTS zeek_uid String AFTER community_id"),
+                m.clusterStatements("db1", new ClusterDdl("c1")));
+        assertTrue(ClusterDdl.onEachNode(m.clusterStatements("db1", new ClusterDdl("c1")).get(1)),
+                "18.16 cannot ALTER a Distributed table ON CLUSTER: each node gets it on its own");
+    }
+
+    @Test
     void clusterModeRefusesWhatItCannotTranslate() {
         ClusterDdl cluster = new ClusterDdl("c1");
         assertThrows(IllegalStateException.class, () -> cluster.translate(
@@ -102,7 +128,8 @@ class MigrationTest {
         ClusterDdl cluster = new ClusterDdl("vigil");
         for (Migration m : SchemaMigrator.load()) {
             for (String statement : m.clusterStatements("vigil", cluster)) {
-                assertTrue(statement.contains(" ON CLUSTER vigil"), statement);
+                assertTrue(statement.contains(" ON CLUSTER vigil")
+                        || (ClusterDdl.onEachNode(statement) && AddColumn.of(statement).isPresent()), statement);
                 assertTrue(!statement.contains("ENGINE = MergeTree") && !statement.contains("ENGINE = SummingMergeTree")
                         && !statement.contains("ENGINE = AggregatingMergeTree"), "unreplicated: " + statement);
             }

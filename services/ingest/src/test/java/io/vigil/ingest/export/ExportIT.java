@@ -75,7 +75,8 @@ class ExportIT {
                         .setOrigPort(51_234).setRespPort(443).setProtocol(6).setOrigPackets(12).setOrigBytes(3_456)
                         .setRespPackets(10).setRespBytes(98_765).setOrigTcpFlags(0x1B).setRespTcpFlags(0x12)
                         .setConnState(io.vigil.proto.ingest.v1.ConnState.SF).setHistory("ShADadFf").setVlan(42)
-                        .setCommunityId(marker))
+                        .setCommunityId(marker).setZeekUid("CHhAvVGS1DHFjwGM9")
+                        .setExporterAddr(ByteString.copyFrom(new byte[]{(byte) 192, 0, 2, 1})).setSamplingRate(100))
                 .addFlows(Flow.newBuilder().setStartTimeMs(start).setEndTimeMs(start).setIpVersion(6)
                         .setOrigAddr(ByteString.copyFrom(v6a)).setRespAddr(ByteString.copyFrom(v6b))
                         .setProtocol(58).setIcmpType(128).setIcmpCode(0).setIcmpReply((1 << 8) | 4).setOrigPackets(1)
@@ -89,12 +90,14 @@ class ExportIT {
         String row = "SELECT start_ms, end_ms, toUInt32(start) = intDiv(start_ms, 1000), ip_version,"
                 + " IPv6NumToString(orig_addr), IPv6NumToString(resp_addr), orig_port, resp_port, protocol, icmp_type,"
                 + " icmp_code, icmp_reply, orig_packets, orig_bytes, resp_packets, resp_bytes, orig_tcp_flags,"
-                + " resp_tcp_flags, conn_state, history, vlan FROM flows WHERE community_id = '" + marker
+                + " resp_tcp_flags, conn_state, history, vlan, zeek_uid, IPv6NumToString(exporter_addr), sampling_rate"
+                + " FROM flows WHERE community_id = '" + marker
                 + "' ORDER BY ip_version FORMAT TSV";
         assertEquals(String.join("\n",
                 start + "\t" + (start + 1_234) + "\t1\t4\t::ffff:10.1.2.3\t::ffff:192.168.7.9\t51234\t443\t6\t0\t0\t0"
-                        + "\t12\t3456\t10\t98765\t27\t18\tSF\tShADadFf\t42",
-                start + "\t" + start + "\t1\t6\tfd00::1\tfd00::2\t0\t0\t58\t128\t0\t260\t1\t104\t0\t0\t0\t0\tOTH\t\t0"),
+                        + "\t12\t3456\t10\t98765\t27\t18\tSF\tShADadFf\t42\tCHhAvVGS1DHFjwGM9\t::ffff:192.0.2.1\t100",
+                start + "\t" + start + "\t1\t6\tfd00::1\tfd00::2\t0\t0\t58\t128\t0\t260\t1\t104\t0\t0\t0\t0\tOTH\t\t0"
+                        + "\t\t::\t0"),
                 Stack.clickhouse(row));
     }
 

@@ -61,5 +61,16 @@ class FlowValidatorTest {
         assertEquals(RejectReason.BAD_FIELD, check(Flows.flow("m", 1).setConnStateValue(-1)));
         assertEquals(RejectReason.BAD_FIELD, check(Flows.flow("m", 1).setHistory("S\u00e9")));
         assertEquals(RejectReason.BAD_FIELD, check(Flows.flow("m", 1).setCommunityId("1:a\nb")));
+        assertEquals(RejectReason.BAD_FIELD, check(Flows.flow("m", 1).setZeekUid("C".repeat(33))));
+        assertEquals(RejectReason.BAD_FIELD, check(Flows.flow("m", 1).setZeekUid("C\tx")));
+        assertEquals(RejectReason.BAD_FIELD, check(Flows.flow("m", 1).setExporterAddr(ByteString.copyFrom(new byte[5]))));
+    }
+
+    @Test
+    void acceptsTheFieldsOfFlowsFromZeekAndFromExporters() throws Exception {
+        assertNull(check(Flows.flow("m", 1).setZeekUid("CHhAvVGS1DHFjwGM9")));
+        assertNull(check(Flows.flow("m", 1).setExporterAddr(ByteString.copyFrom(new byte[]{10, 0, 0, 1}))
+                .setSamplingRate(1_000)));
+        assertNull(check(Flows.flow("m", 1).setExporterAddr(ByteString.copyFrom(new byte[16])).setSamplingRate(1)));
     }
 }

@@ -53,17 +53,29 @@ public class AlertFlows {
                 + Sql.addressText("resp_addr") + " AS dst,"
                 + " toInt32(orig_port) AS sport, toInt32(resp_port) AS dport, toInt32(protocol) AS proto, toString(conn_state) AS state,"
                 + " history, toInt64(orig_packets) AS op, toInt64(orig_bytes) AS ob, toInt64(resp_packets) AS rp, toInt64(resp_bytes) AS rb,"
-                + " toInt32(icmp_type) AS it, toInt32(icmp_reply) AS ir"
+                + " toInt32(icmp_type) AS it, toInt32(icmp_reply) AS ir, zeek_uid AS zu,"
+                + " " + Sql.addressText("exporter_addr") + " AS ex,"
+                + " toInt64(sampling_rate) AS sr"
                 + " FROM " + db + ".flows WHERE " + where + " ORDER BY s, k, dport, sport LIMIT " + (limit + 1);
         List<String> keys = new ArrayList<>();
         List<AlertFlow> rows = clickhouse.select(sql, r -> {
             keys.add(r.getLong("s") + ":" + r.getString("k") + ":" + r.getInteger("dport") + ":" + r.getInteger("sport"));
             return new AlertFlow(r.getLong("s"), r.getLong("e"), Sql.unmapped(r.getString("src")), r.getInteger("sport"), Sql.unmapped(r.getString("dst")),
                     r.getInteger("dport"), r.getInteger("proto"), r.getString("state"), r.getString("history"), r.getLong("op"),
-                    r.getLong("ob"), r.getLong("rp"), r.getLong("rb"), r.getInteger("it"), r.getInteger("ir"));
+                    r.getLong("ob"), r.getLong("rp"), r.getLong("rb"), r.getInteger("it"), r.getInteger("ir"),
+                    emptyAsNull(r.getString("zu")), exporter(r.getString("ex")), r.getLong("sr"));
         });
         String next = rows.size() > limit ? Cursor.encode(keys.get(limit - 1)) : null;
         return new Page<>(rows.subList(0, Math.min(limit, rows.size())), next);
+    }
+
+    private static String emptyAsNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    /** The exporter's address, or null for "::" (16 zero bytes: a flow that came through no exporter). */
+    private static String exporter(String stored) {
+        return stored == null || stored.equals("::") ? null : Sql.unmapped(stored);
     }
 
     /** The alert's scanning addresses; a row written without them (by hand, or before V22) has its source. */

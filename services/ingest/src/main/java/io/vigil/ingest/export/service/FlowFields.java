@@ -40,6 +40,11 @@ public final class FlowFields {
     int historyLength;
     int communityIdOffset;
     int communityIdLength;
+    int zeekUidOffset;
+    int zeekUidLength;
+    int exporterAddrOffset;
+    int exporterAddrLength;
+    long samplingRate;
 
     /** Reads the Flow message at {@code [offset, offset + length)} of {@code buf}, replacing every field. */
     public FlowFields decode(byte[] buf, int offset, int length) throws InvalidProtocolBufferException {
@@ -76,7 +81,7 @@ public final class FlowFields {
     }
 
     private static boolean isBytes(int field) {
-        return field == 4 || field == 5 || field == 18 || field == 20;
+        return field == 4 || field == 5 || field == 18 || field == 20 || field == 22 || field == 23;
     }
 
     private void varint(int field, long v) {
@@ -99,6 +104,7 @@ public final class FlowFields {
             case 17 -> connState = (int) v;
             case 19 -> vlan = u32;
             case 21 -> icmpReply = u32;
+            case 24 -> samplingRate = v;
             default -> {
                 // a field this build does not know (or a string sent as a number): ignored, as protobuf does
             }
@@ -119,9 +125,17 @@ public final class FlowFields {
                 historyOffset = at;
                 historyLength = size;
             }
-            default -> {
+            case 20 -> {
                 communityIdOffset = at;
                 communityIdLength = size;
+            }
+            case 22 -> {
+                zeekUidOffset = at;
+                zeekUidLength = size;
+            }
+            default -> {
+                exporterAddrOffset = at;
+                exporterAddrLength = size;
             }
         }
     }
@@ -135,9 +149,10 @@ public final class FlowFields {
     private void clear() {
         startTimeMs = endTimeMs = ipVersion = origPort = respPort = protocol = icmpType = icmpCode = 0;
         origPackets = origBytes = respPackets = respBytes = origTcpFlags = respTcpFlags = vlan = icmpReply = 0;
+        samplingRate = 0;
         connState = 0;
-        origAddrOffset = respAddrOffset = historyOffset = communityIdOffset = 0;
-        origAddrLength = respAddrLength = historyLength = communityIdLength = 0;
+        origAddrOffset = respAddrOffset = historyOffset = communityIdOffset = zeekUidOffset = exporterAddrOffset = 0;
+        origAddrLength = respAddrLength = historyLength = communityIdLength = zeekUidLength = exporterAddrLength = 0;
     }
 
     /** True if the {@code length} bytes at {@code offset} are printable ASCII (the only text these fields hold). */

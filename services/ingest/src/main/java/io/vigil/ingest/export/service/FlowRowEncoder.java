@@ -12,7 +12,8 @@ public final class FlowRowEncoder {
     public static final List<String> COLUMNS = List.of("tenant_id", "sensor_id", "batch_seq", "received_at", "start",
             "start_ms", "end_ms", "ip_version", "orig_addr", "resp_addr", "orig_port", "resp_port", "protocol",
             "icmp_type", "icmp_code", "icmp_reply", "orig_packets", "orig_bytes", "resp_packets", "resp_bytes",
-            "orig_tcp_flags", "resp_tcp_flags", "conn_state", "history", "vlan", "community_id");
+            "orig_tcp_flags", "resp_tcp_flags", "conn_state", "history", "vlan", "community_id", "zeek_uid",
+            "exporter_addr", "sampling_rate");
 
     private final byte[] tenant;
     private final byte[] sensor;
@@ -50,14 +51,22 @@ public final class FlowRowEncoder {
                 .u8(f.connState)
                 .varint(f.historyLength).raw(f.buf, f.historyOffset, f.historyLength)
                 .u16((int) f.vlan)
-                .varint(f.communityIdLength).raw(f.buf, f.communityIdOffset, f.communityIdLength);
+                .varint(f.communityIdLength).raw(f.buf, f.communityIdOffset, f.communityIdLength)
+                .varint(f.zeekUidLength).raw(f.buf, f.zeekUidOffset, f.zeekUidLength);
+        address(out, f, f.exporterAddrOffset, f.exporterAddrLength);
+        out.u32(f.samplingRate);
     }
 
-    /** FixedString(16): IPv6 as is, IPv4 mapped into ::ffff:a.b.c.d so both families share one column. */
+    /**
+     * FixedString(16): IPv6 as is, IPv4 mapped into ::ffff:a.b.c.d so both families share one column; no address
+     * (a flow without an exporter) as 16 zero bytes.
+     */
     private static void address(RowBinaryBuffer out, FlowFields f, int offset, int length) {
         int at = out.reserve(16);
         byte[] b = out.array();
-        if (length == 4) {
+        if (length == 0) {
+            Arrays.fill(b, at, at + 16, (byte) 0);
+        } else if (length == 4) {
             Arrays.fill(b, at, at + 10, (byte) 0);
             b[at + 10] = (byte) 0xFF;
             b[at + 11] = (byte) 0xFF;

@@ -8,6 +8,8 @@ public final class FlowValidator {
 
     static final int MAX_HISTORY = 32;
     static final int MAX_COMMUNITY_ID = 64;
+    /** Zeek's uids are 18 characters today ("C" and base62); ingest.proto promises at most 32. */
+    static final int MAX_ZEEK_UID = 32;
     /** The highest ConnState number this build knows (and the flows table's enum holds). */
     static final int MAX_CONN_STATE = ConnState.S3_VALUE;
 
@@ -47,7 +49,10 @@ public final class FlowValidator {
                 || f.connState < 0 || f.connState > MAX_CONN_STATE
                 || f.historyLength > MAX_HISTORY || f.communityIdLength > MAX_COMMUNITY_ID
                 || !f.printableAscii(f.historyOffset, f.historyLength)
-                || !f.printableAscii(f.communityIdOffset, f.communityIdLength)) {
+                || !f.printableAscii(f.communityIdOffset, f.communityIdLength)
+                || f.zeekUidLength > MAX_ZEEK_UID || !f.printableAscii(f.zeekUidOffset, f.zeekUidLength)
+                || (f.exporterAddrLength != 0 && f.exporterAddrLength != 4 && f.exporterAddrLength != 16)
+                || f.samplingRate > 0xFFFF_FFFFL) {
             return RejectReason.BAD_FIELD;
         }
         return null;
