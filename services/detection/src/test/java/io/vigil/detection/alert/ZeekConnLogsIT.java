@@ -169,16 +169,13 @@ class ZeekConnLogsIT {
         }
     }
 
-    /** The uids of a TSV conn log. */
+    /** The uids of a Zeek JSON-lines conn log. */
     private static Set<String> uids(Path log) throws Exception {
         Set<String> uids = new HashSet<>();
-        int uid = -1;
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         for (String line : Files.readAllLines(log)) {
-            String[] c = line.split("\t", -1);
-            if (line.startsWith("#fields")) {
-                uid = List.of(c).subList(1, c.length).indexOf("uid");
-            } else if (!line.startsWith("#")) {
-                uids.add(c[uid]);
+            if (!line.isBlank()) {
+                uids.add(json.readTree(line).get("uid").asText());
             }
         }
         return uids;

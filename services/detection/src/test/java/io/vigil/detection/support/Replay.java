@@ -119,7 +119,7 @@ public final class Replay {
             sql.append(quote(f.get("conn_state").asText())).append(',').append(quote(f.get("history").asText())).append(',')
                     .append(f.get("vlan").asInt()).append(',').append(quote(f.get("community_id").asText())).append(',')
                     .append(quote(f.hasNonNull("zeek_uid") ? f.get("zeek_uid").asText() : "")).append(',')
-                    .append(f.hasNonNull("exporter_addr") ? addr(f.get("exporter_addr").asText()) : "toFixedString('', 16)")
+                    .append(f.hasNonNull("exporter_addr") ? addr(f.get("exporter_addr").asText()) : addr("::"))
                     .append(',').append(f.hasNonNull("sampling_rate") ? f.get("sampling_rate").asLong() : 0).append(')');
             first = false;
         }
