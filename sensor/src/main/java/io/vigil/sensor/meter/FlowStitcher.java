@@ -69,6 +69,8 @@ public final class FlowStitcher {
     // The last derived TCP state and history (see tcp), fields rather than a result object: no allocation per flow.
     private long derivedState;
     private long derivedHistory;
+    /** The source of the last flow emitted: flows from one exporter at one rate share it (it is immutable). */
+    private MeteredFlow.Source lastSource;
 
     /**
      * @param meter           the meter's idle and active timeouts, close linger and table size apply to stitching too
@@ -349,7 +351,16 @@ public final class FlowStitcher {
                 proto == 6 ? origFlags : 0, proto == 6 ? respFlags : 0,
                 ConnStates.of(proto, state, history, origPkts, respPkts, 0, ipVersion), historyText(history),
                 (int) ((misc >>> 48) & 0xfff), cid, 0, reason, null,
-                new MeteredFlow.Source(exporterAddress.apply(exporter), rate)));
+                source(exporterAddress.apply(exporter), rate)));
+    }
+
+    private MeteredFlow.Source source(byte[] exporter, int rate) {
+        MeteredFlow.Source last = lastSource;
+        if (last == null || last.exporter() != exporter || last.samplingRate() != rate) {
+            last = new MeteredFlow.Source(exporter, rate);
+            lastSource = last;
+        }
+        return last;
     }
 
     /**
