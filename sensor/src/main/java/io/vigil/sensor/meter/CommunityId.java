@@ -69,7 +69,7 @@ public final class CommunityId {
             buffer[n++] = (byte) (pb >>> 8);
             buffer[n++] = (byte) pb;
         }
-        sha1.reset();
+        // No reset first: digest() leaves the digest reset, and nothing else can leave it midway.
         sha1.update(buffer, 0, n);
         try {
             sha1.digest(digest, 0, digest.length);

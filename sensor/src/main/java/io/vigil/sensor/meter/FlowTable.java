@@ -6,8 +6,9 @@ package io.vigil.sensor.meter;
  *
  * <p>Layout and the reasons for it are in DESIGN.md ("The flow table"). In short: records are {@link #STRIDE} longs
  * and never move, so the meter can hold a record number across calls; the index (twice the capacity, rounded to a
- * power of two, linear probing with backward-shift deletion) holds record number + 1 and a 32-bit hash per slot, so
- * a probe rarely touches a record that is not the one looked for; a per-record deadline in an {@code int[]} lets the
+ * power of two, linear probing with backward-shift deletion) holds record number + 1 and a 32-bit hash per slot, side
+ * by side in one array (a probe costs one cache miss, not one per array), so a probe rarely touches a record that is
+ * not the one looked for; a per-record deadline in an {@code int[]} lets the
  * timeout sweep scan 4 bytes per record instead of the slab.
  */
 final class FlowTable {
@@ -42,8 +43,8 @@ final class FlowTable {
     final long[] slab;
     /** Per record: the tick at which the sweep must look at it; {@link #FREE} when unused. */
     final int[] deadline;
+    /** Per slot, two ints: record number + 1 (0: empty) at {@code 2 * slot}, the key's hash at {@code 2 * slot + 1}. */
     private final int[] index;
-    private final int[] indexHash;
     private final int mask;
     private final int[] freeList;
     private int freeTop;
@@ -66,8 +67,7 @@ final class FlowTable {
         this.deadline = new int[capacity];
         java.util.Arrays.fill(deadline, FREE);
         int indexSize = Integer.highestOneBit(Math.multiplyExact(capacity, 2) - 1) << 1;
-        this.index = new int[indexSize];
-        this.indexHash = new int[indexSize];
+        this.index = new int[Math.multiplyExact(indexSize, 2)];
         this.mask = indexSize - 1;
         this.freeList = new int[capacity];
     }
@@ -87,7 +87,7 @@ final class FlowTable {
 
     /** Bytes held by the table's arrays: the figure the memory-per-flow benchmark divides by capacity. */
     long footprintBytes() {
-        return (long) slab.length * 8 + (long) deadline.length * 4 + (long) index.length * 8 + (long) freeList.length * 4;
+        return (long) slab.length * 8 + (long) deadline.length * 4 + (long) index.length * 4 + (long) freeList.length * 4;
     }
 
     static int hash(long aHi, long aLo, long bHi, long bLo, long meta) {
@@ -106,11 +106,11 @@ final class FlowTable {
     int find(int hash, long aHi, long aLo, long bHi, long bLo, long meta) {
         int i = hash & mask;
         while (true) {
-            int r = index[i];
+            int r = index[2 * i];
             if (r == 0) {
                 return -1;
             }
-            if (indexHash[i] == hash) {
+            if (index[2 * i + 1] == hash) {
                 int base = (r - 1) * stride;
                 long[] s = slab;
                 if (s[base + A_LO] == aLo && s[base + B_LO] == bLo && s[base + META] == meta
@@ -126,11 +126,11 @@ final class FlowTable {
     int insert(int hash, long aHi, long aLo, long bHi, long bLo, long meta) {
         int r = freeTop > 0 ? freeList[--freeTop] : highWater++;
         int i = hash & mask;
-        while (index[i] != 0) {
+        while (index[2 * i] != 0) {
             i = (i + 1) & mask;
         }
-        index[i] = r + 1;
-        indexHash[i] = hash;
+        index[2 * i] = r + 1;
+        index[2 * i + 1] = hash;
         int base = r * stride;
         java.util.Arrays.fill(slab, base, base + stride, 0L);
         slab[base + A_HI] = aHi;
@@ -176,25 +176,25 @@ final class FlowTable {
         int base = r * stride;
         int hash = hash(slab[base + A_HI], slab[base + A_LO], slab[base + B_HI], slab[base + B_LO], slab[base + META]);
         int i = hash & mask;
-        while (index[i] != r + 1) {
+        while (index[2 * i] != r + 1) {
             i = (i + 1) & mask;
         }
         // Backward-shift deletion keeps probe chains intact without tombstones, so lookups never slow down with churn.
         int j = i;
         while (true) {
             j = (j + 1) & mask;
-            if (index[j] == 0) {
+            if (index[2 * j] == 0) {
                 break;
             }
-            int home = indexHash[j] & mask;
+            int home = index[2 * j + 1] & mask;
             boolean stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
             if (!stays) {
-                index[i] = index[j];
-                indexHash[i] = indexHash[j];
+                index[2 * i] = index[2 * j];
+                index[2 * i + 1] = index[2 * j + 1];
                 i = j;
             }
         }
-        index[i] = 0;
+        index[2 * i] = 0;
         deadline[r] = FREE;
         freeList[freeTop++] = r;
         size--;
