@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  * network still reports within about a second.
  *
  * <p>Spooling a batch costs a few fsyncs (about 5 ms here), so it happens on a writer thread: the capture thread
- * only converts flows and hands finished batches over. It encodes each flow's wire bytes straight into the batch
- * ({@link FlowProtos#writeTo}, no {@code Flow} message built), and the spool adds the sequence number in front. Up to 16 batches wait; beyond that the capture thread waits
+ * only converts flows and hands finished batches over. It appends each flow's wire bytes to the batch's
+ * ({@link FlowProtos#toByteArray}, no {@code Flow} message built), and the spool adds the sequence number in front. Up to 16 batches wait; beyond that the capture thread waits
  * too (and the kernel's capture buffer absorbs the pause).
  */
 public final class Batcher implements FlowSink, AutoCloseable {
@@ -159,21 +159,20 @@ public final class Batcher implements FlowSink, AutoCloseable {
         int flows;
 
         void add(MeteredFlow flow) {
-            int size = FlowProtos.serializedSize(flow);
+            byte[] encoded = FlowProtos.toByteArray(flow);
             int need = length + CodedOutputStream.computeTagSize(FlowBatch.FLOWS_FIELD_NUMBER)
-                    + CodedOutputStream.computeUInt32SizeNoTag(size) + size;
+                    + CodedOutputStream.computeUInt32SizeNoTag(encoded.length) + encoded.length;
             if (need > bytes.length) {
                 bytes = java.util.Arrays.copyOf(bytes, Math.max(need, bytes.length * 2));
             }
             CodedOutputStream o = CodedOutputStream.newInstance(bytes, length, need - length);
             try {
                 o.writeTag(FlowBatch.FLOWS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-                o.writeUInt32NoTag(size);
+                o.writeUInt32NoTag(encoded.length);
+                o.writeRawBytes(encoded);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("encoding a batch", e); // cannot happen: the room is there
             }
-            FlowProtos.writeTo(flow, o);
-            o.checkNoSpaceLeft(); // serializedSize and writeTo agree
             length = need;
             flows++;
         }
