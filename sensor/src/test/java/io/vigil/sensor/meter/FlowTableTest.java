@@ -12,11 +12,21 @@ class FlowTableTest {
 
     @Test
     void staysConsistentWithAReferenceMapUnderChurn() {
-        FlowTable table = new FlowTable(1000);
+        churn(1000, 3000, 500_000);
+    }
+
+    /** A table big enough that its index starts small and doubles several times while flows come and go. */
+    @Test
+    void staysConsistentWhileItsIndexGrows() {
+        churn(100_000, 300_000, 1_500_000);
+    }
+
+    private static void churn(int capacity, int keys, int steps) {
+        FlowTable table = new FlowTable(capacity);
         Map<Long, Integer> reference = new HashMap<>();
         Random random = new Random(1);
-        for (int i = 0; i < 500_000; i++) {
-            long key = random.nextInt(3000);
+        for (int i = 0; i < steps; i++) {
+            long key = random.nextInt(keys);
             int h = FlowTable.hash(0, key, 0, 0, 6L << 32);
             int r = table.find(h, 0, key, 0, 0, 6L << 32);
             Integer expected = reference.get(key);
