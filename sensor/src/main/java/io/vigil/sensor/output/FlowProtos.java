@@ -1,20 +1,17 @@
 package io.vigil.sensor.output;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.CodedOutputStream;
 import io.vigil.proto.ingest.v1.Flow;
 import io.vigil.sensor.meter.MeteredFlow;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Maps a metered flow to the wire contract's {@code Flow}, the one shape both --stdout and the exporter emit.
  *
  * <p>{@link #toProto} builds the message; {@link #toByteArray} writes the same message's bytes straight from the
- * flow, without the builder, the message and their ByteStrings (about half the cost of a flow
- * stitched from NetFlow records went there). Both follow what protobuf's generated {@code Flow.writeTo} does: fields
+ * flow, without the builder, the message and their ByteStrings (for a flow stitched from NetFlow records, the
+ * builder path cost about as much as decoding and stitching the flow's records). Both follow what protobuf's generated {@code Flow.writeTo} does: fields
  * in number order, proto3 defaults (0, empty) left out, {@code zeek_uid} (explicit presence) written when set.
  * FlowProtosTest holds them to byte-identical output; a field added to {@code Flow} must be added to both.
  */
@@ -58,125 +55,98 @@ public final class FlowProtos {
     }
 
     /**
-     * {@code toProto(f).toByteArray()}, written directly. The two strings every flow has (history, Community ID) are
-     * turned into UTF-8 once, by the JDK's vectorised encoder, rather than scanned twice by protobuf's char loops
-     * (once to size the field, once to write it).
+     * {@code toProto(f).toByteArray()}, written directly: the fields' tags, varints and bytes straight into the array
+     * (protobuf's stream writes each byte through a bounds-checked call). The strings are turned into UTF-8 once, by
+     * the JDK's vectorised encoder, where protobuf scans each twice (once to size its field, once to write it); for a
+     * string with an unpaired surrogate protobuf falls back to that same encoder, so the bytes agree for any string.
      */
     public static byte[] toByteArray(MeteredFlow f) {
         byte[] history = f.history().getBytes(StandardCharsets.UTF_8);
         byte[] communityId = f.communityId().getBytes(StandardCharsets.UTF_8);
-        byte[] out = new byte[serializedSize(f, history, communityId)];
-        CodedOutputStream o = CodedOutputStream.newInstance(out);
-        writeTo(f, history, communityId, o);
-        o.checkNoSpaceLeft();
+        byte[] zeekUid = f.zeekUid() == null ? null : f.zeekUid().getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[encode(f, history, communityId, zeekUid, null)];
+        encode(f, history, communityId, zeekUid, out);
         return out;
     }
 
-    private static void writeTo(MeteredFlow f, byte[] history, byte[] communityId, CodedOutputStream o) {
-        try {
-            long start = Math.floorDiv(f.startMicros(), 1000);
-            long end = Math.max(start, Math.floorDiv(f.endMicros(), 1000));
-            uint64(o, Flow.START_TIME_MS_FIELD_NUMBER, start);
-            uint64(o, Flow.END_TIME_MS_FIELD_NUMBER, end);
-            uint32(o, Flow.IP_VERSION_FIELD_NUMBER, f.ipVersion());
-            bytes(o, Flow.ORIG_ADDR_FIELD_NUMBER, f.origAddr());
-            bytes(o, Flow.RESP_ADDR_FIELD_NUMBER, f.respAddr());
-            uint32(o, Flow.ORIG_PORT_FIELD_NUMBER, f.origPort());
-            uint32(o, Flow.RESP_PORT_FIELD_NUMBER, f.respPort());
-            uint32(o, Flow.PROTOCOL_FIELD_NUMBER, f.protocol());
-            uint32(o, Flow.ICMP_TYPE_FIELD_NUMBER, f.icmpType());
-            uint32(o, Flow.ICMP_CODE_FIELD_NUMBER, f.icmpCode());
-            uint64(o, Flow.ORIG_PACKETS_FIELD_NUMBER, f.origPackets());
-            uint64(o, Flow.ORIG_BYTES_FIELD_NUMBER, f.origBytes());
-            uint64(o, Flow.RESP_PACKETS_FIELD_NUMBER, f.respPackets());
-            uint64(o, Flow.RESP_BYTES_FIELD_NUMBER, f.respBytes());
-            uint32(o, Flow.ORIG_TCP_FLAGS_FIELD_NUMBER, f.origTcpFlags());
-            uint32(o, Flow.RESP_TCP_FLAGS_FIELD_NUMBER, f.respTcpFlags());
-            int state = f.connState().getNumber();
-            if (state != 0) {
-                o.writeEnum(Flow.CONN_STATE_FIELD_NUMBER, state);
-            }
-            bytes(o, Flow.HISTORY_FIELD_NUMBER, history); // a string's field is its UTF-8, length-delimited
-            uint32(o, Flow.VLAN_FIELD_NUMBER, f.vlan());
-            bytes(o, Flow.COMMUNITY_ID_FIELD_NUMBER, communityId);
-            uint32(o, Flow.ICMP_REPLY_FIELD_NUMBER, f.icmpReply());
-            if (f.zeekUid() != null) {
-                o.writeString(Flow.ZEEK_UID_FIELD_NUMBER, f.zeekUid());
-            }
-            if (f.source() != null) {
-                bytes(o, Flow.EXPORTER_ADDR_FIELD_NUMBER, f.source().exporter());
-                uint32(o, Flow.SAMPLING_RATE_FIELD_NUMBER, f.source().samplingRate());
-            }
-        } catch (IOException e) {
-            // An array-backed stream fails only when the size computed for it was wrong: a bug, not bad input.
-            throw new UncheckedIOException("encoding a flow", e);
-        }
-    }
-
-    private static int serializedSize(MeteredFlow f, byte[] history, byte[] communityId) {
+    /**
+     * Writes the message into {@code out}, or with {@code out} null only counts its bytes: one list of fields for
+     * both, so size and bytes cannot disagree. Returns the length.
+     */
+    private static int encode(MeteredFlow f, byte[] history, byte[] communityId, byte[] zeekUid, byte[] out) {
         long start = Math.floorDiv(f.startMicros(), 1000);
         long end = Math.max(start, Math.floorDiv(f.endMicros(), 1000));
-        int n = uint64Size(Flow.START_TIME_MS_FIELD_NUMBER, start);
-        n += uint64Size(Flow.END_TIME_MS_FIELD_NUMBER, end);
-        n += uint32Size(Flow.IP_VERSION_FIELD_NUMBER, f.ipVersion());
-        n += bytesSize(Flow.ORIG_ADDR_FIELD_NUMBER, f.origAddr());
-        n += bytesSize(Flow.RESP_ADDR_FIELD_NUMBER, f.respAddr());
-        n += uint32Size(Flow.ORIG_PORT_FIELD_NUMBER, f.origPort());
-        n += uint32Size(Flow.RESP_PORT_FIELD_NUMBER, f.respPort());
-        n += uint32Size(Flow.PROTOCOL_FIELD_NUMBER, f.protocol());
-        n += uint32Size(Flow.ICMP_TYPE_FIELD_NUMBER, f.icmpType());
-        n += uint32Size(Flow.ICMP_CODE_FIELD_NUMBER, f.icmpCode());
-        n += uint64Size(Flow.ORIG_PACKETS_FIELD_NUMBER, f.origPackets());
-        n += uint64Size(Flow.ORIG_BYTES_FIELD_NUMBER, f.origBytes());
-        n += uint64Size(Flow.RESP_PACKETS_FIELD_NUMBER, f.respPackets());
-        n += uint64Size(Flow.RESP_BYTES_FIELD_NUMBER, f.respBytes());
-        n += uint32Size(Flow.ORIG_TCP_FLAGS_FIELD_NUMBER, f.origTcpFlags());
-        n += uint32Size(Flow.RESP_TCP_FLAGS_FIELD_NUMBER, f.respTcpFlags());
-        int state = f.connState().getNumber();
-        if (state != 0) {
-            n += CodedOutputStream.computeEnumSize(Flow.CONN_STATE_FIELD_NUMBER, state);
-        }
-        n += bytesSize(Flow.HISTORY_FIELD_NUMBER, history);
-        n += uint32Size(Flow.VLAN_FIELD_NUMBER, f.vlan());
-        n += bytesSize(Flow.COMMUNITY_ID_FIELD_NUMBER, communityId);
-        n += uint32Size(Flow.ICMP_REPLY_FIELD_NUMBER, f.icmpReply());
-        if (f.zeekUid() != null) {
-            n += CodedOutputStream.computeStringSize(Flow.ZEEK_UID_FIELD_NUMBER, f.zeekUid());
+        int p = uint64(out, 0, Flow.START_TIME_MS_FIELD_NUMBER, start);
+        p = uint64(out, p, Flow.END_TIME_MS_FIELD_NUMBER, end);
+        p = uint32(out, p, Flow.IP_VERSION_FIELD_NUMBER, f.ipVersion());
+        p = bytes(out, p, Flow.ORIG_ADDR_FIELD_NUMBER, f.origAddr());
+        p = bytes(out, p, Flow.RESP_ADDR_FIELD_NUMBER, f.respAddr());
+        p = uint32(out, p, Flow.ORIG_PORT_FIELD_NUMBER, f.origPort());
+        p = uint32(out, p, Flow.RESP_PORT_FIELD_NUMBER, f.respPort());
+        p = uint32(out, p, Flow.PROTOCOL_FIELD_NUMBER, f.protocol());
+        p = uint32(out, p, Flow.ICMP_TYPE_FIELD_NUMBER, f.icmpType());
+        p = uint32(out, p, Flow.ICMP_CODE_FIELD_NUMBER, f.icmpCode());
+        p = uint64(out, p, Flow.ORIG_PACKETS_FIELD_NUMBER, f.origPackets());
+        p = uint64(out, p, Flow.ORIG_BYTES_FIELD_NUMBER, f.origBytes());
+        p = uint64(out, p, Flow.RESP_PACKETS_FIELD_NUMBER, f.respPackets());
+        p = uint64(out, p, Flow.RESP_BYTES_FIELD_NUMBER, f.respBytes());
+        p = uint32(out, p, Flow.ORIG_TCP_FLAGS_FIELD_NUMBER, f.origTcpFlags());
+        p = uint32(out, p, Flow.RESP_TCP_FLAGS_FIELD_NUMBER, f.respTcpFlags());
+        // An enum is an int32 varint: sign-extended to 64 bits, as protobuf writes a negative one.
+        p = uint64(out, p, Flow.CONN_STATE_FIELD_NUMBER, f.connState().getNumber());
+        p = bytes(out, p, Flow.HISTORY_FIELD_NUMBER, history); // a string's field is its UTF-8, length-delimited
+        p = uint32(out, p, Flow.VLAN_FIELD_NUMBER, f.vlan());
+        p = bytes(out, p, Flow.COMMUNITY_ID_FIELD_NUMBER, communityId);
+        p = uint32(out, p, Flow.ICMP_REPLY_FIELD_NUMBER, f.icmpReply());
+        if (zeekUid != null) {
+            // Explicit presence: written when set, even empty.
+            p = raw(out, varint(out, tag(out, p, Flow.ZEEK_UID_FIELD_NUMBER, LENGTH_DELIMITED), zeekUid.length), zeekUid);
         }
         if (f.source() != null) {
-            n += bytesSize(Flow.EXPORTER_ADDR_FIELD_NUMBER, f.source().exporter());
-            n += uint32Size(Flow.SAMPLING_RATE_FIELD_NUMBER, f.source().samplingRate());
+            p = bytes(out, p, Flow.EXPORTER_ADDR_FIELD_NUMBER, f.source().exporter());
+            p = uint32(out, p, Flow.SAMPLING_RATE_FIELD_NUMBER, f.source().samplingRate());
         }
-        return n;
+        return p;
     }
 
-    private static void uint32(CodedOutputStream o, int field, int v) throws IOException {
-        if (v != 0) {
-            o.writeUInt32(field, v);
+    private static final int VARINT = 0;
+    private static final int LENGTH_DELIMITED = 2;
+
+    private static int tag(byte[] out, int p, int field, int wireType) {
+        return varint(out, p, field << 3 | wireType);
+    }
+
+    /** A proto3 uint32 field (left out when 0); the int is read as unsigned. */
+    private static int uint32(byte[] out, int p, int field, int v) {
+        return v == 0 ? p : varint(out, tag(out, p, field, VARINT), v & 0xffff_ffffL);
+    }
+
+    private static int uint64(byte[] out, int p, int field, long v) {
+        return v == 0 ? p : varint(out, tag(out, p, field, VARINT), v);
+    }
+
+    /** A proto3 bytes (or string, as UTF-8) field, left out when empty. */
+    private static int bytes(byte[] out, int p, int field, byte[] v) {
+        return v.length == 0 ? p : raw(out, varint(out, tag(out, p, field, LENGTH_DELIMITED), v.length), v);
+    }
+
+    private static int raw(byte[] out, int p, byte[] v) {
+        if (out != null) {
+            System.arraycopy(v, 0, out, p, v.length);
         }
+        return p + v.length;
     }
 
-    private static void uint64(CodedOutputStream o, int field, long v) throws IOException {
-        if (v != 0) {
-            o.writeUInt64(field, v);
+    /** Base-128 varint, low groups first: 1 byte per 7 bits, at least one. */
+    private static int varint(byte[] out, int p, long v) {
+        if (out == null) {
+            return p + (70 - Long.numberOfLeadingZeros(v | 1)) / 7;
         }
-    }
-
-    private static void bytes(CodedOutputStream o, int field, byte[] v) throws IOException {
-        if (v.length != 0) {
-            o.writeByteArray(field, v);
+        while ((v & ~0x7fL) != 0) {
+            out[p++] = (byte) (v | 0x80);
+            v >>>= 7;
         }
-    }
-
-    private static int uint32Size(int field, int v) {
-        return v == 0 ? 0 : CodedOutputStream.computeUInt32Size(field, v);
-    }
-
-    private static int uint64Size(int field, long v) {
-        return v == 0 ? 0 : CodedOutputStream.computeUInt64Size(field, v);
-    }
-
-    private static int bytesSize(int field, byte[] v) {
-        return v.length == 0 ? 0 : CodedOutputStream.computeByteArraySize(field, v);
+        out[p++] = (byte) v;
+        return p;
     }
 }

@@ -17,7 +17,7 @@ class FlowProtosTest {
         Random random = new Random(11);
         ConnState[] states = {ConnState.CONN_STATE_UNSPECIFIED, ConnState.S0, ConnState.SF, ConnState.REJ,
             ConnState.OTH};
-        String[] texts = {"", "Dd", "ShADadFf", "1:LQU9qZlK+B5F3KDmev6m5PMibrg=", "Cé☃"};
+        String[] texts = {"", "Dd", "ShADadFf", "1:LQU9qZlK+B5F3KDmev6m5PMibrg=", "Cé☃", "a\uD800b"};
         for (int i = 0; i < 20_000; i++) {
             boolean v6 = random.nextBoolean();
             byte[] orig = new byte[v6 ? 16 : 4];
@@ -35,7 +35,7 @@ class FlowProtosTest {
                     pick(random, random.nextLong()), pick(random, random.nextInt()), pick(random, 1L << 40),
                     (int) pick(random, random.nextInt(256)), (int) pick(random, random.nextInt(256)),
                     states[random.nextInt(states.length)], texts[random.nextInt(3)], (int) pick(random, random.nextInt(4096)),
-                    texts[random.nextInt(texts.length)], (int) pick(random, random.nextInt(65536)),
+                    texts[random.nextInt(texts.length)], (int) pick(random, random.nextInt()),
                     MeteredFlow.ExportReason.IDLE, random.nextInt(3) == 0 ? null : texts[random.nextInt(texts.length)],
                     source);
             byte[] expected = FlowProtos.toProto(f).toByteArray();
