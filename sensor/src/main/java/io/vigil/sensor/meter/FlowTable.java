@@ -102,15 +102,23 @@ final class FlowTable {
         return (long) slab.length * 8 + (long) deadline.length * 4 + (long) maxSlots * 8 + (long) freeList.length * 4;
     }
 
+    /**
+     * The key's 32-bit hash; its low bits pick the index slot. A multiply carries a bit only upwards, so the finish
+     * (splitmix64's) brings every bit of the key down to the low ones: with a single shift-multiply-shift, keys that
+     * differ only in high bits of a word (the meta's exporter, VLAN or IP version; five exporters sending the same
+     * flows) got the same low bits, and linear probing then walked clusters of them.
+     */
     static int hash(long aHi, long aLo, long bHi, long bLo, long meta) {
         long h = aHi * 0x9E3779B97F4A7C15L;
         h = (h ^ aLo) * 0xC2B2AE3D27D4EB4FL;
         h = (h ^ bHi) * 0x165667B19E3779F9L;
         h = (h ^ bLo) * 0x9E3779B97F4A7C15L;
         h = (h ^ meta) * 0xC2B2AE3D27D4EB4FL;
-        h ^= h >>> 29;
+        h ^= h >>> 30;
         h *= 0xBF58476D1CE4E5B9L;
-        h ^= h >>> 32;
+        h ^= h >>> 27;
+        h *= 0x94D049BB133111EBL;
+        h ^= h >>> 31;
         return (int) h;
     }
 

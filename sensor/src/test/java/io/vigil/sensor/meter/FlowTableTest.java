@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FlowTableTest {
 
@@ -39,6 +40,20 @@ class FlowTableTest {
             }
             assertEquals(reference.size(), table.size());
         }
+    }
+
+    /**
+     * Keys that differ only in the meta's high bits (the stitcher's exporter index, from bit 53) still land in
+     * different slots: the low bits of their hashes differ.
+     */
+    @Test
+    void highKeyBitsReachTheSlotBits() {
+        java.util.Set<Integer> slots = new java.util.HashSet<>();
+        for (long exporter = 1; exporter <= 256; exporter++) {
+            slots.add(FlowTable.hash(0, 0x0000_ffff_0a00_0001L, 0, 0x0000_ffff_0a00_0002L, 443L << 16 | 6L << 32
+                    | exporter << 53) & 0xffff);
+        }
+        assertTrue(slots.size() > 250, "256 exporters' copies of one flow took " + slots.size() + " of 65,536 slots");
     }
 
     @Test
