@@ -642,7 +642,7 @@ public final class RecordDecoder {
             Integer old = source.samplerRates.put(id, rate);
             was = old == null ? 0 : old;
         } else if (scopeKind == SCOPE_INTERFACE) {
-            Integer old = source.interfaceRates.put(scopeValue, rate);
+            Integer old = source.putInterfaceRate(scopeValue, rate);
             was = old == null ? 0 : old;
         } else {
             was = source.defaultRate;

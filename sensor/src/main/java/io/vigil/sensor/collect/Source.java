@@ -29,7 +29,14 @@ final class Source {
     /** Sampling the exporter announced for all its traffic (v5 header, system-scoped options); 0 when it said nothing. */
     int defaultRate;
     final Map<Long, Integer> samplerRates = bounded();
+    /** Written through {@link #putInterfaceRate}, which keeps {@link #rate}'s one-entry cache right. */
     final Map<Long, Integer> interfaceRates = bounded();
+    /**
+     * The interface {@link #rate} last looked up and what it found (null: nothing announced for it). An exporter's
+     * records come from a few interfaces, often one: this spares a boxed hash lookup per record.
+     */
+    private long lastIngress = -1;
+    private Integer lastIngressRate;
 
     private boolean sequenced;
     private long lastSequence;
@@ -107,24 +114,37 @@ final class Source {
         lastUptime = uptimeMs;
     }
 
-    /** The sampling rate for a record: its own, else its sampler's, else its interface's, else the source's, else 0. */
+    /**
+     * The sampling rate for a record: its own, else its sampler's, else its interface's, else the source's, else 0.
+     * This runs for every record: the tables are looked up (boxing the key) only when something was announced.
+     */
     int rate(int recordRate, long samplerId, long ingressInterface) {
         if (recordRate > 0) {
             return recordRate;
         }
-        if (samplerId >= 0) {
+        if (samplerId >= 0 && !samplerRates.isEmpty()) {
             Integer r = samplerRates.get(samplerId);
             if (r != null) {
                 return r;
             }
         }
-        if (ingressInterface >= 0) {
-            Integer r = interfaceRates.get(ingressInterface);
+        if (ingressInterface >= 0 && !interfaceRates.isEmpty()) {
+            if (ingressInterface != lastIngress) {
+                lastIngressRate = interfaceRates.get(ingressInterface);
+                lastIngress = ingressInterface;
+            }
+            Integer r = lastIngressRate;
             if (r != null) {
                 return r;
             }
         }
         return defaultRate;
+    }
+
+    /** Sets an interface's announced rate; the previous one, or null. */
+    Integer putInterfaceRate(long ingressInterface, int rate) {
+        lastIngress = -1; // the table changes (and may drop its eldest entry): look up afresh
+        return interfaceRates.put(ingressInterface, rate);
     }
 
     String describe() {

@@ -1,5 +1,7 @@
 package io.vigil.sensor.export;
 
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
 import io.vigil.proto.ingest.v1.FlowBatch;
 import io.vigil.sensor.meter.FlowSink;
 import io.vigil.sensor.meter.MeteredFlow;
@@ -17,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * network still reports within about a second.
  *
  * <p>Spooling a batch costs a few fsyncs (about 5 ms here), so it happens on a writer thread: the capture thread
- * only converts flows and hands finished batches over. Up to 16 batches wait; beyond that the capture thread waits
+ * only converts flows and hands finished batches over. It appends each flow's wire bytes to the batch's
+ * ({@link FlowProtos#toByteArray}, no {@code Flow} message built), and the spool adds the sequence number in front. Up to 16 batches wait; beyond that the capture thread waits
  * too (and the kernel's capture buffer absorbs the pause).
  */
 public final class Batcher implements FlowSink, AutoCloseable {
@@ -28,10 +31,10 @@ public final class Batcher implements FlowSink, AutoCloseable {
     private final int batchFlows;
     private final long lingerNanos;
     private final boolean waitForRoom;
-    private FlowBatch.Builder batch = FlowBatch.newBuilder();
+    private Pending batch = new Pending();
     private long firstNanos;
     private long flows;
-    private final BlockingQueue<FlowBatch.Builder> queue = new ArrayBlockingQueue<>(16);
+    private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(16);
     private final Object progress = new Object();
     private long submitted;
     private long written;
@@ -54,21 +57,21 @@ public final class Batcher implements FlowSink, AutoCloseable {
 
     private void write() {
         while (true) {
-            FlowBatch.Builder b;
+            Pending b;
             try {
                 b = queue.take();
             } catch (InterruptedException e) {
                 return;
             }
             try {
-                spool.append(b, waitForRoom);
+                spool.append(b.flows, b.bytes, b.length, waitForRoom);
             } catch (InterruptedException e) {
-                flowsLost += b.getFlowsCount();
+                flowsLost += b.flows;
                 return;
             } catch (RuntimeException e) {
                 // Disk full or failing: the batch cannot be kept, and saying so loudly is all that is left.
-                flowsLost += b.getFlowsCount();
-                LOG.errorf(e, "spool: could not write a batch of %d flows; %d flows lost so far", b.getFlowsCount(),
+                flowsLost += b.flows;
+                LOG.errorf(e, "spool: could not write a batch of %d flows; %d flows lost so far", b.flows,
                         flowsLost);
             } finally {
                 synchronized (progress) {
@@ -86,19 +89,19 @@ public final class Batcher implements FlowSink, AutoCloseable {
 
     @Override
     public synchronized void accept(MeteredFlow flow) {
-        if (batch.getFlowsCount() == 0) {
+        if (batch.flows == 0) {
             firstNanos = System.nanoTime();
         }
-        batch.addFlows(FlowProtos.toProto(flow));
+        batch.add(flow);
         flows++;
-        if (batch.getFlowsCount() >= batchFlows) {
+        if (batch.flows >= batchFlows) {
             cut();
         }
     }
 
     /** Cuts the batch if its oldest flow has waited long enough. */
     public synchronized void tick() {
-        if (batch.getFlowsCount() > 0 && System.nanoTime() - firstNanos >= lingerNanos) {
+        if (batch.flows > 0 && System.nanoTime() - firstNanos >= lingerNanos) {
             cut();
         }
     }
@@ -107,7 +110,7 @@ public final class Batcher implements FlowSink, AutoCloseable {
     public void flush() {
         long target;
         synchronized (this) {
-            if (batch.getFlowsCount() > 0) {
+            if (batch.flows > 0) {
                 cut();
             }
             target = submitted;
@@ -140,10 +143,39 @@ public final class Batcher implements FlowSink, AutoCloseable {
             submitted++;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            flowsLost += batch.getFlowsCount();
-            LOG.errorf("interrupted while handing a batch of %d flows to the spool writer: lost", batch.getFlowsCount());
+            flowsLost += batch.flows;
+            LOG.errorf("interrupted while handing a batch of %d flows to the spool writer: lost", batch.flows);
         }
-        batch = FlowBatch.newBuilder();
+        batch = new Pending();
+    }
+
+    /**
+     * A batch being collected: its flows as {@link FlowBatch}'s repeated {@code flows} field (tag, length, the
+     * {@code Flow}'s bytes, each in turn), in an array that grows by doubling.
+     */
+    static final class Pending {
+        byte[] bytes = new byte[8192];
+        int length;
+        int flows;
+
+        void add(MeteredFlow flow) {
+            byte[] encoded = FlowProtos.toByteArray(flow);
+            int need = length + CodedOutputStream.computeTagSize(FlowBatch.FLOWS_FIELD_NUMBER)
+                    + CodedOutputStream.computeUInt32SizeNoTag(encoded.length) + encoded.length;
+            if (need > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(need, bytes.length * 2));
+            }
+            CodedOutputStream o = CodedOutputStream.newInstance(bytes, length, need - length);
+            try {
+                o.writeTag(FlowBatch.FLOWS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+                o.writeUInt32NoTag(encoded.length);
+                o.writeRawBytes(encoded);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("encoding a batch", e); // cannot happen: the room is there
+            }
+            length = need;
+            flows++;
+        }
     }
 
     public static long nanos(java.time.Duration d) {

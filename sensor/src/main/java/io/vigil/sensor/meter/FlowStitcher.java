@@ -69,6 +69,18 @@ public final class FlowStitcher {
     // The last derived TCP state and history (see tcp), fields rather than a result object: no allocation per flow.
     private long derivedState;
     private long derivedHistory;
+    /**
+     * TCP outcomes already derived, by their inputs ({@link #tcpKey}): direct-mapped, a slot holding the last key that
+     * hashed to it. Two flag unions and four facts about the counters allow a few hundred combinations in practice,
+     * so deriving (the segments played through the state machine, the letters, conn_state) is done once for each
+     * instead of for every flow; a collision only costs deriving again.
+     */
+    private final int[] tcpKeys = new int[TCP_SLOTS];
+    private final ConnState[] tcpConnStates = new ConnState[TCP_SLOTS];
+    private final String[] tcpTexts = new String[TCP_SLOTS];
+    private static final int TCP_SLOTS = 1024;
+    /** The source of the last flow emitted: flows from one exporter at one rate share it (it is immutable). */
+    private MeteredFlow.Source lastSource;
 
     /**
      * @param meter           the meter's idle and active timeouts, close linger and table size apply to stitching too
@@ -83,6 +95,7 @@ public final class FlowStitcher {
         this.activeMs = meter.activeTimeout().toMillis();
         this.waitMs = stitchWait.toMillis();
         this.lingerMs = meter.closeLinger().toMillis();
+        java.util.Arrays.fill(tcpKeys, -1);
     }
 
     public int activeFlows() {
@@ -314,22 +327,32 @@ public final class FlowStitcher {
         long end = Math.max(origSeen ? s[base + o + 1] : Long.MIN_VALUE, respSeen ? s[base + p + 1] : Long.MIN_VALUE);
         boolean icmp = proto == 1 || proto == 58;
         int icmpTypeCode = icmp ? (origSeen ? (origIsA ? icmpAB : icmpBA) : (origIsA ? icmpBA : icmpAB)) : 0;
-        long state;
-        long history;
+        ConnState connState;
+        String historyText;
         if (proto == 6) {
-            tcp(origFlags, respFlags, origPkts, respPkts, carriedData(6, ipVersion, origPkts, origBytes, origFlags),
-                    carriedData(6, ipVersion, respPkts, respBytes, respFlags));
-            state = derivedState;
-            history = derivedHistory;
+            boolean oData = carriedData(6, ipVersion, origPkts, origBytes, origFlags);
+            boolean rData = carriedData(6, ipVersion, respPkts, respBytes, respFlags);
+            int key = tcpKey(origFlags, respFlags, origPkts, respPkts, oData, rData);
+            int slot = (key * 0x9E3779B1) >>> (32 - Integer.numberOfTrailingZeros(TCP_SLOTS));
+            if (tcpKeys[slot] != key) {
+                tcp(origFlags, respFlags, origPkts, respPkts, oData, rData);
+                // conn_state of a TCP flow depends on the derived state and history only (no ICMP reply here).
+                tcpConnStates[slot] = ConnStates.of(6, derivedState, derivedHistory, origPkts, respPkts, 0, ipVersion);
+                tcpTexts[slot] = historyText(derivedHistory);
+                tcpKeys[slot] = key;
+            }
+            connState = tcpConnStates[slot];
+            historyText = tcpTexts[slot];
         } else {
-            state = 0;
-            history = 0;
+            long history = 0;
             if (proto == 17 && carriedData(17, ipVersion, origPkts, origBytes, 0)) {
                 history = History.add(history, History.DATA, true);
             }
             if (proto == 17 && carriedData(17, ipVersion, respPkts, respBytes, 0)) {
                 history = History.add(history, History.DATA, false);
             }
+            connState = ConnStates.of(proto, 0, history, origPkts, respPkts, 0, ipVersion);
+            historyText = historyText(history);
         }
         byte[] a = FlowMeter.address(ipVersion, s[base + A_HI], s[base + A_LO]);
         byte[] b = FlowMeter.address(ipVersion, s[base + B_HI], s[base + B_LO]);
@@ -347,9 +370,18 @@ public final class FlowStitcher {
         sink.accept(new MeteredFlow(start * 1000, end * 1000, ipVersion, orig, resp, origPort, respPort, proto,
                 icmp ? icmpType : 0, icmp ? icmpCode : 0, origPkts, origBytes, respPkts, respBytes,
                 proto == 6 ? origFlags : 0, proto == 6 ? respFlags : 0,
-                ConnStates.of(proto, state, history, origPkts, respPkts, 0, ipVersion), historyText(history),
+                connState, historyText,
                 (int) ((misc >>> 48) & 0xfff), cid, 0, reason, null,
-                new MeteredFlow.Source(exporterAddress.apply(exporter), rate)));
+                source(exporterAddress.apply(exporter), rate)));
+    }
+
+    private MeteredFlow.Source source(byte[] exporter, int rate) {
+        MeteredFlow.Source last = lastSource;
+        if (last == null || last.exporter() != exporter || last.samplingRate() != rate) {
+            last = new MeteredFlow.Source(exporter, rate);
+            lastSource = last;
+        }
+        return last;
     }
 
     /**
@@ -496,6 +528,15 @@ public final class FlowStitcher {
         if ((r & FlowState.RST) != 0) {
             play(false, FlowState.RST | (r & FlowState.ACK), 0);
         }
+    }
+
+    /**
+     * All that {@link #tcp} reads, in 20 bits: the two flag unions, whether each side sent a pure ACK and whether each
+     * carried data. Equal keys derive equal states and histories.
+     */
+    static int tcpKey(int o, int r, long oPkts, long rPkts, boolean oData, boolean rData) {
+        return (o & 0xff) | (r & 0xff) << 8 | (pureAck(o, oPkts, true) ? 1 << 16 : 0) | (oData ? 1 << 17 : 0)
+                | (pureAck(r, rPkts, false) ? 1 << 18 : 0) | (rData ? 1 << 19 : 0);
     }
 
     /**

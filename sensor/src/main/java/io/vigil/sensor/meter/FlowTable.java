@@ -2,13 +2,17 @@ package io.vigil.sensor.meter;
 
 /**
  * The active-flow store: a fixed-size slab of flow records in one {@code long[]}, found through an open-addressing
- * index of {@code int}s, so that metering a packet allocates nothing and touches a few cache lines.
+ * index of {@code int}s, so that metering a packet allocates nothing (but for the index growing, a few times in a
+ * table's life) and touches a few cache lines.
  *
  * <p>Layout and the reasons for it are in DESIGN.md ("The flow table"). In short: records are {@link #STRIDE} longs
- * and never move, so the meter can hold a record number across calls; the index (twice the capacity, rounded to a
- * power of two, linear probing with backward-shift deletion) holds record number + 1 and a 32-bit hash per slot, so
- * a probe rarely touches a record that is not the one looked for; a per-record deadline in an {@code int[]} lets the
- * timeout sweep scan 4 bytes per record instead of the slab.
+ * and never move, so the meter can hold a record number across calls; the index (linear probing with backward-shift
+ * deletion) holds record number + 1 and a 32-bit hash per slot, side by side in one array (a probe costs one cache
+ * miss, not one per array), so a probe rarely touches a record that is not the one looked for; a per-record deadline
+ * in an {@code int[]} lets the timeout sweep scan 4 bytes per record instead of the slab. The index starts small and
+ * doubles as flows arrive, keeping at least two slots per flow, up to twice the capacity (rounded to a power of two):
+ * a table sized for a burst but holding far fewer flows then probes an index that stays in the CPU's cache, rather
+ * than one spread over megabytes. It does not shrink: its full size is counted in the footprint all along.
  */
 final class FlowTable {
 
@@ -33,6 +37,9 @@ final class FlowTable {
     static final int EXTRA = 13;
     static final int STRIDE = 14;
 
+    /** Slots of a new table's index: 32 KiB, a fraction of the L2 cache. */
+    private static final int MIN_SLOTS = 4096;
+
     /** Deadline value of a free record. */
     static final int FREE = -1;
 
@@ -42,9 +49,11 @@ final class FlowTable {
     final long[] slab;
     /** Per record: the tick at which the sweep must look at it; {@link #FREE} when unused. */
     final int[] deadline;
-    private final int[] index;
-    private final int[] indexHash;
-    private final int mask;
+    /** Per slot, two ints: record number + 1 (0: empty) at {@code 2 * slot}, the key's hash at {@code 2 * slot + 1}. */
+    private int[] index;
+    /** Slots of the index once grown to its full size. */
+    private final int maxSlots;
+    private int mask;
     private final int[] freeList;
     private int freeTop;
     private int highWater;
@@ -65,10 +74,10 @@ final class FlowTable {
         this.slab = new long[Math.multiplyExact(capacity, stride)];
         this.deadline = new int[capacity];
         java.util.Arrays.fill(deadline, FREE);
-        int indexSize = Integer.highestOneBit(Math.multiplyExact(capacity, 2) - 1) << 1;
-        this.index = new int[indexSize];
-        this.indexHash = new int[indexSize];
-        this.mask = indexSize - 1;
+        this.maxSlots = Integer.highestOneBit(Math.multiplyExact(capacity, 2) - 1) << 1;
+        int slots = Math.min(maxSlots, MIN_SLOTS);
+        this.index = new int[slots * 2];
+        this.mask = slots - 1;
         this.freeList = new int[capacity];
     }
 
@@ -85,20 +94,31 @@ final class FlowTable {
         return size == capacity;
     }
 
-    /** Bytes held by the table's arrays: the figure the memory-per-flow benchmark divides by capacity. */
+    /**
+     * Bytes held by the table's arrays, the index at its full size (what it grows to as the table fills): the figure
+     * the memory-per-flow benchmark divides by capacity.
+     */
     long footprintBytes() {
-        return (long) slab.length * 8 + (long) deadline.length * 4 + (long) index.length * 8 + (long) freeList.length * 4;
+        return (long) slab.length * 8 + (long) deadline.length * 4 + (long) maxSlots * 8 + (long) freeList.length * 4;
     }
 
+    /**
+     * The key's 32-bit hash; its low bits pick the index slot. A multiply carries a bit only upwards, so the finish
+     * (splitmix64's) brings every bit of the key down to the low ones: with a single shift-multiply-shift, keys that
+     * differ only in high bits of a word (the meta's exporter, VLAN or IP version; five exporters sending the same
+     * flows) got the same low bits, and linear probing then walked clusters of them.
+     */
     static int hash(long aHi, long aLo, long bHi, long bLo, long meta) {
         long h = aHi * 0x9E3779B97F4A7C15L;
         h = (h ^ aLo) * 0xC2B2AE3D27D4EB4FL;
         h = (h ^ bHi) * 0x165667B19E3779F9L;
         h = (h ^ bLo) * 0x9E3779B97F4A7C15L;
         h = (h ^ meta) * 0xC2B2AE3D27D4EB4FL;
-        h ^= h >>> 29;
+        h ^= h >>> 30;
         h *= 0xBF58476D1CE4E5B9L;
-        h ^= h >>> 32;
+        h ^= h >>> 27;
+        h *= 0x94D049BB133111EBL;
+        h ^= h >>> 31;
         return (int) h;
     }
 
@@ -106,11 +126,11 @@ final class FlowTable {
     int find(int hash, long aHi, long aLo, long bHi, long bLo, long meta) {
         int i = hash & mask;
         while (true) {
-            int r = index[i];
+            int r = index[2 * i];
             if (r == 0) {
                 return -1;
             }
-            if (indexHash[i] == hash) {
+            if (index[2 * i + 1] == hash) {
                 int base = (r - 1) * stride;
                 long[] s = slab;
                 if (s[base + A_LO] == aLo && s[base + B_LO] == bLo && s[base + META] == meta
@@ -124,13 +144,16 @@ final class FlowTable {
 
     /** Claims a record for a key known to be absent; the caller must check {@link #isFull()} first. */
     int insert(int hash, long aHi, long aLo, long bHi, long bLo, long meta) {
+        if (size >= (mask + 1) >> 1 && mask + 1 < maxSlots) {
+            grow();
+        }
         int r = freeTop > 0 ? freeList[--freeTop] : highWater++;
         int i = hash & mask;
-        while (index[i] != 0) {
+        while (index[2 * i] != 0) {
             i = (i + 1) & mask;
         }
-        index[i] = r + 1;
-        indexHash[i] = hash;
+        index[2 * i] = r + 1;
+        index[2 * i + 1] = hash;
         int base = r * stride;
         java.util.Arrays.fill(slab, base, base + stride, 0L);
         slab[base + A_HI] = aHi;
@@ -171,30 +194,50 @@ final class FlowTable {
         return victim;
     }
 
+    /** Doubles the index, placing each entry again from its kept hash (no record is read). */
+    private void grow() {
+        int[] old = index;
+        int slots = (mask + 1) << 1;
+        int[] grown = new int[slots * 2];
+        int m = slots - 1;
+        for (int i = 0; i < old.length; i += 2) {
+            if (old[i] != 0) {
+                int j = old[i + 1] & m;
+                while (grown[2 * j] != 0) {
+                    j = (j + 1) & m;
+                }
+                grown[2 * j] = old[i];
+                grown[2 * j + 1] = old[i + 1];
+            }
+        }
+        index = grown;
+        mask = m;
+    }
+
     /** Frees a record; its slab contents stay readable until the record is reused. */
     void remove(int r) {
         int base = r * stride;
         int hash = hash(slab[base + A_HI], slab[base + A_LO], slab[base + B_HI], slab[base + B_LO], slab[base + META]);
         int i = hash & mask;
-        while (index[i] != r + 1) {
+        while (index[2 * i] != r + 1) {
             i = (i + 1) & mask;
         }
         // Backward-shift deletion keeps probe chains intact without tombstones, so lookups never slow down with churn.
         int j = i;
         while (true) {
             j = (j + 1) & mask;
-            if (index[j] == 0) {
+            if (index[2 * j] == 0) {
                 break;
             }
-            int home = indexHash[j] & mask;
+            int home = index[2 * j + 1] & mask;
             boolean stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
             if (!stays) {
-                index[i] = index[j];
-                indexHash[i] = indexHash[j];
+                index[2 * i] = index[2 * j];
+                index[2 * i + 1] = index[2 * j + 1];
                 i = j;
             }
         }
-        index[i] = 0;
+        index[2 * i] = 0;
         deadline[r] = FREE;
         freeList[freeTop++] = r;
         size--;

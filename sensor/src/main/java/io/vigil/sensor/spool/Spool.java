@@ -171,10 +171,40 @@ public final class Spool {
      * instead (replay: a file can wait, a live interface cannot).
      */
     public Entry append(FlowBatch.Builder batch, boolean waitForRoom) throws InterruptedException {
-        int n = batch.getFlowsCount();
+        return append(batch.getFlowsCount(), seq -> batch.setSequence(seq).build().toByteArray(), waitForRoom);
+    }
+
+    /**
+     * As {@link #append(FlowBatch.Builder, boolean)}, for a batch whose flows are already encoded: {@code flows}
+     * holds, in its first {@code length} bytes, {@code count} {@code FlowBatch.flows} fields (tag, length, Flow
+     * bytes), as the {@link io.vigil.sensor.export.Batcher} writes them. The payload is the sequence field and then
+     * those bytes: what {@code FlowBatch.toByteArray()} gives for the same flows (sequence first, as field 1).
+     */
+    public Entry append(int count, byte[] flows, int length, boolean waitForRoom) throws InterruptedException {
+        return append(count, seq -> {
+            int head = 1 + com.google.protobuf.CodedOutputStream.computeUInt64SizeNoTag(seq);
+            byte[] payload = new byte[head + length];
+            payload[0] = (byte) (FlowBatch.SEQUENCE_FIELD_NUMBER << 3); // wire type 0: varint
+            encodeVarint(seq, payload, 1);
+            System.arraycopy(flows, 0, payload, head, length);
+            return payload;
+        }, waitForRoom);
+    }
+
+    private static void encodeVarint(long v, byte[] out, int at) {
+        while ((v & ~0x7fL) != 0) {
+            out[at++] = (byte) ((v & 0x7f) | 0x80);
+            v >>>= 7;
+        }
+        out[at] = (byte) v;
+    }
+
+    private Entry append(int n, java.util.function.LongFunction<byte[]> encode, boolean waitForRoom)
+            throws InterruptedException {
         synchronized (this) {
             long seq = lastSequence + 1;
-            byte[] payload = batch.setSequence(seq).build().toByteArray();
+            byte[] payload = encode.apply(seq);
+            long encodedSeq = seq;
             long size = HEADER + payload.length;
             if (waitForRoom) {
                 while (bytes + size > maxBytes && !entries.isEmpty()) {
@@ -184,8 +214,8 @@ public final class Spool {
                 dropOldestFor(size);
             }
             seq = lastSequence + 1; // unchanged unless renumbered meanwhile; re-encode then
-            if (seq != batch.getSequence()) {
-                payload = batch.setSequence(seq).build().toByteArray();
+            if (seq != encodedSeq) {
+                payload = encode.apply(seq);
                 size = HEADER + payload.length;
             }
             write(seq, n, payload);

@@ -48,8 +48,15 @@ class BatcherTest {
         b.flush();
         assertEquals(3, spool.stats().batches(), "cut after lingering");
         assertEquals(7, spool.stats().flows());
-        FlowBatch first = FlowBatch.parseFrom(spool.read(spool.next(0)).payload());
+        byte[] payload = spool.read(spool.next(0)).payload();
+        FlowBatch first = FlowBatch.parseFrom(payload);
         assertEquals(3, first.getFlowsCount());
+        // The batch's bytes, flows encoded directly, are those of the FlowBatch message built from the flows' protos.
+        FlowBatch.Builder built = FlowBatch.newBuilder().setSequence(first.getSequence());
+        for (int i = 0; i < 3; i++) {
+            built.addFlows(io.vigil.sensor.output.FlowProtos.toProto(flow(1000 + i)));
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(built.build().toByteArray(), payload);
         assertEquals(1000, first.getFlows(0).getOrigPort(), "flows keep their order");
 
         b.accept(flow(2000));

@@ -18,6 +18,27 @@ class CommunityIdTest {
 
     private final CommunityId id = new CommunityId();
 
+    /** The ID's own base64 gives what "1:" + the JDK's base64 of the SHA-1 gives, for any digest bytes. */
+    @Test
+    void base64MatchesTheJdks() throws Exception {
+        Random random = new Random(7);
+        java.security.MessageDigest sha1 = java.security.MessageDigest.getInstance("SHA-1");
+        for (int i = 0; i < 20_000; i++) {
+            byte[] src = new byte[4];
+            byte[] dst = new byte[4];
+            random.nextBytes(src);
+            random.nextBytes(dst);
+            src[0] = 1; // src sorts first, so the hashed order is known
+            dst[0] = 2;
+            int sport = random.nextInt(65536);
+            int dport = random.nextInt(65536);
+            byte[] input = {0, 0, src[0], src[1], src[2], src[3], dst[0], dst[1], dst[2], dst[3], 17, 0,
+                (byte) (sport >>> 8), (byte) sport, (byte) (dport >>> 8), (byte) dport};
+            String expected = "1:" + java.util.Base64.getEncoder().encodeToString(sha1.digest(input));
+            assertEquals(expected, id.of(src, dst, 17, sport, dport));
+        }
+    }
+
     /** The spec's baseline (community-id-spec, baseline/baseline_deflt.json); ICMP rows give type and code as ports. */
     @ParameterizedTest
     @CsvSource({

@@ -75,6 +75,45 @@ class FlowStitcherTest {
         return flows.get(0);
     }
 
+    /**
+     * conn_state and history are derived once per combination of flag unions and counter facts, then reused: one
+     * stitcher taking thousands of random connections gives for each what a fresh stitcher gives for it alone.
+     */
+    @Test
+    void reusedTcpDerivationsMatchFreshOnes() {
+        java.util.Random random = new java.util.Random(3);
+        FlowStitcher shared = stitcher();
+        for (int i = 0; i < 5000; i++) {
+            int cflags = random.nextInt(64);
+            int sflags = random.nextInt(64);
+            long cpkts = 1 + random.nextInt(4);
+            long spkts = random.nextInt(4);
+            long cbytes = cpkts * (40 + random.nextInt(200));
+            long sbytes = spkts * (40 + random.nextInt(200));
+            int port = 1024 + i;
+            List<FlowRecord> records = new ArrayList<>();
+            records.add(rec(CLIENT, SERVER, port, 443, 6, cflags, cpkts, cbytes, T0 + i, T0 + i + 5));
+            if (spkts > 0) {
+                records.add(rec(SERVER, CLIENT, 443, port, 6, sflags, spkts, sbytes, T0 + i + 1, T0 + i + 6));
+            }
+            flows.clear();
+            FlowStitcher fresh = stitcher();
+            for (FlowRecord r : records) {
+                fresh.record(r, T0);
+            }
+            fresh.flush();
+            MeteredFlow expected = only();
+            flows.clear();
+            for (FlowRecord r : records) {
+                shared.record(r, T0);
+            }
+            shared.flush();
+            MeteredFlow got = only();
+            assertEquals(expected.connState(), got.connState(), expected.toString());
+            assertEquals(expected.history(), got.history(), expected.toString());
+        }
+    }
+
     @Test
     void stitchesTheTwoDirectionsOfAConnectionIntoOneFlow() {
         FlowStitcher s = stitcher();

@@ -7,16 +7,27 @@ import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FlowTableTest {
 
     @Test
     void staysConsistentWithAReferenceMapUnderChurn() {
-        FlowTable table = new FlowTable(1000);
+        churn(1000, 3000, 500_000);
+    }
+
+    /** A table big enough that its index starts small and doubles several times while flows come and go. */
+    @Test
+    void staysConsistentWhileItsIndexGrows() {
+        churn(100_000, 300_000, 1_500_000);
+    }
+
+    private static void churn(int capacity, int keys, int steps) {
+        FlowTable table = new FlowTable(capacity);
         Map<Long, Integer> reference = new HashMap<>();
         Random random = new Random(1);
-        for (int i = 0; i < 500_000; i++) {
-            long key = random.nextInt(3000);
+        for (int i = 0; i < steps; i++) {
+            long key = random.nextInt(keys);
             int h = FlowTable.hash(0, key, 0, 0, 6L << 32);
             int r = table.find(h, 0, key, 0, 0, 6L << 32);
             Integer expected = reference.get(key);
@@ -29,6 +40,20 @@ class FlowTableTest {
             }
             assertEquals(reference.size(), table.size());
         }
+    }
+
+    /**
+     * Keys that differ only in the meta's high bits (the stitcher's exporter index, from bit 53) still land in
+     * different slots: the low bits of their hashes differ.
+     */
+    @Test
+    void highKeyBitsReachTheSlotBits() {
+        java.util.Set<Integer> slots = new java.util.HashSet<>();
+        for (long exporter = 1; exporter <= 256; exporter++) {
+            slots.add(FlowTable.hash(0, 0x0000_ffff_0a00_0001L, 0, 0x0000_ffff_0a00_0002L, 443L << 16 | 6L << 32
+                    | exporter << 53) & 0xffff);
+        }
+        assertTrue(slots.size() > 250, "256 exporters' copies of one flow took " + slots.size() + " of 65,536 slots");
     }
 
     @Test
