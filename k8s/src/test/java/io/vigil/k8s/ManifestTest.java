@@ -417,6 +417,36 @@ class ManifestTest {
         }
     }
 
+    /**
+     * The services run in cluster mode against the ClickHouse the manifests deploy: vigil.clickhouse.cluster names the
+     * installation's cluster, and vigil.clickhouse.url lists every replica's own Service (the operator's
+     * chi-{chi}-{cluster}-{shard}-{replica}), because the migrator adds columns node by node and ingest checks a retried
+     * batch on every replica. Without it the migrator would create plain MergeTree tables behind the load-balanced
+     * Service: each insert would land on one replica, reads would see a random part of the data, and exactly-once
+     * storage would be lost.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"base", DEV, PROD})
+    void theServicesClusterSettingMatchesTheClickHouseLayout(String dir) {
+        Manifests manifests = render(dir);
+        com.fasterxml.jackson.databind.JsonNode chi = Manifests.tree(manifests.custom("ClickHouseInstallation", "vigil"));
+        com.fasterxml.jackson.databind.JsonNode cluster = chi.path("spec").path("configuration").path("clusters").get(0);
+        String name = cluster.path("name").asText();
+        List<String> nodes = new ArrayList<>();
+        for (int shard = 0; shard < cluster.path("layout").path("shardsCount").asInt(); shard++) {
+            for (int replica = 0; replica < cluster.path("layout").path("replicasCount").asInt(); replica++) {
+                nodes.add("http://chi-" + chi.path("metadata").path("name").asText() + "-" + name + "-" + shard + "-"
+                        + replica + ":8123");
+            }
+        }
+        for (String service : List.of("ingest", "tenants", "detection")) {
+            Map<String, String> env = environment(manifests, container(manifests, service));
+            assertEquals(name, env.get("vigil.clickhouse.cluster"), dir + ": " + service + "'s vigil.clickhouse.cluster");
+            assertEquals(nodes, List.of(env.getOrDefault("vigil.clickhouse.url", "").split(",")),
+                    dir + ": " + service + "'s vigil.clickhouse.url lists each replica of " + cluster.path("layout"));
+        }
+    }
+
     /** The master realm (whose admins rule every realm) and any other realm stay inside the cluster. */
     @ParameterizedTest
     @ValueSource(strings = {"base", DEV, PROD})
