@@ -315,6 +315,8 @@ class PortalIT {
         admin.get(PORTAL + "/customers/" + customerId + "/hosts/" + SCANNER);
         assertTrue(admin.findElement(By.id("h-alerts")).isDisplayed());
         assertTrue(admin.getPageSource().contains(verticalId));
+        String flows = admin.findElement(By.id("h-flows")).findElement(By.xpath("following-sibling::table")).getText();
+        assertTrue(flows.contains("Reported by") && flows.contains("sensor"), "each recent flow names its source: " + flows);
         shot(admin, "host");
         admin.get(PORTAL + "/audit?customer=" + customerId);
         String audit = admin.findElement(By.id("audit")).getText();

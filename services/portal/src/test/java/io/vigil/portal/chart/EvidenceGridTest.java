@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EvidenceGridTest {
 
     private static Flow probe(String target, int port, String state) {
-        return new Flow(0, 1, "10.0.0.5", 40000, target, port, 6, state, "S", 1, 44, state.equals("SF") ? 3 : 0, 0, 0, 0);
+        return new Flow(0, 1, "10.0.0.5", 40000, target, port, 6, state, "S", 1, 44, state.equals("SF") ? 3 : 0, 0, 0, 0, null, null, 0);
     }
 
     private static int count(String svg, String text) {
