@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Owns the ClickHouse schema: applies the versioned migrations under clickhouse/migrations in order, records
@@ -148,16 +149,13 @@ public class SchemaMigrator {
      * it; wait_end_of_query makes a failure on any node an HTTP error rather than text after a 200, and the DDL
      * timeout ends the wait (a node is down) before the client gives up, so the migrator retries it later.
      */
-    private void ddl(String sql, String database) {
-        Optional<AddColumn> add = AddColumn.of(sql);
-        if (add.isPresent()) {
-            // Every node we can reach must have the column (a Distributed table is one per node); else add it.
-            List<Long> present = queries.selectOnEach(add.get().existsQuery(), r -> r.getLong("n"));
-            if (!present.contains(0L)) {
-                return;
-            }
-            sql = add.get().unguarded();
+    private void ddl(String statement, String database) {
+        // Every node we can reach must have an added column (a Distributed table is one per node); else add it.
+        Optional<String> toRun = toRun(statement, q -> queries.selectOnEach(q, r -> r.getLong("n")));
+        if (toRun.isEmpty()) {
+            return;
         }
+        String sql = toRun.get();
         CommandSettings settings = (CommandSettings) new CommandSettings().setDatabase(database);
         if (cluster.isPresent()) {
             settings.serverSetting("wait_end_of_query", "1");
@@ -175,20 +173,26 @@ public class SchemaMigrator {
      * Runs one statement on one node only (an added column of a Distributed table): every node of the cluster must be
      * listed in vigil.clickhouse.url and up, or the migration fails and is retried.
      */
-    private void ddlOn(int node, String sql, String database) {
+    private void ddlOn(int node, String statement, String database) {
         try {
-            Optional<AddColumn> add = AddColumn.of(sql);
-            if (add.isPresent()) {
-                if (queries.selectOn(node, add.get().existsQuery(), r -> r.getLong("n")).get(0) > 0) {
-                    return;
-                }
-                sql = add.get().unguarded();
-            }
-            queries.executeOn(node, sql, (CommandSettings) new CommandSettings().setDatabase(database));
+            toRun(statement, q -> queries.selectOn(node, q, r -> r.getLong("n"))).ifPresent(sql ->
+                    queries.executeOn(node, sql, (CommandSettings) new CommandSettings().setDatabase(database)));
         } catch (ClickHouseUnavailableException e) {
             throw new ClickHouseUnavailableException("cannot run on node " + (node + 1) + " of vigil.clickhouse.url "
-                    + sql.lines().findFirst().orElse(sql) + ": " + e.getMessage(), e);
+                    + statement.lines().findFirst().orElse(statement) + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * What to run for a migration statement: the statement itself; for an added column ({@link AddColumn}), its
+     * form without IF NOT EXISTS, or nothing when every count of the column {@code counts} returns is non-zero.
+     */
+    static Optional<String> toRun(String statement, Function<String, List<Long>> counts) {
+        Optional<AddColumn> add = AddColumn.of(statement);
+        if (add.isEmpty()) {
+            return Optional.of(statement);
+        }
+        return counts.apply(add.get().existsQuery()).contains(0L) ? Optional.of(add.get().unguarded()) : Optional.empty();
     }
 
     /** The migrations listed in clickhouse/migrations/INDEX, in order. */

@@ -97,6 +97,18 @@ class MigrationTest {
     }
 
     @Test
+    void anAddedColumnRunsUnguardedWhereAnyNodeLacksItAndNotAtAllWhereEveryNodeHasIt() {
+        String add = "ALTER TABLE db1.flows ADD COLUMN IF NOT EXISTS n UInt32";
+        assertEquals(java.util.Optional.of("ALTER TABLE db1.flows ADD COLUMN n UInt32"),
+                SchemaMigrator.toRun(add, q -> List.of(1L, 0L, 1L)));
+        assertEquals(java.util.Optional.empty(), SchemaMigrator.toRun(add, q -> List.of(1L, 1L)));
+        String create = "CREATE TABLE IF NOT EXISTS db1.t (x UInt8) ENGINE = Memory";
+        assertEquals(java.util.Optional.of(create), SchemaMigrator.toRun(create, q -> {
+            throw new AssertionError("no column to look up: " + q);
+        }));
+    }
+
+    @Test
     void clusterModeAddsAColumnToTheLocalTablesAndThenToTheDistributedTableOfEachNode() {
         Migration m = Migration.of("V010__col.sql", """
                 ALTER TABLE ${database}.flows ADD COLUMN IF NOT EXISTS zeek_uid String AFTER community_id;
