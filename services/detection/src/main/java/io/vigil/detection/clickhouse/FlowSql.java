@@ -71,6 +71,14 @@ public final class FlowSql {
     /** A failed row of the roll-up, whatever its kind. */
     public static final String ROLLUP_FAILED = failed("(" + ROLLUP_KIND + ")");
 
+    /**
+     * The responder sent data beyond its TCP headers: more IP bytes than {@code packets} bare segments (60 bytes with
+     * IPv4 and TCP timestamps, 80 with IPv6) can carry. True of a service that spoke (an SSH banner, an SMB negotiate
+     * answer), false of a handshake answered and reset. The same test on raw flows and on the roll-up's sums, which
+     * keep no history letters.
+     */
+    public static final String RESPONDER_DATA = "resp_bytes > resp_packets * if(ip_version = 6, 80, 60)";
+
     /** 224/4 (IPv4-mapped) and ff00::/8 destinations: discovery traffic never answered, never a peer nor a target. */
     public static final String GROUP_DESTINATION = "(substring(resp_addr, 1, 12) = unhex('00000000000000000000FFFF')"
             + " AND bitAnd(reinterpretAsUInt8(substring(resp_addr, 13, 1)), 240) = 224"

@@ -5,7 +5,9 @@ import io.smallrye.mutiny.Uni;
 import io.vigil.detection.alert.Alert;
 import io.vigil.detection.alert.AlertChanged;
 import io.vigil.detection.alert.repository.AlertRepository;
+import io.vigil.detection.edge.repository.EdgeStore;
 import io.vigil.detection.family.Families;
+import io.vigil.detection.model.AdminEdge;
 import io.vigil.detection.notify.repository.OutboxRepository;
 import io.vigil.detection.notify.service.DeliveryPlanner;
 import io.vigil.detection.rule.repository.RuleRepository;
@@ -22,7 +24,7 @@ import java.util.Set;
 /**
  * Commits what a chunk of tenants' cycle decided, in one PostgreSQL transaction: the alerts (merged by
  * {@link AlertMerge}), the rules' hit counts, the notification deliveries of every alert change, and the per-sensor
- * marks by compare-and-set. Either all of it is visible or none: a crash after the commit loses no notification, and
+ * marks by compare-and-set, with the admin edges the families learned. Either all of it is visible or none: a crash after the commit loses no notification, and
  * a cycle whose marks another cycle moved meanwhile commits nothing ({@link SensorMarks.Conflict}).
  */
 @ApplicationScoped
@@ -34,9 +36,11 @@ public class AlertWriter {
     private final OutboxRepository outbox;
     private final DeliveryPlanner planner;
     private final Families families;
+    private final EdgeStore edges;
 
     public AlertWriter(AlertRepository alerts, RuleRepository rules, SensorMarks marks, OutboxRepository outbox,
-                       DeliveryPlanner planner, Families families) {
+                       DeliveryPlanner planner, Families families, EdgeStore edges) {
+        this.edges = edges;
         this.alerts = alerts;
         this.rules = rules;
         this.marks = marks;
@@ -84,7 +88,18 @@ public class AlertWriter {
                 .call(merged -> rules.recordHits(hits, now))
                 .chain(merged -> Panache.getSession().chain(session -> queue(session, merged.changes(), msps, now)
                         .call(queued -> marks.advance(session, tenants.stream().map(TenantVerdicts::batches).toList(), now))
+                        .call(queued -> edges.remember(session, learned(tenants)))
                         .map(queued -> new Written(merged.changes(), queued)))));
+    }
+
+    private static Map<String, List<AdminEdge>> learned(List<TenantVerdicts> tenants) {
+        Map<String, List<AdminEdge>> out = new HashMap<>();
+        tenants.forEach(t -> {
+            if (!t.learned().isEmpty()) {
+                out.put(t.tenant(), t.learned());
+            }
+        });
+        return out;
     }
 
     private Uni<Integer> queue(org.hibernate.reactive.mutiny.Mutiny.Session session, List<AlertChanged> changes, Set<String> msps,

@@ -16,15 +16,18 @@ import io.vigil.detection.baseline.repository.BaselineReader;
 import io.vigil.detection.baseline.repository.BaselineStore;
 import io.vigil.detection.customer.Customer;
 import io.vigil.detection.customer.service.CustomerDirectory;
+import io.vigil.detection.edge.repository.EdgeStore;
 import io.vigil.detection.family.Families;
 import io.vigil.detection.family.Family;
 import io.vigil.detection.family.FeatureRequest;
 import io.vigil.detection.family.GatePolicy;
 import io.vigil.detection.family.TenantFeatures;
 import io.vigil.detection.family.TenantWindow;
+import io.vigil.detection.model.AdminEdge;
 import io.vigil.detection.model.Attempt;
 import io.vigil.detection.model.Finding;
 import io.vigil.detection.model.Networks;
+import io.vigil.detection.model.Session;
 import io.vigil.detection.notify.service.DeliveryWorker;
 import io.vigil.detection.rule.Rule;
 import io.vigil.detection.rule.repository.RuleRepository;
@@ -43,6 +46,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -76,6 +80,7 @@ public class DetectionCycle {
     private final Families families;
     private final BaselineStore baselineStore;
     private final BaselineReader baselineReader;
+    private final EdgeStore edgeStore;
     private final RuleRepository rules;
     private final AlertWriter writer;
     private final DeliveryWorker deliveries;
@@ -90,7 +95,7 @@ public class DetectionCycle {
     private final Counter failures;
 
     public DetectionCycle(BatchSelector selector, FlowFeatures features, CustomerDirectory customers, Families families,
-                          BaselineStore baselineStore, BaselineReader baselineReader, RuleRepository rules, AlertWriter writer,
+                          BaselineStore baselineStore, BaselineReader baselineReader, EdgeStore edgeStore, RuleRepository rules, AlertWriter writer,
                           DeliveryWorker deliveries, TenantShard shard, ClickHouseEndpoints clickhouse, EngineConfig engine,
                           BaselineConfig baseline, MeterRegistry registry) {
         this.selector = selector;
@@ -99,6 +104,7 @@ public class DetectionCycle {
         this.families = families;
         this.baselineStore = baselineStore;
         this.baselineReader = baselineReader;
+        this.edgeStore = edgeStore;
         this.rules = rules;
         this.writer = writer;
         this.deliveries = deliveries;
@@ -267,7 +273,9 @@ public class DetectionCycle {
     /** Reads, detects and gates; every tenant that fails lands in {@code failed}, the others in the result. */
     private Judged judge(List<TenantBatches> chunk, Instant now, Map<String, RuntimeException> failed) {
         Instant end = now.truncatedTo(ChronoUnit.SECONDS);
-        FlowFeatures.Window window = features.window(chunk, end.minus(engine.maxCatchUp()));
+        Set<Integer> sessionPorts = new TreeSet<>();
+        families.enabled().forEach(f -> sessionPorts.addAll(f.sessionPorts()));
+        FlowFeatures.Window window = features.window(chunk, end.minus(engine.maxCatchUp()), sessionPorts);
         window.lagging().forEach((tenant, why) -> failed.put(tenant, new ReplicaLagging("tenant " + tenant + ": " + why)));
         CustomerDirectory.Lookup lookup = await(() -> customers.findAll(live(chunk, failed).stream().map(TenantBatches::tenant).toList()));
         lookup.unavailable().forEach(tenant -> failed.put(tenant, new IllegalStateException(
@@ -275,32 +283,36 @@ public class DetectionCycle {
 
         // Stage 1: each family sees the new batches and says what else it needs.
         Map<String, TenantWindow> windows = new LinkedHashMap<>();
-        Map<String, List<FeatureRequest>> requests = new LinkedHashMap<>();
+        Map<String, List<FeatureRequest<?>>> requests = new LinkedHashMap<>();
         for (TenantBatches t : live(chunk, failed)) {
             Customer customer = lookup.found().get(t.tenant());
             TenantWindow w = new TenantWindow(t.tenant(), customer == null ? Networks.NONE : customer.networks(),
-                    window.attempts().getOrDefault(t.tenant(), List.of()), end);
+                    window.attempts().getOrDefault(t.tenant(), List.of()), window.sessions().getOrDefault(t.tenant(), List.of()), end);
             windows.put(t.tenant(), w);
             perTenant(t.tenant(), failed, () -> {
-                List<FeatureRequest> asked = new ArrayList<>();
+                List<FeatureRequest<?>> asked = new ArrayList<>();
                 for (Family f : families.enabled()) {
                     asked.addAll(f.requests(w));
                 }
                 requests.put(t.tenant(), asked);
             });
         }
-        Map<String, Map<FeatureRequest, List<Attempt>>> reads = read(requests, end);
+        Map<String, Map<FeatureRequest<?>, Object>> reads = read(requests, end);
 
-        // Stage 2: findings, then the gate's inputs for all of them at once.
+        // Stage 2: findings and what the families learned, then the gate's inputs for all of them at once.
         Map<String, List<Finding>> findings = new LinkedHashMap<>();
+        Map<String, List<AdminEdge>> learned = new LinkedHashMap<>();
         for (TenantBatches t : live(chunk, failed)) {
             perTenant(t.tenant(), failed, () -> {
                 TenantFeatures tf = new TenantFeatures(windows.get(t.tenant()), reads.getOrDefault(t.tenant(), Map.of()));
                 List<Finding> out = new ArrayList<>();
+                List<AdminEdge> edges = new ArrayList<>();
                 for (Family f : families.enabled()) {
                     out.addAll(f.detect(tf));
+                    edges.addAll(f.learned(tf));
                 }
                 findings.put(t.tenant(), out);
+                learned.put(t.tenant(), edges);
             });
         }
         List<TenantBatches> live = live(chunk, failed);
@@ -322,7 +334,7 @@ public class DetectionCycle {
                 decisions.add(gate.judge(f, policy, networks, inputs.baselines().getOrDefault(t.tenant(), Map.of()).get(f.source()),
                         observed.get(f.source()), end, inputs.rulesFor(t.tenant(), customer)));
             }
-            verdicts.add(new TenantVerdicts(t, customer, decisions));
+            verdicts.add(new TenantVerdicts(t, customer, decisions, learned.getOrDefault(t.tenant(), List.of())));
             List<Attempt> attempts = windows.get(t.tenant()).attempts();
             runs.put(t.tenant(), new TenantRun(t.tenant(), t.ranges(), attempts.size(),
                     (int) attempts.stream().map(Attempt::source).distinct().count(),
@@ -338,36 +350,63 @@ public class DetectionCycle {
      * The families' requests of every tenant, read with one query per kind and parameters of request, handed back per
      * tenant and request.
      */
-    private Map<String, Map<FeatureRequest, List<Attempt>>> read(Map<String, List<FeatureRequest>> requests, Instant end) {
+    private Map<String, Map<FeatureRequest<?>, Object>> read(Map<String, List<FeatureRequest<?>>> requests, Instant end) {
         Map<FeatureRequest.SourceHistory, Map<String, Set<String>>> histories = new LinkedHashMap<>();
         Map<FeatureRequest.SharedFailures, Set<String>> shared = new LinkedHashMap<>();
+        Map<FeatureRequest.SessionHistory, Map<String, Set<String>>> sessions = new LinkedHashMap<>();
+        Map<String, Set<String>> edges = new LinkedHashMap<>();
         requests.forEach((tenant, asked) -> asked.forEach(r -> {
             if (r instanceof FeatureRequest.SourceHistory h) {
                 histories.computeIfAbsent(h.shape(), k -> new LinkedHashMap<>()).computeIfAbsent(tenant, k -> new LinkedHashSet<>())
                         .addAll(h.sources());
             } else if (r instanceof FeatureRequest.SharedFailures s) {
                 shared.computeIfAbsent(s, k -> new LinkedHashSet<>()).add(tenant);
+            } else if (r instanceof FeatureRequest.SessionHistory h) {
+                sessions.computeIfAbsent(h.shape(), k -> new LinkedHashMap<>()).computeIfAbsent(tenant, k -> new LinkedHashSet<>())
+                        .addAll(h.sources());
+            } else if (r instanceof FeatureRequest.KnownEdges k) {
+                edges.computeIfAbsent(tenant, x -> new LinkedHashSet<>()).addAll(k.sources());
             }
         }));
-        Map<FeatureRequest, Map<String, List<Attempt>>> results = new HashMap<>();
+        Map<FeatureRequest<?>, Map<String, ?>> results = new HashMap<>();
         histories.forEach((shape, byTenant) -> results.put(shape,
                 features.sourceHistory(byTenant, shape.horizon(), shape.minFailedTargets(), end, MAX_CLOCK_SKEW)));
         shared.forEach((s, tenants) -> results.put(s,
                 features.sharedFailures(tenants, s.window(), s.minSources(), s.minTargets(), end, MAX_CLOCK_SKEW)));
-        Map<String, Map<FeatureRequest, List<Attempt>>> out = new HashMap<>();
+        sessions.forEach((shape, byTenant) -> results.put(shape,
+                features.sessionHistory(byTenant, shape.ports(), shape.horizon(), end, MAX_CLOCK_SKEW)));
+        Map<String, FeatureRequest.KnownEdges.Answer> known = edges.isEmpty() ? Map.of() : await(() -> edgeStore.known(edges));
+        Map<String, Map<FeatureRequest<?>, Object>> out = new HashMap<>();
         requests.forEach((tenant, asked) -> {
-            Map<FeatureRequest, List<Attempt>> mine = new HashMap<>();
-            for (FeatureRequest r : asked) {
-                FeatureRequest key = r instanceof FeatureRequest.SourceHistory h ? h.shape() : r;
-                List<Attempt> rows = results.getOrDefault(key, Map.of()).getOrDefault(tenant, List.of());
+            Map<FeatureRequest<?>, Object> mine = new HashMap<>();
+            for (FeatureRequest<?> r : asked) {
+                Object rows;
                 if (r instanceof FeatureRequest.SourceHistory h) {
-                    rows = rows.stream().filter(a -> h.sources().contains(a.source())).toList();
+                    rows = rows(results, h.shape(), tenant).stream().filter(a -> h.sources().contains(((Attempt) a).source())).toList();
+                } else if (r instanceof FeatureRequest.SessionHistory h) {
+                    rows = rows(results, h.shape(), tenant).stream().filter(a -> h.sources().contains(((Session) a).source())).toList();
+                } else if (r instanceof FeatureRequest.KnownEdges k) {
+                    rows = mineOf(known.getOrDefault(tenant, k.none()), k);
+                } else {
+                    rows = rows(results, r, tenant);
                 }
                 mine.put(r, rows);
             }
             out.put(tenant, mine);
         });
         return out;
+    }
+
+    /** What a grouped read found for one tenant: its rows, or none. */
+    private static List<?> rows(Map<FeatureRequest<?>, Map<String, ?>> results, FeatureRequest<?> read, String tenant) {
+        Object rows = results.getOrDefault(read, Map.of()).get(tenant);
+        return rows == null ? List.of() : (List<?>) rows;
+    }
+
+    /** The tenant's answer narrowed to the edges of the sources this request asked for. */
+    private static FeatureRequest.KnownEdges.Answer mineOf(FeatureRequest.KnownEdges.Answer all, FeatureRequest.KnownEdges k) {
+        return new FeatureRequest.KnownEdges.Answer(all.learningSince(),
+                all.edges().stream().filter(e -> k.sources().contains(e.source())).toList());
     }
 
     /** What the gate compares the chunk's findings with, read in a few grouped queries. */

@@ -3,6 +3,7 @@ package io.vigil.detection.cycle;
 import io.vigil.detection.clickhouse.FlowSql;
 import io.vigil.detection.model.Attempt;
 import io.vigil.detection.model.ProbeKind;
+import io.vigil.detection.model.Session;
 import io.vigil.lib.clickhouse.ClickHouseConfig;
 import io.vigil.lib.clickhouse.ClickHouseQueries;
 import io.vigil.lib.clickhouse.ClickHouseRow;
@@ -103,36 +104,44 @@ public class FlowFeatures {
      * What a window read found.
      *
      * @param attempts the attempts of each tenant's probing sources in exactly its new batches
+     * @param sessions each tenant's TCP sessions with the asked services in its new batches, every source's
      * @param flows    every flow read per tenant, probing or not
      * @param lagging  tenants a replica has not caught up on yet, with the reason: not judged this cycle
      */
-    public record Window(Map<String, List<Attempt>> attempts, Map<String, Long> flows, Map<String, String> lagging) {
+    public record Window(Map<String, List<Attempt>> attempts, Map<String, List<Session>> sessions, Map<String, Long> flows,
+                         Map<String, String> lagging) {
     }
 
     /**
      * The tenants' attempts in exactly their new batches, one row per (tenant, source, target, port, protocol, kind),
-     * for the sources with a failed or answered attempt there: a source with none has nothing a probe family judges,
-     * so its sessions are folded into one row per tenant (which only counts them). Windowing by batch rather than by
+     * for the sources with a failed or answered attempt there, and every source's TCP sessions with {@code sessionPorts}
+     * (the services a family judges connections of, such as admin logins): the other sessions have nothing a family
+     * judges, so they are folded into one row per tenant (which only counts them). Windowing by batch rather than by
      * time means a batch stored late (ingest retrying through a ClickHouse outage with its old received_at) is still
      * judged, once. {@code receivedSince} only prunes partitions: older rows are not judged.
      */
-    public Window window(List<TenantBatches> chunk, Instant receivedSince) {
+    public Window window(List<TenantBatches> chunk, Instant receivedSince, Set<Integer> sessionPorts) {
         if (chunk.isEmpty()) {
-            return new Window(Map.of(), Map.of(), Map.of());
+            return new Window(Map.of(), Map.of(), Map.of(), Map.of());
         }
         String where = windowWhere(chunk, receivedSince);
         String probing = "(tenant_id, orig_addr) IN (SELECT tenant_id, orig_addr FROM " + db + ".flows WHERE " + where
                 + " AND (" + FlowSql.failed("(" + FlowSql.KIND + ")") + " OR " + FlowSql.answered("(" + FlowSql.KIND + ")") + "))";
-        String sql = labelled("window", "SELECT tenant_id AS t, " + probing + " AS p,"
-                + " if(p, " + Sql.addressText("orig_addr") + ", '') AS src, if(p, " + Sql.addressText("resp_addr") + ", '') AS dst,"
-                + " if(p, toInt32(if(protocol IN (1, 58), 0, resp_port)), 0) AS port, if(p, toInt32(protocol), 0) AS proto,"
-                + " if(p, " + FlowSql.KIND + ", 'OTHER') AS kind,"
+        String session = sessionPorts.isEmpty() ? "0" : "protocol = 6 AND resp_port IN ("
+                + sessionPorts.stream().sorted().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
+        String sql = labelled("window", "SELECT tenant_id AS t, " + probing + " AS p, " + session + " AS a, p OR a AS kept,"
+                + " if(kept, " + Sql.addressText("orig_addr") + ", '') AS src, if(kept, " + Sql.addressText("resp_addr") + ", '') AS dst,"
+                + " if(kept, toInt32(if(protocol IN (1, 58), 0, resp_port)), 0) AS port, if(kept, toInt32(protocol), 0) AS proto,"
+                + " if(kept, " + FlowSql.KIND + ", 'OTHER') AS kind,"
                 + " toInt64(count()) AS n, toInt64(countIf(" + FlowSql.failed("kind") + ")) AS n_failed,"
                 + " toInt64(countIf(" + FlowSql.answered("kind") + ")) AS n_answered,"
+                + " toInt64(countIf(" + FlowSql.RESPONDER_DATA + ")) AS n_data, toInt64(sum(orig_bytes)) AS ob,"
+                + " toInt64(sum(orig_packets + resp_packets)) AS pk,"
                 + " toInt64(min(start_ms)) AS first_ms, toInt64(max(end_ms)) AS last_ms"
                 + " FROM " + db + ".flows WHERE " + where
-                + " GROUP BY t, p, src, dst, port, proto, kind");
+                + " GROUP BY t, p, a, kept, src, dst, port, proto, kind");
         Map<String, List<Attempt>> attempts = new HashMap<>();
+        Map<String, Map<List<Object>, Session>> sessions = new HashMap<>();
         Map<String, Long> flows = new HashMap<>();
         Interner names = new Interner();
         clickhouse.forEach(sql, settings, r -> {
@@ -141,9 +150,57 @@ public class FlowFeatures {
             if (r.getLong("p") != 0) {
                 attempts.computeIfAbsent(tenant, t -> new ArrayList<>()).add(attempt(r, names));
             }
+            if (r.getLong("a") != 0) {
+                Session s = new Session(names.of(Sql.unmapped(r.getString("src"))), names.of(Sql.unmapped(r.getString("dst"))),
+                        r.getInteger("port"), r.getLong("n"), r.getLong("n_data"), r.getLong("ob"), r.getLong("pk"),
+                        r.getLong("first_ms"), r.getLong("last_ms"));
+                // One session per (source, host, port): the rows of its flows' several kinds add up.
+                sessions.computeIfAbsent(tenant, t -> new LinkedHashMap<>()).merge(List.of(s.source(), s.host(), s.port()), s,
+                        FlowFeatures::plus);
+            }
         });
+        Map<String, List<Session>> bySession = new HashMap<>();
+        sessions.forEach((t, m) -> bySession.put(t, List.copyOf(m.values())));
         Map<String, String> lagging = cluster ? lagging(chunk, where, flows) : Map.of();
-        return new Window(attempts, flows, lagging);
+        return new Window(attempts, bySession, flows, lagging);
+    }
+
+    private static Session plus(Session a, Session b) {
+        return new Session(a.source(), a.host(), a.port(), a.flows() + b.flows(), a.withData() + b.withData(),
+                a.origBytes() + b.origBytes(), a.packets() + b.packets(), Math.min(a.firstMs(), b.firstMs()),
+                Math.max(a.lastMs(), b.lastMs()));
+    }
+
+    /**
+     * The given sources' TCP sessions with {@code ports} over [end − horizon, end + skew) from the per-minute roll-up,
+     * one per (tenant, source, host, port, minute), by tenant. One query whatever the number of tenants.
+     */
+    public Map<String, List<Session>> sessionHistory(Map<String, Set<String>> sources, Set<Integer> ports, Duration horizon,
+                                                     Instant end, Duration skew) {
+        Map<String, Set<String>> asked = new LinkedHashMap<>();
+        sources.forEach((t, s) -> {
+            if (!s.isEmpty()) {
+                asked.put(t, s);
+            }
+        });
+        if (asked.isEmpty() || ports.isEmpty()) {
+            return Map.of();
+        }
+        String sql = labelled("session-history", "SELECT tenant_id AS t, " + Sql.addressText("orig_addr") + " AS src, "
+                + Sql.addressText("resp_addr") + " AS dst, toInt32(resp_port) AS port, toInt64(minute) * 1000 AS first_ms,"
+                + " toInt64(sum(flows)) AS n, toInt64(sumIf(flows, " + FlowSql.RESPONDER_DATA + ")) AS n_data,"
+                + " toInt64(sum(orig_bytes)) AS ob, toInt64(sum(orig_packets + resp_packets)) AS pk"
+                + " FROM " + db + ".flows_1m WHERE " + span(asked.keySet(), end.minus(horizon), end.plus(skew))
+                + " AND protocol = 6 AND resp_port IN (" + ports.stream().sorted().map(String::valueOf).collect(Collectors.joining(", "))
+                + ") AND (tenant_id, orig_addr) IN (" + pairs(asked) + ")"
+                + " GROUP BY t, src, dst, port, first_ms");
+        Map<String, List<Session>> out = new HashMap<>();
+        Interner names = new Interner();
+        clickhouse.forEach(sql, settings, r -> out.computeIfAbsent(names.of(r.getString("t")), t -> new ArrayList<>())
+                .add(new Session(names.of(Sql.unmapped(r.getString("src"))), names.of(Sql.unmapped(r.getString("dst"))),
+                        r.getInteger("port"), r.getLong("n"), r.getLong("n_data"), r.getLong("ob"), r.getLong("pk"),
+                        r.getLong("first_ms"), r.getLong("first_ms") + 59_999)));
+        return out;
     }
 
     /** {@code tenant_id IN (…)}, the partitions, and each sensor's range: (after, upTo] of batch_seq. */

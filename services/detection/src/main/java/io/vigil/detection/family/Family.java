@@ -1,10 +1,12 @@
 package io.vigil.detection.family;
 
 import io.vigil.detection.alert.Alert;
+import io.vigil.detection.model.AdminEdge;
 import io.vigil.detection.model.AlertFamily;
 import io.vigil.detection.model.Finding;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * A SmartAlert family: a pure detector. The engine reads what the family asks for, for every tenant of a cycle at once,
@@ -22,11 +24,27 @@ public interface Family {
     /** Whether the family runs ({@code vigil.detection.<family>.enabled}). */
     boolean enabled();
 
+    /**
+     * The TCP services whose sessions, not only probes, the family reads from the new batches
+     * ({@link TenantWindow#sessions()}); none by default.
+     */
+    default Set<Integer> sessionPorts() {
+        return Set.of();
+    }
+
     /** What to read for this tenant beyond its new batches; empty when the new batches hold nothing of interest. */
-    List<FeatureRequest> requests(TenantWindow window);
+    List<FeatureRequest<?>> requests(TenantWindow window);
 
     /** The tenant's findings of this family, from its new batches and the reads it asked for. Pure. */
     List<Finding> detect(TenantFeatures features);
+
+    /**
+     * The admin edges the tenant's new batches show, which the engine remembers with the cycle's commit (so that the
+     * next cycle knows them); none by default. Pure.
+     */
+    default List<AdminEdge> learned(TenantFeatures features) {
+        return List.of();
+    }
 
     /** How a finding of this family is compared with its source's baseline. */
     GatePolicy gate(Finding finding);

@@ -1,24 +1,40 @@
 package io.vigil.detection.family;
 
+import io.vigil.detection.model.AdminEdge;
+import io.vigil.detection.model.Attempt;
+import io.vigil.detection.model.Session;
+
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 
 /**
- * A read a family asks the engine for, for one tenant. The engine groups the requests of one kind and parameters across
- * every tenant of a cycle into one query, so adding tenants adds rows, not round trips.
+ * A read a family asks the engine for, for one tenant, answered with an {@code R}. The engine groups the requests of
+ * one kind and parameters across every tenant of a cycle into one query, so adding tenants adds rows, not round trips.
+ *
+ * @param <R> what the read answers for one tenant
  */
-public sealed interface FeatureRequest {
+public sealed interface FeatureRequest<R> {
+
+    /** The answer when the read found nothing (or was not made). */
+    R none();
 
     /**
      * The given sources' attempts over the last {@code horizon} of the per-minute roll-up, for those of them with at
      * least {@code minFailedTargets} distinct failed targets there (a necessary condition the family states, so the
      * database leaves out the sources that cannot matter).
      */
-    record SourceHistory(Set<String> sources, Duration horizon, int minFailedTargets) implements FeatureRequest {
+    record SourceHistory(Set<String> sources, Duration horizon, int minFailedTargets) implements FeatureRequest<List<Attempt>> {
 
         /** The part that groups requests of many tenants into one query. */
         public SourceHistory shape() {
             return new SourceHistory(Set.of(), horizon, minFailedTargets);
+        }
+
+        @Override
+        public List<Attempt> none() {
+            return List.of();
         }
     }
 
@@ -27,6 +43,46 @@ public sealed interface FeatureRequest {
      * (port, protocol) on which at least {@code minSources} distinct sources failed, on at least {@code minTargets}
      * distinct hosts: the candidates of a scan split between many sources.
      */
-    record SharedFailures(Duration window, int minSources, int minTargets) implements FeatureRequest {
+    record SharedFailures(Duration window, int minSources, int minTargets) implements FeatureRequest<List<Attempt>> {
+
+        @Override
+        public List<Attempt> none() {
+            return List.of();
+        }
+    }
+
+    /**
+     * The given sources' TCP sessions with the given ports over the last {@code horizon} of the per-minute roll-up, one
+     * {@link Session} per (source, host, port, minute).
+     */
+    record SessionHistory(Set<String> sources, Set<Integer> ports, Duration horizon) implements FeatureRequest<List<Session>> {
+
+        /** The part that groups requests of many tenants into one query. */
+        public SessionHistory shape() {
+            return new SessionHistory(Set.of(), ports, horizon);
+        }
+
+        @Override
+        public List<Session> none() {
+            return List.of();
+        }
+    }
+
+    /** What the edge store remembers of the given internal sources' admin logins, and since when it learns. */
+    record KnownEdges(Set<String> sources) implements FeatureRequest<KnownEdges.Answer> {
+
+        /**
+         * @param learningSince when the tenant's learning began: the later of its first remembered admin edge and its
+         *                      first profiled host (so that neither a new store nor a new customer alerts at once);
+         *                      null while either is missing
+         * @param edges         every edge of the asked sources
+         */
+        public record Answer(Instant learningSince, List<AdminEdge> edges) {
+        }
+
+        @Override
+        public Answer none() {
+            return new Answer(null, List.of());
+        }
     }
 }

@@ -1,15 +1,14 @@
 package io.vigil.detection.family;
 
-import io.vigil.detection.model.Attempt;
-
-import java.util.List;
 import java.util.Map;
 
 /** A tenant's new batches and what its families' requests read, handed to {@link Family#detect}. */
-public record TenantFeatures(TenantWindow window, Map<FeatureRequest, List<Attempt>> reads) {
+public record TenantFeatures(TenantWindow window, Map<FeatureRequest<?>, Object> reads) {
 
-    /** What one request read; empty when it was not asked for or found nothing. */
-    public List<Attempt> get(FeatureRequest request) {
-        return reads.getOrDefault(request, List.of());
+    /** What one request read; its {@link FeatureRequest#none()} when it was not asked for or found nothing. */
+    @SuppressWarnings("unchecked")
+    public <R> R get(FeatureRequest<R> request) {
+        Object r = reads.get(request);
+        return r == null ? request.none() : (R) r;
     }
 }

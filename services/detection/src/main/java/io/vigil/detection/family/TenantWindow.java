@@ -2,6 +2,7 @@ package io.vigil.detection.family;
 
 import io.vigil.detection.model.Attempt;
 import io.vigil.detection.model.Networks;
+import io.vigil.detection.model.Session;
 
 import java.time.Instant;
 import java.util.List;
@@ -13,7 +14,9 @@ import java.util.List;
  * @param networks the customer's internal networks (none when unknown)
  * @param attempts the attempts in exactly the new batches, one per (source, target, port, protocol, kind), of the
  *                 sources that probed in them (a failed or answered attempt); the others' sessions are not read
+ * @param sessions the TCP sessions in the new batches with the services some family reads sessions of
+ *                 ({@link Family#sessionPorts()}), one per (source, host, port), of every source
  * @param end      the cycle's clock, truncated to the second: the end of every horizon
  */
-public record TenantWindow(String tenant, Networks networks, List<Attempt> attempts, Instant end) {
+public record TenantWindow(String tenant, Networks networks, List<Attempt> attempts, List<Session> sessions, Instant end) {
 }

@@ -19,7 +19,13 @@ public enum AlertType {
     /** FIN, NULL or Xmas probes. */
     STEALTH(AlertFamily.RECONNAISSANCE),
     /** Many sources, each too quiet alone, probing one service across one target prefix. */
-    DISTRIBUTED(AlertFamily.RECONNAISSANCE);
+    DISTRIBUTED(AlertFamily.RECONNAISSANCE),
+    /** An internal host logs in to an internal host on an admin service (SMB, RDP, SSH, ...) it never reached before. */
+    NEW_ADMIN_EDGE(AlertFamily.LATERAL_MOVEMENT),
+    /** Many short, similar connections from an internal source to one admin service of one host: password guessing. */
+    AUTH_BRUTE_FORCE(AlertFamily.LATERAL_MOVEMENT),
+    /** The same from the internet to an internal host: what every exposed server sees, so of lower severity. */
+    EXTERNAL_BRUTE_FORCE(AlertFamily.LATERAL_MOVEMENT);
 
     private final AlertFamily family;
 

@@ -25,7 +25,7 @@ public final class Families {
             "EXFILTRATION", "Exfiltration",
             "ASSET", "Asset");
 
-    /** Reconnaissance's types in detection's order, as an alert's headline names them; the other families have none yet. */
+    /** Reconnaissance's types in detection's order, as an alert's headline names them. */
     private static final Map<String, String> SCANS = ordered(
             "HORIZONTAL", "Horizontal scan",
             "VERTICAL", "Vertical scan",
@@ -33,6 +33,15 @@ public final class Families {
             "UDP", "UDP scan",
             "STEALTH", "Stealth scan",
             "DISTRIBUTED", "Distributed scan");
+
+    /** Lateral movement's types in detection's order, as an alert's headline names them. */
+    private static final Map<String, String> LATERAL = ordered(
+            "NEW_ADMIN_EDGE", "New admin login",
+            "AUTH_BRUTE_FORCE", "Password guessing",
+            "EXTERNAL_BRUTE_FORCE", "Password guessing from the internet");
+
+    /** Each family's types; a family not listed has none yet. */
+    private static final Map<String, Map<String, String>> TYPES = Map.of(RECONNAISSANCE, SCANS, "LATERAL_MOVEMENT", LATERAL);
 
     /** Short labels where the code's words would read wrong. */
     private static final Map<String, String> LABELS = Map.of("UDP", "UDP");
@@ -64,14 +73,19 @@ public final class Families {
     /** A family's types in detection's order; all known types for no family; none for a family without types yet. */
     public static List<String> types(String family) {
         if (family == null) {
-            return List.copyOf(SCANS.keySet());
+            List<String> all = new ArrayList<>();
+            for (String f : TITLES.keySet()) {
+                all.addAll(TYPES.getOrDefault(f, Map.of()).keySet());
+            }
+            return all;
         }
-        return RECONNAISSANCE.equals(family) ? List.copyOf(SCANS.keySet()) : List.of();
+        return List.copyOf(TYPES.getOrDefault(family, Map.of()).keySet());
     }
 
     /** The family of a type, or null for a type this list does not know. */
     public static String familyOf(String type) {
-        return type != null && SCANS.containsKey(type) ? RECONNAISSANCE : null;
+        return TYPES.entrySet().stream().filter(e -> type != null && e.getValue().containsKey(type)).map(Map.Entry::getKey)
+                .findFirst().orElse(null);
     }
 
     /** A type as a filter or a count names it: "vertical", "host sweep", "UDP". */
@@ -82,7 +96,8 @@ public final class Families {
     /**
      * An alert in a few words. Reconnaissance reads as a scan by its source ("Vertical scan from 10.0.0.5"), a
      * distributed scan by its key, which is a service and a target prefix ("Distributed scan of 23/tcp across
-     * 10.78.0.0/24 from 8 sources"); other families are no scans, so they read "Beaconing — 10.0.0.5".
+     * 10.78.0.0/24 from 8 sources"); lateral movement by its actor ("Password guessing by 10.0.0.66"); the families
+     * the portal has no words for yet read "Beaconing — 10.0.0.5".
      */
     public static String headline(Alert a) {
         if (RECONNAISSANCE.equals(a.family()) && "DISTRIBUTED".equals(a.type()) && a.source().indexOf(' ') > 0) {
@@ -93,10 +108,13 @@ public final class Families {
         return lead(a) + a.source();
     }
 
-    /** The headline's words before the source: "Vertical scan from ", "Beaconing — ". */
+    /** The headline's words before the source: "Vertical scan from ", "New admin login by ", "Beaconing — ". */
     public static String lead(Alert a) {
         if (RECONNAISSANCE.equals(a.family()) && SCANS.containsKey(a.type())) {
             return SCANS.get(a.type()) + " from ";
+        }
+        if ("LATERAL_MOVEMENT".equals(a.family()) && LATERAL.containsKey(a.type())) {
+            return LATERAL.get(a.type()) + " by ";
         }
         return words(a.type()) + " — ";
     }

@@ -68,13 +68,13 @@ public class ReconnaissanceFamily implements Family {
     }
 
     @Override
-    public List<FeatureRequest> requests(TenantWindow window) {
+    public List<FeatureRequest<?>> requests(TenantWindow window) {
         Map<String, List<Attempt>> bySource = bySource(window.attempts());
         List<String> probing = probing(bySource);
         if (probing.isEmpty()) {
             return List.of();
         }
-        List<FeatureRequest> out = new ArrayList<>();
+        List<FeatureRequest<?>> out = new ArrayList<>();
         out.add(history(probing));
         if (failingQuietly(bySource, fast(bySource, probing))) {
             out.add(shared());

@@ -1,0 +1,108 @@
+package io.vigil.detection.family.lateral;
+
+import io.vigil.detection.model.AlertType;
+import io.vigil.detection.model.Finding;
+import io.vigil.detection.model.Networks;
+import io.vigil.detection.model.Session;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Password guessing from flows: many short connections from one source to one admin service of one host within
+ * minutes, each the same small exchange (DESIGN.md, "Lateral movement"). Pure.
+ *
+ * <p>The anchors are Zeek's SSH password guesser, which counts failed logins per source (30 in 30 minutes by default;
+ * it sees the SSH handshake's outcome, which flows do not), and the flow-level "SMB brute force" of commercial NDRs.
+ * Without the login's outcome, three properties stand in for it: the count (the service spoke each time, so these are
+ * no probes), the size (a guess sends a few kilobytes; a session that logged in and worked sends more) and the
+ * sameness (the coefficient of variation of the per-minute mean bytes sent per connection: guesses repeat one
+ * exchange, people do not). A source inside the customer's networks is AUTH_BRUTE_FORCE; one from outside against an
+ * internal host is EXTERNAL_BRUTE_FORCE, which every exposed server sees, so it scores lower.
+ */
+final class BruteForce {
+
+    private final LateralMovementConfig.BruteForce config;
+
+    BruteForce(LateralMovementConfig.BruteForce config) {
+        this.config = config;
+    }
+
+    /** Sources that connected to an admin service in the new batches and could be guessing: their window is read. */
+    static Set<String> candidates(List<Session> sessions, Set<Integer> adminPorts, Networks networks, int max) {
+        Set<String> out = new TreeSet<>();
+        for (Session s : sessions) {
+            if (s.withData() > 0 && adminPorts.contains(s.port()) && (networks.contains(s.source()) || networks.contains(s.host()))) {
+                out.add(s.source());
+            }
+        }
+        return out.size() <= max ? out : new TreeSet<>(List.copyOf(out).subList(0, max));
+    }
+
+    /** One finding per (source, service, host) over the window's roll-up rows that reads as guessing. */
+    List<Finding> find(List<Session> history, Networks networks) {
+        Map<List<Object>, List<Session>> byTarget = new LinkedHashMap<>();
+        for (Session s : history) {
+            if (s.withData() > 0) {
+                byTarget.computeIfAbsent(List.of(s.source(), s.port(), s.host()), k -> new ArrayList<>()).add(s);
+            }
+        }
+        Map<String, Finding> bySource = new LinkedHashMap<>();
+        byTarget.forEach((key, rows) -> {
+            String source = (String) key.get(0);
+            String host = (String) key.get(2);
+            boolean inside = networks.contains(source);
+            if (!inside && !networks.contains(host)) {
+                return;
+            }
+            long connections = rows.stream().mapToLong(Session::withData).sum();
+            long flows = rows.stream().mapToLong(Session::flows).sum();
+            long bytes = rows.stream().mapToLong(Session::origBytes).sum();
+            long packets = rows.stream().mapToLong(Session::packets).sum();
+            long meanBytes = bytes / Math.max(1, flows);
+            long meanPackets = packets / Math.max(1, flows);
+            double spread = spread(rows);
+            if (connections < config.minConnections() || meanBytes > config.maxBytesPerConnection()
+                    || meanPackets > config.maxPacketsPerConnection() || spread > config.maxSpread()) {
+                return;
+            }
+            Session first = rows.get(0);
+            long firstMs = rows.stream().mapToLong(Session::firstMs).min().orElseThrow();
+            long lastMs = rows.stream().mapToLong(Session::lastMs).max().orElseThrow();
+            Finding f = new Finding(inside ? AlertType.AUTH_BRUTE_FORCE : AlertType.EXTERNAL_BRUTE_FORCE, source, List.of(source),
+                    List.of(host), List.of(first.service()), firstMs, lastMs,
+                    new BruteForceEvidence(connections, meanBytes, meanPackets, spread, config.window()));
+            // One finding per source and type: the host it guessed at most.
+            bySource.merge(source + "/" + f.type(), f, (a, b) ->
+                    ((BruteForceEvidence) a.evidence()).connections() >= ((BruteForceEvidence) b.evidence()).connections() ? a : b);
+        });
+        return List.copyOf(bySource.values());
+    }
+
+    /**
+     * The coefficient of variation of the per-minute mean bytes sent per connection, each minute weighted by its
+     * flows: 0 when every minute's connections are alike on average (or there is one minute only).
+     */
+    static double spread(List<Session> rows) {
+        double n = 0;
+        double sum = 0;
+        for (Session r : rows) {
+            n += r.flows();
+            sum += r.origBytes();
+        }
+        if (n == 0 || sum == 0) {
+            return 0;
+        }
+        double mean = sum / n;
+        double var = 0;
+        for (Session r : rows) {
+            double m = (double) r.origBytes() / Math.max(1, r.flows());
+            var += r.flows() * (m - mean) * (m - mean);
+        }
+        return Math.sqrt(var / n) / mean;
+    }
+}

@@ -1,0 +1,196 @@
+package io.vigil.detection.family.lateral;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.detection.alert.Alert;
+import io.vigil.detection.baseline.BaselineConfig;
+import io.vigil.detection.baseline.Gate;
+import io.vigil.detection.family.FeatureRequest;
+import io.vigil.detection.family.Family;
+import io.vigil.detection.family.GatePolicy;
+import io.vigil.detection.family.TenantFeatures;
+import io.vigil.detection.family.TenantWindow;
+import io.vigil.detection.model.AdminEdge;
+import io.vigil.detection.model.AlertFamily;
+import io.vigil.detection.model.AlertType;
+import io.vigil.detection.model.Finding;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * "Lateral Movement": new admin edges and password guessing (DESIGN.md, "Lateral movement"). From a tenant's new
+ * batches it takes the sessions with admin services; it asks the edge store what the logging-in sources reached before,
+ * and the per-minute roll-up for the brute-force window of the sources that connected; it teaches the store every
+ * internal admin login it saw.
+ */
+@ApplicationScoped
+public class LateralMovementFamily implements Family {
+
+    /** New edges an alert lists; the count keeps growing past it. */
+    static final int LISTED_EDGES = 50;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final LateralMovementConfig config;
+    private final NewAdminEdges edges;
+    private final BruteForce bruteForce;
+
+    public LateralMovementFamily(LateralMovementConfig config, BaselineConfig baseline) {
+        this.config = config;
+        this.edges = new NewAdminEdges(config, baseline.learningPeriod());
+        this.bruteForce = new BruteForce(config.bruteForce());
+    }
+
+    @Override
+    public AlertFamily family() {
+        return AlertFamily.LATERAL_MOVEMENT;
+    }
+
+    @Override
+    public boolean enabled() {
+        return config.enabled();
+    }
+
+    @Override
+    public Set<Integer> sessionPorts() {
+        return config.adminPorts();
+    }
+
+    @Override
+    public List<FeatureRequest<?>> requests(TenantWindow window) {
+        List<FeatureRequest<?>> out = new ArrayList<>();
+        List<AdminEdge> logins = edges.logins(window.sessions(), window.networks());
+        if (!logins.isEmpty()) {
+            out.add(new FeatureRequest.KnownEdges(edges.sources(logins)));
+        }
+        Set<String> guessing = BruteForce.candidates(window.sessions(), config.adminPorts(), window.networks(), config.maxSources());
+        if (!guessing.isEmpty()) {
+            out.add(new FeatureRequest.SessionHistory(guessing, config.adminPorts(), config.bruteForce().window()));
+        }
+        return out;
+    }
+
+    @Override
+    public List<Finding> detect(TenantFeatures features) {
+        TenantWindow w = features.window();
+        List<Finding> out = new ArrayList<>();
+        for (FeatureRequest<?> r : requests(w)) {
+            if (r instanceof FeatureRequest.KnownEdges k) {
+                List<AdminEdge> logins = edges.logins(w.sessions(), w.networks()).stream()
+                        .filter(e -> k.sources().contains(e.source())).toList();
+                out.addAll(edges.find(logins, features.get(k), w.end()));
+            } else if (r instanceof FeatureRequest.SessionHistory h) {
+                out.addAll(bruteForce.find(features.get(h), w.networks()));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<AdminEdge> learned(TenantFeatures features) {
+        return edges.logins(features.window().sessions(), features.window().networks());
+    }
+
+    /** No host's hour-of-week figures speak for a new edge or a guessing run: each goes on with what it measured. */
+    @Override
+    public GatePolicy gate(Finding f) {
+        if (f.evidence() instanceof NewEdgeEvidence e) {
+            return GatePolicy.fixed(new Gate.Verdict(Gate.State.NONE, false, List.of(), String.format(Locale.ROOT,
+                    "no earlier login from %s to %s on %s since the customer began learning (%s)", f.source(),
+                    String.join(", ", f.targets()), String.join(", ", f.services()),
+                    DateTimeFormatter.ISO_INSTANT.format(e.learningSince())), "since " + DateTimeFormatter.ISO_INSTANT.format(e.learningSince())));
+        }
+        BruteForceEvidence b = (BruteForceEvidence) f.evidence();
+        String window = "in the last " + b.window().toMinutes() + " min";
+        return GatePolicy.fixed(new Gate.Verdict(Gate.State.NONE, false, List.of(), String.format(Locale.ROOT,
+                "%d connections %s to one service of one host: no host baseline applies", b.connections(), window), window));
+    }
+
+    /**
+     * A new edge's logins add up (each cycle's are new); a guessing run's window overlaps earlier cycles, so its count
+     * only raises the alert's to what it saw.
+     */
+    @Override
+    public void merge(Alert a, Finding f) {
+        Set<String> techniques = new TreeSet<>();
+        for (String service : a.ports) {
+            techniques.add(AdminServices.of(AdminServices.port(service)).technique());
+        }
+        if (f.evidence() instanceof NewEdgeEvidence e) {
+            a.attempts += e.edges().size();
+            ObjectNode evidence = object(a.evidence);
+            int fanOut = Math.max(evidence.path("fanOut").asInt(0), e.fanOut());
+            Set<String> listed = new LinkedHashSet<>();
+            evidence.path("newEdges").forEach(n -> listed.add(n.asText()));
+            for (AdminEdge edge : e.edges()) {
+                if (listed.size() >= LISTED_EDGES) {
+                    break;
+                }
+                listed.add(edge.target() + " " + edge.service());
+            }
+            ObjectNode node = JSON.createObjectNode();
+            ArrayNode arr = node.putArray("newEdges");
+            listed.forEach(arr::add);
+            node.put("fanOut", fanOut);
+            node.put("learningSince", DateTimeFormatter.ISO_INSTANT.format(e.learningSince()));
+            a.evidence = node.toString();
+            a.mitre = techniques.toArray(String[]::new);
+            a.score = Math.max(a.score, 50 + (fanOut >= 3 ? 15 : 0) + (fanOut >= 10 ? 20 : 0));
+            a.summary = newEdgeSummary(a, fanOut);
+        } else {
+            BruteForceEvidence b = (BruteForceEvidence) f.evidence();
+            a.attempts = Math.max(a.attempts, b.connections());
+            techniques.add("T1110");
+            ObjectNode node = JSON.createObjectNode();
+            node.put("connections", a.attempts);
+            node.put("meanBytesPerConnection", b.meanBytes());
+            node.put("meanPacketsPerConnection", b.meanPackets());
+            node.put("spread", Math.round(b.spread() * 100) / 100.0);
+            node.put("window", b.window().toString());
+            a.evidence = node.toString();
+            a.mitre = techniques.toArray(String[]::new);
+            boolean inside = a.type == AlertType.AUTH_BRUTE_FORCE;
+            int volume = (a.attempts >= 100 ? 10 : 0) + (a.attempts >= 1000 ? 15 : 0);
+            a.score = Math.max(a.score, (inside ? 60 : 20) + volume);
+            a.summary = String.format(Locale.ROOT, "%s made %d short, similar connections to %s of %s (about %s each)%s",
+                    a.source, a.attempts, a.ports.length == 0 ? "?" : AdminServices.label(AdminServices.port(a.ports[0])),
+                    a.targetCount == 1 ? a.targets[0] : a.targetCount + " hosts", bytes(b.meanBytes()),
+                    inside ? ": password guessing from inside" : "");
+        }
+    }
+
+    private static String newEdgeSummary(Alert a, int fanOut) {
+        Set<String> names = new TreeSet<>();
+        for (String service : a.ports) {
+            names.add(AdminServices.label(AdminServices.port(service)));
+        }
+        String over = String.join(", ", names);
+        if (a.targetCount == 1) {
+            return String.format(Locale.ROOT, "%s logged in to %s over %s for the first time", a.source, a.targets[0], over);
+        }
+        return String.format(Locale.ROOT, "%s logged in to %d hosts it never reached before over %s%s", a.source, a.targetCount,
+                over, fanOut >= 3 ? " (" + fanOut + " new within the fan-out window)" : "");
+    }
+
+    private static String bytes(long n) {
+        return n >= 1024 ? String.format(Locale.ROOT, "%.1f KB", n / 1024.0) : n + " B";
+    }
+
+    private static ObjectNode object(String json) {
+        try {
+            JsonNode n = JSON.readTree(json == null ? "{}" : json);
+            return n instanceof ObjectNode o ? o : JSON.createObjectNode();
+        } catch (JsonProcessingException e) {
+            return JSON.createObjectNode();
+        }
+    }
+}
