@@ -12,7 +12,7 @@
 #
 # Background processes are started as `ip netns exec "$NS-NAME" CMD &` and their pid added to PIDS, never through
 # in_ns: a function runs in a subshell, so $! would be that subshell, and killing it would leave the process itself
-# running. On exit (success or failure) every process still in one of the namespaces is killed, whoever started it,
+# running. On exit (success, failure, or INT, TERM or HUP) every process still in one of the namespaces is killed, whoever started it,
 # then the namespaces and the work dir are removed.
 
 NS=
@@ -26,6 +26,9 @@ netns_init() {
   NS=$1$$
   WORK=$(mktemp -d)
   trap netns_cleanup EXIT
+  # Without these a signal would end bash at once, without the EXIT trap, leaving the namespaces and their processes.
+  trap 'exit 130' INT
+  trap 'exit 143' TERM HUP
 }
 
 netns_cleanup() {
