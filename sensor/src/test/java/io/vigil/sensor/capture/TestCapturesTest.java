@@ -13,27 +13,37 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import static io.vigil.sensor.Frames.ACK;
 import static io.vigil.sensor.Frames.RST;
 import static io.vigil.sensor.Frames.SYN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Meters the project's own captures in tests/captures/ (made by scripts/make-test-captures in network namespaces)
- * with the real replay path and checks the flows a detector will be given. Prints what it measured.
+ * Meters the project's own captures in tests/captures/ (made by scripts/make-test-captures and
+ * scripts/make-lateral-captures in network namespaces) with the real replay path and checks the flows a detector will
+ * be given. Prints what it measured.
  */
 class TestCapturesTest {
 
     private static final String SCANNER = "10.79.0.66";
     private static final String SERVER = "10.79.0.10";
     private static final String WORKSTATION = "10.79.0.21";
+    private static final String ADMIN = "10.79.0.5";
+    /** The server's ten more addresses in the lateral-movement captures (sshd and 3389/tcp on each). */
+    private static final List<String> SERVER_HOSTS = IntStream.rangeClosed(100, 109).mapToObj(h -> "10.79.0." + h)
+            .toList();
+    private static final List<String> FILE_CLIENTS = IntStream.rangeClosed(31, 35).mapToObj(h -> "10.79.0." + h)
+            .toList();
 
     /** What one replay gave: the flows and the meter's counters. */
     private record Metered(List<MeteredFlow> flows, MeterCounters counters) {
@@ -195,5 +205,122 @@ class TestCapturesTest {
         assertEquals(2, flows.size(), "nothing else: no fragment metered on its own");
         assertEquals(20, m.counters().fragDatagramsReassembled, "10 pings and 10 UDP datagrams");
         assertEquals(0, m.counters().fragDatagramsTimedOut);
+    }
+
+    // ---- lateral movement (scripts/make-lateral-captures: real sshd, hydra, smbd, smbclient) ----------------------
+
+    private static void print(List<MeteredFlow> flows) {
+        long t0 = flows.stream().mapToLong(MeteredFlow::startMicros).min().orElse(0);
+        flows.stream().sorted(Comparator.comparingLong(MeteredFlow::startMicros)).forEach(f -> System.out.printf(
+                "  +%6.3f s %s:%d > %s:%d %s packets %d/%d bytes %d/%d, %.3f s%n", (f.startMicros() - t0) / 1e6,
+                ip(f.origAddr()), f.origPort(), ip(f.respAddr()), f.respPort(), f.connState(), f.origPackets(),
+                f.respPackets(), f.origBytes(), f.respBytes(), (f.endMicros() - f.startMicros()) / 1e6));
+    }
+
+    /** Every flow a whole TCP session (SF) from {@code orig} to {@code port}, and nothing else in the capture. */
+    private static void assertOnlyWholeSessions(Metered m, String orig, int port) {
+        print(m.flows());
+        assertTrue(m.flows().stream().allMatch(f -> ip(f.origAddr()).equals(orig) && f.protocol() == 6
+                && f.respPort() == port && f.connState() == ConnState.SF), "only SF sessions " + orig + " > " + port);
+        assertEquals(0, m.counters().undecodable);
+    }
+
+    private static double spanSeconds(List<MeteredFlow> flows) {
+        return (flows.stream().mapToLong(MeteredFlow::endMicros).max().orElseThrow()
+                - flows.stream().mapToLong(MeteredFlow::startMicros).min().orElseThrow()) / 1e6;
+    }
+
+    @Test
+    void sshBruteForceIsFifteenShortSimilarSessionsFromTheScannerToPort22() throws Exception {
+        Metered m = replay("ssh-brute-force.pcap", MeterConfig.defaults());
+        assertOnlyWholeSessions(m, SCANNER, 22);
+        List<MeteredFlow> tries = m.flows();
+        // hydra -t 4, 60 passwords: one connection to see that password authentication is offered, then 14 that try
+        // up to 6 passwords each (sshd's MaxAuthTries; hydra tries the one cut off again on its next connection).
+        // sshd refuses them all: root logs in by key only.
+        assertEquals(15, tries.size());
+        assertTrue(tries.stream().allMatch(f -> ip(f.respAddr()).equals(SERVER)), "one target");
+        assertTrue(tries.stream().allMatch(f -> f.origBytes() >= 1_700 && f.origBytes() <= 2_600
+                && f.respBytes() >= 2_300 && f.respBytes() <= 3_100 && f.origPackets() <= 20), "small and alike");
+        assertTrue(tries.stream().allMatch(f -> f.endMicros() - f.startMicros() < 500_000), "each under 0.5 s");
+        assertTrue(spanSeconds(tries) < 12, "all within about 10 s: " + spanSeconds(tries));
+    }
+
+    @Test
+    void sshAdminLoginIsOneSessionFromTheWorkstation() throws Exception {
+        Metered m = replay("ssh-admin-login.pcap", MeterConfig.defaults());
+        assertOnlyWholeSessions(m, WORKSTATION, 22);
+        assertEquals(1, m.flows().size());
+        MeteredFlow login = m.flows().get(0);
+        assertEquals(SERVER, ip(login.respAddr()));
+        // More than a refused try (at most 2,600 bytes from the client): the key, the command and its output.
+        assertTrue(login.origBytes() >= 4_000 && login.origBytes() <= 6_500, "orig bytes " + login.origBytes());
+        assertTrue(login.respBytes() >= 4_000 && login.respBytes() <= 6_500, "resp bytes " + login.respBytes());
+    }
+
+    @Test
+    void rdpConnectLoopReachesTenHostsOnPort3389() throws Exception {
+        Metered m = replay("rdp-connect-loop.pcap", MeterConfig.defaults());
+        assertOnlyWholeSessions(m, WORKSTATION, 3389);
+        assertEquals(10, m.flows().size());
+        assertEquals(SERVER_HOSTS, m.flows().stream().map(f -> ip(f.respAddr())).distinct().sorted().toList(),
+                "one connection to each of 10.79.0.100-109");
+        // The 19-byte X.224 connection request and the 19-byte confirm, with the handshake and the close.
+        assertTrue(m.flows().stream().allMatch(f -> f.origPackets() == 6 && f.origBytes() == 339
+                && f.respPackets() == 4 && f.respBytes() == 235), "one request and one answer each");
+        assertTrue(spanSeconds(m.flows()) < 12, "in about 10 s: " + spanSeconds(m.flows()));
+    }
+
+    @Test
+    void smbLateralListsSharesThenFetchesAFile() throws Exception {
+        Metered m = replay("smb-lateral.pcap", MeterConfig.defaults());
+        assertOnlyWholeSessions(m, WORKSTATION, 445);
+        assertEquals(2, m.flows().size(), "smbclient -L, then the get");
+        assertTrue(m.flows().stream().allMatch(f -> ip(f.respAddr()).equals(SERVER)));
+        List<MeteredFlow> byStart = m.flows().stream().sorted(Comparator.comparingLong(MeteredFlow::startMicros))
+                .toList();
+        assertTrue(byStart.get(0).respBytes() < 5_000, "the share list is small");
+        assertTrue(byStart.get(1).respBytes() > 65_536 && byStart.get(1).origBytes() < 5_000,
+                "the 64 KiB file comes from the server");
+    }
+
+    @Test
+    void adminRoundsAreTenAlikeSshSessionsFromTheJumpHost() throws Exception {
+        Metered m = replay("admin-rounds.pcap", MeterConfig.defaults());
+        assertOnlyWholeSessions(m, ADMIN, 22);
+        assertEquals(10, m.flows().size());
+        assertEquals(SERVER_HOSTS, m.flows().stream().map(f -> ip(f.respAddr())).distinct().sorted().toList());
+        assertTrue(m.flows().stream().allMatch(f -> f.origBytes() >= 4_500 && f.origBytes() <= 5_500
+                && f.respBytes() >= 4_500 && f.respBytes() <= 5_500), "a login and one command each");
+        assertTrue(spanSeconds(m.flows()) < 10, "one after the other: " + spanSeconds(m.flows()));
+    }
+
+    @Test
+    void longSshSessionWithTwoScpTransfersIsThreeSessions() throws Exception {
+        Metered m = replay("ssh-session-long.pcap", MeterConfig.defaults());
+        assertOnlyWholeSessions(m, WORKSTATION, 22);
+        assertEquals(3, m.flows().size());
+        assertTrue(m.flows().stream().allMatch(f -> ip(f.respAddr()).equals(SERVER)));
+        MeteredFlow shell = m.flows().stream().max(Comparator.comparingLong(f -> f.endMicros() - f.startMicros()))
+                .orElseThrow();
+        assertTrue(shell.endMicros() - shell.startMicros() >= 20_000_000, "the session lasts about 20 s");
+        assertTrue(shell.origBytes() < 20_000 && shell.respBytes() < 20_000, "typed commands and their output");
+        assertTrue(m.flows().stream().anyMatch(f -> f.origBytes() > 204_800 && f.respBytes() < 20_000), "scp up");
+        assertTrue(m.flows().stream().anyMatch(f -> f.respBytes() > 204_800 && f.origBytes() < 20_000), "scp down");
+        assertFalse(m.flows().stream().anyMatch(f -> f.origPackets() < 10), "no short refused tries");
+    }
+
+    @Test
+    void fileServerServesFiveClientsThreeTimesEach() throws Exception {
+        Metered m = replay("file-server-clients.pcap", MeterConfig.defaults());
+        print(m.flows());
+        assertEquals(15, m.flows().size());
+        assertTrue(m.flows().stream().allMatch(f -> ip(f.respAddr()).equals(SERVER) && f.respPort() == 445
+                && f.connState() == ConnState.SF && f.respBytes() > 16_384 && f.origBytes() < 5_000),
+                "every flow an SMB session fetching the 16 KiB file");
+        Map<String, Long> perClient = m.flows().stream().collect(Collectors.groupingBy(f -> ip(f.origAddr()),
+                TreeMap::new, Collectors.counting()));
+        assertEquals(FILE_CLIENTS.stream().collect(Collectors.toMap(c -> c, c -> 3L, (a, b) -> a, TreeMap::new)),
+                perClient, "three sessions from each of 10.79.0.31-35");
     }
 }
