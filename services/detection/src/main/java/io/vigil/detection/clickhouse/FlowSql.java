@@ -72,12 +72,17 @@ public final class FlowSql {
     public static final String ROLLUP_FAILED = failed("(" + ROLLUP_KIND + ")");
 
     /**
-     * The responder sent data beyond its TCP headers: more IP bytes than {@code packets} bare segments (60 bytes with
-     * IPv4 and TCP timestamps, 80 with IPv6) can carry. True of a service that spoke (an SSH banner, an SMB negotiate
-     * answer), false of a handshake answered and reset. The same test on raw flows and on the roll-up's sums, which
-     * keep no history letters.
+     * The responder sent data in a raw flow: a payload packet in its history ('d'). True of a service that spoke (an SSH
+     * banner, an SMB negotiate answer, an RDP connection confirm), false of a handshake answered and reset.
      */
-    public static final String RESPONDER_DATA = "resp_bytes > resp_packets * if(ip_version = 6, 80, 60)";
+    public static final String RESPONDER_DATA = "position(history, 'd') > 0";
+
+    /**
+     * The same in the per-minute roll-up, which keeps no history: the responder sent more IP bytes than its packets can
+     * carry as bare segments (52 bytes each with IPv4 and TCP timestamps, 72 with IPv6, plus 8 for a SYN-ACK's
+     * options). A handshake answered and closed stays under it; a service that said a few bytes goes over.
+     */
+    public static final String ROLLUP_RESPONDER_DATA = "resp_bytes > resp_packets * if(ip_version = 6, 72, 52) + 8";
 
     /** 224/4 (IPv4-mapped) and ff00::/8 destinations: discovery traffic never answered, never a peer nor a target. */
     public static final String GROUP_DESTINATION = "(substring(resp_addr, 1, 12) = unhex('00000000000000000000FFFF')"

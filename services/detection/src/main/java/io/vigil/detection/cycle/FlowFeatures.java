@@ -188,7 +188,7 @@ public class FlowFeatures {
         }
         String sql = labelled("session-history", "SELECT tenant_id AS t, " + Sql.addressText("orig_addr") + " AS src, "
                 + Sql.addressText("resp_addr") + " AS dst, toInt32(resp_port) AS port, toInt64(minute) * 1000 AS first_ms,"
-                + " toInt64(sum(flows)) AS n, toInt64(sumIf(flows, " + FlowSql.RESPONDER_DATA + ")) AS n_data,"
+                + " toInt64(sum(flows)) AS n, toInt64(sumIf(flows, " + FlowSql.ROLLUP_RESPONDER_DATA + ")) AS n_data,"
                 + " toInt64(sum(orig_bytes)) AS ob, toInt64(sum(orig_packets + resp_packets)) AS pk"
                 + " FROM " + db + ".flows_1m WHERE " + span(asked.keySet(), end.minus(horizon), end.plus(skew))
                 + " AND protocol = 6 AND resp_port IN (" + ports.stream().sorted().map(String::valueOf).collect(Collectors.joining(", "))

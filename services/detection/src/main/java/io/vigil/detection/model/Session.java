@@ -7,7 +7,7 @@ package io.vigil.detection.model;
  * @param port      the responder port
  * @param flows     flows, answered or not
  * @param withData  flows in which the responder sent data beyond its TCP headers (a service that spoke:
- *                  {@code FlowSql.RESPONDER_DATA})
+ *                  {@code FlowSql.RESPONDER_DATA}, or in the roll-up {@code ROLLUP_RESPONDER_DATA})
  * @param origBytes IP bytes the source sent, summed
  * @param packets   packets both ways, summed
  * @param firstMs   first packet (or the roll-up's minute), epoch ms

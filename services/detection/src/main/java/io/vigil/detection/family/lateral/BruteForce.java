@@ -18,8 +18,8 @@ import java.util.TreeSet;
  *
  * <p>The anchors are Zeek's SSH password guesser, which counts failed logins per source (30 in 30 minutes by default;
  * it sees the SSH handshake's outcome, which flows do not), and the flow-level "SMB brute force" of commercial NDRs.
- * Without the login's outcome, three properties stand in for it: the count (the service spoke each time, so these are
- * no probes), the size (a guess sends a few kilobytes; a session that logged in and worked sends more) and the
+ * Without the login's outcome, four properties stand in for it: the count (the service spoke each time, so these are
+ * no probes), a burst within one minute (a check that logs in once a minute is no guessing), the size (a guess sends a few kilobytes; a session that logged in and worked sends more) and the
  * sameness (the coefficient of variation of the per-minute mean bytes sent per connection: guesses repeat one
  * exchange, people do not). A source inside the customer's networks is AUTH_BRUTE_FORCE; one from outside against an
  * internal host is EXTERNAL_BRUTE_FORCE, which every exposed server sees, so it scores lower.
@@ -66,7 +66,8 @@ final class BruteForce {
             long meanBytes = bytes / Math.max(1, flows);
             long meanPackets = packets / Math.max(1, flows);
             double spread = spread(rows);
-            if (connections < config.minConnections() || meanBytes > config.maxBytesPerConnection()
+            long burst = burst(rows);
+            if (connections < config.minConnections() || burst < config.minPerMinute() || meanBytes > config.maxBytesPerConnection()
                     || meanPackets > config.maxPacketsPerConnection() || spread > config.maxSpread()) {
                 return;
             }
@@ -81,6 +82,13 @@ final class BruteForce {
                     ((BruteForceEvidence) a.evidence()).connections() >= ((BruteForceEvidence) b.evidence()).connections() ? a : b);
         });
         return List.copyOf(bySource.values());
+    }
+
+    /** The most connections in which the service spoke within one minute of the roll-up. */
+    static long burst(List<Session> rows) {
+        Map<Long, Long> byMinute = new java.util.HashMap<>();
+        rows.forEach(r -> byMinute.merge(r.firstMs() / 60_000, r.withData(), Long::sum));
+        return byMinute.values().stream().mapToLong(Long::longValue).max().orElse(0);
     }
 
     /**

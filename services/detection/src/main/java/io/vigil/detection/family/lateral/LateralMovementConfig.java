@@ -64,10 +64,21 @@ public interface LateralMovementConfig {
         @WithDefault("PT10M")
         Duration window();
 
-        /** Connections (in which the service spoke) to one admin service of one host within the window. */
+        /**
+         * Connections (in which the service spoke) to one admin service of one host within the window. An SSH client
+         * tries up to six passwords per connection (sshd's MaxAuthTries), so 10 connections are about 60 guesses.
+         */
         @WithName("min-connections")
-        @WithDefault("20")
+        @WithDefault("10")
         int minConnections();
+
+        /**
+         * Connections to that service of that host within one minute of the window, at least once: guessing runs in
+         * bursts, a monitoring check that logs in once a minute does not.
+         */
+        @WithName("min-per-minute")
+        @WithDefault("5")
+        int minPerMinute();
 
         /** The mean IP bytes a guess sends at most: a login attempt is small; a session that works is not. */
         @WithName("max-bytes-per-connection")
