@@ -28,6 +28,7 @@ import io.vigil.detection.model.Attempt;
 import io.vigil.detection.model.Finding;
 import io.vigil.detection.model.Networks;
 import io.vigil.detection.model.Session;
+import io.vigil.detection.model.Transfer;
 import io.vigil.detection.notify.service.DeliveryWorker;
 import io.vigil.detection.rule.Rule;
 import io.vigil.detection.rule.repository.RuleRepository;
@@ -275,7 +276,8 @@ public class DetectionCycle {
         Instant end = now.truncatedTo(ChronoUnit.SECONDS);
         Set<Integer> sessionPorts = new TreeSet<>();
         families.enabled().forEach(f -> sessionPorts.addAll(f.sessionPorts()));
-        FlowFeatures.Window window = features.window(chunk, end.minus(engine.maxCatchUp()), sessionPorts);
+        long transferFloor = families.enabled().stream().mapToLong(Family::transferFloor).min().orElse(Long.MAX_VALUE);
+        FlowFeatures.Window window = features.window(chunk, end.minus(engine.maxCatchUp()), sessionPorts, transferFloor);
         window.lagging().forEach((tenant, why) -> failed.put(tenant, new ReplicaLagging("tenant " + tenant + ": " + why)));
         CustomerDirectory.Lookup lookup = await(() -> customers.findAll(live(chunk, failed).stream().map(TenantBatches::tenant).toList()));
         lookup.unavailable().forEach(tenant -> failed.put(tenant, new IllegalStateException(
@@ -287,7 +289,8 @@ public class DetectionCycle {
         for (TenantBatches t : live(chunk, failed)) {
             Customer customer = lookup.found().get(t.tenant());
             TenantWindow w = new TenantWindow(t.tenant(), customer == null ? Networks.NONE : customer.networks(),
-                    window.attempts().getOrDefault(t.tenant(), List.of()), window.sessions().getOrDefault(t.tenant(), List.of()), end);
+                    window.attempts().getOrDefault(t.tenant(), List.of()), window.sessions().getOrDefault(t.tenant(), List.of()),
+                    window.transfers().getOrDefault(t.tenant(), List.of()), end);
             windows.put(t.tenant(), w);
             perTenant(t.tenant(), failed, () -> {
                 List<FeatureRequest<?>> asked = new ArrayList<>();
@@ -354,6 +357,7 @@ public class DetectionCycle {
         Map<FeatureRequest.SourceHistory, Map<String, Set<String>>> histories = new LinkedHashMap<>();
         Map<FeatureRequest.SharedFailures, Set<String>> shared = new LinkedHashMap<>();
         Map<FeatureRequest.SessionHistory, Map<String, Set<String>>> sessions = new LinkedHashMap<>();
+        Map<FeatureRequest.TransferHistory, Map<String, Set<String>>> transfers = new LinkedHashMap<>();
         Map<String, Set<String>> edges = new LinkedHashMap<>();
         requests.forEach((tenant, asked) -> asked.forEach(r -> {
             if (r instanceof FeatureRequest.SourceHistory h) {
@@ -363,6 +367,9 @@ public class DetectionCycle {
                 shared.computeIfAbsent(s, k -> new LinkedHashSet<>()).add(tenant);
             } else if (r instanceof FeatureRequest.SessionHistory h) {
                 sessions.computeIfAbsent(h.shape(), k -> new LinkedHashMap<>()).computeIfAbsent(tenant, k -> new LinkedHashSet<>())
+                        .addAll(h.sources());
+            } else if (r instanceof FeatureRequest.TransferHistory h) {
+                transfers.computeIfAbsent(h.shape(), k -> new LinkedHashMap<>()).computeIfAbsent(tenant, k -> new LinkedHashSet<>())
                         .addAll(h.sources());
             } else if (r instanceof FeatureRequest.KnownEdges k) {
                 edges.computeIfAbsent(tenant, x -> new LinkedHashSet<>()).addAll(k.sources());
@@ -375,6 +382,8 @@ public class DetectionCycle {
                 features.sharedFailures(tenants, s.window(), s.minSources(), s.minTargets(), end, MAX_CLOCK_SKEW)));
         sessions.forEach((shape, byTenant) -> results.put(shape,
                 features.sessionHistory(byTenant, shape.ports(), shape.horizon(), end, MAX_CLOCK_SKEW)));
+        transfers.forEach((shape, byTenant) -> results.put(shape,
+                features.transferHistory(byTenant, shape.horizon(), shape.recent(), end, MAX_CLOCK_SKEW)));
         Map<String, FeatureRequest.KnownEdges.Answer> known = edges.isEmpty() ? Map.of() : await(() -> edgeStore.known(edges));
         Map<String, Map<FeatureRequest<?>, Object>> out = new HashMap<>();
         requests.forEach((tenant, asked) -> {
@@ -385,6 +394,8 @@ public class DetectionCycle {
                     rows = rows(results, h.shape(), tenant).stream().filter(a -> h.sources().contains(((Attempt) a).source())).toList();
                 } else if (r instanceof FeatureRequest.SessionHistory h) {
                     rows = rows(results, h.shape(), tenant).stream().filter(a -> h.sources().contains(((Session) a).source())).toList();
+                } else if (r instanceof FeatureRequest.TransferHistory h) {
+                    rows = rows(results, h.shape(), tenant).stream().filter(a -> h.sources().contains(((Transfer) a).source())).toList();
                 } else if (r instanceof FeatureRequest.KnownEdges k) {
                     rows = mineOf(known.getOrDefault(tenant, k.none()), k);
                 } else {

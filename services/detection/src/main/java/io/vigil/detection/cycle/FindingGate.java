@@ -57,6 +57,10 @@ public final class FindingGate {
         if (verdict.withinBaseline()) {
             return new Decision(f, verdict, DropReason.BASELINE, null);
         }
+        if (!policy.alone() && verdict.state() != Gate.State.MATURE) {
+            return new Decision(f, new Gate.Verdict(verdict.state(), false, verdict.comparisons(), verdict.text()
+                    + "; below the absolute floor for a host without a mature baseline", verdict.window()), DropReason.BASELINE, null);
+        }
         Optional<Rule> rule = RuleMatch.first(rules, f);
         return rule.map(r -> new Decision(f, verdict, r.kind == Rule.Kind.ALLOW ? DropReason.ALLOW_LIST : DropReason.SUPPRESSION, r))
                 .orElseGet(() -> new Decision(f, verdict, null, null));

@@ -4,6 +4,7 @@ import io.vigil.detection.clickhouse.FlowSql;
 import io.vigil.detection.model.Attempt;
 import io.vigil.detection.model.ProbeKind;
 import io.vigil.detection.model.Session;
+import io.vigil.detection.model.Transfer;
 import io.vigil.lib.clickhouse.ClickHouseConfig;
 import io.vigil.lib.clickhouse.ClickHouseQueries;
 import io.vigil.lib.clickhouse.ClickHouseRow;
@@ -105,43 +106,50 @@ public class FlowFeatures {
      *
      * @param attempts the attempts of each tenant's probing sources in exactly its new batches
      * @param sessions each tenant's TCP sessions with the asked services in its new batches, every source's
+     * @param transfers each tenant's transfers in its new batches, of the sources that sent at least the asked bytes
      * @param flows    every flow read per tenant, probing or not
      * @param lagging  tenants a replica has not caught up on yet, with the reason: not judged this cycle
      */
-    public record Window(Map<String, List<Attempt>> attempts, Map<String, List<Session>> sessions, Map<String, Long> flows,
-                         Map<String, String> lagging) {
+    public record Window(Map<String, List<Attempt>> attempts, Map<String, List<Session>> sessions,
+                         Map<String, List<Transfer>> transfers, Map<String, Long> flows, Map<String, String> lagging) {
     }
 
     /**
      * The tenants' attempts in exactly their new batches, one row per (tenant, source, target, port, protocol, kind),
      * for the sources with a failed or answered attempt there, and every source's TCP sessions with {@code sessionPorts}
-     * (the services a family judges connections of, such as admin logins): the other sessions have nothing a family
-     * judges, so they are folded into one row per tenant (which only counts them). Windowing by batch rather than by
+     * (the services a family judges connections of, such as admin logins), and the transfers of every source that sent
+     * at least {@code transferFloor} bytes (uploads): the other sessions have nothing a family judges, so they are folded
+     * into one row per tenant (which only counts them). Windowing by batch rather than by
      * time means a batch stored late (ingest retrying through a ClickHouse outage with its old received_at) is still
      * judged, once. {@code receivedSince} only prunes partitions: older rows are not judged.
      */
-    public Window window(List<TenantBatches> chunk, Instant receivedSince, Set<Integer> sessionPorts) {
+    public Window window(List<TenantBatches> chunk, Instant receivedSince, Set<Integer> sessionPorts, long transferFloor) {
         if (chunk.isEmpty()) {
-            return new Window(Map.of(), Map.of(), Map.of(), Map.of());
+            return new Window(Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
         }
         String where = windowWhere(chunk, receivedSince);
         String probing = "(tenant_id, orig_addr) IN (SELECT tenant_id, orig_addr FROM " + db + ".flows WHERE " + where
                 + " AND (" + FlowSql.failed("(" + FlowSql.KIND + ")") + " OR " + FlowSql.answered("(" + FlowSql.KIND + ")") + "))";
         String session = sessionPorts.isEmpty() ? "0" : "protocol = 6 AND resp_port IN ("
                 + sessionPorts.stream().sorted().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
-        String sql = labelled("window", "SELECT tenant_id AS t, " + probing + " AS p, " + session + " AS a, p OR a AS kept,"
+        String sending = transferFloor == Long.MAX_VALUE ? "0" : "(tenant_id, orig_addr) IN (SELECT tenant_id, orig_addr FROM " + db
+                + ".flows WHERE " + where + " GROUP BY tenant_id, orig_addr HAVING sum(orig_bytes) >= " + transferFloor + ")";
+        String sql = labelled("window", "SELECT tenant_id AS t, " + probing + " AS p, " + session + " AS a, " + sending + " AS u,"
+                + " p OR a OR u AS kept,"
                 + " if(kept, " + Sql.addressText("orig_addr") + ", '') AS src, if(kept, " + Sql.addressText("resp_addr") + ", '') AS dst,"
                 + " if(kept, toInt32(if(protocol IN (1, 58), 0, resp_port)), 0) AS port, if(kept, toInt32(protocol), 0) AS proto,"
                 + " if(kept, " + FlowSql.KIND + ", 'OTHER') AS kind,"
                 + " toInt64(count()) AS n, toInt64(countIf(" + FlowSql.failed("kind") + ")) AS n_failed,"
                 + " toInt64(countIf(" + FlowSql.answered("kind") + ")) AS n_answered,"
                 + " toInt64(countIf(" + FlowSql.RESPONDER_DATA + ")) AS n_data, toInt64(sum(orig_bytes)) AS ob,"
+                + " toInt64(sum(resp_bytes)) AS rb,"
                 + " toInt64(sum(orig_packets + resp_packets)) AS pk,"
                 + " toInt64(min(start_ms)) AS first_ms, toInt64(max(end_ms)) AS last_ms"
                 + " FROM " + db + ".flows WHERE " + where
-                + " GROUP BY t, p, a, kept, src, dst, port, proto, kind");
+                + " GROUP BY t, p, a, u, kept, src, dst, port, proto, kind");
         Map<String, List<Attempt>> attempts = new HashMap<>();
         Map<String, Map<List<Object>, Session>> sessions = new HashMap<>();
+        Map<String, Map<List<Object>, Transfer>> transfers = new HashMap<>();
         Map<String, Long> flows = new HashMap<>();
         Interner names = new Interner();
         clickhouse.forEach(sql, settings, r -> {
@@ -158,11 +166,57 @@ public class FlowFeatures {
                 sessions.computeIfAbsent(tenant, t -> new LinkedHashMap<>()).merge(List.of(s.source(), s.host(), s.port()), s,
                         FlowFeatures::plus);
             }
+            if (r.getLong("u") != 0) {
+                Transfer x = new Transfer(names.of(Sql.unmapped(r.getString("src"))), names.of(Sql.unmapped(r.getString("dst"))),
+                        r.getInteger("port"), r.getInteger("proto"), r.getLong("ob"), r.getLong("rb"), true, r.getLong("first_ms"),
+                        r.getLong("last_ms"));
+                transfers.computeIfAbsent(tenant, t -> new LinkedHashMap<>())
+                        .merge(List.of(x.source(), x.host(), x.port(), x.protocol()), x, FlowFeatures::plus);
+            }
         });
         Map<String, List<Session>> bySession = new HashMap<>();
         sessions.forEach((t, m) -> bySession.put(t, List.copyOf(m.values())));
+        Map<String, List<Transfer>> byTransfer = new HashMap<>();
+        transfers.forEach((t, m) -> byTransfer.put(t, List.copyOf(m.values())));
         Map<String, String> lagging = cluster ? lagging(chunk, where, flows) : Map.of();
-        return new Window(attempts, bySession, flows, lagging);
+        return new Window(attempts, bySession, byTransfer, flows, lagging);
+    }
+
+    private static Transfer plus(Transfer a, Transfer b) {
+        return new Transfer(a.source(), a.host(), a.port(), a.protocol(), a.bytesOut() + b.bytesOut(), a.bytesIn() + b.bytesIn(),
+                a.recent(), Math.min(a.firstMs(), b.firstMs()), Math.max(a.lastMs(), b.lastMs()));
+    }
+
+    /**
+     * The given sources' transfers as initiators over [end − horizon, end + skew) from the per-minute roll-up, one per
+     * (tenant, source, host, port, protocol) and part: since end − recent, and before. One query whatever the tenants.
+     */
+    public Map<String, List<Transfer>> transferHistory(Map<String, Set<String>> sources, Duration horizon, Duration recent,
+                                                       Instant end, Duration skew) {
+        Map<String, Set<String>> asked = new LinkedHashMap<>();
+        sources.forEach((t, s) -> {
+            if (!s.isEmpty()) {
+                asked.put(t, s);
+            }
+        });
+        if (asked.isEmpty()) {
+            return Map.of();
+        }
+        String sql = labelled("transfer-history", "SELECT tenant_id AS t, " + Sql.addressText("orig_addr") + " AS src, "
+                + Sql.addressText("resp_addr") + " AS dst, toInt32(if(protocol IN (1, 58), 0, resp_port)) AS port,"
+                + " toInt32(protocol) AS proto, minute >= toDateTime(" + end.minus(recent).getEpochSecond() + ") AS recent,"
+                + " toInt64(sum(orig_bytes)) AS ob, toInt64(sum(resp_bytes)) AS rb,"
+                + " toInt64(min(minute)) * 1000 AS first_ms, toInt64(max(minute)) * 1000 + 59999 AS last_ms"
+                + " FROM " + db + ".flows_1m WHERE " + span(asked.keySet(), end.minus(horizon), end.plus(skew))
+                + " AND (tenant_id, orig_addr) IN (" + pairs(asked) + ")"
+                + " GROUP BY t, src, dst, port, proto, recent");
+        Map<String, List<Transfer>> out = new HashMap<>();
+        Interner names = new Interner();
+        clickhouse.forEach(sql, settings, r -> out.computeIfAbsent(names.of(r.getString("t")), t -> new ArrayList<>())
+                .add(new Transfer(names.of(Sql.unmapped(r.getString("src"))), names.of(Sql.unmapped(r.getString("dst"))),
+                        r.getInteger("port"), r.getInteger("proto"), r.getLong("ob"), r.getLong("rb"), r.getLong("recent") != 0,
+                        r.getLong("first_ms"), r.getLong("last_ms"))));
+        return out;
     }
 
     private static Session plus(Session a, Session b) {

@@ -32,6 +32,14 @@ public interface Family {
         return Set.of();
     }
 
+    /**
+     * The bytes a source must send in the new batches for its transfers to be read ({@link TenantWindow#transfers()});
+     * none are by default.
+     */
+    default long transferFloor() {
+        return Long.MAX_VALUE;
+    }
+
     /** What to read for this tenant beyond its new batches; empty when the new batches hold nothing of interest. */
     List<FeatureRequest<?>> requests(TenantWindow window);
 

@@ -3,6 +3,7 @@ package io.vigil.detection.family;
 import io.vigil.detection.model.AdminEdge;
 import io.vigil.detection.model.Attempt;
 import io.vigil.detection.model.Session;
+import io.vigil.detection.model.Transfer;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -64,6 +65,24 @@ public sealed interface FeatureRequest<R> {
 
         @Override
         public List<Session> none() {
+            return List.of();
+        }
+    }
+
+    /**
+     * The given sources' transfers (as initiators) over the last {@code horizon} of the per-minute roll-up, one
+     * {@link Transfer} per (source, host, port, protocol) and part: the last {@code recent} ({@link Transfer#recent()}),
+     * and the rest of the horizon before it.
+     */
+    record TransferHistory(Set<String> sources, Duration horizon, Duration recent) implements FeatureRequest<List<Transfer>> {
+
+        /** The part that groups requests of many tenants into one query. */
+        public TransferHistory shape() {
+            return new TransferHistory(Set.of(), horizon, recent);
+        }
+
+        @Override
+        public List<Transfer> none() {
             return List.of();
         }
     }

@@ -25,7 +25,11 @@ public enum AlertType {
     /** Many short, similar connections from an internal source to one admin service of one host: password guessing. */
     AUTH_BRUTE_FORCE(AlertFamily.LATERAL_MOVEMENT),
     /** The same from the internet to an internal host: what every exposed server sees, so of lower severity. */
-    EXTERNAL_BRUTE_FORCE(AlertFamily.LATERAL_MOVEMENT);
+    EXTERNAL_BRUTE_FORCE(AlertFamily.LATERAL_MOVEMENT),
+    /** An internal host sends far more to external destinations within an hour than its baseline, or than a floor. */
+    UNUSUAL_UPLOAD(AlertFamily.EXFILTRATION),
+    /** An internal host pulls much from many internal hosts, then uploads externally within hours. */
+    DATA_STAGING(AlertFamily.EXFILTRATION);
 
     private final AlertFamily family;
 

@@ -40,8 +40,14 @@ public final class Families {
             "AUTH_BRUTE_FORCE", "Password guessing",
             "EXTERNAL_BRUTE_FORCE", "Password guessing from the internet");
 
+    /** Exfiltration's types in detection's order, as an alert's headline names them. */
+    private static final Map<String, String> EXFILTRATION = ordered(
+            "UNUSUAL_UPLOAD", "Unusual upload",
+            "DATA_STAGING", "Data staging and upload");
+
     /** Each family's types; a family not listed has none yet. */
-    private static final Map<String, Map<String, String>> TYPES = Map.of(RECONNAISSANCE, SCANS, "LATERAL_MOVEMENT", LATERAL);
+    private static final Map<String, Map<String, String>> TYPES = Map.of(RECONNAISSANCE, SCANS, "LATERAL_MOVEMENT", LATERAL,
+            "EXFILTRATION", EXFILTRATION);
 
     /** Short labels where the code's words would read wrong. */
     private static final Map<String, String> LABELS = Map.of("UDP", "UDP");
@@ -96,7 +102,7 @@ public final class Families {
     /**
      * An alert in a few words. Reconnaissance reads as a scan by its source ("Vertical scan from 10.0.0.5"), a
      * distributed scan by its key, which is a service and a target prefix ("Distributed scan of 23/tcp across
-     * 10.78.0.0/24 from 8 sources"); lateral movement by its actor ("Password guessing by 10.0.0.66"); the families
+     * 10.78.0.0/24 from 8 sources"); lateral movement and exfiltration by their actor ("Password guessing by 10.0.0.66"); the families
      * the portal has no words for yet read "Beaconing — 10.0.0.5".
      */
     public static String headline(Alert a) {
@@ -115,6 +121,9 @@ public final class Families {
         }
         if ("LATERAL_MOVEMENT".equals(a.family()) && LATERAL.containsKey(a.type())) {
             return LATERAL.get(a.type()) + " by ";
+        }
+        if ("EXFILTRATION".equals(a.family()) && EXFILTRATION.containsKey(a.type())) {
+            return EXFILTRATION.get(a.type()) + " by ";
         }
         return words(a.type()) + " — ";
     }

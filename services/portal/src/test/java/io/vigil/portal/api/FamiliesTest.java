@@ -69,13 +69,15 @@ class FamiliesTest {
         assertEquals(null, Families.familyOf("BEACONING"));
         assertEquals(List.of("NEW_ADMIN_EDGE", "AUTH_BRUTE_FORCE", "EXTERNAL_BRUTE_FORCE"), Families.types("LATERAL_MOVEMENT"));
         assertEquals("LATERAL_MOVEMENT", Families.familyOf("AUTH_BRUTE_FORCE"));
-        assertEquals(9, Families.types(null).size(), "every known type, family by family");
+        assertEquals(List.of("UNUSUAL_UPLOAD", "DATA_STAGING"), Families.types("EXFILTRATION"));
+        assertEquals(11, Families.types(null).size(), "every known type, family by family");
     }
 
     @Test
-    void lateralMovementReadsByWhatItsActorDid() throws Exception {
+    void lateralMovementAndExfiltrationReadByWhatTheirActorDid() throws Exception {
         assertEquals("New admin login by 10.0.0.21", alert("LATERAL_MOVEMENT", "NEW_ADMIN_EDGE", "10.0.0.21", 1, null).headline());
         assertEquals("Password guessing from the internet by 203.0.113.9",
                 alert("LATERAL_MOVEMENT", "EXTERNAL_BRUTE_FORCE", "203.0.113.9", 1, null).headline());
+        assertEquals("Unusual upload by 10.0.0.21", alert("EXFILTRATION", "UNUSUAL_UPLOAD", "10.0.0.21", 1, null).headline());
     }
 }

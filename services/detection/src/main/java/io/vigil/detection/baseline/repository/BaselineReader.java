@@ -102,7 +102,8 @@ public class BaselineReader {
     }
 
     /**
-     * What each source did from its own start until {@code until}, in the baseline's figures, by tenant and source:
+     * What each source did from its own start until {@code until}, in the baseline's figures (bytes out as the initiator),
+     * by tenant and source:
      * the observed side of the gate, for every finding of a cycle in one query.
      *
      * @param since per tenant, each source's window start
@@ -127,12 +128,15 @@ public class BaselineReader {
                 + "], [" + String.join(", ", starts) + "], 4294967295)";
         Map<String, Map<String, HourSample>> out = new LinkedHashMap<>();
         clickhouse.select("/* detection gate-observed */ SELECT tenant_id AS t, " + Sql.addressText("orig_addr") + " AS host, toInt64(" + start + ") AS hour, "
-                + ACTIVITY + " FROM " + db + ".flows_1m WHERE tenant_id IN (" + since.keySet().stream().map(Sql::tenant)
+                + ACTIVITY + ", toInt64(sum(orig_bytes)) AS bytes_out FROM " + db + ".flows_1m WHERE tenant_id IN (" + since.keySet().stream().map(Sql::tenant)
                 .collect(Collectors.joining(", ")) + ") AND minute >= toDateTime(" + earliest + ")"
                 + " AND minute < toDateTime(" + until.getEpochSecond() + ") AND (tenant_id, orig_addr) IN (" + String.join(", ", pairs) + ")"
                 + " AND toUInt32(minute) >= " + start + " AND NOT " + GROUP_DST + " GROUP BY t, host, hour", settings, r -> {
                     HourSample s = HourSample.of(Sql.unmapped(r.getString("host")), r.getLong("hour"));
                     activity(s, r);
+                    // As the initiator only: at most what the profile's both-role figure counts, so an upload the host
+                    // started is compared with no more than it is.
+                    s.values().put(Metric.BYTES_OUT, r.getLong("bytes_out"));
                     out.computeIfAbsent(r.getString("t"), t -> new LinkedHashMap<>()).put(s.host(), s);
                     return s;
                 });

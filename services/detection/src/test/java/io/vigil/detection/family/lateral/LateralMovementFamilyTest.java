@@ -52,7 +52,7 @@ class LateralMovementFamilyTest {
     }
 
     static TenantWindow window(List<Session> sessions) {
-        return new TenantWindow("t", LAN, List.of(), sessions, END);
+        return new TenantWindow("t", LAN, List.of(), sessions, List.of(), END);
     }
 
     /** What detect finds when the store answers {@code edges} and the brute-force window holds {@code history}. */

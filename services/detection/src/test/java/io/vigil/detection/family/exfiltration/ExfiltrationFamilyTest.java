@@ -1,0 +1,153 @@
+package io.vigil.detection.family.exfiltration;
+
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import io.vigil.detection.alert.Alert;
+import io.vigil.detection.baseline.Gate;
+import io.vigil.detection.baseline.HostBaseline;
+import io.vigil.detection.baseline.HourSample;
+import io.vigil.detection.baseline.Metric;
+import io.vigil.detection.baseline.Profile;
+import io.vigil.detection.cycle.FindingGate;
+import io.vigil.detection.family.FeatureRequest;
+import io.vigil.detection.family.GatePolicy;
+import io.vigil.detection.family.TenantFeatures;
+import io.vigil.detection.family.TenantWindow;
+import io.vigil.detection.model.AlertType;
+import io.vigil.detection.model.Finding;
+import io.vigil.detection.model.Networks;
+import io.vigil.detection.model.Severity;
+import io.vigil.detection.model.Transfer;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ExfiltrationFamilyTest {
+
+    static final Networks LAN = Networks.of(List.of("10.1.0.0/16"));
+    static final Instant END = Instant.parse("2026-12-07T12:00:00Z");
+    static final long AT = END.minusSeconds(600).toEpochMilli();
+    static final long MB = 1_000_000L;
+
+    final ExfiltrationFamily family = new ExfiltrationFamily(new SmallRyeConfigBuilder().withMapping(ExfiltrationConfig.class)
+            .withSources(new PropertiesConfigSource(Map.of(), "test", 500)).build().getConfigMapping(ExfiltrationConfig.class));
+
+    static Transfer sent(String source, String host, int port, long out, long in, boolean recent) {
+        return new Transfer(source, host, port, 6, out, in, recent, AT, AT + 60_000);
+    }
+
+    /** What detect finds when the new batches hold {@code window} and the roll-up answers {@code history}. */
+    List<Finding> detect(List<Transfer> window, List<Transfer> history) {
+        TenantWindow w = new TenantWindow("t", LAN, List.of(), List.of(), window, END);
+        Map<FeatureRequest<?>, Object> reads = new HashMap<>();
+        family.requests(w).forEach(r -> reads.put(r, history));
+        return family.detect(new TenantFeatures(w, reads));
+    }
+
+    static Alert merged(ExfiltrationFamily family, Finding f) {
+        Alert a = new Alert();
+        a.type = f.type();
+        a.source = f.source();
+        a.targets = f.targets().toArray(String[]::new);
+        a.targetCount = f.targets().size();
+        a.ports = f.services().toArray(String[]::new);
+        a.evidence = "{}";
+        family.merge(a, f);
+        return a;
+    }
+
+    @Test
+    void aHundredAndFiftyMegabytesOutNeedAMatureBaselineToAlertAGigabyteDoesNot() {
+        Transfer now = sent("10.1.0.21", "198.51.100.10", 443, 5 * MB, 10_000, true);
+        Finding small = detect(List.of(now), List.of(sent("10.1.0.21", "198.51.100.10", 443, 150 * MB, 100_000, true))).get(0);
+        assertEquals(AlertType.UNUSUAL_UPLOAD, small.type());
+        assertFalse(family.gate(small).alone(), "below the 1 GiB floor: only a mature baseline can tell it is unusual");
+        Finding large = detect(List.of(now), List.of(sent("10.1.0.21", "198.51.100.10", 443, 1_200 * MB, 100_000, true))).get(0);
+        assertTrue(family.gate(large).alone());
+        Alert a = merged(family, large);
+        assertEquals("10.1.0.21 sent 1.2 GB to 198.51.100.10 within the hour", a.summary);
+        assertEquals(Severity.HIGH, Severity.of(a.score));
+        assertEquals(List.of("T1041"), List.of(a.mitre));
+    }
+
+    @Test
+    void downloadsInternalCopiesAndBytesBeforeTheHourAreNoUpload() {
+        Transfer now = sent("10.1.0.21", "198.51.100.10", 443, 2 * MB, 0, true);
+        assertEquals(List.of(), detect(List.of(now), List.of(sent("10.1.0.21", "198.51.100.10", 443, 5 * MB, 900 * MB, true))),
+                "a large download");
+        assertEquals(List.of(), detect(List.of(sent("10.1.0.21", "10.1.0.40", 22, 2 * MB, 0, true)),
+                List.of(sent("10.1.0.21", "10.1.0.40", 22, 2_000 * MB, 0, true))), "a copy to an internal backup server");
+        assertEquals(List.of(), detect(List.of(now), List.of(sent("10.1.0.21", "198.51.100.10", 443, 2_000 * MB, 0, false))),
+                "sent hours ago, not within the hour");
+    }
+
+    @Test
+    void pullingFromManyInternalHostsThenUploadingIsStagingAndStandsAlone() {
+        List<Transfer> history = new ArrayList<>();
+        for (int i = 100; i < 105; i++) {
+            history.add(sent("10.1.0.21", "10.1.0." + i, 445, MB / 10, 25 * MB, false));
+        }
+        history.add(sent("10.1.0.21", "198.51.100.10", 8000, 130 * MB, 100_000, true));
+        Finding f = detect(List.of(sent("10.1.0.21", "198.51.100.10", 8000, 5 * MB, 0, true)), history).get(0);
+        assertEquals(AlertType.DATA_STAGING, f.type());
+        assertTrue(family.gate(f).alone());
+        Alert a = merged(family, f);
+        assertEquals("10.1.0.21 pulled 125.0 MB from 5 internal hosts, then sent 130.0 MB to 198.51.100.10 within the hour", a.summary);
+        assertEquals(List.of("T1041", "T1048", "T1074"), List.of(a.mitre), "8000/tcp is no web port");
+        assertEquals(Severity.HIGH, Severity.of(a.score));
+
+        List<Transfer> fewHosts = history.subList(2, history.size());
+        assertEquals(AlertType.UNUSUAL_UPLOAD, detect(List.of(sent("10.1.0.21", "198.51.100.10", 8000, 5 * MB, 0, true)), fewHosts)
+                .get(0).type(), "pulled from 3 hosts only");
+    }
+
+    @Test
+    void theAlertKeepsTheLargestHourSeen() {
+        Transfer now = sent("10.1.0.21", "198.51.100.10", 443, 5 * MB, 0, true);
+        Finding big = detect(List.of(now), List.of(sent("10.1.0.21", "198.51.100.10", 443, 1_500 * MB, 0, true))).get(0);
+        Finding smaller = detect(List.of(now), List.of(sent("10.1.0.21", "198.51.100.10", 443, 1_100 * MB, 0, true))).get(0);
+        Alert a = merged(family, big);
+        family.merge(a, smaller);
+        assertEquals("10.1.0.21 sent 1.5 GB to 198.51.100.10 within the hour", a.summary);
+    }
+
+    /** Fourteen days in which the host sent {@code value} every hour. */
+    static Profile everyHour(Metric metric, long value) {
+        long last = END.getEpochSecond() / 3600 * 3600 - 3600;
+        long first = last - 14 * 86_400;
+        Map<Long, HourSample> byHour = new HashMap<>();
+        for (long h = first; h <= last; h += 3600) {
+            HourSample s = HourSample.of("10.1.0.21", h);
+            s.values().put(metric, value);
+            byHour.put(h, s);
+        }
+        return Profile.build(byHour, first, last, java.time.ZoneOffset.UTC);
+    }
+
+    @Test
+    void theGateDropsAnUploadBelowTheFloorUnlessAMatureBaselineIsExceeded() {
+        Finding f = detect(List.of(sent("10.1.0.21", "198.51.100.10", 443, 5 * MB, 0, true)),
+                List.of(sent("10.1.0.21", "198.51.100.10", 443, 300 * MB, 0, true))).get(0);
+        GatePolicy policy = family.gate(f);
+        FindingGate gate = new FindingGate(1.5);
+        HourSample observed = HourSample.of("10.1.0.21", END.getEpochSecond());
+        observed.values().put(Metric.BYTES_OUT, 300 * MB);
+        FindingGate.Decision learning = gate.judge(f, policy, LAN, null, observed, END, List.of());
+        assertEquals(FindingGate.DropReason.BASELINE, learning.dropped());
+        assertTrue(learning.verdict().text().endsWith("below the absolute floor for a host without a mature baseline"),
+                learning.verdict().text());
+        HostBaseline mature = new HostBaseline("t", "10.1.0.21", HostBaseline.State.MATURE, END.minusSeconds(30 * 86_400), END,
+                500, END.minusSeconds(23 * 86_400), everyHour(Metric.BYTES_OUT, 20 * MB), END);
+        FindingGate.Decision above = gate.judge(f, policy, LAN, mature, observed, END, List.of());
+        assertTrue(above.raised(), above.verdict().text());
+        assertEquals(Gate.State.MATURE, above.verdict().state());
+    }
+}
