@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -334,6 +335,13 @@ class TestCapturesTest {
 
     // ---- exfiltration (scripts/make-exfil-captures: jumbo frames, smbd, sshd and rsync, curl, an HTTP server) ------
 
+    /** Replays an exfiltration capture, which must stay small: jumbo frames cut to 256 bytes, under 2 MB a file. */
+    private static Metered replayExfil(String capture) throws Exception {
+        long size = Files.size(Tools.repoRoot().resolve("tests/captures").resolve(capture));
+        assertTrue(size < 2_000_000, capture + " is " + size + " bytes");
+        return replay(capture, MeterConfig.defaults());
+    }
+
     private static boolean internal(byte[] addr) {
         return ip(addr).startsWith("10.79.0.");
     }
@@ -362,7 +370,7 @@ class TestCapturesTest {
 
     @Test
     void largeUploadIsOneFlowOf150MiBToAnExternalAddress() throws Exception {
-        Metered m = replay("large-upload.pcap", MeterConfig.defaults());
+        Metered m = replayExfil("large-upload.pcap");
         List<MeteredFlow> flows = assertWholeSessionsFrom(m, WORKSTATION);
         assertEquals(1, flows.size());
         MeteredFlow upload = only(flows, EXTERNAL, 443);
@@ -377,7 +385,7 @@ class TestCapturesTest {
 
     @Test
     void stagingIsFiveSmbPullsOf20MiBThenA120MiBUploadToAnExternalAddress() throws Exception {
-        Metered m = replay("staging-then-upload.pcap", MeterConfig.defaults());
+        Metered m = replayExfil("staging-then-upload.pcap");
         List<MeteredFlow> flows = assertWholeSessionsFrom(m, WORKSTATION);
         assertEquals(6, flows.size(), "five SMB sessions and the upload");
         List<MeteredFlow> smb = flows.stream().filter(f -> f.respPort() == 445).toList();
@@ -397,7 +405,7 @@ class TestCapturesTest {
 
     @Test
     void nightlyBackupIsAnRsyncPullOf50MiBThenA100MiBUploadToTheCloud() throws Exception {
-        Metered m = replay("nightly-backup.pcap", MeterConfig.defaults());
+        Metered m = replayExfil("nightly-backup.pcap");
         List<MeteredFlow> flows = assertWholeSessionsFrom(m, BACKUP);
         assertEquals(2, flows.size(), "rsync over ssh, then the upload");
         MeteredFlow rsync = only(flows, SERVER, 22);
@@ -413,7 +421,7 @@ class TestCapturesTest {
 
     @Test
     void webBrowsingIsA50MiBDownloadWithLittleSentOutside() throws Exception {
-        Metered m = replay("web-browsing.pcap", MeterConfig.defaults());
+        Metered m = replayExfil("web-browsing.pcap");
         List<MeteredFlow> flows = assertWholeSessionsFrom(m, WORKSTATION);
         assertEquals(1, flows.size());
         MeteredFlow download = only(flows, EXTERNAL, 443);
