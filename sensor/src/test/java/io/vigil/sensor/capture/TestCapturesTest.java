@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,9 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Meters the project's own captures in tests/captures/ (made by scripts/make-test-captures and
- * scripts/make-lateral-captures in network namespaces) with the real replay path and checks the flows a detector will
- * be given. Prints what it measured.
+ * Meters the project's own captures in tests/captures/ (made by scripts/make-test-captures,
+ * scripts/make-lateral-captures and scripts/make-exfil-captures in network namespaces) with the real replay path and
+ * checks the flows a detector will be given. Prints what it measured.
  */
 class TestCapturesTest {
 
@@ -44,6 +45,14 @@ class TestCapturesTest {
             .toList();
     private static final List<String> FILE_CLIENTS = IntStream.rangeClosed(31, 35).mapToObj(h -> "10.79.0." + h)
             .toList();
+    /** Exfiltration captures: the backup server, and the external hosts (TEST-NET-2) on the same bridge. */
+    private static final String BACKUP = "10.79.0.40";
+    private static final String EXTERNAL = "198.51.100.10";
+    private static final String CLOUD = "198.51.100.20";
+    /** The five addresses smbd listens on in the staging capture: five internal file servers. */
+    private static final List<String> SHARES = List.of("10.79.0.10", "10.79.0.100", "10.79.0.101", "10.79.0.102",
+            "10.79.0.103");
+    private static final long MIB = 1L << 20;
 
     /** What one replay gave: the flows and the meter's counters. */
     private record Metered(List<MeteredFlow> flows, MeterCounters counters) {
@@ -322,5 +331,103 @@ class TestCapturesTest {
                 TreeMap::new, Collectors.counting()));
         assertEquals(FILE_CLIENTS.stream().collect(Collectors.toMap(c -> c, c -> 3L, (a, b) -> a, TreeMap::new)),
                 perClient, "three sessions from each of 10.79.0.31-35");
+    }
+
+    // ---- exfiltration (scripts/make-exfil-captures: jumbo frames, smbd, sshd and rsync, curl, an HTTP server) ------
+
+    /** Replays an exfiltration capture, which must stay small: jumbo frames cut to 256 bytes, under 2 MB a file. */
+    private static Metered replayExfil(String capture) throws Exception {
+        long size = Files.size(Tools.repoRoot().resolve("tests/captures").resolve(capture));
+        assertTrue(size < 2_000_000, capture + " is " + size + " bytes");
+        return replay(capture, MeterConfig.defaults());
+    }
+
+    private static boolean internal(byte[] addr) {
+        return ip(addr).startsWith("10.79.0.");
+    }
+
+    /** Bytes {@code host} sent to addresses outside 10.79.0.0/24: what the EXFILTRATION SmartAlerts judge. */
+    private static long sentOutside(Metered m, String host) {
+        return m.flows().stream().mapToLong(f -> ip(f.origAddr()).equals(host) && !internal(f.respAddr())
+                ? f.origBytes() : ip(f.respAddr()).equals(host) && !internal(f.origAddr()) ? f.respBytes() : 0).sum();
+    }
+
+    /** Every flow a whole TCP session (SF) from {@code orig}, nothing undecodable; sorted by start. */
+    private static List<MeteredFlow> assertWholeSessionsFrom(Metered m, String orig) {
+        print(m.flows());
+        assertTrue(m.flows().stream().allMatch(f -> ip(f.origAddr()).equals(orig) && f.protocol() == 6
+                && f.connState() == ConnState.SF), "only SF sessions from " + orig);
+        assertEquals(0, m.counters().undecodable);
+        return m.flows().stream().sorted(Comparator.comparingLong(MeteredFlow::startMicros)).toList();
+    }
+
+    private static MeteredFlow only(List<MeteredFlow> flows, String resp, int port) {
+        List<MeteredFlow> to = flows.stream().filter(f -> ip(f.respAddr()).equals(resp) && f.respPort() == port)
+                .toList();
+        assertEquals(1, to.size(), "one flow to " + resp + ":" + port);
+        return to.get(0);
+    }
+
+    @Test
+    void largeUploadIsOneFlowOf150MiBToAnExternalAddress() throws Exception {
+        Metered m = replayExfil("large-upload.pcap");
+        List<MeteredFlow> flows = assertWholeSessionsFrom(m, WORKSTATION);
+        assertEquals(1, flows.size());
+        MeteredFlow upload = only(flows, EXTERNAL, 443);
+        // The 150 MiB body, the PUT request and the headers of about 2,500 jumbo segments; snaplen 256 cut every big
+        // frame, and the meter counts the IP length each packet had on the wire.
+        assertTrue(upload.origBytes() >= 150 * MIB && upload.origBytes() < 151 * MIB, "orig " + upload.origBytes());
+        assertTrue(upload.respBytes() < 100_000, "the server only acknowledges: resp " + upload.respBytes());
+        assertTrue(upload.origPackets() >= 150 * MIB / 65_000, "jumbo segments: " + upload.origPackets());
+        assertEquals(upload.origBytes(), sentOutside(m, WORKSTATION));
+        assertTrue(spanSeconds(flows) < 30, "in seconds: " + spanSeconds(flows));
+    }
+
+    @Test
+    void stagingIsFiveSmbPullsOf20MiBThenA120MiBUploadToAnExternalAddress() throws Exception {
+        Metered m = replayExfil("staging-then-upload.pcap");
+        List<MeteredFlow> flows = assertWholeSessionsFrom(m, WORKSTATION);
+        assertEquals(6, flows.size(), "five SMB sessions and the upload");
+        List<MeteredFlow> smb = flows.stream().filter(f -> f.respPort() == 445).toList();
+        assertEquals(SHARES, smb.stream().map(f -> ip(f.respAddr())).sorted().toList(),
+                "one SMB session with each of the five internal hosts");
+        assertTrue(smb.stream().allMatch(f -> f.respBytes() >= 20 * MIB && f.respBytes() < 21 * MIB
+                && f.origBytes() < MIB), "20 MiB pulled from each, little sent");
+        MeteredFlow upload = only(flows, EXTERNAL, 443);
+        assertTrue(upload.origBytes() >= 120 * MIB && upload.origBytes() < 122 * MIB, "orig " + upload.origBytes());
+        assertTrue(upload.respBytes() < 100_000, "resp " + upload.respBytes());
+        assertEquals(upload, flows.get(flows.size() - 1), "the upload comes last");
+        assertTrue(upload.startMicros() > smb.stream().mapToLong(MeteredFlow::endMicros).max().orElseThrow(),
+                "after every pull has ended");
+        assertEquals(upload.origBytes(), sentOutside(m, WORKSTATION));
+        assertTrue(spanSeconds(flows) < 60, "well under a minute: " + spanSeconds(flows));
+    }
+
+    @Test
+    void nightlyBackupIsAnRsyncPullOf50MiBThenA100MiBUploadToTheCloud() throws Exception {
+        Metered m = replayExfil("nightly-backup.pcap");
+        List<MeteredFlow> flows = assertWholeSessionsFrom(m, BACKUP);
+        assertEquals(2, flows.size(), "rsync over ssh, then the upload");
+        MeteredFlow rsync = only(flows, SERVER, 22);
+        assertTrue(rsync.respBytes() >= 50 * MIB && rsync.respBytes() < 51 * MIB, "resp " + rsync.respBytes());
+        assertTrue(rsync.origBytes() < MIB, "orig " + rsync.origBytes());
+        MeteredFlow upload = only(flows, CLOUD, 443);
+        assertTrue(upload.origBytes() >= 100 * MIB && upload.origBytes() < 101 * MIB, "orig " + upload.origBytes());
+        assertTrue(upload.respBytes() < 100_000, "resp " + upload.respBytes());
+        assertTrue(upload.startMicros() > rsync.endMicros(), "the upload after the pull");
+        assertEquals(upload.origBytes(), sentOutside(m, BACKUP));
+        assertTrue(spanSeconds(flows) < 30, "in seconds: " + spanSeconds(flows));
+    }
+
+    @Test
+    void webBrowsingIsA50MiBDownloadWithLittleSentOutside() throws Exception {
+        Metered m = replayExfil("web-browsing.pcap");
+        List<MeteredFlow> flows = assertWholeSessionsFrom(m, WORKSTATION);
+        assertEquals(1, flows.size());
+        MeteredFlow download = only(flows, EXTERNAL, 443);
+        assertTrue(download.respBytes() >= 50 * MIB && download.respBytes() < 51 * MIB,
+                "resp " + download.respBytes());
+        // Only the request and the acknowledgements go out: a download is never an upload.
+        assertTrue(sentOutside(m, WORKSTATION) < MIB, "sent outside " + sentOutside(m, WORKSTATION));
     }
 }
