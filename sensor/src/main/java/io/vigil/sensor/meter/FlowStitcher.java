@@ -340,11 +340,18 @@ public final class FlowStitcher {
     }
 
     private final int[] sweepBatch = new int[32];
+    private final int[] sweepHashes = new int[32];
 
     private void expire(int[] due, int n) {
+        // As in records: one loop reads the records (their keys give the hashes), the next their index slots.
+        int[] hashes = sweepHashes;
         long touched = 0;
         for (int i = 0; i < n; i++) {
-            touched += table.touch(table.hashOf(due[i]));
+            touched += table.touchRecord(due[i]);
+            hashes[i] = table.hashOf(due[i]);
+        }
+        for (int i = 0; i < n; i++) {
+            touched += table.touch(hashes[i]);
         }
         this.touched += touched;
         for (int i = 0; i < n; i++) {
