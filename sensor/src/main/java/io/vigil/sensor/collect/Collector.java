@@ -53,7 +53,17 @@ public final class Collector implements AutoCloseable {
         this.clock = clock;
         this.exporters = new Exporters(config);
         this.stitcher = new FlowStitcher(meter, config.stitchWait(), sink, exporters::address);
-        this.decoder = new RecordDecoder(exporters, config.defaultSamplingRate(), r -> stitcher.record(r, nowMs));
+        this.decoder = new RecordDecoder(exporters, config.defaultSamplingRate(), new RecordDecoder.RecordSink() {
+            @Override
+            public void record(FlowRecord r) {
+                stitcher.record(r, nowMs);
+            }
+
+            @Override
+            public void records(FlowRecord[] batch, int count) {
+                stitcher.records(batch, count, nowMs);
+            }
+        });
         this.selector = Selector.open();
     }
 

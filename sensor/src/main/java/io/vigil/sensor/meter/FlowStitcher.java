@@ -123,34 +123,89 @@ public final class FlowStitcher {
         return flowsEvicted;
     }
 
-    /** Takes one decoded record that arrived at wall time {@code arrivalMs}. */
-    public void record(FlowRecord f, long arrivalMs) {
-        advance(arrivalMs);
-        records++;
+    /**
+     * Takes a datagram's decoded records that arrived at wall time {@code arrivalMs}, exactly as {@link #record}
+     * one after the other would. First each record's table entry is read without using it ({@link FlowTable#touch}),
+     * so that the cache misses of the whole batch overlap: a collector at full rate holds every flow of the last
+     * second or so (lone directions wait for their reverse, stitched ones linger), far more than the CPU's caches,
+     * and a lookup that waits for memory alone took longer than the rest of a record's stitching.
+     */
+    public void records(FlowRecord[] batch, int count, long arrivalMs) {
+        int[] hashes = batchHashes.length >= count ? batchHashes : (batchHashes = new int[count]);
+        int[] slots = batchSlots.length >= count ? batchSlots : (batchSlots = new int[count]);
+        // Three short loops, so that each one's loads are independent of each other and all in flight at once: the
+        // hashes (arithmetic only), the index slots, then the records those slots name and the free ones to be taken.
+        for (int i = 0; i < count; i++) {
+            hashes[i] = keyHash(batch[i]);
+        }
+        for (int i = 0; i < count; i++) {
+            slots[i] = table.touch(hashes[i]);
+        }
+        long touched = 0;
+        for (int i = 0; i < count; i++) {
+            touched += table.touchRecord(slots[i] - 1);
+            int free = table.nextFree(i);
+            if (free >= 0) {
+                touched += table.touchRecord(free);
+            }
+        }
+        this.touched += touched;
+        for (int i = 0; i < count; i++) {
+            record(batch[i], arrivalMs);
+        }
+    }
+
+    private int[] batchHashes = new int[0];
+    private int[] batchSlots = new int[0];
+
+    /** Sum of what {@link #records} read ahead: kept so that the reads are not optimised away. */
+    private long touched;
+
+    /** The table hash of the key {@link #record} builds for {@code f}. */
+    private static int keyHash(FlowRecord f) {
+        long ports = keyPorts(f);
+        int sp = (int) (ports >>> 32);
+        int dp = (int) ports;
+        boolean srcIsA = FlowMeter.before(f.srcHi, f.srcLo, sp, f.dstHi, f.dstLo, dp);
+        long meta = keyMeta(f, sp, dp, srcIsA);
+        return srcIsA ? FlowTable.hash(f.srcHi, f.srcLo, f.dstHi, f.dstLo, meta)
+                : FlowTable.hash(f.dstHi, f.dstLo, f.srcHi, f.srcLo, meta);
+    }
+
+    /** The key's two "ports", source << 32 | destination: ICMP keyed as the meter keys it, 0 without ports. */
+    private static long keyPorts(FlowRecord f) {
         int proto = f.protocol;
-        int sp;
-        int dp;
         if (proto == 1 || proto == 58) {
             // Keyed as the meter keys ICMP: an echo and its reply share (type, counterpart), so they stitch.
             int type = f.icmpTypeCode < 0 ? 0 : (f.icmpTypeCode >>> 8) & 0xff;
             int code = f.icmpTypeCode < 0 ? 0 : f.icmpTypeCode & 0xff;
             int counterpart = IcmpTypes.counterpart(proto, type);
-            sp = type;
-            dp = counterpart == IcmpTypes.NONE ? code : counterpart;
-        } else if (proto == 6 || proto == 17) {
-            sp = f.srcPort;
-            dp = f.dstPort;
-        } else {
-            sp = 0;
-            dp = 0;
+            return (long) type << 32 | ((counterpart == IcmpTypes.NONE ? code : counterpart) & 0xffff_ffffL);
         }
+        if (proto == 6 || proto == 17) {
+            return (long) f.srcPort << 32 | (f.dstPort & 0xffff_ffffL);
+        }
+        return 0;
+    }
+
+    private static long keyMeta(FlowRecord f, int sp, int dp, boolean srcIsA) {
+        return (long) (srcIsA ? sp : dp) | (long) (srcIsA ? dp : sp) << 16 | (long) f.protocol << 32
+                | (f.ipVersion == 6 ? 1L << 52 : 0L) | (long) f.exporter << SHIFT_EXPORTER;
+    }
+
+    /** Takes one decoded record that arrived at wall time {@code arrivalMs}. */
+    public void record(FlowRecord f, long arrivalMs) {
+        advance(arrivalMs);
+        records++;
+        long ports = keyPorts(f);
+        int sp = (int) (ports >>> 32);
+        int dp = (int) ports;
         boolean srcIsA = FlowMeter.before(f.srcHi, f.srcLo, sp, f.dstHi, f.dstLo, dp);
         long aHi = srcIsA ? f.srcHi : f.dstHi;
         long aLo = srcIsA ? f.srcLo : f.dstLo;
         long bHi = srcIsA ? f.dstHi : f.srcHi;
         long bLo = srcIsA ? f.dstLo : f.srcLo;
-        long meta = (long) (srcIsA ? sp : dp) | (long) (srcIsA ? dp : sp) << 16 | (long) proto << 32
-                | (f.ipVersion == 6 ? 1L << 52 : 0L) | (long) f.exporter << SHIFT_EXPORTER;
+        long meta = keyMeta(f, sp, dp, srcIsA);
         int h = FlowTable.hash(aHi, aLo, bHi, bLo, meta);
         int r = table.find(h, aHi, aLo, bHi, bLo, meta);
         if (r >= 0) {
@@ -261,14 +316,47 @@ public final class FlowStitcher {
         return Math.max(0, (ms - epoch) / TICK_MS);
     }
 
+    /**
+     * Exports the flows whose deadline has passed, in record order. They are gathered a batch at a time and their
+     * index slots read first ({@link FlowTable#touch}): removing each then finds its slot in the cache instead of
+     * waiting for memory once per flow (the records themselves are read in order, which the CPU prefetches).
+     */
     private void sweep() {
         long now = tick(nowMs);
         int[] deadline = table.deadline;
+        int[] due = sweepBatch;
+        int n = 0;
         for (int r = 0; r < table.highWater(); r++) {
             int d = deadline[r];
             if (d != FREE && d <= now) {
-                finish(r, finished(r * STRIDE) ? MeteredFlow.ExportReason.END : MeteredFlow.ExportReason.IDLE);
+                due[n++] = r;
+                if (n == due.length) {
+                    expire(due, n);
+                    n = 0;
+                }
             }
+        }
+        expire(due, n);
+    }
+
+    private final int[] sweepBatch = new int[32];
+    private final int[] sweepHashes = new int[32];
+
+    private void expire(int[] due, int n) {
+        // As in records: one loop reads the records (their keys give the hashes), the next their index slots.
+        int[] hashes = sweepHashes;
+        long touched = 0;
+        for (int i = 0; i < n; i++) {
+            touched += table.touchRecord(due[i]);
+            hashes[i] = table.hashOf(due[i]);
+        }
+        for (int i = 0; i < n; i++) {
+            touched += table.touch(hashes[i]);
+        }
+        this.touched += touched;
+        for (int i = 0; i < n; i++) {
+            int r = due[i];
+            finish(r, finished(r * STRIDE) ? MeteredFlow.ExportReason.END : MeteredFlow.ExportReason.IDLE);
         }
     }
 

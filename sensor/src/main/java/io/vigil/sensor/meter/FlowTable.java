@@ -142,6 +142,40 @@ final class FlowTable {
         }
     }
 
+    /**
+     * Reads the home slot of this hash in the index, what a {@link #find} reads first, and returns the record number
+     * + 1 it holds when its hash matches (0 otherwise), for {@link #touchRecord}. Called for a batch of keys before
+     * they are looked up, it lets the CPU fetch all their cache lines at once instead of waiting for each miss in
+     * turn; it changes nothing.
+     */
+    int touch(int hash) {
+        int i = hash & mask;
+        int r = index[2 * i];
+        return index[2 * i + 1] == hash ? r : 0;
+    }
+
+    /** The record {@link #insert} hands out next when none has been freed since: for {@link #touch}ing it ahead. */
+    int nextFree(int ahead) {
+        if (ahead < freeTop) {
+            return freeList[freeTop - 1 - ahead];
+        }
+        int r = highWater + ahead - freeTop;
+        return r < capacity ? r : -1;
+    }
+
+    /**
+     * Reads a record's key and its last long (see {@link #touch}): a record spans two or three cache lines, and a
+     * lookup reads the first while the update or the zeroing of a new record writes through to the last. Nothing
+     * for -1.
+     */
+    long touchRecord(int r) {
+        if (r < 0) {
+            return 0;
+        }
+        int base = r * stride;
+        return slab[base + META] + slab[base + stride - 1];
+    }
+
     /** Claims a record for a key known to be absent; the caller must check {@link #isFull()} first. */
     int insert(int hash, long aHi, long aLo, long bHi, long bLo, long meta) {
         if (size >= (mask + 1) >> 1 && mask + 1 < maxSlots) {
@@ -214,10 +248,15 @@ final class FlowTable {
         mask = m;
     }
 
+    /** The hash of the key record {@code r} holds. */
+    int hashOf(int r) {
+        int base = r * stride;
+        return hash(slab[base + A_HI], slab[base + A_LO], slab[base + B_HI], slab[base + B_LO], slab[base + META]);
+    }
+
     /** Frees a record; its slab contents stay readable until the record is reused. */
     void remove(int r) {
-        int base = r * stride;
-        int hash = hash(slab[base + A_HI], slab[base + A_LO], slab[base + B_HI], slab[base + B_LO], slab[base + META]);
+        int hash = hashOf(r);
         int i = hash & mask;
         while (index[2 * i] != r + 1) {
             i = (i + 1) & mask;

@@ -55,25 +55,41 @@ public final class FlowProtos {
     }
 
     /**
-     * {@code toProto(f).toByteArray()}, written directly: the fields' tags, varints and bytes straight into the array
-     * (protobuf's stream writes each byte through a bounds-checked call). The strings are turned into UTF-8 once, by
-     * the JDK's vectorised encoder, where protobuf scans each twice (once to size its field, once to write it); for a
-     * string with an unpaired surrogate protobuf falls back to that same encoder, so the bytes agree for any string.
+     * {@code toProto(f).toByteArray()}, written directly: the fields' tags, varints and bytes straight into an array
+     * (protobuf's stream writes each byte through a bounds-checked call, after a pass that sizes every field). One
+     * pass writes into this thread's scratch array, sized for the worst case of this flow, and the message is copied
+     * out of it: a copy of about a hundred bytes costs less than working every varint's length out first. A string
+     * of ASCII characters only (history letters, a Community ID: what every flow carries) is its own UTF-8, so its
+     * characters are copied as they are; any other string is turned into UTF-8 by the JDK's encoder, which for an
+     * unpaired surrogate gives what protobuf's own fallback gives, so the bytes agree for any string.
      */
     public static byte[] toByteArray(MeteredFlow f) {
-        byte[] history = f.history().getBytes(StandardCharsets.UTF_8);
-        byte[] communityId = f.communityId().getBytes(StandardCharsets.UTF_8);
-        byte[] zeekUid = f.zeekUid() == null ? null : f.zeekUid().getBytes(StandardCharsets.UTF_8);
-        byte[] out = new byte[encode(f, history, communityId, zeekUid, null)];
-        encode(f, history, communityId, zeekUid, out);
-        return out;
+        String zeekUid = f.zeekUid();
+        int bound = FIXED_BOUND + f.origAddr().length + f.respAddr().length + utf8Bound(f.history())
+                + utf8Bound(f.communityId()) + (zeekUid == null ? 0 : utf8Bound(zeekUid))
+                + (f.source() == null ? 0 : f.source().exporter().length);
+        byte[] out = SCRATCH.get();
+        if (out.length < bound) {
+            out = new byte[bound];
+            SCRATCH.set(out);
+        }
+        return java.util.Arrays.copyOf(out, encode(f, out));
     }
 
     /**
-     * Writes the message into {@code out}, or with {@code out} null only counts its bytes: one list of fields for
-     * both, so size and bytes cannot disagree. Returns the length.
+     * Bytes every field but the byte strings can take: 23 fields of at most a 2-byte tag and a 10-byte varint (a
+     * length included), and the strings' length prefixes.
      */
-    private static int encode(MeteredFlow f, byte[] history, byte[] communityId, byte[] zeekUid, byte[] out) {
+    private static final int FIXED_BOUND = 23 * 12;
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[1024]);
+
+    /** At most the UTF-8 length of a string: 3 bytes per UTF-16 unit (a surrogate pair is 4 bytes for 2 units). */
+    private static int utf8Bound(String s) {
+        return 3 * s.length();
+    }
+
+    /** Writes the message into {@code out} (large enough, see {@link #toByteArray}) and returns its length. */
+    private static int encode(MeteredFlow f, byte[] out) {
         long start = Math.floorDiv(f.startMicros(), 1000);
         long end = Math.max(start, Math.floorDiv(f.endMicros(), 1000));
         int p = uint64(out, 0, Flow.START_TIME_MS_FIELD_NUMBER, start);
@@ -94,19 +110,45 @@ public final class FlowProtos {
         p = uint32(out, p, Flow.RESP_TCP_FLAGS_FIELD_NUMBER, f.respTcpFlags());
         // An enum is an int32 varint: sign-extended to 64 bits, as protobuf writes a negative one.
         p = uint64(out, p, Flow.CONN_STATE_FIELD_NUMBER, f.connState().getNumber());
-        p = bytes(out, p, Flow.HISTORY_FIELD_NUMBER, history); // a string's field is its UTF-8, length-delimited
+        p = string(out, p, Flow.HISTORY_FIELD_NUMBER, f.history(), false);
         p = uint32(out, p, Flow.VLAN_FIELD_NUMBER, f.vlan());
-        p = bytes(out, p, Flow.COMMUNITY_ID_FIELD_NUMBER, communityId);
+        p = string(out, p, Flow.COMMUNITY_ID_FIELD_NUMBER, f.communityId(), false);
         p = uint32(out, p, Flow.ICMP_REPLY_FIELD_NUMBER, f.icmpReply());
-        if (zeekUid != null) {
+        if (f.zeekUid() != null) {
             // Explicit presence: written when set, even empty.
-            p = raw(out, varint(out, tag(out, p, Flow.ZEEK_UID_FIELD_NUMBER, LENGTH_DELIMITED), zeekUid.length), zeekUid);
+            p = string(out, p, Flow.ZEEK_UID_FIELD_NUMBER, f.zeekUid(), true);
         }
         if (f.source() != null) {
             p = bytes(out, p, Flow.EXPORTER_ADDR_FIELD_NUMBER, f.source().exporter());
             p = uint32(out, p, Flow.SAMPLING_RATE_FIELD_NUMBER, f.source().samplingRate());
         }
         return p;
+    }
+
+    /**
+     * A string's field: its UTF-8, length-delimited; left out when empty unless {@code present} (explicit presence).
+     * ASCII is copied character by character, the length known up front; anything else goes through the encoder.
+     */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): exact for ASCII, which is checked
+    private static int string(byte[] out, int p, int field, String s, boolean present) {
+        int n = s.length();
+        if (n == 0 && !present) {
+            return p;
+        }
+        boolean ascii = true;
+        for (int i = 0; i < n; i++) {
+            if (s.charAt(i) >= 0x80) {
+                ascii = false;
+                break;
+            }
+        }
+        if (!ascii) {
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            return raw(out, varint(out, tag(out, p, field, LENGTH_DELIMITED), utf8.length), utf8);
+        }
+        p = varint(out, tag(out, p, field, LENGTH_DELIMITED), n);
+        s.getBytes(0, n, out, p);
+        return p + n;
     }
 
     private static final int VARINT = 0;
@@ -131,17 +173,12 @@ public final class FlowProtos {
     }
 
     private static int raw(byte[] out, int p, byte[] v) {
-        if (out != null) {
-            System.arraycopy(v, 0, out, p, v.length);
-        }
+        System.arraycopy(v, 0, out, p, v.length);
         return p + v.length;
     }
 
     /** Base-128 varint, low groups first: 1 byte per 7 bits, at least one. */
     private static int varint(byte[] out, int p, long v) {
-        if (out == null) {
-            return p + (70 - Long.numberOfLeadingZeros(v | 1)) / 7;
-        }
         while ((v & ~0x7fL) != 0) {
             out[p++] = (byte) (v | 0x80);
             v >>>= 7;

@@ -21,6 +21,7 @@ import static io.vigil.sensor.Frames.RST;
 import static io.vigil.sensor.Frames.SYN;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Stitching exporters' one-way records into bidirectional flows, and what conn_state their flag unions give. */
 class FlowStitcherTest {
@@ -112,6 +113,60 @@ class FlowStitcherTest {
             assertEquals(expected.connState(), got.connState(), expected.toString());
             assertEquals(expected.history(), got.history(), expected.toString());
         }
+    }
+
+    /**
+     * A datagram's records taken as a batch (the collector's path: their table entries read ahead) make exactly the
+     * flows, in the same order, that the same records taken one by one make: random connections over a small key
+     * space (TCP, UDP, ICMP, two exporters, both directions, repeats), arrivals moving on so that the sweep runs.
+     */
+    @Test
+    void aBatchOfRecordsStitchesExactlyAsTheSameRecordsOneByOne() {
+        java.util.Random random = new java.util.Random(7);
+        List<MeteredFlow> oneByOne = new ArrayList<>();
+        List<MeteredFlow> batched = new ArrayList<>();
+        MeterConfig config = MeterConfig.defaults().withMaxFlows(256);
+        FlowStitcher single = new FlowStitcher(config, WAIT, oneByOne::add, i -> new byte[] {(byte) 192, 0, 2, (byte) i});
+        FlowStitcher batch = new FlowStitcher(config, WAIT, batched::add, i -> new byte[] {(byte) 192, 0, 2, (byte) i});
+        long arrival = T0;
+        int[] protocols = {6, 6, 17, 1};
+        for (int datagram = 0; datagram < 3000; datagram++) {
+            arrival += random.nextInt(300);
+            FlowRecord[] records = new FlowRecord[1 + random.nextInt(40)];
+            for (int i = 0; i < records.length; i++) {
+                int proto = protocols[random.nextInt(protocols.length)];
+                int host = random.nextInt(40);
+                boolean reverse = random.nextBoolean();
+                String client = "10.0.0." + (1 + host % 7);
+                String server = "10.0.1." + (1 + host / 7);
+                int cport = 40000 + host;
+                int sport = proto == 17 ? 53 : 443;
+                long start = arrival - 2000 + random.nextInt(1000);
+                FlowRecord r = proto == 1 ? icmp(reverse ? server : client, reverse ? client : server,
+                        reverse ? 0 : 8, 1 + random.nextInt(3), start)
+                        : rec(reverse ? server : client, reverse ? client : server, reverse ? sport : cport,
+                        reverse ? cport : sport, proto, random.nextInt(64), 1 + random.nextInt(9),
+                        60 + random.nextInt(3000), start, start + random.nextInt(500));
+                r.exporter = 1 + random.nextInt(2);
+                records[i] = r;
+            }
+            for (FlowRecord r : records) {
+                single.record(r, arrival);
+            }
+            batch.records(records, records.length, arrival);
+        }
+        single.flush();
+        batch.flush();
+        assertEquals(single.records(), batch.records());
+        assertEquals(oneByOne.size(), batched.size());
+        for (int i = 0; i < oneByOne.size(); i++) {
+            MeteredFlow expected = oneByOne.get(i);
+            MeteredFlow got = batched.get(i);
+            assertArrayEquals(io.vigil.sensor.output.FlowProtos.toByteArray(expected),
+                    io.vigil.sensor.output.FlowProtos.toByteArray(got), expected.toString());
+            assertEquals(expected.reason(), got.reason());
+        }
+        assertTrue(oneByOne.size() > 10_000, "flows: " + oneByOne.size());
     }
 
     @Test

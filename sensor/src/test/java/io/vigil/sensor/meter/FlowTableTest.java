@@ -56,6 +56,40 @@ class FlowTableTest {
         assertTrue(slots.size() > 250, "256 exporters' copies of one flow took " + slots.size() + " of 65,536 slots");
     }
 
+    /**
+     * The read-ahead helpers tell what the lookups and inserts will use: {@code touch} names the record a hash's home
+     * slot holds (0 when another hash is there), and {@code nextFree} the records inserts hand out next, freed ones
+     * (last freed first) before the untouched end.
+     */
+    @Test
+    void readAheadNamesTheRecordsThatLookupsAndInsertsUse() {
+        FlowTable table = new FlowTable(64);
+        int h = FlowTable.hash(0, 1, 0, 2, 6L << 32);
+        assertEquals(0, table.touch(h));
+        assertEquals(0, table.nextFree(0));
+        assertEquals(1, table.nextFree(1));
+        int r = table.insert(h, 0, 1, 0, 2, 6L << 32);
+        assertEquals(r + 1, table.touch(h));
+        assertEquals(h, table.hashOf(r));
+        assertEquals(0, table.touch(h ^ 1 << 31), "same slot bits, another hash");
+        assertEquals(1, table.nextFree(0));
+        int[] taken = new int[5];
+        for (int i = 0; i < taken.length; i++) {
+            taken[i] = table.insert(FlowTable.hash(0, 10 + i, 0, 2, 6L << 32), 0, 10 + i, 0, 2, 6L << 32);
+        }
+        table.remove(taken[1]);
+        table.remove(taken[3]);
+        int[] expected = {taken[3], taken[1], 6, 7};
+        for (int ahead = 0; ahead < expected.length; ahead++) {
+            assertEquals(expected[ahead], table.nextFree(ahead));
+        }
+        for (int ahead = 0; ahead < expected.length; ahead++) {
+            assertEquals(expected[ahead], table.insert(FlowTable.hash(0, 100 + ahead, 0, 2, 6L << 32), 0, 100 + ahead,
+                    0, 2, 6L << 32));
+        }
+        assertEquals(-1, new FlowTable(16).nextFree(16));
+    }
+
     @Test
     void footprintIsUnderTwoHundredBytesPerFlow() {
         FlowTable table = new FlowTable(1 << 20);
