@@ -1,4 +1,4 @@
-package io.vigil.detection.customer.client;
+package io.vigil.lib.tenants;
 
 import io.quarkus.oidc.client.filter.OidcClientFilter;
 import io.smallrye.mutiny.Uni;
@@ -6,12 +6,14 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /**
- * The tenants service's internal read API, called with detection's own client-credentials token (Keycloak client
- * vigil-detection, holding the vigil-tenants client role internal-read).
+ * The tenants service's internal read API (rest-client config key {@code tenants}), called with the calling service's
+ * own client-credentials token from its default quarkus.oidc-client (a Keycloak client whose service account holds the
+ * vigil-tenants client role internal-read: vigil-detection, vigil-ingest).
  */
 @RegisterRestClient(configKey = "tenants")
 @OidcClientFilter
@@ -23,4 +25,13 @@ public interface TenantsInternalApi {
     @GET
     @Path("/{customerId}")
     Uni<TenantsCustomer> customer(@PathParam("customerId") String customerId);
+
+    /**
+     * One page of every customer (every MSP, every status, offboarded too), in id order.
+     *
+     * @param cursor the previous page's nextCursor, null for the first page
+     * @param limit  customers per page, 1..1000
+     */
+    @GET
+    Uni<TenantsCustomerPage> customers(@QueryParam("cursor") String cursor, @QueryParam("limit") int limit);
 }
