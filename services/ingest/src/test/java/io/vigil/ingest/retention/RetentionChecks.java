@@ -30,8 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What {@link RetentionIT} (one server) and {@link RetentionClusterIT} check: the retention job against the real
- * ClickHouse and the real tenants service (its built jar), with a real client-credentials token from Keycloak. It runs on a database of its own, created by ingest's migrator and dropped at
- * the end, since a run drops whole partitions: the stack's shared database is never touched.
+ * ClickHouse and the real tenants service (its built jar), with a real client-credentials token from Keycloak. It
+ * runs on a database of its own, created by ingest's migrator and dropped at the end, since a run drops whole
+ * partitions: the stack's shared database is never touched.
  * <p>
  * Two customers made in tenants keep 3 and 10 days; a third tenant id tenants never heard of stands for a deleted
  * customer. Each has rows 1, 5, 20 and 4000 days old in every flow table (one of the 3-day customer's 5-day-old flows
