@@ -37,9 +37,14 @@ public record RetentionPlan(long now, long dropBefore, int longestDays, List<Chu
 
         /** The WHERE clause selecting every row of this chunk's customers older than their cutoff. */
         public String where(String timeColumn) {
+            return where(timeColumn, 0);
+        }
+
+        /** The same for rows older than their cutoff less {@code earlierSeconds} (the mutation slack). */
+        public String where(String timeColumn, long earlierSeconds) {
             List<String> ors = new ArrayList<>();
             cutoffs.values().forEach(g -> ors.add("(tenant_id IN (" + String.join(", ", g.tenants().stream().map(Sql::tenant).toList())
-                    + ") AND " + timeColumn + " < toDateTime(" + g.cutoff() + "))"));
+                    + ") AND " + timeColumn + " < toDateTime(" + (g.cutoff() - earlierSeconds) + "))"));
             return String.join(" OR ", ors);
         }
     }

@@ -26,6 +26,8 @@ class RetentionPlanTest {
         assertEquals("(tenant_id IN ('c-short') AND start < toDateTime(" + (NOW.getEpochSecond() - 3 * DAY) + "))"
                 + " OR (tenant_id IN ('c-long') AND start < toDateTime(" + (NOW.getEpochSecond() - 10 * DAY) + "))", where);
         assertEquals(2, plan.customers());
+        assertTrue(plan.chunks().get(0).where("start", DAY).contains("start < toDateTime(" + (NOW.getEpochSecond() - 4 * DAY) + ")"),
+                "with a day's slack, a mutation waits for rows a day past the retention");
     }
 
     @Test

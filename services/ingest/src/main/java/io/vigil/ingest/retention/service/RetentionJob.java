@@ -151,9 +151,13 @@ public class RetentionJob {
         long rows = 0;
         for (RetentionPlan.Chunk chunk : plan.chunks()) {
             String where = chunk.where(table.timeColumn());
-            Map<String, Long> byTenant = repository.countByTenant(table, where);
+            long slack = config.mutationSlack().toSeconds();
+            Map<String, Long> byTenant = repository.countByTenant(table, slack > 0 ? chunk.where(table.timeColumn(), slack) : where);
             if (byTenant.isEmpty()) {
                 continue;
+            }
+            if (slack > 0) {
+                byTenant = repository.countByTenant(table, where);
             }
             repository.delete(table, where);
             mutations++;
