@@ -58,6 +58,7 @@ VIGIL_PG_SERVICE_ROLES=(vigil_tenants:tenants vigil_detection:detection) # role:
 : "${VIGIL_CLI_CLIENT_ID:=vigil-cli}"       # public client with the password grant (dev only)
 : "${VIGIL_TENANTS_CLIENT_SECRET:=dev-vigil-tenants}" # the tenants service's Keycloak client (admin API)
 : "${VIGIL_DETECTION_CLIENT_SECRET:=dev-vigil-detection}" # detection's Keycloak client (tenants internal API)
+: "${VIGIL_INGEST_CLIENT_SECRET:=dev-vigil-ingest}" # ingest's Keycloak client (tenants internal API: retention)
 : "${VIGIL_PORTAL_CLIENT_SECRET:=dev-vigil-portal}" # the portal's Keycloak client (code flow)
 : "${VIGIL_NOTIFY_SECRET_KEY:=dmlnaWwtZGV2LW9ubHktd2ViaG9vay1zZWFsLWtleSE=}" # seals webhook secrets at rest (detection); dev only
 : "${VIGIL_PORTAL_CSRF_KEY:=dev-only-portal-form-key-0123456789abcdef}" # the portal's form tokens; dev only

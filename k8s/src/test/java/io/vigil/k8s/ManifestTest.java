@@ -307,6 +307,7 @@ class ManifestTest {
                 "clickhouse-operator -> clickhouse:8123",
                 "ingest -> keycloak:8080",
                 "ingest -> clickhouse:8123",
+                "ingest -> tenants:18091",
                 "tenants -> keycloak:8080",
                 "tenants -> postgres:5432",
                 "detection -> tenants:18091",
@@ -483,7 +484,7 @@ class ManifestTest {
             assertTrue(client.path("secret").isMissingNode(), "a secret in the prod realm: " + client.path("clientId"));
             assertFalse(client.path("directAccessGrantsEnabled").asBoolean(), "password grant: " + client.path("clientId"));
         }
-        assertEquals(Set.of("vigil-tenants", "vigil-detection", "vigil-portal"), clients);
+        assertEquals(Set.of("vigil-tenants", "vigil-detection", "vigil-ingest", "vigil-portal"), clients);
         for (com.fasterxml.jackson.databind.JsonNode r : List.of(realm, dev)) {
             Set<String> management = new TreeSet<>();
             for (com.fasterxml.jackson.databind.JsonNode user : r.path("users")) {

@@ -161,6 +161,7 @@ class IngestBenchmark {
         env.put("VIGIL_CLICKHOUSE_DATABASE", DB);
         env.put("VIGIL_CLICKHOUSE_URL", CLICKHOUSE);
         env.put("VIGIL_OIDC_ISSUER", ISSUER);
+        env.putAll(io.vigil.tests.system.SystemStack.INGEST_ENV);
         Process p = pb.start();
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);

@@ -76,9 +76,17 @@ public final class SystemStack {
         return startIngest(port, database, Map.of(), log);
     }
 
+    /**
+     * Ingest settings for every packaged ingest the tests start: no scheduled retention run, which would delete in a
+     * database the tests share (RetentionIT tests the job), and its dev client secret (its prod profile has none).
+     */
+    public static final Map<String, String> INGEST_ENV = Map.of("VIGIL_TENANTS_CLIENT_SECRET", "dev-vigil-ingest",
+            "VIGIL_RETENTION_SCHEDULE", "off");
+
     /** {@link #startIngest(int, String, Path)} with extra settings (a ClickHouse cluster, say). */
     public static Process startIngest(int port, String database, Map<String, String> settings, Path log) throws Exception {
-        Map<String, String> all = new java.util.HashMap<>(settings);
+        Map<String, String> all = new java.util.HashMap<>(INGEST_ENV);
+        all.putAll(settings);
         all.put("VIGIL_CLICKHOUSE_DATABASE", database);
         return startService("services/ingest", port, all, log);
     }

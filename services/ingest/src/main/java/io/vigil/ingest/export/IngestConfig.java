@@ -9,7 +9,10 @@ import java.time.Duration;
 @ConfigMapping(prefix = "vigil.ingest")
 public interface IngestConfig {
 
-    /** Flows older than this are refused (TOO_OLD); the tenants service will supply per-customer values. */
+    /**
+     * Flows older than this are refused (TOO_OLD). Also the floor of the retention job's longest retention: no partition
+     * younger than the longer of this and every customer's retentionDays is dropped.
+     */
     @WithDefault("P30D")
     Duration retention();
 

@@ -39,7 +39,9 @@ public class Services implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         try {
             int ingestPort = freePort();
-            Process ingest = service("services/ingest", ingestPort, Map.of(), WORK.resolve("ingest.log"));
+            // No scheduled retention run in a database the tests share, and ingest's dev client secret (none in prod).
+            Process ingest = service("services/ingest", ingestPort, Map.of("VIGIL_TENANTS_CLIENT_SECRET", "dev-vigil-ingest",
+                    "VIGIL_RETENTION_SCHEDULE", "off"), WORK.resolve("ingest.log"));
             stop(ingest);
             int tenantsPort = freePort();
             started.add(service("services/tenants", tenantsPort, Map.of("VIGIL_KEYCLOAK_CLIENT_SECRET", "dev-vigil-tenants",

@@ -113,6 +113,35 @@ class CustomerApiIT {
                 .then().statusCode(200).body("items.id", equalTo(List.of("a1", "a2")));
     }
 
+    /** The internal list, for ingest's retention job: every MSP's customers, offboarded ones too, each once. */
+    @Test
+    void theInternalListPagesThroughEveryCustomerOfEveryMspWithItsRetention() {
+        String kept = Api.as("msp-a-admin").body(Map.of("name", Api.unique("Kept"), "retentionDays", 7))
+                .post("/api/v1/customers").then().statusCode(201).extract().path("id");
+        String gone = Api.as("msp-b-admin").body(Map.of("name", Api.unique("Gone"), "retentionDays", 400))
+                .post("/api/v1/customers").then().statusCode(201).extract().path("id");
+        Api.as("msp-b-admin").delete("/api/v1/customers/" + gone).then().statusCode(204);
+        Map<String, Integer> retention = new java.util.HashMap<>();
+        String cursor = null;
+        do {
+            var spec = Api.as("client:vigil-tenants").queryParam("limit", 100);
+            if (cursor != null) {
+                spec.queryParam("cursor", cursor);
+            }
+            Response page = spec.get("/api/v1/internal/customers");
+            page.then().statusCode(200);
+            List<Map<String, Object>> items = page.jsonPath().getList("items");
+            items.forEach(c -> assertTrue(retention.put((String) c.get("id"), (Integer) c.get("retentionDays")) == null,
+                    "seen twice: " + c.get("id")));
+            cursor = page.path("nextCursor");
+        } while (cursor != null);
+        assertEquals(7, retention.get(kept));
+        assertEquals(400, retention.get(gone), "an offboarded customer is listed with its retention");
+        assertTrue(retention.keySet().containsAll(List.of("a1", "b1")));
+        Api.as("platform-admin").get("/api/v1/internal/customers").then().statusCode(403);
+        Api.as("client:vigil-tenants").queryParam("limit", 1001).get("/api/v1/internal/customers").then().statusCode(400);
+    }
+
     @Test
     void aDuplicateNameInOneMspIsAConflict() {
         String name = Api.unique("Twice");

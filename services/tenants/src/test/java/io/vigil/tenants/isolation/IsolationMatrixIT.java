@@ -131,6 +131,10 @@ class IsolationMatrixIT {
                         expect(R200, OWN200, OWN200, RO, F403, F403, F401)),
                 new Endpoint("GET", "/api/v1/internal/customers/{customerId}",
                         (w, own) -> new Call("/api/v1/internal/customers/" + (own ? "a1" : "b1"), null),
+                        expect(F403, F403, F403, F403, F403, R200, F401)),
+                // Every customer of every MSP, for ingest's retention job: service accounts only.
+                new Endpoint("GET", "/api/v1/internal/customers",
+                        (w, own) -> new Call("/api/v1/internal/customers?limit=1", null),
                         expect(F403, F403, F403, F403, F403, R200, F401)));
     }
 
