@@ -138,6 +138,10 @@ public class Alert {
     @Column(name = "resolved_at")
     public Instant resolvedAt;
 
+    /** Ids of the customer's alerts of the same source that tell one story (a scan, then logins). */
+    @Column(nullable = false, columnDefinition = "text[]")
+    public String[] related;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

@@ -17,6 +17,7 @@ import io.vigil.lib.api.id.Ids;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -106,6 +107,7 @@ public final class AlertMerge {
                 merge(a, f, d.verdict(), networks, mspId, families.apply(f.family()), now);
             }
         }
+        before.keySet().forEach(key -> link(existing.get(key), existing.values()));
         List<Alert> touched = new ArrayList<>();
         List<AlertChanged> changes = new ArrayList<>();
         before.forEach((key, b) -> {
@@ -117,6 +119,55 @@ public final class AlertMerge {
             }
         });
         return new Merged(created, touched, changes);
+    }
+
+    /** Lateral-movement alerts that show the source logging in, which its open scan makes the next step of an attack. */
+    private static final Set<AlertType> LOGGING_IN = Set.of(AlertType.NEW_ADMIN_EDGE, AlertType.AUTH_BRUTE_FORCE);
+
+    /**
+     * Links a touched alert with the customer's open alerts of the same source that tell one story: a scan and the
+     * source's admin logins or password guessing ("the scanner is now logging in"). Both name each other; the login
+     * alert rises by one severity band and says so. Every alert of a touched source was loaded with the merge's
+     * alerts, so this needs no read of its own.
+     */
+    static void link(Alert a, Collection<Alert> loaded) {
+        for (Alert other : loaded) {
+            if (other == a || !other.customerId.equals(a.customerId) || !other.source.equals(a.source)
+                    || other.status == AlertStatus.RESOLVED || a.status == AlertStatus.RESOLVED) {
+                continue;
+            }
+            Alert login = LOGGING_IN.contains(a.type) && other.family == AlertFamily.RECONNAISSANCE ? a
+                    : LOGGING_IN.contains(other.type) && a.family == AlertFamily.RECONNAISSANCE ? other : null;
+            if (login == null) {
+                continue;
+            }
+            Alert scan = login == a ? other : a;
+            boolean fresh = !List.of(login.related).contains(scan.id);
+            login.related = union(login.related, List.of(scan.id));
+            scan.related = union(scan.related, List.of(login.id));
+            if (!login.summary.endsWith(SCANNED_FIRST)) {
+                login.summary = login.summary + SCANNED_FIRST;
+            }
+            if (fresh) {
+                login.score = Math.max(login.score, nextBand(login.severity));
+                Severity raised = Severity.of(login.score);
+                if (raised.compareTo(login.severity) > 0) {
+                    login.severity = raised;
+                }
+            }
+        }
+    }
+
+    /** What a login alert linked to its source's scan adds to its summary. */
+    static final String SCANNED_FIRST = "; it scanned the network first: the scanner is now logging in";
+
+    /** The lowest score of the band above {@code s} (CRITICAL stays). */
+    private static int nextBand(Severity s) {
+        return switch (s) {
+            case LOW -> 40;
+            case MEDIUM -> 60;
+            case HIGH, CRITICAL -> 85;
+        };
     }
 
     private static Alert create(String customerId, Finding f, Instant now) {
@@ -131,6 +182,7 @@ public final class AlertMerge {
         a.targets = new String[0];
         a.ports = new String[0];
         a.sources = new String[0];
+        a.related = new String[0];
         a.mitre = new String[0];
         a.samples = "[]";
         a.evidence = "{}";

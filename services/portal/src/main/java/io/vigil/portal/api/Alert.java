@@ -14,13 +14,19 @@ import java.util.List;
  * @param source      the acting address, or a distributed scan's key ("23/tcp 10.78.0.0/24")
  * @param sourceCount acting addresses: 1, or a distributed scan's members
  * @param evidence    the family's own evidence (reconnaissance: {@code probes}, the probe kinds seen)
+ * @param related     ids of the customer's alerts of the same source that tell one story (its scan, its logins)
  */
 public record Alert(String id, String customerId, String family, String type, String source, String status, String severity,
                     int score, String direction, boolean slow, List<String> mitre, String summary, int targetCount,
                     int portCount, int sourceCount, long attempts, long failed, long answered, double failedRatio,
                     int trwFailures, Instant firstSeen, Instant lastSeen, int reopenCount, String acknowledgedBy,
                     Instant acknowledgedAt, String resolvedBy, Instant resolvedAt, List<String> targets, List<String> ports,
-                    List<String> sources, JsonNode samples, JsonNode evidence, JsonNode baseline) {
+                    List<String> sources, JsonNode samples, JsonNode evidence, JsonNode baseline, List<String> related) {
+
+    /** A reconnaissance alert: its activity reads as probes. */
+    public boolean scan() {
+        return Families.RECONNAISSANCE.equals(family);
+    }
 
     public boolean resolved() {
         return "RESOLVED".equals(status);

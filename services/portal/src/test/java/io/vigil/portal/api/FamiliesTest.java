@@ -15,7 +15,7 @@ class FamiliesTest {
     static Alert alert(String family, String type, String source, int sourceCount, String evidence) throws Exception {
         JsonNode own = evidence == null ? null : new ObjectMapper().readTree(evidence);
         return new Alert("a1", "c1", family, type, source, "OPEN", "HIGH", 70, "INTERNAL", false, List.of(), "", 1, 1,
-                sourceCount, 1, 1, 0, 1, 0, null, null, 0, null, null, null, null, null, null, null, null, own, null);
+                sourceCount, 1, 1, 0, 1, 0, null, null, 0, null, null, null, null, null, null, null, null, own, null, List.of());
     }
 
     @Test

@@ -28,6 +28,7 @@ import java.util.List;
  * @param samples  a few probes: source, host, port, protocol, kind, flows, failed, answered, first/last ms
  * @param evidence the family's own evidence (reconnaissance: {@code probes}, the kinds of probe seen, such as SYN
  *                 and ACK_PING)
+ * @param related  ids of the customer's alerts of the same source that tell one story (a scan, then admin logins)
  * @param baseline the source against its baseline: state (MATURE, LEARNING, NONE), the comparisons (observed figure,
  *                 p99, limit, exceeded) and their text, "observed 212 failed targets in the last hour vs baseline p99 12"
  */
@@ -39,7 +40,7 @@ public record AlertView(String id, String customerId, AlertFamily family, AlertT
                         String acknowledgedBy, Instant acknowledgedAt, String resolvedBy, Instant resolvedAt,
                         Instant createdAt, Instant updatedAt,
                         List<String> targets, List<String> ports, List<String> sources, JsonNode samples, JsonNode evidence,
-                        JsonNode baseline) {
+                        JsonNode baseline, List<String> related) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -66,7 +67,7 @@ public record AlertView(String id, String customerId, AlertFamily family, AlertT
                 a.trwFailures, a.firstSeen, a.lastSeen, a.reopenCount, a.acknowledgedBy, a.acknowledgedAt, a.resolvedBy,
                 a.resolvedAt, a.createdAt, a.updatedAt,
                 detail ? List.of(a.targets) : null, detail ? List.of(a.ports) : null,
-                detail ? List.of(a.sources) : null, samples, own, baseline);
+                detail ? List.of(a.sources) : null, samples, own, baseline, a.related == null ? List.of() : List.of(a.related));
     }
 
     private static JsonNode read(String json, boolean array) {

@@ -81,13 +81,17 @@ class LateralMovementIT {
         logins(tenant, WORKSTATION, "'10.1.0.30'", 3389, 1, at, 1, 6_000, later);
         logins(tenant, JUMP, "'10.1.0.106'", 22, 1, at, 1, 5_000, later);
         logins(tenant, WORKSTATION, "'" + FILES + "'", 445, 2, at, 1_000, 9_000, later);
+        // The guesser scanned the file server's ports first.
+        Synthetic.flows(tenant, 100).set("s", at - 60_000 + " + number * 100").set("received_s", later.getEpochSecond())
+                .set("orig", "'" + GUESSER + "'").set("resp", "'" + FILES + "'").set("resp_port", "1000 + number").unanswered().insert();
         logins(tenant, GUESSER, "'" + FILES + "'", 22, 60, at, 1_000, 3_200, later);
         logins(tenant, INTERNET, "'" + FILES + "'", 22, 40, at, 1_500, 3_000, later);
         DetectionCycle.TenantRun run = cycle.runTenant(tenant, later.plusSeconds(1));
 
         Set<String> raised = run.findings().stream().map(f -> f.type() + " " + f.source()).collect(Collectors.toSet());
-        assertEquals(Set.of("NEW_ADMIN_EDGE " + WORKSTATION, "NEW_ADMIN_EDGE " + GUESSER, "AUTH_BRUTE_FORCE " + GUESSER,
-                "EXTERNAL_BRUTE_FORCE " + INTERNET), raised, "the jump host's new server and the known share raise nothing");
+        assertEquals(Set.of("VERTICAL " + GUESSER, "NEW_ADMIN_EDGE " + WORKSTATION, "NEW_ADMIN_EDGE " + GUESSER,
+                "AUTH_BRUTE_FORCE " + GUESSER, "EXTERNAL_BRUTE_FORCE " + INTERNET), raised,
+                "the jump host's new server and the known share raise nothing");
 
         List<Map<String, Object>> lateral = as("msp-a-analyst").queryParam("family", "LATERAL_MOVEMENT")
                 .get("/api/v1/customers/" + tenant + "/alerts").then().statusCode(200).extract().jsonPath().getList("items");
@@ -97,9 +101,18 @@ class LateralMovementIT {
         assertEquals(WORKSTATION + " logged in to 10.1.0.30 over RDP (3389/tcp) for the first time", edge.get("summary"));
         assertEquals(List.of("T1021.001"), edge.get("mitre"));
         Map<String, Object> guessing = lateral.stream().filter(a -> a.get("type").equals("AUTH_BRUTE_FORCE")).findFirst().orElseThrow();
-        assertEquals("HIGH", guessing.get("severity"));
+        assertEquals("CRITICAL", guessing.get("severity"), "HIGH, one band up: its source scanned first");
         assertTrue(((String) guessing.get("summary")).startsWith(GUESSER + " made 60 short, similar connections to SSH (22/tcp) of "
                 + FILES), (String) guessing.get("summary"));
+        assertTrue(((String) guessing.get("summary")).endsWith("the scanner is now logging in"), (String) guessing.get("summary"));
+        // The scan and the guesser's logins name each other.
+        Map<String, Object> scan = as("msp-a-analyst").queryParam("type", "VERTICAL").get("/api/v1/customers/" + tenant + "/alerts")
+                .then().statusCode(200).extract().jsonPath().<Map<String, Object>>getList("items").get(0);
+        Map<String, Object> guesserEdge = lateral.stream().filter(a -> a.get("type").equals("NEW_ADMIN_EDGE") && a.get("source").equals(GUESSER))
+                .findFirst().orElseThrow();
+        assertEquals(Set.of(guessing.get("id"), guesserEdge.get("id")), Set.copyOf((List<?>) scan.get("related")));
+        assertEquals(List.of(scan.get("id")), guessing.get("related"));
+        assertEquals(List.of(), edge.get("related"), "the workstation scanned nothing");
         Map<String, Object> outside = lateral.stream().filter(a -> a.get("type").equals("EXTERNAL_BRUTE_FORCE")).findFirst().orElseThrow();
         assertEquals("LOW", outside.get("severity"));
         List<Map<String, Object>> byType = as("msp-a-analyst").queryParam("type", "NEW_ADMIN_EDGE")
