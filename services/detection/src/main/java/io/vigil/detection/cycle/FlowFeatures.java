@@ -193,12 +193,7 @@ public class FlowFeatures {
      */
     public Map<String, List<Transfer>> transferHistory(Map<String, Set<String>> sources, Duration horizon, Duration recent,
                                                        Instant end, Duration skew) {
-        Map<String, Set<String>> asked = new LinkedHashMap<>();
-        sources.forEach((t, s) -> {
-            if (!s.isEmpty()) {
-                asked.put(t, s);
-            }
-        });
+        Map<String, Set<String>> asked = nonEmpty(sources);
         if (asked.isEmpty()) {
             return Map.of();
         }
@@ -231,12 +226,7 @@ public class FlowFeatures {
      */
     public Map<String, List<Session>> sessionHistory(Map<String, Set<String>> sources, Set<Integer> ports, Duration horizon,
                                                      Instant end, Duration skew) {
-        Map<String, Set<String>> asked = new LinkedHashMap<>();
-        sources.forEach((t, s) -> {
-            if (!s.isEmpty()) {
-                asked.put(t, s);
-            }
-        });
+        Map<String, Set<String>> asked = nonEmpty(sources);
         if (asked.isEmpty() || ports.isEmpty()) {
             return Map.of();
         }
@@ -320,12 +310,7 @@ public class FlowFeatures {
      */
     public Map<String, List<Attempt>> sourceHistory(Map<String, Set<String>> sources, Duration horizon, int minFailedTargets,
                                                     Instant end, Duration skew) {
-        Map<String, Set<String>> asked = new LinkedHashMap<>();
-        sources.forEach((t, s) -> {
-            if (!s.isEmpty()) {
-                asked.put(t, s);
-            }
-        });
+        Map<String, Set<String>> asked = nonEmpty(sources);
         if (asked.isEmpty()) {
             return Map.of();
         }
@@ -348,6 +333,17 @@ public class FlowFeatures {
         }
         return rollup("source-history.attempts", span(candidates.keySet(), from, until),
                 "(tenant_id, orig_addr) IN (" + pairs(candidates) + ")");
+    }
+
+    /** The tenants that asked for at least one source. */
+    private static Map<String, Set<String>> nonEmpty(Map<String, Set<String>> sources) {
+        Map<String, Set<String>> asked = new LinkedHashMap<>();
+        sources.forEach((t, s) -> {
+            if (!s.isEmpty()) {
+                asked.put(t, s);
+            }
+        });
+        return asked;
     }
 
     /** {@code ('tenant', IPv6StringToNum('…')), …} for every (tenant, source). */

@@ -1,13 +1,13 @@
 package io.vigil.detection.family.exfiltration;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vigil.detection.baseline.service.BaselineService;
 import io.vigil.detection.cycle.DetectionCycle;
 import io.vigil.detection.cycle.FindingGate;
 import io.vigil.detection.model.AlertType;
-import io.vigil.detection.support.Replay;
+import io.vigil.detection.support.Judging;
+import io.vigil.detection.support.ProjectCaptures;
 import io.vigil.detection.support.TestCustomers;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -17,9 +17,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
-import static io.vigil.lib.testing.Api.as;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,26 +40,13 @@ class ExfilCapturesIT {
     @Inject
     Pool pool;
 
-    private static final Map<String, List<JsonNode>> METERED = new ConcurrentHashMap<>();
-
-    private static List<JsonNode> metered(String capture) throws Exception {
-        List<JsonNode> flows = METERED.get(capture);
-        if (flows == null) {
-            flows = Replay.meter(Replay.ROOT.resolve("tests/captures").resolve(capture).toString());
-            assertTrue(!flows.isEmpty(), capture + " meters to flows");
-            METERED.put(capture, flows);
-        }
-        return flows;
-    }
 
     private DetectionCycle.TenantRun judged(String tenant, String capture, Instant start, Instant received) throws Exception {
-        Replay.store(tenant, metered(capture), received, start);
-        return cycle.runTenant(tenant, received.plusSeconds(1));
+        return ProjectCaptures.judged(cycle, tenant, capture, start, received);
     }
 
     private static List<Map<String, Object>> alerts(String tenant) {
-        return as("msp-a-analyst").get("/api/v1/customers/" + tenant + "/alerts").then().statusCode(200).extract().jsonPath()
-                .getList("items");
+        return Judging.alerts(tenant);
     }
 
     @Test

@@ -1,12 +1,12 @@
 package io.vigil.detection.family.lateral;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vigil.detection.baseline.service.BaselineService;
 import io.vigil.detection.cycle.DetectionCycle;
 import io.vigil.detection.model.Finding;
-import io.vigil.detection.support.Replay;
+import io.vigil.detection.support.Judging;
+import io.vigil.detection.support.ProjectCaptures;
 import io.vigil.detection.support.TestCustomers;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -42,23 +42,8 @@ class LateralCapturesIT {
     @Inject
     Pool pool;
 
-    /** Each capture metered once by the real sensor (a process each time), then stored as often as a test needs. */
-    private static final Map<String, List<JsonNode>> METERED = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private static List<JsonNode> metered(String capture) throws Exception {
-        List<JsonNode> flows = METERED.get(capture);
-        if (flows == null) {
-            flows = Replay.meter(Replay.ROOT.resolve("tests/captures").resolve(capture).toString());
-            assertTrue(!flows.isEmpty(), capture + " meters to flows");
-            METERED.put(capture, flows);
-        }
-        return flows;
-    }
-
-    /** Stores the capture's flows, the first starting at {@code start}, received at {@code received}; one cycle. */
     private DetectionCycle.TenantRun judged(String tenant, String capture, Instant start, Instant received) throws Exception {
-        Replay.store(tenant, metered(capture), received, start);
-        return cycle.runTenant(tenant, received.plusSeconds(1));
+        return ProjectCaptures.judged(cycle, tenant, capture, start, received);
     }
 
     /** A customer that learned for eight days: the jump host's rounds and the file server's clients, each day. */
@@ -74,8 +59,7 @@ class LateralCapturesIT {
     }
 
     private static List<Map<String, Object>> alerts(String tenant) {
-        return as("msp-a-analyst").get("/api/v1/customers/" + tenant + "/alerts").then().statusCode(200).extract().jsonPath()
-                .getList("items");
+        return Judging.alerts(tenant);
     }
 
     private static Map<String, Object> detail(String tenant, Map<String, Object> alert) {
