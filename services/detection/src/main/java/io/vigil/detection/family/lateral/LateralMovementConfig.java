@@ -80,6 +80,14 @@ public interface LateralMovementConfig {
         @WithDefault("5")
         int minPerMinute();
 
+        /**
+         * The mean IP bytes a guess sends at least: it carries a key exchange or an authentication message (an SSH
+         * client's key exchange alone is about 1.5 KB; hydra's guesses sent 1.8 to 2.5 KB).
+         */
+        @WithName("min-bytes-per-connection")
+        @WithDefault("1024")
+        long minBytesPerConnection();
+
         /** The mean IP bytes a guess sends at most: a login attempt is small; a session that works is not. */
         @WithName("max-bytes-per-connection")
         @WithDefault("16384")

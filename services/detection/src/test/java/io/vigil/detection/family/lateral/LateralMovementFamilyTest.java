@@ -203,6 +203,8 @@ class LateralMovementFamilyTest {
                 "monitoring that logs in once a minute");
         assertEquals(List.of(), detect(List.of(now), LEARNED, edge, guesses("10.1.0.66", "10.1.0.10", 22, 12, 5, 200_000)),
                 "an automation run copying files: large sessions");
+        assertEquals(List.of(), detect(List.of(now), LEARNED, edge, guesses("10.1.0.66", "10.1.0.10", 22, 20, 4, 768)),
+                "a chatty client that never exchanges keys: too small for a guess");
         List<Session> unlike = new ArrayList<>(guesses("10.1.0.66", "10.1.0.10", 22, 10, 1, 2_000));
         unlike.addAll(guesses("10.1.0.66", "10.1.0.10", 22, 10, 1, 12_000).stream()
                 .map(s -> new Session(s.source(), s.host(), s.port(), s.flows(), s.withData(), s.origBytes(), s.packets(),
