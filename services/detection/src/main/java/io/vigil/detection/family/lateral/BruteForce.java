@@ -20,7 +20,7 @@ import java.util.TreeSet;
  * it sees the SSH handshake's outcome, which flows do not), and the flow-level "SMB brute force" of commercial NDRs.
  * Without the login's outcome, four properties stand in for it: the count (the service spoke each time, so these are
  * no probes), a burst within one minute (a check that logs in once a minute is no guessing), the size (a guess carries a
- * key exchange or an authentication message, yet no session's work) (a guess sends a few kilobytes; a session that logged in and worked sends more) and the
+ * key exchange or an authentication message, a few kilobytes; a session that logged in and worked sends more) and the
  * sameness (the coefficient of variation of the per-minute mean bytes sent per connection: guesses repeat one
  * exchange, people do not). A source inside the customer's networks is AUTH_BRUTE_FORCE; one from outside against an
  * internal host is EXTERNAL_BRUTE_FORCE, which every exposed server sees, so it scores lower.
