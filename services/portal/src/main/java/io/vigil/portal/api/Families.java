@@ -116,14 +116,9 @@ public final class Families {
 
     /** The headline's words before the source: "Vertical scan from ", "New admin login by ", "Beaconing — ". */
     public static String lead(Alert a) {
-        if (RECONNAISSANCE.equals(a.family()) && SCANS.containsKey(a.type())) {
-            return SCANS.get(a.type()) + " from ";
-        }
-        if ("LATERAL_MOVEMENT".equals(a.family()) && LATERAL.containsKey(a.type())) {
-            return LATERAL.get(a.type()) + " by ";
-        }
-        if ("EXFILTRATION".equals(a.family()) && EXFILTRATION.containsKey(a.type())) {
-            return EXFILTRATION.get(a.type()) + " by ";
+        String name = TYPES.getOrDefault(a.family(), Map.of()).get(a.type());
+        if (name != null) {
+            return name + (RECONNAISSANCE.equals(a.family()) ? " from " : " by ");
         }
         return words(a.type()) + " — ";
     }

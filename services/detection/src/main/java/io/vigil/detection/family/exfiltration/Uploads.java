@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,7 +44,7 @@ final class Uploads {
                 out.merge(t.source(), t.bytesOut(), Long::sum);
             }
         }
-        Set<String> sources = new java.util.LinkedHashSet<>();
+        Set<String> sources = new LinkedHashSet<>();
         out.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
                 .limit(config.maxSources()).forEach(e -> sources.add(e.getKey()));
         return sources;

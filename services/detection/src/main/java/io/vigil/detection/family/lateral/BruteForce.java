@@ -6,6 +6,7 @@ import io.vigil.detection.model.Networks;
 import io.vigil.detection.model.Session;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +89,7 @@ final class BruteForce {
 
     /** The most connections in which the service spoke within one minute of the roll-up. */
     static long burst(List<Session> rows) {
-        Map<Long, Long> byMinute = new java.util.HashMap<>();
+        Map<Long, Long> byMinute = new HashMap<>();
         rows.forEach(r -> byMinute.merge(r.firstMs() / 60_000, r.withData(), Long::sum));
         return byMinute.values().stream().mapToLong(Long::longValue).max().orElse(0);
     }

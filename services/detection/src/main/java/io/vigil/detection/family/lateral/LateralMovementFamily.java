@@ -67,8 +67,12 @@ public class LateralMovementFamily implements Family {
 
     @Override
     public List<FeatureRequest<?>> requests(TenantWindow window) {
+        return requests(window, edges.logins(window.sessions(), window.networks()));
+    }
+
+    /** The reads for the window whose internal admin logins are {@code logins}. */
+    private List<FeatureRequest<?>> requests(TenantWindow window, List<AdminEdge> logins) {
         List<FeatureRequest<?>> out = new ArrayList<>();
-        List<AdminEdge> logins = edges.logins(window.sessions(), window.networks());
         if (!logins.isEmpty()) {
             out.add(new FeatureRequest.KnownEdges(edges.sources(logins)));
         }
@@ -82,12 +86,11 @@ public class LateralMovementFamily implements Family {
     @Override
     public List<Finding> detect(TenantFeatures features) {
         TenantWindow w = features.window();
+        List<AdminEdge> logins = edges.logins(w.sessions(), w.networks());
         List<Finding> out = new ArrayList<>();
-        for (FeatureRequest<?> r : requests(w)) {
+        for (FeatureRequest<?> r : requests(w, logins)) {
             if (r instanceof FeatureRequest.KnownEdges k) {
-                List<AdminEdge> logins = edges.logins(w.sessions(), w.networks()).stream()
-                        .filter(e -> k.sources().contains(e.source())).toList();
-                out.addAll(edges.find(logins, features.get(k), w.end()));
+                out.addAll(edges.find(logins.stream().filter(e -> k.sources().contains(e.source())).toList(), features.get(k), w.end()));
             } else if (r instanceof FeatureRequest.SessionHistory h) {
                 out.addAll(bruteForce.find(features.get(h), w.networks()));
             }

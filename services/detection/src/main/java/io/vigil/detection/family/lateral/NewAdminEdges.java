@@ -7,12 +7,14 @@ import io.vigil.detection.model.Finding;
 import io.vigil.detection.model.Networks;
 import io.vigil.detection.model.Session;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,9 +33,9 @@ import java.util.TreeSet;
 final class NewAdminEdges {
 
     private final LateralMovementConfig config;
-    private final java.time.Duration learningPeriod;
+    private final Duration learningPeriod;
 
-    NewAdminEdges(LateralMovementConfig config, java.time.Duration learningPeriod) {
+    NewAdminEdges(LateralMovementConfig config, Duration learningPeriod) {
         this.config = config;
         this.learningPeriod = learningPeriod;
     }
@@ -58,7 +60,7 @@ final class NewAdminEdges {
     Set<String> sources(List<AdminEdge> logins) {
         Map<String, Set<String>> targets = new HashMap<>();
         logins.forEach(e -> targets.computeIfAbsent(e.source(), s -> new HashSet<>()).add(e.target()));
-        Set<String> out = new java.util.LinkedHashSet<>();
+        Set<String> out = new LinkedHashSet<>();
         targets.entrySet().stream()
                 .sorted(Comparator.comparingInt((Map.Entry<String, Set<String>> e) -> -e.getValue().size()).thenComparing(Map.Entry::getKey))
                 .limit(config.maxSources()).forEach(e -> out.add(e.getKey()));

@@ -18,6 +18,7 @@ import io.vigil.detection.model.Finding;
 import io.vigil.detection.model.Networks;
 import io.vigil.detection.model.Severity;
 import io.vigil.detection.model.Transfer;
+import io.vigil.detection.support.Findings;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -52,18 +53,6 @@ class ExfiltrationFamilyTest {
         return family.detect(new TenantFeatures(w, reads));
     }
 
-    static Alert merged(ExfiltrationFamily family, Finding f) {
-        Alert a = new Alert();
-        a.type = f.type();
-        a.source = f.source();
-        a.targets = f.targets().toArray(String[]::new);
-        a.targetCount = f.targets().size();
-        a.ports = f.services().toArray(String[]::new);
-        a.evidence = "{}";
-        family.merge(a, f);
-        return a;
-    }
-
     @Test
     void aHundredAndFiftyMegabytesOutNeedAMatureBaselineToAlertAGigabyteDoesNot() {
         Transfer now = sent("10.1.0.21", "198.51.100.10", 443, 5 * MB, 10_000, true);
@@ -72,7 +61,7 @@ class ExfiltrationFamilyTest {
         assertFalse(family.gate(small).alone(), "below the 1 GiB floor: only a mature baseline can tell it is unusual");
         Finding large = detect(List.of(now), List.of(sent("10.1.0.21", "198.51.100.10", 443, 1_200 * MB, 100_000, true))).get(0);
         assertTrue(family.gate(large).alone());
-        Alert a = merged(family, large);
+        Alert a = Findings.merged(family, large);
         assertEquals("10.1.0.21 sent 1.2 GB to 198.51.100.10 within the hour", a.summary);
         assertEquals(Severity.HIGH, Severity.of(a.score));
         assertEquals(List.of("T1041"), List.of(a.mitre));
@@ -99,7 +88,7 @@ class ExfiltrationFamilyTest {
         Finding f = detect(List.of(sent("10.1.0.21", "198.51.100.10", 8000, 5 * MB, 0, true)), history).get(0);
         assertEquals(AlertType.DATA_STAGING, f.type());
         assertTrue(family.gate(f).alone());
-        Alert a = merged(family, f);
+        Alert a = Findings.merged(family, f);
         assertEquals("10.1.0.21 pulled 125.0 MB from 5 internal hosts, then sent 130.0 MB to 198.51.100.10 within the hour", a.summary);
         assertEquals(List.of("T1041", "T1048", "T1074"), List.of(a.mitre), "8000/tcp is no web port");
         assertEquals(Severity.HIGH, Severity.of(a.score));
@@ -114,7 +103,7 @@ class ExfiltrationFamilyTest {
         Transfer now = sent("10.1.0.21", "198.51.100.10", 443, 5 * MB, 0, true);
         Finding big = detect(List.of(now), List.of(sent("10.1.0.21", "198.51.100.10", 443, 1_500 * MB, 0, true))).get(0);
         Finding smaller = detect(List.of(now), List.of(sent("10.1.0.21", "198.51.100.10", 443, 1_100 * MB, 0, true))).get(0);
-        Alert a = merged(family, big);
+        Alert a = Findings.merged(family, big);
         family.merge(a, smaller);
         assertEquals("10.1.0.21 sent 1.5 GB to 198.51.100.10 within the hour", a.summary);
     }

@@ -13,6 +13,7 @@ import io.vigil.detection.model.Finding;
 import io.vigil.detection.model.Networks;
 import io.vigil.detection.model.Session;
 import io.vigil.detection.model.Severity;
+import io.vigil.detection.support.Findings;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -69,18 +70,6 @@ class LateralMovementFamilyTest {
         return family.detect(new TenantFeatures(w, reads));
     }
 
-    static Alert merged(LateralMovementFamily family, Finding f) {
-        Alert a = new Alert();
-        a.type = f.type();
-        a.source = f.source();
-        a.targets = f.targets().toArray(String[]::new);
-        a.targetCount = f.targets().size();
-        a.ports = f.services().toArray(String[]::new);
-        a.evidence = "{}";
-        family.merge(a, f);
-        return a;
-    }
-
     @Test
     void aLoginOnAnEdgeNeverSeenAfterLearningIsANewAdminEdge() {
         List<Finding> found = detect(List.of(login("10.1.0.21", "10.1.0.10", 22)), LEARNED,
@@ -90,7 +79,7 @@ class LateralMovementFamilyTest {
         assertEquals(AlertType.NEW_ADMIN_EDGE, f.type());
         assertEquals(List.of("10.1.0.10"), f.targets());
         assertEquals(List.of("22/tcp"), f.services());
-        Alert a = merged(family, f);
+        Alert a = Findings.merged(family, f);
         assertEquals("10.1.0.21 logged in to 10.1.0.10 over SSH (22/tcp) for the first time", a.summary);
         assertEquals(List.of("T1021.004"), List.of(a.mitre));
         assertEquals(Severity.MEDIUM, Severity.of(a.score));
@@ -147,7 +136,7 @@ class LateralMovementFamilyTest {
         }
         Finding f = detect(sessions, LEARNED, List.of(), List.of()).get(0);
         assertEquals(10, ((NewEdgeEvidence) f.evidence()).fanOut());
-        Alert a = merged(family, f);
+        Alert a = Findings.merged(family, f);
         assertEquals(Severity.CRITICAL, Severity.of(a.score));
         assertEquals(List.of("T1021.001"), List.of(a.mitre));
         assertTrue(a.summary.startsWith("10.1.0.21 logged in to 10 hosts it never reached before over RDP (3389/tcp)"), a.summary);
@@ -179,7 +168,7 @@ class LateralMovementFamilyTest {
         assertEquals(1, found.size(), found.toString());
         Finding f = found.get(0);
         assertEquals(AlertType.AUTH_BRUTE_FORCE, f.type());
-        Alert a = merged(family, f);
+        Alert a = Findings.merged(family, f);
         assertEquals(60, a.attempts);
         assertEquals(Severity.HIGH, Severity.of(a.score));
         assertEquals(List.of("T1021.004", "T1110"), List.of(a.mitre));
@@ -192,7 +181,7 @@ class LateralMovementFamilyTest {
         Finding f = detect(List.of(login("203.0.113.9", "10.1.0.10", 22)), LEARNED, List.of(),
                 guesses("203.0.113.9", "10.1.0.10", 22, 12, 5, 3_200)).get(0);
         assertEquals(AlertType.EXTERNAL_BRUTE_FORCE, f.type());
-        assertEquals(Severity.LOW, Severity.of(merged(family, f).score));
+        assertEquals(Severity.LOW, Severity.of(Findings.merged(family, f).score));
     }
 
     @Test
@@ -220,7 +209,7 @@ class LateralMovementFamilyTest {
                 guesses("10.1.0.66", "10.1.0.10", 22, 12, 5, 3_200)).get(0);
         Finding later = detect(List.of(login("10.1.0.66", "10.1.0.10", 22)), LEARNED, edge,
                 guesses("10.1.0.66", "10.1.0.10", 22, 12, 6, 3_200)).get(0);
-        Alert a = merged(family, first);
+        Alert a = Findings.merged(family, first);
         family.merge(a, later);
         family.merge(a, first);
         assertEquals(72, a.attempts, "the windows overlap: their counts do not add up");
