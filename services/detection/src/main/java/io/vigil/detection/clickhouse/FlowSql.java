@@ -1,5 +1,8 @@
 package io.vigil.detection.clickhouse;
 
+import io.vigil.detection.model.Networks;
+
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -88,4 +91,27 @@ public final class FlowSql {
     public static final String GROUP_DESTINATION = "(substring(resp_addr, 1, 12) = unhex('00000000000000000000FFFF')"
             + " AND bitAnd(reinterpretAsUInt8(substring(resp_addr, 13, 1)), 240) = 224"
             + " OR reinterpretAsUInt8(substring(resp_addr, 1, 1)) = 255)";
+
+    /** An SQL condition: {@code column} (FixedString(16)) lies in one of the networks. */
+    public static String inside(String column, Networks networks) {
+        List<String> terms = networks.mappedPrefixes().stream().map(p -> prefix(column, p)).toList();
+        return terms.isEmpty() ? "0" : "(" + String.join(" OR ", terms) + ")";
+    }
+
+    private static String prefix(String column, Networks.Prefix p) {
+        int full = p.prefix() / 8;
+        int rest = p.prefix() % 8;
+        StringBuilder sb = new StringBuilder("(1");
+        if (full > 0) {
+            byte[] head = java.util.Arrays.copyOf(p.address(), full);
+            sb.append(" AND substring(").append(column).append(", 1, ").append(full).append(") = unhex('")
+                    .append(java.util.HexFormat.of().formatHex(head)).append("')");
+        }
+        if (rest > 0) {
+            int mask = (0xff << (8 - rest)) & 0xff;
+            sb.append(" AND bitAnd(reinterpretAsUInt8(substring(").append(column).append(", ").append(full + 1)
+                    .append(", 1)), ").append(mask).append(") = ").append(p.address()[full] & mask);
+        }
+        return sb.append(')').toString();
+    }
 }

@@ -24,6 +24,7 @@ import io.vigil.detection.family.GatePolicy;
 import io.vigil.detection.family.TenantFeatures;
 import io.vigil.detection.family.TenantWindow;
 import io.vigil.detection.model.AdminEdge;
+import io.vigil.detection.model.AlertFamily;
 import io.vigil.detection.model.Attempt;
 import io.vigil.detection.model.Finding;
 import io.vigil.detection.model.Networks;
@@ -41,6 +42,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -300,7 +302,7 @@ public class DetectionCycle {
                 requests.put(t.tenant(), asked);
             });
         }
-        Map<String, Map<FeatureRequest<?>, Object>> reads = read(requests, end);
+        Map<String, Map<FeatureRequest<?>, Object>> reads = read(requests, windows, end);
 
         // Stage 2: findings and what the families learned, then the gate's inputs for all of them at once.
         Map<String, List<Finding>> findings = new LinkedHashMap<>();
@@ -318,6 +320,7 @@ public class DetectionCycle {
                 learned.put(t.tenant(), edges);
             });
         }
+        followUps(chunk, windows, findings, failed, end);
         List<TenantBatches> live = live(chunk, failed);
         Instant at = Instant.now();
         GateReads inputs = gateReads(live, findings, windows, lookup, end, at);
@@ -350,15 +353,55 @@ public class DetectionCycle {
     }
 
     /**
+     * Stage 3, for the tenants with findings only: what each family asks about its findings (how rare a destination
+     * is), read for all of them at once, and the findings refined with it.
+     */
+    private void followUps(List<TenantBatches> chunk, Map<String, TenantWindow> windows, Map<String, List<Finding>> findings,
+                           Map<String, RuntimeException> failed, Instant end) {
+        Map<String, List<FeatureRequest<?>>> asked = new LinkedHashMap<>();
+        for (TenantBatches t : live(chunk, failed)) {
+            perTenant(t.tenant(), failed, () -> byFamily(findings.getOrDefault(t.tenant(), List.of())).forEach((family, mine) -> {
+                List<FeatureRequest<?>> more = families.of(family).followUps(mine);
+                if (!more.isEmpty()) {
+                    asked.computeIfAbsent(t.tenant(), k -> new ArrayList<>()).addAll(more);
+                }
+            }));
+        }
+        if (asked.isEmpty()) {
+            return;
+        }
+        Map<String, Map<FeatureRequest<?>, Object>> reads = read(asked, windows, end);
+        for (String tenant : asked.keySet()) {
+            if (failed.containsKey(tenant)) {
+                continue;
+            }
+            perTenant(tenant, failed, () -> {
+                TenantFeatures tf = new TenantFeatures(windows.get(tenant), reads.getOrDefault(tenant, Map.of()));
+                List<Finding> refined = new ArrayList<>();
+                byFamily(findings.get(tenant)).forEach((family, mine) -> refined.addAll(families.of(family).refine(mine, tf)));
+                findings.put(tenant, refined);
+            });
+        }
+    }
+
+    private static Map<AlertFamily, List<Finding>> byFamily(List<Finding> findings) {
+        Map<AlertFamily, List<Finding>> out = new EnumMap<>(AlertFamily.class);
+        findings.forEach(f -> out.computeIfAbsent(f.family(), k -> new ArrayList<>()).add(f));
+        return out;
+    }
+
+    /**
      * The families' requests of every tenant, read with one query per kind and parameters of request, handed back per
      * tenant and request.
      */
-    private Map<String, Map<FeatureRequest<?>, Object>> read(Map<String, List<FeatureRequest<?>>> requests, Instant end) {
+    private Map<String, Map<FeatureRequest<?>, Object>> read(Map<String, List<FeatureRequest<?>>> requests,
+                                                             Map<String, TenantWindow> windows, Instant end) {
         Map<FeatureRequest.SourceHistory, Map<String, Set<String>>> histories = new LinkedHashMap<>();
         Map<FeatureRequest.SharedFailures, Set<String>> shared = new LinkedHashMap<>();
         Map<FeatureRequest.SessionHistory, Map<String, Set<String>>> sessions = new LinkedHashMap<>();
         Map<FeatureRequest.TransferHistory, Map<String, Set<String>>> transfers = new LinkedHashMap<>();
         Map<String, Set<String>> edges = new LinkedHashMap<>();
+        Map<FeatureRequest.DestinationPrevalence, Map<String, Set<String>>> prevalence = new LinkedHashMap<>();
         requests.forEach((tenant, asked) -> asked.forEach(r -> {
             if (r instanceof FeatureRequest.SourceHistory h) {
                 histories.computeIfAbsent(h.shape(), k -> new LinkedHashMap<>()).computeIfAbsent(tenant, k -> new LinkedHashSet<>())
@@ -373,6 +416,9 @@ public class DetectionCycle {
                         .addAll(h.sources());
             } else if (r instanceof FeatureRequest.KnownEdges k) {
                 edges.computeIfAbsent(tenant, x -> new LinkedHashSet<>()).addAll(k.sources());
+            } else if (r instanceof FeatureRequest.DestinationPrevalence p) {
+                prevalence.computeIfAbsent(p.shape(), k -> new LinkedHashMap<>()).computeIfAbsent(tenant, k -> new LinkedHashSet<>())
+                        .addAll(p.destinations());
             }
         }));
         Map<FeatureRequest<?>, Map<String, ?>> results = new HashMap<>();
@@ -384,6 +430,12 @@ public class DetectionCycle {
                 features.sessionHistory(byTenant, shape.ports(), shape.horizon(), end, MAX_CLOCK_SKEW)));
         transfers.forEach((shape, byTenant) -> results.put(shape,
                 features.transferHistory(byTenant, shape.horizon(), shape.recent(), end, MAX_CLOCK_SKEW)));
+        Map<FeatureRequest.DestinationPrevalence, Map<String, FeatureRequest.DestinationPrevalence.Answer>> prevalent = new HashMap<>();
+        prevalence.forEach((shape, byTenant) -> {
+            Map<String, Networks> networks = new HashMap<>();
+            byTenant.keySet().forEach(t -> networks.put(t, windows.get(t).networks()));
+            prevalent.put(shape, features.prevalence(byTenant, networks, shape.horizon(), end, MAX_CLOCK_SKEW));
+        });
         Map<String, FeatureRequest.KnownEdges.Answer> known = edges.isEmpty() ? Map.of() : await(() -> edgeStore.known(edges));
         Map<String, Map<FeatureRequest<?>, Object>> out = new HashMap<>();
         requests.forEach((tenant, asked) -> {
@@ -398,6 +450,11 @@ public class DetectionCycle {
                     rows = rows(results, h.shape(), tenant).stream().filter(a -> h.sources().contains(((Transfer) a).source())).toList();
                 } else if (r instanceof FeatureRequest.KnownEdges k) {
                     rows = mineOf(known.getOrDefault(tenant, k.none()), k);
+                } else if (r instanceof FeatureRequest.DestinationPrevalence p) {
+                    FeatureRequest.DestinationPrevalence.Answer all = prevalent.getOrDefault(p.shape(), Map.of()).getOrDefault(tenant, p.none());
+                    Map<String, FeatureRequest.DestinationPrevalence.Seen> seen = new HashMap<>(all.destinations());
+                    seen.keySet().retainAll(p.destinations());
+                    rows = new FeatureRequest.DestinationPrevalence.Answer(all.activeHosts(), seen);
                 } else {
                     rows = rows(results, r, tenant);
                 }

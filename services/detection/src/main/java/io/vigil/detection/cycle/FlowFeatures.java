@@ -1,7 +1,9 @@
 package io.vigil.detection.cycle;
 
 import io.vigil.detection.clickhouse.FlowSql;
+import io.vigil.detection.family.FeatureRequest.DestinationPrevalence;
 import io.vigil.detection.model.Attempt;
+import io.vigil.detection.model.Networks;
 import io.vigil.detection.model.ProbeKind;
 import io.vigil.detection.model.Session;
 import io.vigil.detection.model.Transfer;
@@ -201,7 +203,10 @@ public class FlowFeatures {
                 + Sql.addressText("resp_addr") + " AS dst, toInt32(if(protocol IN (1, 58), 0, resp_port)) AS port,"
                 + " toInt32(protocol) AS proto, minute >= toDateTime(" + end.minus(recent).getEpochSecond() + ") AS recent,"
                 + " toInt64(sum(orig_bytes)) AS ob, toInt64(sum(resp_bytes)) AS rb,"
-                + " toInt64(min(minute)) * 1000 AS first_ms, toInt64(max(minute)) * 1000 + 59999 AS last_ms"
+                + " toInt64(min(minute)) * 1000 AS first_ms, toInt64(max(minute)) * 1000 + 59999 AS last_ms,"
+                // "ms:bytes,…" of the recent part's minutes, for the uploads' time chart.
+                + " if(recent, arrayStringConcat(arrayMap((m, b) -> concat(toString(m), ':', toString(b)),"
+                + " (sumMap([toInt64(minute) * 1000], [toUInt64(orig_bytes)]) AS by_minute).1, by_minute.2), ','), '') AS minutes"
                 + " FROM " + db + ".flows_1m WHERE " + span(asked.keySet(), end.minus(horizon), end.plus(skew))
                 + " AND (tenant_id, orig_addr) IN (" + pairs(asked) + ")"
                 + " GROUP BY t, src, dst, port, proto, recent");
@@ -210,7 +215,47 @@ public class FlowFeatures {
         clickhouse.forEach(sql, settings, r -> out.computeIfAbsent(names.of(r.getString("t")), t -> new ArrayList<>())
                 .add(new Transfer(names.of(Sql.unmapped(r.getString("src"))), names.of(Sql.unmapped(r.getString("dst"))),
                         r.getInteger("port"), r.getInteger("proto"), r.getLong("ob"), r.getLong("rb"), r.getLong("recent") != 0,
-                        r.getLong("first_ms"), r.getLong("last_ms"))));
+                        r.getLong("first_ms"), r.getLong("last_ms"), byMinute(r.getString("minutes")))));
+        return out;
+    }
+
+    /** "ms:bytes,…" as a map; empty for "". */
+    static Map<Long, Long> byMinute(String text) {
+        Map<Long, Long> out = new HashMap<>();
+        for (String pair : text.isEmpty() ? new String[0] : text.split(",")) {
+            int colon = pair.indexOf(':');
+            out.merge(Long.parseLong(pair.substring(0, colon)), Long.parseLong(pair.substring(colon + 1)), Long::sum);
+        }
+        return out;
+    }
+
+    /**
+     * For each tenant, how many of its internal hosts (inside its {@code networks}) initiated to each asked address over
+     * [end − horizon, end + skew) of the per-minute roll-up and their first minute, and how many internal hosts initiated
+     * anything there. Two queries whatever the number of tenants.
+     */
+    public Map<String, DestinationPrevalence.Answer> prevalence(Map<String, Set<String>> addresses, Map<String, Networks> networks,
+                                                                Duration horizon, Instant end, Duration skew) {
+        Map<String, Set<String>> asked = nonEmpty(addresses);
+        if (asked.isEmpty()) {
+            return Map.of();
+        }
+        String internal = asked.keySet().stream().map(t -> "(tenant_id = " + Sql.tenant(t) + " AND "
+                + FlowSql.inside("orig_addr", networks.getOrDefault(t, Networks.NONE)) + ")").collect(Collectors.joining(" OR "));
+        String where = span(asked.keySet(), end.minus(horizon), end.plus(skew)) + " AND (" + internal + ")";
+        Map<String, Integer> active = new HashMap<>();
+        clickhouse.forEach(labelled("prevalence.hosts", "SELECT tenant_id AS t, toInt64(uniqExact(orig_addr)) AS hosts FROM " + db
+                + ".flows_1m WHERE " + where + " GROUP BY t"), settings, r -> active.put(r.getString("t"), r.getInteger("hosts")));
+        Map<String, Map<String, DestinationPrevalence.Seen>> seen = new HashMap<>();
+        String pairs = asked.entrySet().stream().flatMap(e -> e.getValue().stream()
+                .map(a -> "(" + Sql.tenant(e.getKey()) + ", " + Sql.address(a) + ")")).collect(Collectors.joining(", "));
+        clickhouse.forEach(labelled("prevalence.destinations", "SELECT tenant_id AS t, " + Sql.addressText("resp_addr") + " AS dst,"
+                        + " toInt64(uniqExact(orig_addr)) AS hosts, toInt64(min(minute)) * 1000 AS first_ms FROM " + db + ".flows_1m"
+                        + " WHERE " + where + " AND (tenant_id, resp_addr) IN (" + pairs + ") GROUP BY t, dst"), settings,
+                r -> seen.computeIfAbsent(r.getString("t"), t -> new HashMap<>()).put(Sql.unmapped(r.getString("dst")),
+                        new DestinationPrevalence.Seen(r.getInteger("hosts"), r.getLong("first_ms"))));
+        Map<String, DestinationPrevalence.Answer> out = new HashMap<>();
+        asked.keySet().forEach(t -> out.put(t, new DestinationPrevalence.Answer(active.getOrDefault(t, 0), seen.getOrDefault(t, Map.of()))));
         return out;
     }
 

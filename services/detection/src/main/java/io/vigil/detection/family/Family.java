@@ -15,7 +15,9 @@ import java.util.Set;
  *
  * <p>A cycle runs in two stages per tenant: {@link #requests} sees the tenant's new batches and names the further
  * reads it needs (a source's slow horizon, say); the engine batches those reads across tenants into a bounded number
- * of grouped queries; then {@link #detect} sees everything.
+ * of grouped queries; then {@link #detect} sees everything. A family whose findings want more context (how rare their
+ * destination is) names it in {@link #followUps}, read the same way for the tenants with findings only, and gets its
+ * findings back to {@link #refine}.
  */
 public interface Family {
 
@@ -52,6 +54,16 @@ public interface Family {
      */
     default List<AdminEdge> learned(TenantFeatures features) {
         return List.of();
+    }
+
+    /** What to read about this tenant's findings of this family before they are gated; nothing by default. */
+    default List<FeatureRequest<?>> followUps(List<Finding> findings) {
+        return List.of();
+    }
+
+    /** The findings again, with what {@link #followUps} read in {@code features}; unchanged by default. Pure. */
+    default List<Finding> refine(List<Finding> findings, TenantFeatures features) {
+        return findings;
     }
 
     /** How a finding of this family is compared with its source's baseline. */

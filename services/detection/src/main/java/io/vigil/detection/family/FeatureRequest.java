@@ -8,6 +8,7 @@ import io.vigil.detection.model.Transfer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -102,6 +103,38 @@ public sealed interface FeatureRequest<R> {
         @Override
         public Answer none() {
             return new Answer(null, List.of());
+        }
+    }
+
+    /**
+     * How many of the tenant's internal hosts initiated anything to each of the given external addresses over the last
+     * {@code horizon} of the per-minute roll-up, and since when, against how many internal hosts initiated anything at
+     * all there: the addresses' prevalence, which {@link Rarity} judges.
+     */
+    record DestinationPrevalence(Set<String> destinations, Duration horizon) implements FeatureRequest<DestinationPrevalence.Answer> {
+
+        /** The part that groups requests of many tenants into one query. */
+        public DestinationPrevalence shape() {
+            return new DestinationPrevalence(Set.of(), horizon);
+        }
+
+        /**
+         * @param hosts   internal hosts that initiated to the address within the horizon
+         * @param firstMs the first such minute, epoch ms
+         */
+        public record Seen(int hosts, long firstMs) {
+        }
+
+        /**
+         * @param activeHosts  internal hosts that initiated anything within the horizon
+         * @param destinations what was seen of each asked address; an address nobody reached is absent
+         */
+        public record Answer(int activeHosts, Map<String, Seen> destinations) {
+        }
+
+        @Override
+        public Answer none() {
+            return new Answer(0, Map.of());
         }
     }
 }

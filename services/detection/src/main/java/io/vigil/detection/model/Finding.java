@@ -21,4 +21,9 @@ public record Finding(AlertType type, String source, List<String> sources, List<
     public AlertFamily family() {
         return type.family();
     }
+
+    /** The same finding with other evidence (what a family's follow-up reads added). */
+    public Finding withEvidence(Evidence other) {
+        return new Finding(type, source, sources, targets, services, firstMs, lastMs, other);
+    }
 }

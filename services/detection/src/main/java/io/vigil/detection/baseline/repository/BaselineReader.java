@@ -12,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +59,7 @@ public class BaselineReader {
         String range = "tenant_id = " + Sql.tenant(tenant) + " AND minute >= toDateTime(" + from.getEpochSecond()
                 + ") AND minute < toDateTime(" + until.getEpochSecond() + ")";
         String hour = "toInt64(intDiv(toUInt32(minute), 3600) * 3600)";
-        String hosts = "SELECT orig_addr FROM " + db + ".flows_1m WHERE " + range + " AND " + inside("orig_addr", internal)
+        String hosts = "SELECT orig_addr FROM " + db + ".flows_1m WHERE " + range + " AND " + FlowSql.inside("orig_addr", internal)
                 + " GROUP BY orig_addr ORDER BY sum(flows) DESC LIMIT " + maxHosts;
         Map<String, Map<Long, HourSample>> out = new LinkedHashMap<>();
         clickhouse.select("SELECT " + Sql.addressText("orig_addr") + " AS host, " + hour + " AS hour, " + ACTIVITY
@@ -88,7 +87,7 @@ public class BaselineReader {
         // the history's first day is left out, since everything is new then.
         clickhouse.select("SELECT " + Sql.addressText("host") + " AS h, toInt64(intDiv(toUInt32(first), 3600) * 3600) AS hour,"
                 + " toInt64(count()) AS n FROM (SELECT orig_addr AS host, resp_addr, min(minute) AS first FROM " + db + ".flows_1m"
-                + " WHERE " + range + " AND orig_addr IN (" + hosts + ") AND NOT " + inside("resp_addr", internal)
+                + " WHERE " + range + " AND orig_addr IN (" + hosts + ") AND NOT " + FlowSql.inside("resp_addr", internal)
                 + " AND NOT " + GROUP_DST + " GROUP BY host, resp_addr)"
                 + " WHERE first >= toDateTime(" + from.plusSeconds(86_400).getEpochSecond() + ") GROUP BY h, hour", r -> {
                     Map<Long, HourSample> byHour = out.get(Sql.unmapped(r.getString("h")));
@@ -159,28 +158,5 @@ public class BaselineReader {
         s.values().put(Metric.FAILED_TARGETS, r.getLong("failed_targets"));
         long attempts = r.getLong("attempts");
         s.values().put(Metric.FAILED_RATIO, attempts == 0 ? 0 : Math.round(1000.0 * r.getLong("failed") / attempts));
-    }
-
-    /** An SQL condition: {@code column} (FixedString(16)) lies in one of the networks. */
-    static String inside(String column, Networks networks) {
-        List<String> terms = networks.mappedPrefixes().stream().map(p -> prefix(column, p)).toList();
-        return terms.isEmpty() ? "0" : "(" + String.join(" OR ", terms) + ")";
-    }
-
-    static String prefix(String column, Networks.Prefix p) {
-        int full = p.prefix() / 8;
-        int rest = p.prefix() % 8;
-        StringBuilder sb = new StringBuilder("(1");
-        if (full > 0) {
-            byte[] head = java.util.Arrays.copyOf(p.address(), full);
-            sb.append(" AND substring(").append(column).append(", 1, ").append(full).append(") = unhex('")
-                    .append(HexFormat.of().formatHex(head)).append("')");
-        }
-        if (rest > 0) {
-            int mask = (0xff << (8 - rest)) & 0xff;
-            sb.append(" AND bitAnd(reinterpretAsUInt8(substring(").append(column).append(", ").append(full + 1)
-                    .append(", 1)), ").append(mask).append(") = ").append(p.address()[full] & mask);
-        }
-        return sb.append(')').toString();
     }
 }

@@ -1,5 +1,6 @@
 package io.vigil.detection.family.exfiltration;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,16 +9,22 @@ import io.vigil.detection.baseline.Metric;
 import io.vigil.detection.family.FeatureRequest;
 import io.vigil.detection.family.Family;
 import io.vigil.detection.family.GatePolicy;
+import io.vigil.detection.family.Rarity;
 import io.vigil.detection.family.TenantFeatures;
 import io.vigil.detection.family.TenantWindow;
+import io.vigil.detection.family.Units;
 import io.vigil.detection.model.AlertFamily;
 import io.vigil.detection.model.AlertType;
 import io.vigil.detection.model.Finding;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -32,11 +39,16 @@ public class ExfiltrationFamily implements Family {
     private static final Set<String> WEB = Set.of("80/tcp", "443/tcp", "443/udp", "8080/tcp", "8443/tcp");
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Minutes of the upload's time chart an alert keeps: the last six hours. */
+    static final int TIMELINE_MINUTES = 360;
+
     private final ExfiltrationConfig config;
+    private final Rarity rarity;
     private final Uploads uploads;
 
-    public ExfiltrationFamily(ExfiltrationConfig config) {
+    public ExfiltrationFamily(ExfiltrationConfig config, Rarity rarity) {
         this.config = config;
+        this.rarity = rarity;
         this.uploads = new Uploads(config);
     }
 
@@ -75,6 +87,27 @@ public class ExfiltrationFamily implements Family {
         return uploads.find(features.get(history(sending)), features.window().networks());
     }
 
+    /** How rare the hosts that got the most of each upload are. */
+    @Override
+    public List<FeatureRequest<?>> followUps(List<Finding> findings) {
+        Set<String> hosts = new TreeSet<>();
+        findings.forEach(f -> hosts.addAll(((UploadEvidence) f.evidence()).hostBytes().keySet()));
+        return hosts.isEmpty() ? List.of() : List.of(rarity.request(hosts));
+    }
+
+    @Override
+    public List<Finding> refine(List<Finding> findings, TenantFeatures features) {
+        List<Finding> out = new ArrayList<>();
+        for (Finding f : findings) {
+            UploadEvidence e = (UploadEvidence) f.evidence();
+            FeatureRequest.DestinationPrevalence.Answer answer = features.get(rarity.request(e.hostBytes().keySet()));
+            Set<String> rare = new TreeSet<>();
+            e.hostBytes().keySet().stream().filter(h -> rarity.rare(answer, h, features.window().end())).forEach(rare::add);
+            out.add(f.withEvidence(e.withRare(rare)));
+        }
+        return out;
+    }
+
     /**
      * Against the source's hour-of-week p99 of bytes out when its baseline is MATURE; without one, only a volume above
      * the floor goes on (staging always does: pulling from many hosts, then sending out, is the signal itself).
@@ -85,15 +118,29 @@ public class ExfiltrationFamily implements Family {
         return GatePolicy.lastHour(List.of(Metric.BYTES_OUT), e.aboveFloor() || f.type() == AlertType.DATA_STAGING);
     }
 
-    /** Each cycle sees the whole last hour again, so the alert keeps the largest volume seen, not a sum. */
+    /**
+     * Each cycle sees the whole last hour again, so the alert keeps the largest volume seen, not a sum, and each
+     * minute's largest figure of its time chart.
+     */
     @Override
     public void merge(Alert a, Finding f) {
         UploadEvidence e = (UploadEvidence) f.evidence();
-        long external = Math.max(e.externalBytes(), previous(a.evidence));
+        JsonNode before = tree(a.evidence);
+        long external = Math.max(e.externalBytes(), before.path("externalBytesLastHour").asLong(0));
+        boolean rare = e.mostlyRare() || before.path("mostlyToRareDestinations").asBoolean(false);
         ObjectNode node = JSON.createObjectNode();
         node.put("externalBytesLastHour", external);
         ArrayNode destinations = node.putArray("destinations");
         e.destinations().forEach(destinations::add);
+        ArrayNode rareHosts = node.putArray("rareDestinations");
+        e.rareHosts().forEach(rareHosts::add);
+        node.put("mostlyToRareDestinations", rare);
+        SortedMap<Long, Long> timeline = new TreeMap<>(e.timeline());
+        before.path("timeline").forEach(m -> timeline.merge(Instant.parse(m.path("minute").asText()).toEpochMilli(),
+                m.path("bytes").asLong(), Math::max));
+        ArrayNode chart = node.putArray("timeline");
+        timeline.entrySet().stream().skip(Math.max(0, timeline.size() - TIMELINE_MINUTES)).forEach(m -> chart.addObject()
+                .put("minute", Instant.ofEpochMilli(m.getKey()).toString()).put("bytes", m.getValue()));
         if (a.type == AlertType.DATA_STAGING) {
             node.put("pulledBytes", e.pulledBytes());
             node.put("pulledFromHosts", e.pulledHosts());
@@ -111,20 +158,21 @@ public class ExfiltrationFamily implements Family {
         }
         a.mitre = techniques.toArray(String[]::new);
         int volume = (external >= config.floorBytes() ? 20 : 0) + (external >= 10 * config.floorBytes() ? 20 : 0);
-        a.score = Math.max(a.score, (a.type == AlertType.DATA_STAGING ? 65 : 45) + volume);
-        String to = a.targetCount == 1 ? a.targets[0] : a.targetCount + " external hosts";
+        a.score = Math.max(a.score, (a.type == AlertType.DATA_STAGING ? 65 : 45) + volume + (rare ? 15 : 0));
+        String to = (a.targetCount == 1 ? a.targets[0] : a.targetCount + " external hosts")
+                + (rare ? a.targetCount == 1 ? ", a rare destination," : ", mostly rare destinations," : "");
         a.summary = a.type == AlertType.DATA_STAGING
                 ? String.format(Locale.ROOT, "%s pulled %s from %d internal hosts, then sent %s to %s within the hour", a.source,
-                Uploads.bytes(e.pulledBytes()), e.pulledHosts(), Uploads.bytes(external), to)
-                : String.format(Locale.ROOT, "%s sent %s to %s within the hour", a.source, Uploads.bytes(external), to);
+                Units.bytes(e.pulledBytes()), e.pulledHosts(), Units.bytes(external), to)
+                : String.format(Locale.ROOT, "%s sent %s to %s within the hour", a.source, Units.bytes(external), to);
     }
 
-    /** The largest hour's volume the alert has seen, or 0. */
-    private static long previous(String evidence) {
+    /** The alert's evidence so far; empty when it has none yet. */
+    private static JsonNode tree(String evidence) {
         try {
-            return JSON.readTree(evidence == null ? "{}" : evidence).path("externalBytesLastHour").asLong(0);
+            return JSON.readTree(evidence == null ? "{}" : evidence);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return 0;
+            return JSON.createObjectNode();
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.vigil.detection.family.exfiltration;
 
+import io.vigil.detection.family.Units;
 import io.vigil.detection.model.AlertType;
 import io.vigil.detection.model.Finding;
 import io.vigil.detection.model.Networks;
@@ -11,9 +12,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -60,6 +62,8 @@ final class Uploads {
                 return;
             }
             Map<String, Long> byDestination = new HashMap<>();
+            Map<String, Long> byHost = new HashMap<>();
+            SortedMap<Long, Long> timeline = new TreeMap<>();
             Set<String> hosts = new TreeSet<>();
             Set<String> services = new TreeSet<>();
             long external = 0;
@@ -72,6 +76,8 @@ final class Uploads {
                 if (outside && t.recent()) {
                     external += t.bytesOut();
                     byDestination.merge(t.host() + " " + t.service(), t.bytesOut(), Long::sum);
+                    byHost.merge(t.host(), t.bytesOut(), Long::sum);
+                    t.outByMinute().forEach((minute, n) -> timeline.merge(minute, n, Long::sum));
                     if (t.bytesOut() > 0) {
                         hosts.add(t.host());
                         services.add(t.service());
@@ -88,24 +94,16 @@ final class Uploads {
             }
             List<String> destinations = byDestination.entrySet().stream()
                     .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                    .limit(LISTED).map(e -> e.getKey() + " " + bytes(e.getValue())).toList();
+                    .limit(LISTED).map(e -> e.getKey() + " " + Units.bytes(e.getValue())).toList();
+            Map<String, Long> topHosts = new LinkedHashMap<>();
+            byHost.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                    .limit(LISTED).forEach(e -> topHosts.put(e.getKey(), e.getValue()));
             boolean staged = pulled >= config.staging().minBytes() && pulledFrom.size() >= config.staging().minHosts();
-            UploadEvidence evidence = new UploadEvidence(external, destinations, external >= config.floorBytes(),
-                    staged ? pulled : 0, staged ? pulledFrom.size() : 0);
+            UploadEvidence evidence = new UploadEvidence(external, destinations, topHosts, timeline, external >= config.floorBytes(),
+                    staged ? pulled : 0, staged ? pulledFrom.size() : 0, Set.of());
             out.add(new Finding(staged ? AlertType.DATA_STAGING : AlertType.UNUSUAL_UPLOAD, source, List.of(source),
                     List.copyOf(hosts), List.copyOf(services), first, last, evidence));
         });
         return out;
-    }
-
-    /** "150.2 MB", "1.3 GB": decimal units, as an analyst compares them with a link's speed. */
-    static String bytes(long n) {
-        if (n >= 1_000_000_000L) {
-            return String.format(Locale.ROOT, "%.1f GB", n / 1e9);
-        }
-        if (n >= 1_000_000L) {
-            return String.format(Locale.ROOT, "%.1f MB", n / 1e6);
-        }
-        return n >= 1_000 ? String.format(Locale.ROOT, "%.1f KB", n / 1e3) : n + " B";
     }
 }

@@ -10,8 +10,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * Password guessing from flows: many short connections from one source to one admin service of one host within
@@ -25,6 +27,11 @@ import java.util.TreeSet;
  * sameness (the coefficient of variation of the per-minute mean bytes sent per connection: guesses repeat one
  * exchange, people do not). A source inside the customer's networks is AUTH_BRUTE_FORCE; one from outside against an
  * internal host is EXTERNAL_BRUTE_FORCE, which every exposed server sees, so it scores lower.
+ *
+ * <p>Spraying (a few guesses at each of many hosts, MITRE T1110.003) meets the same rules summed over the hosts of one
+ * service, when {@code spray-min-hosts} hosts or more were tried. From inside, only hosts the source never reached
+ * before count, once the customer has learned: a jump host's daily rounds are the same small, alike logins, to hosts it
+ * knows.
  */
 final class BruteForce {
 
@@ -45,46 +52,57 @@ final class BruteForce {
         return out.size() <= max ? out : new TreeSet<>(List.copyOf(out).subList(0, max));
     }
 
-    /** One finding per (source, service, host) over the window's roll-up rows that reads as guessing. */
-    List<Finding> find(List<Session> history, Networks networks) {
+    /**
+     * One finding per source and type over the window's roll-up rows that read as guessing: against one host, or
+     * sprayed over many. {@code fresh} tells whether an internal source's session reached a host it never reached
+     * before on that service, and is null until the customer has learned (then no spraying from inside is judged).
+     */
+    List<Finding> find(List<Session> history, Networks networks, Predicate<Session> fresh) {
         Map<List<Object>, List<Session>> byTarget = new LinkedHashMap<>();
+        Map<List<Object>, List<Session>> byService = new LinkedHashMap<>();
         for (Session s : history) {
-            if (s.withData() > 0) {
+            if (s.withData() > 0 && (networks.contains(s.source()) || networks.contains(s.host()))) {
                 byTarget.computeIfAbsent(List.of(s.source(), s.port(), s.host()), k -> new ArrayList<>()).add(s);
+                if (!networks.contains(s.source()) || fresh != null && fresh.test(s)) {
+                    byService.computeIfAbsent(List.of(s.source(), s.port()), k -> new ArrayList<>()).add(s);
+                }
             }
         }
         Map<String, Finding> bySource = new LinkedHashMap<>();
-        byTarget.forEach((key, rows) -> {
-            String source = (String) key.get(0);
-            String host = (String) key.get(2);
-            boolean inside = networks.contains(source);
-            if (!inside && !networks.contains(host)) {
-                return;
-            }
-            long connections = rows.stream().mapToLong(Session::withData).sum();
-            long flows = rows.stream().mapToLong(Session::flows).sum();
-            long bytes = rows.stream().mapToLong(Session::origBytes).sum();
-            long packets = rows.stream().mapToLong(Session::packets).sum();
-            long meanBytes = bytes / Math.max(1, flows);
-            long meanPackets = packets / Math.max(1, flows);
-            double spread = spread(rows);
-            long burst = burst(rows);
-            if (connections < config.minConnections() || burst < config.minPerMinute() || meanBytes < config.minBytesPerConnection()
-                    || meanBytes > config.maxBytesPerConnection()
-                    || meanPackets > config.maxPacketsPerConnection() || spread > config.maxSpread()) {
-                return;
-            }
-            Session first = rows.get(0);
-            long firstMs = rows.stream().mapToLong(Session::firstMs).min().orElseThrow();
-            long lastMs = rows.stream().mapToLong(Session::lastMs).max().orElseThrow();
-            Finding f = new Finding(inside ? AlertType.AUTH_BRUTE_FORCE : AlertType.EXTERNAL_BRUTE_FORCE, source, List.of(source),
-                    List.of(host), List.of(first.service()), firstMs, lastMs,
-                    new BruteForceEvidence(connections, meanBytes, meanPackets, spread, config.window()));
-            // One finding per source and type: the host it guessed at most.
-            bySource.merge(source + "/" + f.type(), f, (a, b) ->
-                    ((BruteForceEvidence) a.evidence()).connections() >= ((BruteForceEvidence) b.evidence()).connections() ? a : b);
-        });
+        byTarget.values().forEach(rows -> guessing(rows, networks).ifPresent(f -> keep(bySource, f)));
+        byService.values().stream().filter(rows -> rows.stream().map(Session::host).distinct().count() >= config.sprayMinHosts())
+                .forEach(rows -> guessing(rows, networks).ifPresent(f -> keep(bySource, f)));
         return List.copyOf(bySource.values());
+    }
+
+    /** One finding per source and type: the run with the most connections (a spray includes its hosts' own runs). */
+    private static void keep(Map<String, Finding> bySource, Finding f) {
+        bySource.merge(f.source() + "/" + f.type(), f, (a, b) ->
+                ((BruteForceEvidence) a.evidence()).connections() >= ((BruteForceEvidence) b.evidence()).connections() ? a : b);
+    }
+
+    /** The finding when one source's rows (one service, one host or many) read as guessing. */
+    private Optional<Finding> guessing(List<Session> rows, Networks networks) {
+        long connections = rows.stream().mapToLong(Session::withData).sum();
+        long flows = rows.stream().mapToLong(Session::flows).sum();
+        long bytes = rows.stream().mapToLong(Session::origBytes).sum();
+        long packets = rows.stream().mapToLong(Session::packets).sum();
+        long meanBytes = bytes / Math.max(1, flows);
+        long meanPackets = packets / Math.max(1, flows);
+        double spread = spread(rows);
+        if (connections < config.minConnections() || burst(rows) < config.minPerMinute() || meanBytes < config.minBytesPerConnection()
+                || meanBytes > config.maxBytesPerConnection()
+                || meanPackets > config.maxPacketsPerConnection() || spread > config.maxSpread()) {
+            return Optional.empty();
+        }
+        Session first = rows.get(0);
+        Set<String> hosts = new TreeSet<>();
+        rows.forEach(r -> hosts.add(r.host()));
+        long firstMs = rows.stream().mapToLong(Session::firstMs).min().orElseThrow();
+        long lastMs = rows.stream().mapToLong(Session::lastMs).max().orElseThrow();
+        return Optional.of(new Finding(networks.contains(first.source()) ? AlertType.AUTH_BRUTE_FORCE : AlertType.EXTERNAL_BRUTE_FORCE,
+                first.source(), List.of(first.source()), List.copyOf(hosts), List.of(first.service()), firstMs, lastMs,
+                new BruteForceEvidence(connections, meanBytes, meanPackets, spread, config.window())));
     }
 
     /** The most connections in which the service spoke within one minute of the roll-up. */

@@ -105,5 +105,14 @@ public interface LateralMovementConfig {
         @WithName("max-spread")
         @WithDefault("0.5")
         double maxSpread();
+
+        /**
+         * Password spraying: the same guesses against one service of this many hosts or more within the window, which
+         * together meet every rule above though no host alone does. From inside, the hosts must be new to the source (not
+         * in the edge store) and the customer past its learning period, or a jump host's rounds would look the same.
+         */
+        @WithName("spray-min-hosts")
+        @WithDefault("5")
+        int sprayMinHosts();
     }
 }

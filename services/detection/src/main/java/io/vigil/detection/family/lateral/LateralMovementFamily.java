@@ -13,6 +13,7 @@ import io.vigil.detection.family.Family;
 import io.vigil.detection.family.GatePolicy;
 import io.vigil.detection.family.TenantFeatures;
 import io.vigil.detection.family.TenantWindow;
+import io.vigil.detection.family.Units;
 import io.vigil.detection.model.AdminEdge;
 import io.vigil.detection.model.AlertFamily;
 import io.vigil.detection.model.AlertType;
@@ -21,6 +22,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -85,22 +87,50 @@ public class LateralMovementFamily implements Family {
 
     @Override
     public List<Finding> detect(TenantFeatures features) {
-        TenantWindow w = features.window();
-        List<AdminEdge> logins = edges.logins(w.sessions(), w.networks());
-        List<Finding> out = new ArrayList<>();
-        for (FeatureRequest<?> r : requests(w, logins)) {
-            if (r instanceof FeatureRequest.KnownEdges k) {
-                out.addAll(edges.find(logins.stream().filter(e -> k.sources().contains(e.source())).toList(), features.get(k), w.end()));
-            } else if (r instanceof FeatureRequest.SessionHistory h) {
-                out.addAll(bruteForce.find(features.get(h), w.networks()));
-            }
-        }
-        return out;
+        return judge(features).findings();
     }
 
+    /**
+     * What the window's admin logins teach the edge store: all of them but the guesses. A source that guessed at a host
+     * has not logged in there, so its real first login, if a guess works, is still a new edge.
+     */
     @Override
     public List<AdminEdge> learned(TenantFeatures features) {
-        return edges.logins(features.window().sessions(), features.window().networks());
+        Judged judged = judge(features);
+        return edges.logins(features.window().sessions(), features.window().networks()).stream()
+                .filter(e -> !judged.guessed(e.source(), e.target())).toList();
+    }
+
+    /** The findings of one window, and which hosts each source guessed at. */
+    private record Judged(List<Finding> findings, Set<List<String>> guesses) {
+
+        boolean guessed(String source, String host) {
+            return guesses.contains(List.of(source, host));
+        }
+    }
+
+    /**
+     * New edges and guessing. A source's new edges to hosts it was guessing at are its guesses (the service spoke, no
+     * login is known to have worked), so they are left to the brute-force finding. The edge store's answer is read
+     * first: spraying from inside counts only the hosts new to the source.
+     */
+    private Judged judge(TenantFeatures features) {
+        TenantWindow w = features.window();
+        List<AdminEdge> logins = edges.logins(w.sessions(), w.networks());
+        List<FeatureRequest<?>> asked = requests(w, logins);
+        FeatureRequest.KnownEdges.Answer known = asked.stream().filter(FeatureRequest.KnownEdges.class::isInstance)
+                .map(r -> features.get((FeatureRequest.KnownEdges) r)).findFirst().orElse(new FeatureRequest.KnownEdges(Set.of()).none());
+        List<Finding> guessing = asked.stream().filter(FeatureRequest.SessionHistory.class::isInstance)
+                .flatMap(r -> bruteForce.find(features.get((FeatureRequest.SessionHistory) r), w.networks(), edges.fresh(known, w.end())).stream())
+                .toList();
+        Set<List<String>> guesses = new HashSet<>();
+        guessing.forEach(f -> f.targets().forEach(t -> guesses.add(List.of(f.source(), t))));
+        List<AdminEdge> real = logins.stream().filter(e -> !guesses.contains(List.of(e.source(), e.target()))).toList();
+        List<Finding> out = new ArrayList<>();
+        asked.stream().filter(FeatureRequest.KnownEdges.class::isInstance).map(FeatureRequest.KnownEdges.class::cast)
+                .forEach(k -> out.addAll(edges.find(real.stream().filter(e -> k.sources().contains(e.source())).toList(), known, w.end())));
+        out.addAll(guessing);
+        return new Judged(out, guesses);
     }
 
     /** No host's hour-of-week figures speak for a new edge or a guessing run: each goes on with what it measured. */
@@ -152,7 +182,7 @@ public class LateralMovementFamily implements Family {
         } else {
             BruteForceEvidence b = (BruteForceEvidence) f.evidence();
             a.attempts = Math.max(a.attempts, b.connections());
-            techniques.add("T1110");
+            techniques.add(a.targetCount > 1 ? "T1110.003" : "T1110");
             ObjectNode node = JSON.createObjectNode();
             node.put("connections", a.attempts);
             node.put("meanBytesPerConnection", b.meanBytes());
@@ -166,7 +196,7 @@ public class LateralMovementFamily implements Family {
             a.score = Math.max(a.score, (inside ? 60 : 20) + volume);
             a.summary = String.format(Locale.ROOT, "%s made %d short, similar connections to %s of %s (about %s each)%s",
                     a.source, a.attempts, a.ports.length == 0 ? "?" : AdminServices.label(AdminServices.port(a.ports[0])),
-                    a.targetCount == 1 ? a.targets[0] : a.targetCount + " hosts", bytes(b.meanBytes()),
+                    a.targetCount == 1 ? a.targets[0] : a.targetCount + " hosts", Units.bytes(b.meanBytes()),
                     inside ? ": password guessing from inside" : "");
         }
     }
@@ -182,10 +212,6 @@ public class LateralMovementFamily implements Family {
         }
         return String.format(Locale.ROOT, "%s logged in to %d hosts it never reached before over %s%s", a.source, a.targetCount,
                 over, fanOut >= 3 ? " (" + fanOut + " new within the fan-out window)" : "");
-    }
-
-    private static String bytes(long n) {
-        return n >= 1024 ? String.format(Locale.ROOT, "%.1f KB", n / 1024.0) : n + " B";
     }
 
     private static ObjectNode object(String json) {

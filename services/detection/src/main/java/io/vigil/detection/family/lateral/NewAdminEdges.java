@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * New admin edges: an internal source that logs in to an internal host on an admin service it never reached before
@@ -67,9 +68,27 @@ final class NewAdminEdges {
         return out;
     }
 
+    /** Whether the customer has learned for a whole learning period by {@code end}. */
+    private boolean learned(FeatureRequest.KnownEdges.Answer known, Instant end) {
+        return known.learningSince() != null && !known.learningSince().plus(learningPeriod).isAfter(end);
+    }
+
+    /**
+     * Whether a session reached a host its source had not reached on that service before it, by what the store knew;
+     * null while the customer learns.
+     */
+    Predicate<Session> fresh(FeatureRequest.KnownEdges.Answer known, Instant end) {
+        if (!learned(known, end)) {
+            return null;
+        }
+        Map<List<String>, Long> first = new HashMap<>();
+        known.edges().forEach(e -> first.merge(List.of(e.source(), e.target(), e.service()), e.firstSeen().toEpochMilli(), Math::min));
+        return s -> first.getOrDefault(List.of(s.source(), s.host(), s.service()), Long.MAX_VALUE) >= s.firstMs();
+    }
+
     /** One finding per source with a login on an edge the store did not know before it. */
     List<Finding> find(List<AdminEdge> logins, FeatureRequest.KnownEdges.Answer known, Instant end) {
-        if (known.learningSince() == null || known.learningSince().plus(learningPeriod).isAfter(end)) {
+        if (!learned(known, end)) {
             return List.of();
         }
         Map<String, List<AdminEdge>> history = new HashMap<>();

@@ -62,8 +62,14 @@ class ExfilCapturesIT {
         DetectionCycle.TenantRun seventh = judged(tenant, "large-upload.pcap", now.minusSeconds(60), now.plusSeconds(6));
         assertEquals(List.of(AlertType.UNUSUAL_UPLOAD), seventh.findings().stream().map(f -> f.type()).toList());
         Map<String, Object> alert = alerts(tenant).get(0);
-        assertEquals(WORKSTATION + " sent 1.1 GB to 198.51.100.10 within the hour", alert.get("summary"));
+        // The workstation is the customer's only active host, and the first to reach 198.51.100.10: rare.
+        assertEquals(WORKSTATION + " sent 1.1 GB to 198.51.100.10, a rare destination, within the hour", alert.get("summary"));
         assertEquals("HIGH", alert.get("severity"));
+        Map<String, Object> evidence = Judging.detail(tenant, alert).getMap("evidence");
+        assertEquals(List.of("198.51.100.10"), evidence.get("rareDestinations"));
+        List<?> timeline = (List<?>) evidence.get("timeline");
+        long charted = timeline.stream().mapToLong(m -> ((Number) ((Map<?, ?>) m).get("bytes")).longValue()).sum();
+        assertEquals(((Number) evidence.get("externalBytesLastHour")).longValue(), charted, "the chart adds up to the hour: " + timeline);
     }
 
     @Test
@@ -74,7 +80,8 @@ class ExfilCapturesIT {
         List<Map<String, Object>> items = alerts(tenant);
         assertEquals(1, items.size(), items.toString());
         assertEquals("DATA_STAGING", items.get(0).get("type"));
-        assertEquals(WORKSTATION + " pulled 105.1 MB from 5 internal hosts, then sent 126.0 MB to 198.51.100.10 within the hour",
+        assertEquals(WORKSTATION + " pulled 105.1 MB from 5 internal hosts, then sent 126.0 MB to 198.51.100.10, a rare destination,"
+                        + " within the hour",
                 items.get(0).get("summary"));
         assertEquals(List.of("T1041", "T1074"), items.get(0).get("mitre"));
     }

@@ -11,6 +11,7 @@ import io.vigil.detection.baseline.Profile;
 import io.vigil.detection.cycle.FindingGate;
 import io.vigil.detection.family.FeatureRequest;
 import io.vigil.detection.family.GatePolicy;
+import io.vigil.detection.family.Rarity;
 import io.vigil.detection.family.TenantFeatures;
 import io.vigil.detection.family.TenantWindow;
 import io.vigil.detection.model.AlertType;
@@ -38,11 +39,29 @@ class ExfiltrationFamilyTest {
     static final long AT = END.minusSeconds(600).toEpochMilli();
     static final long MB = 1_000_000L;
 
-    final ExfiltrationFamily family = new ExfiltrationFamily(new SmallRyeConfigBuilder().withMapping(ExfiltrationConfig.class)
-            .withSources(new PropertiesConfigSource(Map.of(), "test", 500)).build().getConfigMapping(ExfiltrationConfig.class));
+    final ExfiltrationFamily family = new ExfiltrationFamily(mapping(ExfiltrationConfig.class), mapping(Rarity.class));
+
+    static <T> T mapping(Class<T> type) {
+        return new SmallRyeConfigBuilder().withMapping(type).withSources(new PropertiesConfigSource(Map.of(), "test", 500)).build()
+                .getConfigMapping(type);
+    }
 
     static Transfer sent(String source, String host, int port, long out, long in, boolean recent) {
         return new Transfer(source, host, port, 6, out, in, recent, AT, AT + 60_000);
+    }
+
+    /** {@code out} bytes sent within the hour, by minute from {@code minute} on (epoch ms → bytes). */
+    static Transfer sentByMinute(String source, String host, Map<Long, Long> byMinute) {
+        long out = byMinute.values().stream().mapToLong(Long::longValue).sum();
+        return new Transfer(source, host, 443, 6, out, 0, true, AT, AT + 60_000, byMinute);
+    }
+
+    /** The findings refined with a prevalence read that answers {@code answer}. */
+    List<Finding> refined(List<Finding> findings, FeatureRequest.DestinationPrevalence.Answer answer) {
+        TenantWindow w = new TenantWindow("t", LAN, List.of(), List.of(), List.of(), END);
+        Map<FeatureRequest<?>, Object> reads = new HashMap<>();
+        family.followUps(findings).forEach(r -> reads.put(r, answer));
+        return family.refine(findings, new TenantFeatures(w, reads));
     }
 
     /** What detect finds when the new batches hold {@code window} and the roll-up answers {@code history}. */
@@ -138,5 +157,46 @@ class ExfiltrationFamilyTest {
         FindingGate.Decision above = gate.judge(f, policy, LAN, mature, observed, END, List.of());
         assertTrue(above.raised(), above.verdict().text());
         assertEquals(Gate.State.MATURE, above.verdict().state());
+    }
+
+    @Test
+    void anUploadMostlyToADestinationFewHostsReachAndNewIsOneBandHigher() {
+        Transfer now = sent("10.1.0.21", "198.51.100.10", 443, 5 * MB, 0, true);
+        List<Finding> found = detect(List.of(now), List.of(sent("10.1.0.21", "198.51.100.10", 443, 150 * MB, 0, true),
+                sent("10.1.0.21", "203.0.113.5", 443, 40 * MB, 0, true)));
+        long yesterday = END.minusSeconds(86_400).toEpochMilli();
+        long lastMonth = END.minusSeconds(10 * 86_400).toEpochMilli();
+        var seen = new FeatureRequest.DestinationPrevalence.Seen(1, yesterday);
+
+        Alert rare = Findings.merged(family, refined(found, new FeatureRequest.DestinationPrevalence.Answer(100,
+                Map.of("198.51.100.10", seen, "203.0.113.5", new FeatureRequest.DestinationPrevalence.Seen(40, lastMonth)))).get(0));
+        assertEquals(Severity.HIGH, Severity.of(rare.score), "the 150 MB went to an address 1 of 100 hosts reached, first yesterday");
+        assertEquals("10.1.0.21 sent 190.0 MB to 2 external hosts, mostly rare destinations, within the hour", rare.summary);
+        assertTrue(rare.evidence.contains("\"rareDestinations\":[\"198.51.100.10\"]"), rare.evidence);
+
+        Alert common = Findings.merged(family, refined(found, new FeatureRequest.DestinationPrevalence.Answer(100,
+                Map.of("198.51.100.10", new FeatureRequest.DestinationPrevalence.Seen(30, yesterday)))).get(0));
+        assertEquals(Severity.MEDIUM, Severity.of(common.score), "30 of 100 hosts reach it");
+        Alert old = Findings.merged(family, refined(found, new FeatureRequest.DestinationPrevalence.Answer(100,
+                Map.of("198.51.100.10", new FeatureRequest.DestinationPrevalence.Seen(1, lastMonth)))).get(0));
+        assertEquals(Severity.MEDIUM, Severity.of(old.score), "one host only, but for ten days: not new");
+        Alert unread = Findings.merged(family, found.get(0));
+        assertEquals(Severity.MEDIUM, Severity.of(unread.score), "without the prevalence read nothing is rare");
+    }
+
+    @Test
+    void theTimeChartKeepsEachMinutesLargestFigureInOrder() {
+        long m0 = END.minusSeconds(1800).toEpochMilli() / 60_000 * 60_000;
+        Transfer now = sent("10.1.0.21", "198.51.100.10", 443, 5 * MB, 0, true);
+        Finding first = detect(List.of(now), List.of(sentByMinute("10.1.0.21", "198.51.100.10",
+                Map.of(m0, 1_000 * MB, m0 + 60_000, 100 * MB)))).get(0);
+        Finding later = detect(List.of(now), List.of(sentByMinute("10.1.0.21", "198.51.100.10",
+                Map.of(m0 + 60_000, 300 * MB, m0 + 120_000, 50 * MB)))).get(0);
+        Alert a = Findings.merged(family, first);
+        family.merge(a, later);
+        String minute = Instant.ofEpochMilli(m0).toString();
+        assertTrue(a.evidence.contains("\"timeline\":[{\"minute\":\"" + minute + "\",\"bytes\":1000000000},{\"minute\":\""
+                + Instant.ofEpochMilli(m0 + 60_000) + "\",\"bytes\":300000000},{\"minute\":\"" + Instant.ofEpochMilli(m0 + 120_000)
+                + "\",\"bytes\":50000000}]"), a.evidence);
     }
 }

@@ -128,4 +128,18 @@ class LateralCapturesIT {
         assertEquals(List.of("445/tcp"), detail(tenant, items.get(0)).get("ports"));
         assertEquals(List.of("T1021.002"), items.get(0).get("mitre"));
     }
+
+    @Test
+    void afterLearningHydraSprayingTenHostsIsOneBruteForceOverAllOfThem() throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        String tenant = learned(now);
+        Instant later = now.plusSeconds(5);
+        judged(tenant, "ssh-spray.pcap", later.minusSeconds(60), later);
+        List<Map<String, Object>> items = alerts(tenant);
+        assertEquals(1, items.size(), "one brute force, and the guesses are no new admin edges: " + items);
+        assertEquals("AUTH_BRUTE_FORCE", items.get(0).get("type"));
+        assertEquals(10, ((Number) items.get(0).get("targetCount")).intValue());
+        assertEquals(30, ((Number) items.get(0).get("attempts")).intValue(), "three connections a host, none alone a brute force");
+        assertEquals(List.of("T1021.004", "T1110.003"), items.get(0).get("mitre"));
+    }
 }

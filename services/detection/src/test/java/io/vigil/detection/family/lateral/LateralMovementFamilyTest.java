@@ -172,7 +172,7 @@ class LateralMovementFamilyTest {
         assertEquals(60, a.attempts);
         assertEquals(Severity.HIGH, Severity.of(a.score));
         assertEquals(List.of("T1021.004", "T1110"), List.of(a.mitre));
-        assertEquals("10.1.0.66 made 60 short, similar connections to SSH (22/tcp) of 10.1.0.10 (about 3.1 KB each):"
+        assertEquals("10.1.0.66 made 60 short, similar connections to SSH (22/tcp) of 10.1.0.10 (about 3.2 KB each):"
                 + " password guessing from inside", a.summary);
     }
 
@@ -220,5 +220,56 @@ class LateralMovementFamilyTest {
         LateralMovementFamily custom = family(Map.of("admin-ports", "2222"));
         assertEquals(java.util.Set.of(2222), custom.sessionPorts());
         assertEquals("port 2222 (2222/tcp)", AdminServices.label(2222));
+    }
+
+    /** Two guesses at each of {@code hosts} hosts 10.1.0.100…, within one minute, 2.1 KB sent each. */
+    static List<Session> spray(String source, int hosts) {
+        List<Session> rows = new ArrayList<>();
+        for (int i = 0; i < hosts; i++) {
+            rows.add(new Session(source, "10.1.0." + (100 + i), 22, 2, 2, 4_200, 50, NOW - 60_000, NOW - 1));
+        }
+        return rows;
+    }
+
+    @Test
+    void aFewGuessesAtEachOfManyNewHostsAfterLearningAreSpraying() {
+        List<Session> sprayed = spray("10.1.0.66", 6);
+        List<Finding> found = detect(sprayed, LEARNED, List.of(), sprayed);
+        assertEquals(List.of(AlertType.AUTH_BRUTE_FORCE), found.stream().map(Finding::type).toList(),
+                "no host alone had 10 connections, the six together did; the guesses are no new admin edges");
+        Alert a = Findings.merged(family, found.get(0));
+        assertEquals(6, a.targetCount);
+        assertEquals(List.of("T1021.004", "T1110.003"), List.of(a.mitre));
+        assertEquals("10.1.0.66 made 12 short, similar connections to SSH (22/tcp) of 6 hosts (about 2.1 KB each):"
+                + " password guessing from inside", a.summary);
+    }
+
+    @Test
+    void sprayingNeedsFiveHostsNewToTheSourceAndALearnedCustomer() {
+        List<Session> four = spray("10.1.0.66", 4).stream().map(s -> new Session(s.source(), s.host(), s.port(), 3, 3, 6_300, 75,
+                s.firstMs(), s.lastMs())).toList();
+        assertTrue(detect(four, LEARNED, List.of(), four).stream().noneMatch(f -> f.type() == AlertType.AUTH_BRUTE_FORCE),
+                "12 connections but four hosts");
+        List<Session> sprayed = spray("10.1.0.5", 6);
+        List<AdminEdge> rounds = sprayed.stream().map(s -> known(s.source(), s.host(), "22/tcp", END.minus(Duration.ofDays(9)))).toList();
+        assertEquals(List.of(), detect(sprayed, LEARNED, rounds, sprayed), "a jump host's daily rounds to hosts it knows");
+        assertEquals(List.of(), detect(sprayed, END.minus(Duration.ofDays(2)), List.of(), sprayed), "still learning");
+        List<Session> fromOutside = spray("203.0.113.9", 6);
+        assertEquals(List.of(AlertType.EXTERNAL_BRUTE_FORCE), detect(fromOutside, null, List.of(), fromOutside).stream()
+                .map(Finding::type).toList(), "from the internet no edge store speaks: the hosts count");
+    }
+
+    @Test
+    void theStoreDoesNotLearnTheHostsASourceGuessedAt() {
+        List<Session> sessions = new ArrayList<>(spray("10.1.0.66", 6));
+        sessions.add(login("10.1.0.66", "10.1.0.10", 445));
+        TenantWindow w = window(sessions);
+        Map<FeatureRequest<?>, Object> reads = new HashMap<>();
+        for (FeatureRequest<?> r : family.requests(w)) {
+            reads.put(r, r instanceof FeatureRequest.KnownEdges ? new FeatureRequest.KnownEdges.Answer(LEARNED, List.of())
+                    : spray("10.1.0.66", 6));
+        }
+        assertEquals(List.of("10.1.0.10 445/tcp"), family.learned(new TenantFeatures(w, reads)).stream()
+                .map(e -> e.target() + " " + e.service()).toList(), "a guess that works must still be a new edge when it logs in");
     }
 }
