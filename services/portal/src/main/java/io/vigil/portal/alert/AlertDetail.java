@@ -10,13 +10,15 @@ import java.util.List;
  * Everything the alert detail page shows.
  *
  * @param evidence     the targets × services picture (SVG), empty when detection holds no flows for it any more
+ * @param uploads      an upload's bytes sent out per minute (SVG), empty for other alerts and for evidence without a
+ *                     timeline
  * @param observed     the source against its baseline (SVG), empty without baseline figures
  * @param suppressCidr the suppression's source as the form proposes it (the alert's source alone); null when the
  *                     source is no address (a distributed scan's key)
  * @param suppressPort the one port probed, if only one was
  */
 public record AlertDetail(Customer customer, Alert alert, List<Comment> comments, String evidence, int flowCount,
-                          String observed, String suppressCidr, Integer suppressPort) {
+                          String uploads, String observed, String suppressCidr, Integer suppressPort) {
 
     static final int SOURCES = 20;
 

@@ -4,12 +4,16 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
 import io.vigil.portal.api.Alert;
+import io.vigil.portal.api.Comment;
+import io.vigil.portal.api.Customer;
 import io.vigil.portal.api.DetectionApi;
+import io.vigil.portal.api.Flow;
 import io.vigil.portal.api.NewComment;
 import io.vigil.portal.api.NewRule;
 import io.vigil.portal.api.TenantsApi;
 import io.vigil.portal.chart.EvidenceGrid;
 import io.vigil.portal.chart.ObservedVsBaseline;
+import io.vigil.portal.chart.UploadTimeline;
 import io.vigil.portal.web.LocalPath;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -27,6 +31,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Set;
 
 /** One alert: summary, evidence picture, baseline comparison, ATT&CK, comments, and the triage actions. */
 @Path("/customers/{customerId}/alerts/{alertId}")
@@ -34,6 +40,8 @@ public class AlertDetailResource {
 
     /** Flows drawn in the evidence picture (detection's largest drill-down page). */
     static final int FLOWS = 1000;
+    /** Exfiltration's types, whose evidence carries the bytes sent out per minute ({@code timeline}). */
+    static final Set<String> UPLOADS = Set.of("UNUSUAL_UPLOAD", "DATA_STAGING");
 
     private final TenantsApi tenants;
     private final DetectionApi detection;
@@ -54,18 +62,21 @@ public class AlertDetailResource {
                                       @QueryParam("notice") String notice) {
         return Uni.combine().all().unis(tenants.customer(customerId), detection.alert(customerId, alertId),
                         detection.comments(customerId, alertId), detection.flows(customerId, alertId, FLOWS))
-                .asTuple().map(t -> {
-                    Alert a = t.getItem2();
-                    Integer port = null;
-                    if (a.portCount() == 1 && a.ports() != null && !a.ports().isEmpty()) {
-                        port = Integer.valueOf(a.ports().get(0).split("/")[0]);
-                    }
-                    // A distributed scan's source is its key: a rule must then hold every member, which the user writes.
-                    String cidr = !a.addressSource() ? null : a.source() + (a.source().contains(":") ? "/128" : "/32");
-                    return Templates.alert(new AlertDetail(t.getItem1(), a, t.getItem3(),
-                            EvidenceGrid.svg(t.getItem4().items(), 64, 40), t.getItem4().items().size(),
-                            ObservedVsBaseline.svg(a.baseline()), cidr, port), notice);
-                });
+                .asTuple().map(t -> Templates.alert(detail(t.getItem1(), t.getItem2(), t.getItem3(), t.getItem4().items()),
+                        notice));
+    }
+
+    /** The page's parts from what the APIs answered: pictures drawn, the suppression proposed. */
+    static AlertDetail detail(Customer customer, Alert a, List<Comment> comments, List<Flow> flows) {
+        Integer port = null;
+        if (a.portCount() == 1 && a.ports() != null && !a.ports().isEmpty()) {
+            port = Integer.valueOf(a.ports().get(0).split("/")[0]);
+        }
+        // A distributed scan's source is its key: a rule must then hold every member, which the user writes.
+        String cidr = !a.addressSource() ? null : a.source() + (a.source().contains(":") ? "/128" : "/32");
+        String uploads = UPLOADS.contains(a.type()) ? UploadTimeline.svg(a.source(), a.evidence()) : "";
+        return new AlertDetail(customer, a, comments, EvidenceGrid.svg(flows, 64, 40), flows.size(), uploads,
+                ObservedVsBaseline.svg(a.baseline()), cidr, port);
     }
 
     @POST

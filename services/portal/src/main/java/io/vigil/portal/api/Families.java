@@ -16,13 +16,14 @@ import java.util.Map;
 public final class Families {
 
     public static final String RECONNAISSANCE = "RECONNAISSANCE";
+    public static final String EXFILTRATION = "EXFILTRATION";
 
     /** The families in detection's order, with the titles of {@code AlertFamily.title()}. */
     private static final Map<String, String> TITLES = ordered(
             RECONNAISSANCE, "Probing and Reconnaissance",
             "COMMAND_AND_CONTROL", "Command and Control",
             "LATERAL_MOVEMENT", "Lateral Movement",
-            "EXFILTRATION", "Exfiltration",
+            EXFILTRATION, "Exfiltration",
             "ASSET", "Asset");
 
     /** Reconnaissance's types in detection's order, as an alert's headline names them. */
@@ -41,13 +42,13 @@ public final class Families {
             "EXTERNAL_BRUTE_FORCE", "Password guessing from the internet");
 
     /** Exfiltration's types in detection's order, as an alert's headline names them. */
-    private static final Map<String, String> EXFILTRATION = ordered(
+    private static final Map<String, String> UPLOADS = ordered(
             "UNUSUAL_UPLOAD", "Unusual upload",
             "DATA_STAGING", "Data staging and upload");
 
     /** Each family's types; a family not listed has none yet. */
     private static final Map<String, Map<String, String>> TYPES = Map.of(RECONNAISSANCE, SCANS, "LATERAL_MOVEMENT", LATERAL,
-            "EXFILTRATION", EXFILTRATION);
+            EXFILTRATION, UPLOADS);
 
     /** Short labels where the code's words would read wrong. */
     private static final Map<String, String> LABELS = Map.of("UDP", "UDP");
@@ -134,7 +135,8 @@ public final class Families {
 
     /**
      * A family's own evidence as label and value lines: reconnaissance's probe kinds in words; for a family the portal
-     * does not know yet, each field as it comes (a list joined by commas).
+     * does not know yet, each field as it comes (a list joined by commas). Exfiltration's {@code timeline} is no line:
+     * the page draws it ({@code chart.UploadTimeline}).
      */
     public static List<Fact> evidence(String family, JsonNode evidence) {
         List<Fact> facts = new ArrayList<>();
@@ -142,6 +144,9 @@ public final class Families {
             return facts;
         }
         evidence.fields().forEachRemaining(e -> {
+            if (EXFILTRATION.equals(family) && "timeline".equals(e.getKey())) {
+                return;
+            }
             boolean probes = RECONNAISSANCE.equals(family) && "probes".equals(e.getKey());
             List<String> values = new ArrayList<>();
             if (e.getValue().isArray()) {

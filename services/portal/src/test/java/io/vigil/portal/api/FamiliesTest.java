@@ -62,6 +62,16 @@ class FamiliesTest {
     }
 
     @Test
+    void anUploadsTimelineIsDrawnNotListedAmongItsFacts() throws Exception {
+        Alert a = alert("EXFILTRATION", "UNUSUAL_UPLOAD", "10.0.0.9", 1, "{\"externalBytesLastHour\":1200000000,"
+                + "\"destinations\":[\"198.51.100.10 443/tcp 1.2 GB\"],\"timeline\":[{\"minute\":\"2026-12-07T17:03:00Z\",\"bytes\":5}]}");
+        assertEquals(List.of("externalBytesLastHour", "destinations"), a.evidenceFacts().stream().map(Families.Fact::field).toList());
+        // another family's field of that name still reads as it comes
+        Alert other = alert("DATA_HOARDING", "LARGE_ARCHIVE", "10.0.0.8", 1, "{\"timeline\":[1,2]}");
+        assertEquals(List.of(new Families.Fact("timeline", "Timeline", "1, 2")), other.evidenceFacts());
+    }
+
+    @Test
     void typesFollowTheirFamily() {
         assertEquals(List.of("HORIZONTAL", "VERTICAL", "HOST_SWEEP", "UDP", "STEALTH", "DISTRIBUTED"), Families.types("RECONNAISSANCE"));
         assertEquals(List.of(), Families.types("ASSET"));
