@@ -40,6 +40,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -71,6 +72,9 @@ class PortalIT {
     /** The distributed scan's members, each probing 3 hosts. */
     static final List<String> MEMBERS = IntStream.rangeClosed(51, 58).mapToObj(i -> "10.9.9." + i).toList();
     static final String RECON = "Probing and Reconnaissance";
+    /** The dev customer whose viewer (a1-viewer) the upload's page is shown to; it outlives the run. */
+    static final String A1 = "a1";
+    static final String CLOUD = "198.51.100.10";
 
     @InjectServices
     Services services;
@@ -81,6 +85,8 @@ class PortalIT {
     String horizontalId;
     String ackScanId;
     String distributedId;
+    /** A host of a1's 10.1.0.0/16 of this run's own: its upload's alert and suppression are no earlier run's. */
+    String uploader;
     WebDriver admin;
 
     @BeforeAll
@@ -96,6 +102,9 @@ class PortalIT {
                 .post("/api/v1/customers/" + customerId + "/sites").then().statusCode(201);
         Services.clickhouse(Scans.workstationHistory(customerId, WORKSTATION, 3, System.currentTimeMillis()));
         Services.clickhouse(Scans.insert(customerId, Instant.now().getEpochSecond() - 5, SCANNER, SWEEPER, ACK_SCANNER, MEMBERS));
+        Random random = new Random();
+        uploader = "10.1." + (100 + random.nextInt(150)) + "." + (1 + random.nextInt(254));
+        Services.clickhouse(Scans.upload(A1, uploader, CLOUD, Instant.now().getEpochSecond() - 5));
         // by type and source, as detection keys its alerts
         Map<String, String> ids = new HashMap<>();
         List<String> wanted = List.of("VERTICAL " + SCANNER, "HORIZONTAL " + SWEEPER, "VERTICAL " + ACK_SCANNER,
@@ -326,6 +335,97 @@ class PortalIT {
 
     @Test
     @Order(9)
+    void anAdminAllowsAnUploadAsAKnownJobInOneClickAndTheCustomersViewerCannot() throws Exception {
+        String uploadId = awaitAlert(A1, "UNUSUAL_UPLOAD", uploader);
+        String page = PORTAL + "/customers/" + A1 + "/alerts/" + uploadId;
+        admin.get(page);
+        assertTrue(admin.findElement(By.id("headline")).getText().endsWith("Unusual upload by " + uploader),
+                admin.findElement(By.id("headline")).getText());
+        assertEquals("Exfiltration · unusual upload", admin.findElement(By.id("family")).getText());
+        assertUploadChartFollowsTheEvidence(admin, uploadId);
+        WebElement allow = admin.findElement(By.id("allow-job"));
+        assertEquals("Allow this job", allow.getText());
+        assertEquals("unusual upload by " + uploader + " on port 443, for 90 days",
+                allow.findElement(By.xpath("following-sibling::span")).getText());
+        shot(admin, "alert-upload");
+
+        allow.click();
+        wait(admin).until(ExpectedConditions.textToBe(By.id("notice"),
+                "Suppression added: later alerts like this one are dropped for 90 days"));
+        assertEquals(page, admin.getCurrentUrl().replaceAll("\\?notice=.*", ""), "back on the alert's page");
+        // in detection, read with the admin's own token: the source alone, the type, the port, 90 days, the alert named
+        List<Map<String, Object>> rules = suppressionsOf(uploader);
+        assertEquals(1, rules.size(), rules.toString());
+        Map<String, Object> rule = rules.get(0);
+        assertEquals("SUPPRESS", rule.get("kind"));
+        assertEquals("UNUSUAL_UPLOAD", rule.get("type"));
+        assertEquals(443, rule.get("port"));
+        assertEquals("a known job: unusual upload by " + uploader + " (allowed from alert " + uploadId + ")", rule.get("reason"));
+        assertEquals("msp-a-admin", rule.get("createdBy"));
+        assertEquals(Boolean.TRUE, rule.get("active"));
+        Duration left = Duration.between(Instant.now(), Instant.parse((String) rule.get("expiresAt")));
+        assertTrue(left.compareTo(Duration.ofDays(89)) > 0 && left.compareTo(Duration.ofDays(90)) <= 0, "expires in " + left);
+        String ruleId = (String) rule.get("id");
+        try {
+            // and on the customer's page, in "Allow-list and suppressions"
+            admin.get(PORTAL + "/customers/" + A1);
+            WebElement row = admin.findElement(By.cssSelector("#rules tr[data-rule='" + ruleId + "']"));
+            List<String> cells = row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
+            assertEquals(List.of("suppression", uploader + "/32", "443, UNUSUAL_UPLOAD"), cells.subList(0, 3));
+            assertEquals(List.of(rule.get("reason"), "msp-a-admin"), cells.subList(5, 7));
+            ((JavascriptExecutor) admin).executeScript("arguments[0].scrollIntoView()", row);
+            Files.write(SHOTS.resolve("customer-suppressions.png"), ((TakesScreenshot) admin).getScreenshotAs(OutputType.BYTES));
+
+            // a1's own viewer sees the alert, but no button to allow it ...
+            WebDriver viewer = browser();
+            try {
+                signIn(viewer, "a1-viewer");
+                viewer.get(PORTAL + "/alerts?customer=" + A1 + "&status=ALL");
+                String formToken = viewer.findElement(By.cssSelector("#bulk input[name='csrf-token']")).getAttribute("value");
+                viewer.get(page);
+                assertTrue(viewer.findElement(By.id("headline")).getText().endsWith("Unusual upload by " + uploader));
+                assertTrue(viewer.findElements(By.id("allow-job")).isEmpty(), "no Allow this job for a viewer");
+                assertTrue(viewer.findElements(By.id("h-suppress")).isEmpty(), "no suppression form for a viewer");
+                shot(viewer, "viewer-alert-upload");
+                // ... and the button's request sent anyway, with the viewer's own session's form token, so that the
+                // portal lets it through to detection: detection refuses it, and the portal says why
+                ((JavascriptExecutor) viewer).executeScript("""
+                        const f = document.createElement('form');
+                        f.method = 'post';
+                        f.action = arguments[0];
+                        for (const [k, v] of Object.entries(arguments[1])) {
+                          const i = document.createElement('input');
+                          i.type = 'hidden'; i.name = k; i.value = v;
+                          f.appendChild(i);
+                        }
+                        document.body.appendChild(f);
+                        f.submit();""", page + "/suppress", Map.of("csrf-token", formToken, "sourceCidr", uploader + "/32",
+                        "type", "UNUSUAL_UPLOAD", "port", "443", "days", "90", "reason", "a viewer's try"));
+                wait(viewer).until(ExpectedConditions.textToBe(By.id("error-title"), "Not allowed"));
+                assertEquals("role customer-viewer may read but not change this resource",
+                        viewer.findElement(By.id("error-detail")).getText());
+                shot(viewer, "viewer-allow-refused");
+            } finally {
+                viewer.quit();
+            }
+            // detection's own answer to the viewer: 403 as a problem document
+            RestAssured.given().baseUri(services.detectionUrl()).auth().oauth2(Tokens.user("a1-viewer"))
+                    .contentType(ContentType.JSON).body("{\"sourceCidr\":\"" + uploader + "/32\",\"type\":\"UNUSUAL_UPLOAD\","
+                            + "\"expiresAt\":\"" + Instant.now().plus(Duration.ofDays(90)) + "\",\"reason\":\"a viewer's try\"}")
+                    .post("/api/v1/customers/" + A1 + "/suppressions").then().statusCode(403)
+                    .contentType("application/problem+json").body("type", equalTo("https://vigil.io/problems/forbidden"))
+                    .body("detail", equalTo("role customer-viewer may read but not change this resource"));
+            assertEquals(List.of(ruleId), suppressionsOf(uploader).stream().map(r -> r.get("id")).toList(),
+                    "the viewer's tries added nothing");
+        } finally {
+            // a1 outlives the run: its list of suppressions does not grow by one a run
+            RestAssured.given().baseUri(services.detectionUrl()).auth().oauth2(Tokens.user("msp-a-admin"))
+                    .delete("/api/v1/customers/" + A1 + "/suppressions/" + ruleId).then().statusCode(204);
+        }
+    }
+
+    @Test
+    @Order(10)
     void aViewerOfAnotherCustomerSeesNothingOfThisOne() throws Exception {
         WebDriver viewer = browser();
         try {
@@ -349,7 +449,7 @@ class PortalIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void aRefusedTokenGivesTheReloginPageWhichSignsInAgainToTheSamePage() {
         // An API answering 401 (the token expired or was revoked while the portal session lived on) ...
         Response page = new ErrorPages(services.tenantsUrl(), services.detectionUrl()).forStatus(
@@ -369,12 +469,55 @@ class PortalIT {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void whenDetectionIsDownThePageSaysSo() throws Exception {
         services.stopDetection();
         admin.get(PORTAL + "/customers/" + customerId + "/alerts/" + verticalId);
         assertEquals("The detection service is not answering", admin.findElement(By.id("error-title")).getText());
         shot(admin, "detection-down");
+    }
+
+    /** The id of the customer's alert of this type and source, once detection's cycle raised it (90 s at most). */
+    private String awaitAlert(String customer, String type, String source) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            List<String> ids = RestAssured.given().baseUri(services.detectionUrl()).auth().oauth2(Tokens.user("msp-a-admin"))
+                    .queryParam("type", type).queryParam("source", source)
+                    .get("/api/v1/customers/" + customer + "/alerts").then().statusCode(200).extract().path("items.id");
+            if (!ids.isEmpty()) {
+                assertEquals(1, ids.size(), ids.toString());
+                return ids.get(0);
+            }
+            TimeUnit.MILLISECONDS.sleep(500);
+        }
+        throw new AssertionError("detection raised no " + type + " alert of " + source + " for " + customer + " within 90 s; see "
+                + Services.WORK.resolve("detection.log"));
+    }
+
+    /** a1's suppressions of one source, as detection lists them to msp-a-admin. */
+    private List<Map<String, Object>> suppressionsOf(String source) {
+        List<Map<String, Object>> all = RestAssured.given().baseUri(services.detectionUrl()).auth().oauth2(Tokens.user("msp-a-admin"))
+                .get("/api/v1/customers/" + A1 + "/suppressions").then().statusCode(200).extract().jsonPath().getList("$");
+        return all.stream().filter(r -> (source + "/32").equals(r.get("sourceCidr"))).toList();
+    }
+
+    /**
+     * The upload's chart is drawn from the evidence's {@code timeline}, which detection writes from a later version on:
+     * with one, a bar for each minute with bytes; without, no chart and no empty frame.
+     */
+    private void assertUploadChartFollowsTheEvidence(WebDriver d, String alertId) {
+        List<Map<String, Object>> timeline = RestAssured.given().baseUri(services.detectionUrl())
+                .auth().oauth2(Tokens.user("msp-a-admin")).get("/api/v1/customers/" + A1 + "/alerts/" + alertId)
+                .then().statusCode(200).extract().jsonPath().getList("evidence.timeline");
+        if (timeline == null) {
+            assertTrue(d.findElements(By.id("uploads")).isEmpty() && d.findElements(By.id("h-uploads")).isEmpty(),
+                    "no timeline in the evidence, no chart");
+            return;
+        }
+        WebElement chart = d.findElement(By.cssSelector("#uploads svg"));
+        assertTrue(chart.getAttribute("aria-label").startsWith("Bytes " + uploader + " sent to external hosts per minute"),
+                chart.getAttribute("aria-label"));
+        assertEquals(timeline.size(), chart.findElements(By.tagName("rect")).size(), "a bar per minute with bytes");
     }
 
     /** The link of an alert's row in the list shown. */

@@ -6,8 +6,8 @@ import java.util.List;
  * Flows as the sensor meters them and ingest stores them: four scans in one batch of one sensor (a SYN scan of 30 ports
  * of one host, two of which answer; a horizontal scan of 30 hosts on 445/tcp that nobody answers; an ACK scan,
  * {@code nmap -sA}, of 30 ports of another host, each answered by a bare RST; and a distributed scan, 8 sources each
- * probing 3 closed hosts of {@link #DISTRIBUTED_PREFIX} on 23/tcp, none a scanner alone), and a workstation's ordinary
- * history for its baseline.
+ * probing 3 closed hosts of {@link #DISTRIBUTED_PREFIX} on 23/tcp, none a scanner alone), a workstation's ordinary
+ * history for its baseline, and an upload to the internet.
  */
 final class Scans {
 
@@ -16,14 +16,16 @@ final class Scans {
     /** The distributed scan's alert source, as detection keys it: the service and the target prefix. */
     static final String DISTRIBUTED_KEY = "23/tcp " + DISTRIBUTED_PREFIX;
 
+    private static final String COLUMNS = "INSERT INTO flows (tenant_id, sensor_id, batch_seq, received_at, start, start_ms,"
+            + " end_ms, ip_version, orig_addr, resp_addr, orig_port, resp_port, protocol, orig_packets, orig_bytes, resp_packets,"
+            + " resp_bytes, orig_tcp_flags, resp_tcp_flags, conn_state, history) VALUES ";
+
     private Scans() {
     }
 
     static String insert(String tenant, long receivedAt, String vertical, String horizontal, String ackScanner,
                          List<String> distributed) {
-        StringBuilder sql = new StringBuilder("INSERT INTO flows (tenant_id, sensor_id, batch_seq, received_at, start,"
-                + " start_ms, end_ms, ip_version, orig_addr, resp_addr, orig_port, resp_port, protocol, orig_packets, orig_bytes,"
-                + " resp_packets, resp_bytes, orig_tcp_flags, resp_tcp_flags, conn_state, history) VALUES ");
+        StringBuilder sql = new StringBuilder(COLUMNS);
         long ms = receivedAt * 1000 - 3000;
         String sep = "";
         for (int port = 1; port <= 30; port++) {
@@ -69,9 +71,33 @@ final class Scans {
                 + " WHERE toHour(toDateTime(intDiv(s, 1000))) BETWEEN 8 AND 18 OR number % 10 = 0";
     }
 
+    /**
+     * An internal host's upload to a cloud server on 443/tcp, received at {@code receivedAt}: four sessions of 300 MB
+     * that started 12, 11, 9 and 6 minutes before, so 1.2 GB within the hour, above detection's 1 GiB floor for a host
+     * without a baseline, with quiet minutes between. It comes from a sensor of its own whose batch number is
+     * {@code receivedAt}: detection remembers per customer and sensor which batches it judged, and the upload goes to a
+     * customer that outlives the run.
+     */
+    static String upload(String tenant, String source, String destination, long receivedAt) {
+        StringBuilder sql = new StringBuilder(COLUMNS);
+        String sep = "";
+        for (int minutesBefore : new int[]{12, 11, 9, 6}) {
+            long startMs = (receivedAt - minutesBefore * 60L) * 1000;
+            sql.append(sep).append(row(tenant, "portal-it-upload", receivedAt, receivedAt, startMs, startMs + 40_000, source,
+                    destination, 443, "200000,300000000,150000,8000000,27,27,'SF','ShADadFf'"));
+            sep = ",";
+        }
+        return sql.toString();
+    }
+
     private static String row(String tenant, long receivedAt, long startMs, String from, String to, int port, String rest) {
-        return "('" + tenant + "','portal-it',1," + receivedAt + ',' + startMs / 1000 + ',' + startMs + ',' + (startMs + 1)
-                + ",4," + mapped(from) + ',' + mapped(to) + ",40000," + port + ",6," + rest + ')';
+        return row(tenant, "portal-it", 1, receivedAt, startMs, startMs + 1, from, to, port, rest);
+    }
+
+    private static String row(String tenant, String sensor, long batch, long receivedAt, long startMs, long endMs, String from,
+                              String to, int port, String rest) {
+        return "('" + tenant + "','" + sensor + "'," + batch + ',' + receivedAt + ',' + startMs / 1000 + ',' + startMs + ','
+                + endMs + ",4," + mapped(from) + ',' + mapped(to) + ",40000," + port + ",6," + rest + ')';
     }
 
     /** An IPv4 address as the FixedString(16) IPv4-mapped IPv6 bytes ingest stores. */
