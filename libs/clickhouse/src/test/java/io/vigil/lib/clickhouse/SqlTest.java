@@ -30,6 +30,8 @@ class SqlTest {
         assertEquals("00000000000000000000FFFF0A010005", Sql.addressHex("10.1.0.5"));
         assertEquals("00000000000000000000FFFF0A010005", Sql.addressHex("::ffff:10.1.0.5"));
         assertEquals("FD0000A1000000000000000000000007", Sql.addressHex("fd00:a1::7"));
+        assertEquals("'\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\xFF\\xFF\\x0A\\x01\\x00\\x05'", Sql.addressBytes("10.1.0.5"));
+        assertThrows(IllegalArgumentException.class, () -> Sql.addressBytes("10.1.0.5'; DROP"));
         assertEquals("10.1.0.5", Sql.unmapped("::ffff:10.1.0.5"));
         assertEquals("fd00:a1::7", Sql.unmapped("fd00:a1::7"));
         assertThrows(IllegalArgumentException.class, () -> Sql.address("example.com"));

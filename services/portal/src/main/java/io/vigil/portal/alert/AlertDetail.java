@@ -28,6 +28,18 @@ public record AlertDetail(Customer customer, Alert alert, List<Comment> comments
             case "T1046" -> "Network Service Discovery";
             case "T1595" -> "Active Scanning";
             case "T1018" -> "Remote System Discovery";
+            case "T1021.001" -> "Remote Services: Remote Desktop Protocol";
+            case "T1021.002" -> "Remote Services: SMB/Windows Admin Shares";
+            case "T1021.003" -> "Remote Services: Distributed Component Object Model";
+            case "T1021.004" -> "Remote Services: SSH";
+            case "T1021.005" -> "Remote Services: VNC";
+            case "T1021.006" -> "Remote Services: Windows Remote Management";
+            case "T1021" -> "Remote Services";
+            case "T1110" -> "Brute Force";
+            case "T1110.003" -> "Brute Force: Password Spraying";
+            case "T1041" -> "Exfiltration Over C2 Channel";
+            case "T1048" -> "Exfiltration Over Alternative Protocol";
+            case "T1074" -> "Data Staged";
             default -> id;
         };
     }

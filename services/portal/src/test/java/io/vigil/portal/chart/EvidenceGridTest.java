@@ -5,8 +5,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,21 +15,12 @@ class EvidenceGridTest {
         return new Flow(0, 1, "10.0.0.5", 40000, target, port, 6, state, "S", 1, 44, state.equals("SF") ? 3 : 0, 0, 0, 0, null, null, 0);
     }
 
-    private static int count(String svg, String text) {
-        Matcher m = Pattern.compile(Pattern.quote(text)).matcher(svg);
-        int n = 0;
-        while (m.find()) {
-            n++;
-        }
-        return n;
-    }
-
     @Test
     void horizontalScanPutsTargetsAcrossAndColoursFailedAndAnswered() {
         List<Flow> flows = List.of(probe("10.0.0.10", 22, "S0"), probe("10.0.0.9", 22, "REJ"), probe("10.0.0.11", 22, "SF"));
         String svg = EvidenceGrid.svg(flows, 64, 40);
-        assertEquals(2, count(svg, "fill=\"" + EvidenceGrid.FAILED + "\">"), svg);
-        assertEquals(1, count(svg, "fill=\"" + EvidenceGrid.ANSWERED + "\">"), svg);
+        assertEquals(2, Drawn.count(svg, "fill=\"" + EvidenceGrid.FAILED + "\">"), svg);
+        assertEquals(1, Drawn.count(svg, "fill=\"" + EvidenceGrid.ANSWERED + "\">"), svg);
         assertTrue(svg.contains("3 probe flows to 3 targets on 1 services: 2 failed, 1 answered"), svg);
         // numeric address order: .9 before .10 before .11, across the top
         assertTrue(svg.indexOf(">10.0.0.9<") < svg.indexOf(">10.0.0.10<") && svg.indexOf(">10.0.0.10<") < svg.indexOf(">10.0.0.11<"), svg);
@@ -45,7 +34,7 @@ class EvidenceGridTest {
             flows.add(probe("10.0.0.10", port, "REJ"));
         }
         String svg = EvidenceGrid.svg(flows, 64, 40);
-        assertEquals(64, count(svg, "<rect x=") - 2, "64 cells plus the two legend squares");
+        assertEquals(64, Drawn.count(svg, "<rect x=") - 2, "64 cells plus the two legend squares");
         assertTrue(svg.contains("showing 64 × 1 of 1 targets × 100 services"), svg);
     }
 

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,15 +27,6 @@ class UploadTimelineTest {
                 + "\"timeline\":[" + timeline + "]}");
     }
 
-    private static int count(String svg, String text) {
-        Matcher m = Pattern.compile(Pattern.quote(text)).matcher(svg);
-        int n = 0;
-        while (m.find()) {
-            n++;
-        }
-        return n;
-    }
-
     @Test
     void missingMinutesBetweenTheFirstAndTheLastAreZero() throws Exception {
         UploadTimeline.Series s = UploadTimeline.series(evidence("03 1000", "06 3000", "04 2000").get("timeline"));
@@ -45,7 +34,7 @@ class UploadTimelineTest {
         assertArrayEquals(new long[]{1000, 2000, 0, 3000}, s.bytes(), "17:03 to 17:06, out of order on input, 17:05 quiet");
         assertEquals(0, s.shownFrom());
         String svg = UploadTimeline.svg("10.1.0.5", evidence("03 1000", "06 3000", "04 2000"));
-        assertEquals(3, count(svg, "<rect "), "a bar per minute with bytes, none for the quiet one: " + svg);
+        assertEquals(3, Drawn.count(svg, "<rect "), "a bar per minute with bytes, none for the quiet one: " + svg);
         // the quiet minute keeps its place: 17:06 is the fourth bar
         int bar = UploadTimeline.barWidth(4);
         assertTrue(svg.contains("<rect x=\"" + (UploadTimeline.LEFT + 3 * bar) + "\""), svg);
@@ -85,14 +74,14 @@ class UploadTimelineTest {
         assertTrue(svg.contains("aria-label=\"" + title + "\"") && svg.contains("<title>" + title + "</title>"), svg);
         // 38 minutes: a label every 5 minutes, on the round ones
         assertTrue(svg.contains(">17:05</text>") && svg.contains(">17:40</text>") && !svg.contains(">17:03</text>"), svg);
-        assertEquals(8, count(svg, "text-anchor=\"middle\">17:"), svg);
+        assertEquals(8, Drawn.count(svg, "text-anchor=\"middle\">17:"), svg);
     }
 
     @Test
     void aFewMinutesAreEachLabelled() throws Exception {
         String svg = UploadTimeline.svg("10.1.0.5", evidence("07 5000"));
         assertTrue(svg.contains(">17:07</text>"), svg);
-        assertEquals(1, count(svg, "<rect "), svg);
+        assertEquals(1, Drawn.count(svg, "<rect "), svg);
     }
 
     @Test
@@ -105,7 +94,7 @@ class UploadTimelineTest {
         assertEquals(360 - UploadTimeline.MAX_MINUTES, s.shownFrom());
         String svg = UploadTimeline.svg("10.1.0.5", evidence);
         assertTrue(svg.contains("2026-12-07 15:00 to 17:59 UTC (the last 180 minutes of 360): 2.0 KB in all"), svg);
-        assertEquals(1, count(svg, "<rect "), "12:00 is before the part shown: " + svg);
+        assertEquals(1, Drawn.count(svg, "<rect "), "12:00 is before the part shown: " + svg);
     }
 
     @Test

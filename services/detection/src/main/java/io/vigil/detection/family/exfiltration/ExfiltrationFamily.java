@@ -20,8 +20,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -30,7 +33,8 @@ import java.util.TreeSet;
 /**
  * "Exfiltration": unusual uploads and data staging (DESIGN.md, "Exfiltration"). From a tenant's new batches it takes the
  * transfers of the sources that sent at least {@code trigger-bytes}; for the internal ones that sent outside, it asks for
- * their transfers over the staging horizon of the per-minute roll-up, and judges the last hour's external bytes.
+ * their transfers within the window of the per-minute roll-up and judges the external bytes. For the uploads it finds,
+ * it then asks for the staging horizon (what they pulled before) and how rare their destinations are.
  */
 @ApplicationScoped
 public class ExfiltrationFamily implements Family {
@@ -73,9 +77,19 @@ public class ExfiltrationFamily implements Family {
         return sending.isEmpty() ? List.of() : List.of(history(sending));
     }
 
+    /** The sending sources' transfers within the window: what an upload is judged on. */
     private FeatureRequest.TransferHistory history(Set<String> sources) {
-        return new FeatureRequest.TransferHistory(sources, config.staging().horizon().compareTo(config.window()) > 0
-                ? config.staging().horizon() : config.window(), config.window());
+        return new FeatureRequest.TransferHistory(sources, config.window(), config.window());
+    }
+
+    /**
+     * The uploading sources' transfers over the staging horizon, when it is longer than the window: read only for the
+     * sources with an upload finding, since a horizon of hours of the roll-up costs several times the window's read.
+     */
+    private Optional<FeatureRequest.TransferHistory> staging(Set<String> sources) {
+        return config.staging().horizon().compareTo(config.window()) > 0
+                ? Optional.of(new FeatureRequest.TransferHistory(sources, config.staging().horizon(), config.window()))
+                : Optional.empty();
     }
 
     @Override
@@ -87,16 +101,35 @@ public class ExfiltrationFamily implements Family {
         return uploads.find(features.get(history(sending)), features.window().networks());
     }
 
-    /** How rare the hosts that got the most of each upload are. */
+    /** The uploaders' pulls over the staging horizon, and how rare the hosts that got the most of each upload are. */
     @Override
     public List<FeatureRequest<?>> followUps(List<Finding> findings) {
+        Set<String> sources = new TreeSet<>();
         Set<String> hosts = new TreeSet<>();
-        findings.forEach(f -> hosts.addAll(((UploadEvidence) f.evidence()).hostBytes().keySet()));
-        return hosts.isEmpty() ? List.of() : List.of(rarity.request(hosts));
+        findings.forEach(f -> {
+            sources.add(f.source());
+            hosts.addAll(((UploadEvidence) f.evidence()).hostBytes().keySet());
+        });
+        List<FeatureRequest<?>> out = new ArrayList<>();
+        staging(sources).ifPresent(out::add);
+        if (!hosts.isEmpty()) {
+            out.add(rarity.request(hosts));
+        }
+        return out;
     }
 
+    /** Each upload judged again over the staging horizon (staging or not), then its rare hosts marked. */
     @Override
-    public List<Finding> refine(List<Finding> findings, TenantFeatures features) {
+    public List<Finding> refine(List<Finding> uploads, TenantFeatures features) {
+        List<Finding> findings = uploads;
+        Set<String> sources = new TreeSet<>();
+        uploads.forEach(f -> sources.add(f.source()));
+        Optional<FeatureRequest.TransferHistory> staging = staging(sources);
+        if (staging.isPresent()) {
+            Map<String, Finding> again = new HashMap<>();
+            this.uploads.find(features.get(staging.get()), features.window().networks()).forEach(f -> again.put(f.source(), f));
+            findings = uploads.stream().map(f -> again.getOrDefault(f.source(), f)).toList();
+        }
         List<Finding> out = new ArrayList<>();
         for (Finding f : findings) {
             UploadEvidence e = (UploadEvidence) f.evidence();

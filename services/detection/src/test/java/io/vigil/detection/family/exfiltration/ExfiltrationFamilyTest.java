@@ -56,20 +56,30 @@ class ExfiltrationFamilyTest {
         return new Transfer(source, host, 443, 6, out, 0, true, AT, AT + 60_000, byMinute);
     }
 
-    /** The findings refined with a prevalence read that answers {@code answer}. */
-    List<Finding> refined(List<Finding> findings, FeatureRequest.DestinationPrevalence.Answer answer) {
-        TenantWindow w = new TenantWindow("t", LAN, List.of(), List.of(), List.of(), END);
-        Map<FeatureRequest<?>, Object> reads = new HashMap<>();
-        family.followUps(findings).forEach(r -> reads.put(r, answer));
-        return family.refine(findings, new TenantFeatures(w, reads));
+
+    /** What the family finds when the new batches hold {@code window} and the roll-up answers {@code history}. */
+    List<Finding> detect(List<Transfer> window, List<Transfer> history) {
+        return detect(window, history, null);
     }
 
-    /** What detect finds when the new batches hold {@code window} and the roll-up answers {@code history}. */
-    List<Finding> detect(List<Transfer> window, List<Transfer> history) {
+    /**
+     * What the family finds and refines as the engine runs it: the window's read answers the last hour of
+     * {@code history}, the follow-ups the whole of it (the staging horizon) and {@code prevalence}, if any.
+     */
+    List<Finding> detect(List<Transfer> window, List<Transfer> history, FeatureRequest.DestinationPrevalence.Answer prevalence) {
         TenantWindow w = new TenantWindow("t", LAN, List.of(), List.of(), window, END);
         Map<FeatureRequest<?>, Object> reads = new HashMap<>();
-        family.requests(w).forEach(r -> reads.put(r, history));
-        return family.detect(new TenantFeatures(w, reads));
+        family.requests(w).forEach(r -> reads.put(r, history.stream().filter(Transfer::recent).toList()));
+        List<Finding> found = family.detect(new TenantFeatures(w, reads));
+        Map<FeatureRequest<?>, Object> more = new HashMap<>();
+        for (FeatureRequest<?> r : family.followUps(found)) {
+            if (r instanceof FeatureRequest.TransferHistory) {
+                more.put(r, history);
+            } else if (prevalence != null) {
+                more.put(r, prevalence);
+            }
+        }
+        return found.isEmpty() ? found : family.refine(found, new TenantFeatures(w, more));
     }
 
     @Test
@@ -112,6 +122,11 @@ class ExfiltrationFamilyTest {
         assertEquals(List.of("T1041", "T1048", "T1074"), List.of(a.mitre), "8000/tcp is no web port");
         assertEquals(Severity.HIGH, Severity.of(a.score));
 
+        TenantWindow w = new TenantWindow("t", LAN, List.of(), List.of(), List.of(sent("10.1.0.21", "198.51.100.10", 8000, 5 * MB, 0, true)), END);
+        Map<FeatureRequest<?>, Object> lastHour = new HashMap<>();
+        family.requests(w).forEach(r -> lastHour.put(r, history.stream().filter(Transfer::recent).toList()));
+        assertEquals(List.of(AlertType.UNUSUAL_UPLOAD), family.detect(new TenantFeatures(w, lastHour)).stream().map(Finding::type).toList(),
+                "an upload, until the follow-up reads the staging horizon");
         List<Transfer> fewHosts = history.subList(2, history.size());
         assertEquals(AlertType.UNUSUAL_UPLOAD, detect(List.of(sent("10.1.0.21", "198.51.100.10", 8000, 5 * MB, 0, true)), fewHosts)
                 .get(0).type(), "pulled from 3 hosts only");
@@ -162,25 +177,25 @@ class ExfiltrationFamilyTest {
     @Test
     void anUploadMostlyToADestinationFewHostsReachAndNewIsOneBandHigher() {
         Transfer now = sent("10.1.0.21", "198.51.100.10", 443, 5 * MB, 0, true);
-        List<Finding> found = detect(List.of(now), List.of(sent("10.1.0.21", "198.51.100.10", 443, 150 * MB, 0, true),
-                sent("10.1.0.21", "203.0.113.5", 443, 40 * MB, 0, true)));
+        List<Transfer> history = List.of(sent("10.1.0.21", "198.51.100.10", 443, 150 * MB, 0, true),
+                sent("10.1.0.21", "203.0.113.5", 443, 40 * MB, 0, true));
         long yesterday = END.minusSeconds(86_400).toEpochMilli();
         long lastMonth = END.minusSeconds(10 * 86_400).toEpochMilli();
         var seen = new FeatureRequest.DestinationPrevalence.Seen(1, yesterday);
 
-        Alert rare = Findings.merged(family, refined(found, new FeatureRequest.DestinationPrevalence.Answer(100,
+        Alert rare = Findings.merged(family, detect(List.of(now), history, new FeatureRequest.DestinationPrevalence.Answer(100,
                 Map.of("198.51.100.10", seen, "203.0.113.5", new FeatureRequest.DestinationPrevalence.Seen(40, lastMonth)))).get(0));
         assertEquals(Severity.HIGH, Severity.of(rare.score), "the 150 MB went to an address 1 of 100 hosts reached, first yesterday");
         assertEquals("10.1.0.21 sent 190.0 MB to 2 external hosts, mostly rare destinations, within the hour", rare.summary);
         assertTrue(rare.evidence.contains("\"rareDestinations\":[\"198.51.100.10\"]"), rare.evidence);
 
-        Alert common = Findings.merged(family, refined(found, new FeatureRequest.DestinationPrevalence.Answer(100,
+        Alert common = Findings.merged(family, detect(List.of(now), history, new FeatureRequest.DestinationPrevalence.Answer(100,
                 Map.of("198.51.100.10", new FeatureRequest.DestinationPrevalence.Seen(30, yesterday)))).get(0));
         assertEquals(Severity.MEDIUM, Severity.of(common.score), "30 of 100 hosts reach it");
-        Alert old = Findings.merged(family, refined(found, new FeatureRequest.DestinationPrevalence.Answer(100,
+        Alert old = Findings.merged(family, detect(List.of(now), history, new FeatureRequest.DestinationPrevalence.Answer(100,
                 Map.of("198.51.100.10", new FeatureRequest.DestinationPrevalence.Seen(1, lastMonth)))).get(0));
         assertEquals(Severity.MEDIUM, Severity.of(old.score), "one host only, but for ten days: not new");
-        Alert unread = Findings.merged(family, found.get(0));
+        Alert unread = Findings.merged(family, detect(List.of(now), history).get(0));
         assertEquals(Severity.MEDIUM, Severity.of(unread.score), "without the prevalence read nothing is rare");
     }
 
