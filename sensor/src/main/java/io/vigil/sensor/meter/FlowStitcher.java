@@ -451,8 +451,12 @@ public final class FlowStitcher {
         int respPort = ports ? (origIsA ? portB : portA) : 0;
         int icmpType = icmpTypeCode >>> 8;
         int icmpCode = icmpTypeCode & 0xff;
-        String cid = icmp ? communityId.of(orig, resp, proto, icmpType, icmpCode)
-                : communityId.of(orig, resp, proto, origPort, respPort);
+        long aHi = s[base + A_HI];
+        long aLo = s[base + A_LO];
+        long bHi = s[base + B_HI];
+        long bLo = s[base + B_LO];
+        String cid = communityId.of(ipVersion, origIsA ? aHi : bHi, origIsA ? aLo : bLo, origIsA ? bHi : aHi,
+                origIsA ? bLo : aLo, proto, icmp ? icmpType : origPort, icmp ? icmpCode : respPort);
         int rate = (int) Math.max(1, s[base + ARRIVAL_RATE] & 0xffff_ffffL);
         flowsExported++;
         sink.accept(new MeteredFlow(start * 1000, end * 1000, ipVersion, orig, resp, origPort, respPort, proto,
