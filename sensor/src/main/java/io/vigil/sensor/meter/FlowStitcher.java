@@ -55,7 +55,6 @@ public final class FlowStitcher {
     private final FlowSink sink;
     private final IntFunction<byte[]> exporterAddress;
     private final CommunityId communityId = new CommunityId();
-    private final java.util.HashMap<Long, String> histories = new java.util.HashMap<>();
     private final long idleMs;
     private final long activeMs;
     private final long waitMs;
@@ -478,18 +477,23 @@ public final class FlowStitcher {
 
     /**
      * The letters of a derived history. Records allow only a few hundred combinations, so each string is made once
-     * (bounded all the same) instead of once per flow.
+     * instead of once per flow, and kept in a direct-mapped cache as the TCP outcomes are: a map keyed by the history
+     * boxed a {@code Long} for every non-TCP flow, and its lookup cost more than the rest of such a flow's state.
      */
     private String historyText(long history) {
-        String text = histories.get(history);
-        if (text == null) {
+        int slot = (int) ((history * 0x9E3779B97F4A7C15L) >>> (64 - Integer.numberOfTrailingZeros(HISTORY_SLOTS)));
+        String text = historyTexts[slot];
+        if (text == null || historyKeys[slot] != history) {
             text = History.toString(history);
-            if (histories.size() < 4096) {
-                histories.put(history, text);
-            }
+            historyTexts[slot] = text;
+            historyKeys[slot] = history;
         }
         return text;
     }
+
+    private static final int HISTORY_SLOTS = 256;
+    private final long[] historyKeys = new long[HISTORY_SLOTS];
+    private final String[] historyTexts = new String[HISTORY_SLOTS];
 
     /**
      * Which side initiated, from what each direction's record says. TCP first: the side that sent a SYN without an
