@@ -150,7 +150,7 @@ public final class FlowStitcher {
         }
         this.touched += touched;
         for (int i = 0; i < count; i++) {
-            record(batch[i], arrivalMs);
+            record(batch[i], arrivalMs, hashes[i]);
         }
     }
 
@@ -194,6 +194,11 @@ public final class FlowStitcher {
 
     /** Takes one decoded record that arrived at wall time {@code arrivalMs}. */
     public void record(FlowRecord f, long arrivalMs) {
+        record(f, arrivalMs, keyHash(f));
+    }
+
+    /** {@link #record} with the key's table hash already worked out ({@link #keyHash}), as a batch has it. */
+    private void record(FlowRecord f, long arrivalMs, int h) {
         advance(arrivalMs);
         records++;
         long ports = keyPorts(f);
@@ -205,12 +210,11 @@ public final class FlowStitcher {
         long bHi = srcIsA ? f.dstHi : f.srcHi;
         long bLo = srcIsA ? f.dstLo : f.srcLo;
         long meta = keyMeta(f, sp, dp, srcIsA);
-        int h = FlowTable.hash(aHi, aLo, bHi, bLo, meta);
         int r = table.find(h, aHi, aLo, bHi, bLo, meta);
         if (r >= 0) {
             MeteredFlow.ExportReason apart = apart(r * STRIDE, f, srcIsA);
             if (apart != null) {
-                finish(r, apart);
+                finish(r, apart, h);
                 r = -1;
             }
         }
@@ -235,7 +239,7 @@ public final class FlowStitcher {
             if (finished(base)) {
                 // A finished TCP connection in both directions: no record of it can follow, so it leaves now, which
                 // keeps the table to the flows still waiting.
-                finish(r, MeteredFlow.ExportReason.END);
+                finish(r, MeteredFlow.ExportReason.END, h);
                 return;
             }
             // Both directions are in, but an exporter may cut one connection into several records sent together
@@ -355,7 +359,7 @@ public final class FlowStitcher {
         this.touched += touched;
         for (int i = 0; i < n; i++) {
             int r = due[i];
-            finish(r, finished(r * STRIDE) ? MeteredFlow.ExportReason.END : MeteredFlow.ExportReason.IDLE);
+            finish(r, finished(r * STRIDE) ? MeteredFlow.ExportReason.END : MeteredFlow.ExportReason.IDLE, hashes[i]);
         }
     }
 
@@ -379,8 +383,13 @@ public final class FlowStitcher {
     }
 
     private void finish(int r, MeteredFlow.ExportReason reason) {
+        finish(r, reason, table.hashOf(r));
+    }
+
+    /** {@link #finish} of a record whose key hash the caller has at hand (the table would hash the key again). */
+    private void finish(int r, MeteredFlow.ExportReason reason, int hash) {
         emit(r * STRIDE, reason);
-        table.remove(r);
+        table.remove(r, hash);
     }
 
     private void emit(int base, MeteredFlow.ExportReason reason) {
