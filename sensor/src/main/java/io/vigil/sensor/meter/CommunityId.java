@@ -1,5 +1,8 @@
 package io.vigil.sensor.meter;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestException;
 import java.security.MessageDigest;
@@ -38,6 +41,21 @@ public final class CommunityId {
      * @param dport destination port, or the ICMP/ICMPv6 code
      */
     public String of(byte[] src, byte[] dst, int protocol, int sport, int dport) {
+        if (src.length == 4) {
+            return of(4, 0, V4_MAPPED | (int32(src, 0) & 0xffff_ffffL), 0, V4_MAPPED | (int32(dst, 0) & 0xffff_ffffL),
+                    protocol, sport, dport);
+        }
+        return of(6, int64(src, 0), int64(src, 8), int64(dst, 0), int64(dst, 8), protocol, sport, dport);
+    }
+
+    /**
+     * The same ID from addresses as the flow tables keep them, two longs each (IPv4 mapped into
+     * {@code ::ffff:a.b.c.d}, its four bytes the low ones of {@code lo}): the hashed bytes are written straight from
+     * the longs, with no address arrays to build or compare. Unsigned comparison of the longs, high then low, orders
+     * addresses as their bytes do; for IPv4, the low 32 bits alone.
+     */
+    public String of(int ipVersion, long srcHi, long srcLo, long dstHi, long dstLo, int protocol, int sport,
+                     int dport) {
         boolean hasPorts = protocol == 6 || protocol == 17 || protocol == 132 || protocol == 1 || protocol == 58;
         boolean oneWay = false;
         if (protocol == 1 || protocol == 58) {
@@ -48,35 +66,51 @@ public final class CommunityId {
                 dport = counterpart;
             }
         }
-        int order = compare(src, dst);
+        boolean v6 = ipVersion == 6;
+        int order = v6 ? (srcHi != dstHi ? Long.compareUnsigned(srcHi, dstHi) : Long.compareUnsigned(srcLo, dstLo))
+                : Integer.compareUnsigned((int) srcLo, (int) dstLo);
         boolean keep = oneWay || order < 0 || (order == 0 && (!hasPorts || sport < dport));
-        byte[] a = keep ? src : dst;
-        byte[] b = keep ? dst : src;
-        int pa = keep ? sport : dport;
-        int pb = keep ? dport : sport;
-        int n = 0;
-        buffer[n++] = (byte) (seed >>> 8);
-        buffer[n++] = (byte) seed;
-        System.arraycopy(a, 0, buffer, n, a.length);
-        n += a.length;
-        System.arraycopy(b, 0, buffer, n, b.length);
-        n += b.length;
-        buffer[n++] = (byte) protocol;
-        buffer[n++] = 0;
+        byte[] m = buffer;
+        m[0] = (byte) (seed >>> 8);
+        m[1] = (byte) seed;
+        int n;
+        if (v6) {
+            LONG.set(m, 2, keep ? srcHi : dstHi);
+            LONG.set(m, 10, keep ? srcLo : dstLo);
+            LONG.set(m, 18, keep ? dstHi : srcHi);
+            LONG.set(m, 26, keep ? dstLo : srcLo);
+            n = 34;
+        } else {
+            INT.set(m, 2, (int) (keep ? srcLo : dstLo));
+            INT.set(m, 6, (int) (keep ? dstLo : srcLo));
+            n = 10;
+        }
+        m[n++] = (byte) protocol;
+        m[n++] = 0;
         if (hasPorts) {
-            buffer[n++] = (byte) (pa >>> 8);
-            buffer[n++] = (byte) pa;
-            buffer[n++] = (byte) (pb >>> 8);
-            buffer[n++] = (byte) pb;
+            INT.set(m, n, (keep ? sport : dport) << 16 | ((keep ? dport : sport) & 0xffff));
+            n += 4;
         }
         // No reset first: digest() leaves the digest reset, and nothing else can leave it midway.
-        sha1.update(buffer, 0, n);
+        sha1.update(m, 0, n);
         try {
             sha1.digest(digest, 0, digest.length);
         } catch (DigestException e) {
             throw new IllegalStateException("SHA-1 digests are 20 bytes", e);
         }
         return base64();
+    }
+
+    private static final long V4_MAPPED = 0x0000_ffff_0000_0000L;
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+    private static int int32(byte[] b, int at) {
+        return (int) INT.get(b, at);
+    }
+
+    private static long int64(byte[] b, int at) {
+        return (long) LONG.get(b, at);
     }
 
     private static final byte[] BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
@@ -105,9 +139,5 @@ public final class CommunityId {
         t[o++] = BASE64[(v >>> 6) & 0x3f];
         t[o] = '=';
         return new String(t, 0, t.length, StandardCharsets.ISO_8859_1);
-    }
-
-    private static int compare(byte[] x, byte[] y) {
-        return java.util.Arrays.compareUnsigned(x, y);
     }
 }

@@ -373,8 +373,12 @@ public final class FlowMeter {
         int origPort = ports ? (origIsA ? portA : portB) : 0;
         int respPort = ports ? (origIsA ? portB : portA) : 0;
         long history = s[base + HISTORY];
-        String cid = icmp ? communityId.of(orig, resp, proto, icmpType, icmpCode)
-                : communityId.of(orig, resp, proto, origPort, respPort);
+        long aHi = s[base + A_HI];
+        long aLo = s[base + A_LO];
+        long bHi = s[base + B_HI];
+        long bLo = s[base + B_LO];
+        String cid = communityId.of(ipVersion, origIsA ? aHi : bHi, origIsA ? aLo : bLo, origIsA ? bHi : aHi,
+                origIsA ? bLo : aLo, proto, icmp ? icmpType : origPort, icmp ? icmpCode : respPort);
         counters.flowsExported++;
         sink.accept(new MeteredFlow(s[base + FIRST], s[base + LAST], ipVersion, orig, resp, origPort, respPort, proto,
                 icmpType, icmpCode, s[base + ORIG_PKTS], s[base + ORIG_BYTES], s[base + RESP_PKTS],

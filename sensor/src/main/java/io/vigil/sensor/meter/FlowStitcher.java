@@ -55,7 +55,6 @@ public final class FlowStitcher {
     private final FlowSink sink;
     private final IntFunction<byte[]> exporterAddress;
     private final CommunityId communityId = new CommunityId();
-    private final java.util.HashMap<Long, String> histories = new java.util.HashMap<>();
     private final long idleMs;
     private final long activeMs;
     private final long waitMs;
@@ -151,7 +150,7 @@ public final class FlowStitcher {
         }
         this.touched += touched;
         for (int i = 0; i < count; i++) {
-            record(batch[i], arrivalMs);
+            record(batch[i], arrivalMs, hashes[i]);
         }
     }
 
@@ -195,6 +194,11 @@ public final class FlowStitcher {
 
     /** Takes one decoded record that arrived at wall time {@code arrivalMs}. */
     public void record(FlowRecord f, long arrivalMs) {
+        record(f, arrivalMs, keyHash(f));
+    }
+
+    /** {@link #record} with the key's table hash already worked out ({@link #keyHash}), as a batch has it. */
+    private void record(FlowRecord f, long arrivalMs, int h) {
         advance(arrivalMs);
         records++;
         long ports = keyPorts(f);
@@ -206,12 +210,11 @@ public final class FlowStitcher {
         long bHi = srcIsA ? f.dstHi : f.srcHi;
         long bLo = srcIsA ? f.dstLo : f.srcLo;
         long meta = keyMeta(f, sp, dp, srcIsA);
-        int h = FlowTable.hash(aHi, aLo, bHi, bLo, meta);
         int r = table.find(h, aHi, aLo, bHi, bLo, meta);
         if (r >= 0) {
             MeteredFlow.ExportReason apart = apart(r * STRIDE, f, srcIsA);
             if (apart != null) {
-                finish(r, apart);
+                finish(r, apart, h);
                 r = -1;
             }
         }
@@ -236,7 +239,7 @@ public final class FlowStitcher {
             if (finished(base)) {
                 // A finished TCP connection in both directions: no record of it can follow, so it leaves now, which
                 // keeps the table to the flows still waiting.
-                finish(r, MeteredFlow.ExportReason.END);
+                finish(r, MeteredFlow.ExportReason.END, h);
                 return;
             }
             // Both directions are in, but an exporter may cut one connection into several records sent together
@@ -356,7 +359,7 @@ public final class FlowStitcher {
         this.touched += touched;
         for (int i = 0; i < n; i++) {
             int r = due[i];
-            finish(r, finished(r * STRIDE) ? MeteredFlow.ExportReason.END : MeteredFlow.ExportReason.IDLE);
+            finish(r, finished(r * STRIDE) ? MeteredFlow.ExportReason.END : MeteredFlow.ExportReason.IDLE, hashes[i]);
         }
     }
 
@@ -380,8 +383,13 @@ public final class FlowStitcher {
     }
 
     private void finish(int r, MeteredFlow.ExportReason reason) {
+        finish(r, reason, table.hashOf(r));
+    }
+
+    /** {@link #finish} of a record whose key hash the caller has at hand (the table would hash the key again). */
+    private void finish(int r, MeteredFlow.ExportReason reason, int hash) {
         emit(r * STRIDE, reason);
-        table.remove(r);
+        table.remove(r, hash);
     }
 
     private void emit(int base, MeteredFlow.ExportReason reason) {
@@ -451,8 +459,12 @@ public final class FlowStitcher {
         int respPort = ports ? (origIsA ? portB : portA) : 0;
         int icmpType = icmpTypeCode >>> 8;
         int icmpCode = icmpTypeCode & 0xff;
-        String cid = icmp ? communityId.of(orig, resp, proto, icmpType, icmpCode)
-                : communityId.of(orig, resp, proto, origPort, respPort);
+        long aHi = s[base + A_HI];
+        long aLo = s[base + A_LO];
+        long bHi = s[base + B_HI];
+        long bLo = s[base + B_LO];
+        String cid = communityId.of(ipVersion, origIsA ? aHi : bHi, origIsA ? aLo : bLo, origIsA ? bHi : aHi,
+                origIsA ? bLo : aLo, proto, icmp ? icmpType : origPort, icmp ? icmpCode : respPort);
         int rate = (int) Math.max(1, s[base + ARRIVAL_RATE] & 0xffff_ffffL);
         flowsExported++;
         sink.accept(new MeteredFlow(start * 1000, end * 1000, ipVersion, orig, resp, origPort, respPort, proto,
@@ -474,18 +486,23 @@ public final class FlowStitcher {
 
     /**
      * The letters of a derived history. Records allow only a few hundred combinations, so each string is made once
-     * (bounded all the same) instead of once per flow.
+     * instead of once per flow, and kept in a direct-mapped cache as the TCP outcomes are: a map keyed by the history
+     * boxed a {@code Long} for every non-TCP flow, and its lookup cost more than the rest of such a flow's state.
      */
     private String historyText(long history) {
-        String text = histories.get(history);
-        if (text == null) {
+        int slot = (int) ((history * 0x9E3779B97F4A7C15L) >>> (64 - Integer.numberOfTrailingZeros(HISTORY_SLOTS)));
+        String text = historyTexts[slot];
+        if (text == null || historyKeys[slot] != history) {
             text = History.toString(history);
-            if (histories.size() < 4096) {
-                histories.put(history, text);
-            }
+            historyTexts[slot] = text;
+            historyKeys[slot] = history;
         }
         return text;
     }
+
+    private static final int HISTORY_SLOTS = 256;
+    private final long[] historyKeys = new long[HISTORY_SLOTS];
+    private final String[] historyTexts = new String[HISTORY_SLOTS];
 
     /**
      * Which side initiated, from what each direction's record says. TCP first: the side that sent a SYN without an

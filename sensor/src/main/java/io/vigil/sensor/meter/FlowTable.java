@@ -256,7 +256,11 @@ final class FlowTable {
 
     /** Frees a record; its slab contents stay readable until the record is reused. */
     void remove(int r) {
-        int hash = hashOf(r);
+        remove(r, hashOf(r));
+    }
+
+    /** {@link #remove} when the caller already has the record's key hash ({@link #hashOf}). */
+    void remove(int r, int hash) {
         int i = hash & mask;
         while (index[2 * i] != r + 1) {
             i = (i + 1) & mask;

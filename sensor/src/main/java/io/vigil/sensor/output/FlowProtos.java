@@ -154,8 +154,19 @@ public final class FlowProtos {
     private static final int VARINT = 0;
     private static final int LENGTH_DELIMITED = 2;
 
+    /**
+     * A field's key. Every field number here is below 2048, so the key is one byte (fields 1-15) or two, written
+     * without the varint loop: constants once inlined at a call site.
+     */
     private static int tag(byte[] out, int p, int field, int wireType) {
-        return varint(out, p, field << 3 | wireType);
+        int key = field << 3 | wireType;
+        if (key < 0x80) {
+            out[p] = (byte) key;
+            return p + 1;
+        }
+        out[p] = (byte) (key | 0x80);
+        out[p + 1] = (byte) (key >>> 7);
+        return p + 2;
     }
 
     /** A proto3 uint32 field (left out when 0); the int is read as unsigned. */
