@@ -98,14 +98,14 @@ public class LateralMovementFamily implements Family {
     public List<AdminEdge> learned(TenantFeatures features) {
         Judged judged = judge(features);
         return edges.logins(features.window().sessions(), features.window().networks()).stream()
-                .filter(e -> !judged.guessed(e.source(), e.target())).toList();
+                .filter(e -> !judged.guessed(e)).toList();
     }
 
-    /** The findings of one window, and which hosts each source guessed at. */
+    /** The findings of one window, and which services of which hosts each source guessed at. */
     private record Judged(List<Finding> findings, Set<List<String>> guesses) {
 
-        boolean guessed(String source, String host) {
-            return guesses.contains(List.of(source, host));
+        boolean guessed(AdminEdge e) {
+            return guesses.contains(List.of(e.source(), e.target(), e.service()));
         }
     }
 
@@ -123,14 +123,15 @@ public class LateralMovementFamily implements Family {
         List<Finding> guessing = asked.stream().filter(FeatureRequest.SessionHistory.class::isInstance)
                 .flatMap(r -> bruteForce.find(features.get((FeatureRequest.SessionHistory) r), w.networks(), edges.fresh(known, w.end())).stream())
                 .toList();
-        Set<List<String>> guesses = new HashSet<>();
-        guessing.forEach(f -> f.targets().forEach(t -> guesses.add(List.of(f.source(), t))));
-        List<AdminEdge> real = logins.stream().filter(e -> !guesses.contains(List.of(e.source(), e.target()))).toList();
+        Set<List<String>> keys = new HashSet<>();
+        guessing.forEach(f -> f.targets().forEach(t -> f.services().forEach(service -> keys.add(List.of(f.source(), t, service)))));
+        Judged guesses = new Judged(List.of(), keys);
+        List<AdminEdge> real = logins.stream().filter(e -> !guesses.guessed(e)).toList();
         List<Finding> out = new ArrayList<>();
         asked.stream().filter(FeatureRequest.KnownEdges.class::isInstance).map(FeatureRequest.KnownEdges.class::cast)
                 .forEach(k -> out.addAll(edges.find(real.stream().filter(e -> k.sources().contains(e.source())).toList(), known, w.end())));
         out.addAll(guessing);
-        return new Judged(out, guesses);
+        return new Judged(out, keys);
     }
 
     /** No host's hour-of-week figures speak for a new edge or a guessing run: each goes on with what it measured. */

@@ -269,7 +269,15 @@ class LateralMovementFamilyTest {
             reads.put(r, r instanceof FeatureRequest.KnownEdges ? new FeatureRequest.KnownEdges.Answer(LEARNED, List.of())
                     : spray("10.1.0.66", 6));
         }
-        assertEquals(List.of("10.1.0.10 445/tcp"), family.learned(new TenantFeatures(w, reads)).stream()
-                .map(e -> e.target() + " " + e.service()).toList(), "a guess that works must still be a new edge when it logs in");
+        sessions.add(login("10.1.0.66", "10.1.0.100", 445));
+        w = window(sessions);
+        reads = new HashMap<>();
+        for (FeatureRequest<?> r : family.requests(w)) {
+            reads.put(r, r instanceof FeatureRequest.KnownEdges ? new FeatureRequest.KnownEdges.Answer(LEARNED, List.of())
+                    : spray("10.1.0.66", 6));
+        }
+        assertEquals(List.of("10.1.0.10 445/tcp", "10.1.0.100 445/tcp"), family.learned(new TenantFeatures(w, reads)).stream()
+                .map(e -> e.target() + " " + e.service()).toList(),
+                "a guess that works must still be a new edge when it logs in; SMB to a host guessed at over SSH is a login");
     }
 }

@@ -89,13 +89,13 @@ class LateralMovementIT {
         DetectionCycle.TenantRun run = cycle.runTenant(tenant, later.plusSeconds(1));
 
         Set<String> raised = run.findings().stream().map(f -> f.type() + " " + f.source()).collect(Collectors.toSet());
-        assertEquals(Set.of("VERTICAL " + GUESSER, "NEW_ADMIN_EDGE " + WORKSTATION, "NEW_ADMIN_EDGE " + GUESSER,
-                "AUTH_BRUTE_FORCE " + GUESSER, "EXTERNAL_BRUTE_FORCE " + INTERNET), raised,
-                "the jump host's new server and the known share raise nothing");
+        assertEquals(Set.of("VERTICAL " + GUESSER, "NEW_ADMIN_EDGE " + WORKSTATION, "AUTH_BRUTE_FORCE " + GUESSER,
+                "EXTERNAL_BRUTE_FORCE " + INTERNET), raised,
+                "the jump host's new server and the known share raise nothing; the guesser's connections are guesses, no new edge");
 
         List<Map<String, Object>> lateral = as("msp-a-analyst").queryParam("family", "LATERAL_MOVEMENT")
                 .get("/api/v1/customers/" + tenant + "/alerts").then().statusCode(200).extract().jsonPath().getList("items");
-        assertEquals(4, lateral.size(), lateral.toString());
+        assertEquals(3, lateral.size(), lateral.toString());
         Map<String, Object> edge = lateral.stream().filter(a -> a.get("type").equals("NEW_ADMIN_EDGE") && a.get("source").equals(WORKSTATION))
                 .findFirst().orElseThrow();
         assertEquals(WORKSTATION + " logged in to 10.1.0.30 over RDP (3389/tcp) for the first time", edge.get("summary"));
@@ -108,20 +108,20 @@ class LateralMovementIT {
         // The scan and the guesser's logins name each other.
         Map<String, Object> scan = as("msp-a-analyst").queryParam("type", "VERTICAL").get("/api/v1/customers/" + tenant + "/alerts")
                 .then().statusCode(200).extract().jsonPath().<Map<String, Object>>getList("items").get(0);
-        Map<String, Object> guesserEdge = lateral.stream().filter(a -> a.get("type").equals("NEW_ADMIN_EDGE") && a.get("source").equals(GUESSER))
-                .findFirst().orElseThrow();
-        assertEquals(Set.of(guessing.get("id"), guesserEdge.get("id")), Set.copyOf((List<?>) scan.get("related")));
+        assertEquals(List.of(guessing.get("id")), scan.get("related"));
         assertEquals(List.of(scan.get("id")), guessing.get("related"));
         assertEquals(List.of(), edge.get("related"), "the workstation scanned nothing");
         Map<String, Object> outside = lateral.stream().filter(a -> a.get("type").equals("EXTERNAL_BRUTE_FORCE")).findFirst().orElseThrow();
         assertEquals("LOW", outside.get("severity"));
         List<Map<String, Object>> byType = as("msp-a-analyst").queryParam("type", "NEW_ADMIN_EDGE")
                 .get("/api/v1/customers/" + tenant + "/alerts").then().statusCode(200).extract().jsonPath().getList("items");
-        assertEquals(2, byType.size());
+        assertEquals(1, byType.size());
 
-        // The store learned the new edge with the cycle's commit: the same login later is not new.
-        assertTrue(edges.all(tenant).await().atMost(Duration.ofSeconds(10)).stream()
-                .anyMatch(e -> e.source().equals(WORKSTATION) && e.target().equals("10.1.0.30") && e.service().equals("3389/tcp")));
+        // The store learned the new edge with the cycle's commit: the same login later is not new. It did not learn
+        // the guesses: if one worked, the guesser's real login is still new.
+        List<AdminEdge> learned = edges.all(tenant).await().atMost(Duration.ofSeconds(10));
+        assertTrue(learned.stream().anyMatch(e -> e.source().equals(WORKSTATION) && e.target().equals("10.1.0.30") && e.service().equals("3389/tcp")));
+        assertTrue(learned.stream().noneMatch(e -> e.source().equals(GUESSER)), learned.toString());
         Instant again = later.plusSeconds(5);
         logins(tenant, WORKSTATION, "'10.1.0.30'", 3389, 1, again.minusSeconds(30).toEpochMilli(), 1, 6_000, again);
         List<Finding> second = cycle.runTenant(tenant, again.plusSeconds(1)).findings();
