@@ -104,41 +104,48 @@ public class ExfiltrationFamily implements Family {
     /** The uploaders' pulls over the staging horizon, and how rare the hosts that got the most of each upload are. */
     @Override
     public List<FeatureRequest<?>> followUps(List<Finding> findings) {
-        Set<String> sources = new TreeSet<>();
-        Set<String> hosts = new TreeSet<>();
-        findings.forEach(f -> {
-            sources.add(f.source());
-            hosts.addAll(((UploadEvidence) f.evidence()).hostBytes().keySet());
-        });
         List<FeatureRequest<?>> out = new ArrayList<>();
-        staging(sources).ifPresent(out::add);
-        if (!hosts.isEmpty()) {
-            out.add(rarity.request(hosts));
-        }
+        staging(sources(findings)).ifPresent(out::add);
+        prevalence(findings).ifPresent(out::add);
         return out;
     }
 
-    /** Each upload judged again over the staging horizon (staging or not), then its rare hosts marked. */
+    /**
+     * Each upload judged again over the staging horizon (staging or not), then its rare hosts marked. The reads are
+     * looked up by the very requests {@link #followUps} made of the same findings: one per tenant, for all of them.
+     */
     @Override
     public List<Finding> refine(List<Finding> uploads, TenantFeatures features) {
         List<Finding> findings = uploads;
-        Set<String> sources = new TreeSet<>();
-        uploads.forEach(f -> sources.add(f.source()));
-        Optional<FeatureRequest.TransferHistory> staging = staging(sources);
+        Optional<FeatureRequest.TransferHistory> staging = staging(sources(uploads));
         if (staging.isPresent()) {
             Map<String, Finding> again = new HashMap<>();
             this.uploads.find(features.get(staging.get()), features.window().networks()).forEach(f -> again.put(f.source(), f));
             findings = uploads.stream().map(f -> again.getOrDefault(f.source(), f)).toList();
         }
+        FeatureRequest.DestinationPrevalence.Answer answer = prevalence(uploads).map(features::get)
+                .orElse(new FeatureRequest.DestinationPrevalence(Set.of(), rarity.horizon()).none());
         List<Finding> out = new ArrayList<>();
         for (Finding f : findings) {
             UploadEvidence e = (UploadEvidence) f.evidence();
-            FeatureRequest.DestinationPrevalence.Answer answer = features.get(rarity.request(e.hostBytes().keySet()));
             Set<String> rare = new TreeSet<>();
             e.hostBytes().keySet().stream().filter(h -> rarity.rare(answer, h, features.window().end())).forEach(rare::add);
             out.add(f.withEvidence(e.withRare(rare)));
         }
         return out;
+    }
+
+    private static Set<String> sources(List<Finding> findings) {
+        Set<String> out = new TreeSet<>();
+        findings.forEach(f -> out.add(f.source()));
+        return out;
+    }
+
+    /** How rare the hosts are that got the most of the uploads: one read for all of them; none without hosts. */
+    private Optional<FeatureRequest.DestinationPrevalence> prevalence(List<Finding> findings) {
+        Set<String> hosts = new TreeSet<>();
+        findings.forEach(f -> hosts.addAll(((UploadEvidence) f.evidence()).hostBytes().keySet()));
+        return hosts.isEmpty() ? Optional.empty() : Optional.of(rarity.request(hosts));
     }
 
     /**

@@ -200,6 +200,20 @@ class ExfiltrationFamilyTest {
     }
 
     @Test
+    void twoUploadersOfOneCustomerAreEachJudgedOnTheOnePrevalenceRead() {
+        long yesterday = END.minusSeconds(86_400).toEpochMilli();
+        List<Transfer> window = List.of(sent("10.1.0.21", "198.51.100.10", 443, 5 * MB, 0, true),
+                sent("10.1.0.22", "203.0.113.5", 443, 5 * MB, 0, true));
+        List<Transfer> history = List.of(sent("10.1.0.21", "198.51.100.10", 443, 150 * MB, 0, true),
+                sent("10.1.0.22", "203.0.113.5", 443, 150 * MB, 0, true));
+        List<Finding> found = detect(window, history, new FeatureRequest.DestinationPrevalence.Answer(100, Map.of(
+                "198.51.100.10", new FeatureRequest.DestinationPrevalence.Seen(1, yesterday),
+                "203.0.113.5", new FeatureRequest.DestinationPrevalence.Seen(1, yesterday))));
+        assertEquals(2, found.size(), found.toString());
+        found.forEach(f -> assertTrue(((UploadEvidence) f.evidence()).mostlyRare(), f.source() + ": " + f.evidence()));
+    }
+
+    @Test
     void theTimeChartKeepsEachMinutesLargestFigureInOrder() {
         long m0 = END.minusSeconds(1800).toEpochMilli() / 60_000 * 60_000;
         Transfer now = sent("10.1.0.21", "198.51.100.10", 443, 5 * MB, 0, true);
