@@ -17,7 +17,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
-import static io.vigil.lib.testing.Api.as;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,8 +62,7 @@ class LateralCapturesIT {
     }
 
     private static Map<String, Object> detail(String tenant, Map<String, Object> alert) {
-        return as("msp-a-analyst").get("/api/v1/customers/" + tenant + "/alerts/" + alert.get("id")).then().statusCode(200).extract()
-                .jsonPath().getMap("");
+        return Judging.detail(tenant, alert).getMap("");
     }
 
     @Test
