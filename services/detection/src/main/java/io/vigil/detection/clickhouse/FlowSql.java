@@ -81,9 +81,11 @@ public final class FlowSql {
     public static final String RESPONDER_DATA = "position(history, 'd') > 0";
 
     /**
-     * The same in the per-minute roll-up, which keeps no history: the responder sent more IP bytes than its packets can
-     * carry as bare segments (52 bytes each with IPv4 and TCP timestamps, 72 with IPv6, plus 8 for a SYN-ACK's
-     * options). A handshake answered and closed stays under it; a service that said a few bytes goes over.
+     * The same for the roll-ups, which keep no history: the responder sent more IP bytes than its packets can carry as
+     * bare segments (52 bytes each with IPv4 and TCP timestamps, 72 with IPv6, plus 8 for a SYN-ACK's options). A
+     * handshake answered and closed stays under it; a service that said a few bytes goes over. Ingest's view onto
+     * {@code source_flows_1m} counts the flows it holds for ({@code data_flows}); it must stay this expression
+     * (SourceFlowsIT checks it).
      */
     public static final String ROLLUP_RESPONDER_DATA = "resp_bytes > resp_packets * if(ip_version = 6, 72, 52) + 8";
 

@@ -429,7 +429,7 @@ public class DetectionCycle {
         sessions.forEach((shape, byTenant) -> results.put(shape,
                 features.sessionHistory(byTenant, shape.ports(), shape.horizon(), end, MAX_CLOCK_SKEW)));
         transfers.forEach((shape, byTenant) -> results.put(shape,
-                features.transferHistory(byTenant, shape.horizon(), shape.recent(), end, MAX_CLOCK_SKEW)));
+                features.transferHistory(byTenant, shape.horizon(), shape.recent(), shape.minBytesOut(), end, MAX_CLOCK_SKEW)));
         Map<FeatureRequest.DestinationPrevalence, Map<String, FeatureRequest.DestinationPrevalence.Answer>> prevalent = new HashMap<>();
         prevalence.forEach((shape, byTenant) -> {
             Map<String, Networks> networks = new HashMap<>();

@@ -190,25 +190,32 @@ public class FlowFeatures {
     }
 
     /**
-     * The given sources' transfers as initiators over [end − horizon, end + skew) from the per-minute roll-up, one per
-     * (tenant, source, host, port, protocol) and part: since end − recent, and before. One query whatever the tenants.
+     * The given sources' transfers as initiators over [end − horizon, end + skew) from the per-minute roll-up keyed by
+     * source ({@code source_flows_1m}: its index finds the sources' rows, where {@code flows_1m}, sorted by minute first,
+     * would be read whole over the span), one per (tenant, source, host, port, protocol) and part: since end − recent,
+     * and before. Only the sources that sent at least {@code minBytesOut} over the span, to anyone, have rows: the others
+     * cost one small sum each, not their every destination and minute. One query whatever the tenants.
      */
     public Map<String, List<Transfer>> transferHistory(Map<String, Set<String>> sources, Duration horizon, Duration recent,
-                                                       Instant end, Duration skew) {
+                                                       long minBytesOut, Instant end, Duration skew) {
         Map<String, Set<String>> asked = nonEmpty(sources);
         if (asked.isEmpty()) {
             return Map.of();
         }
+        String span = span(asked.keySet(), end.minus(horizon), end.plus(skew));
+        String ofAsked = "(tenant_id, orig_addr) IN (" + pairs(asked) + ")";
+        String sending = minBytesOut <= 0 ? ofAsked : "(tenant_id, orig_addr) IN (SELECT tenant_id, orig_addr FROM " + db
+                + ".source_flows_1m WHERE " + span + " AND " + ofAsked + " GROUP BY tenant_id, orig_addr HAVING sum(bytes_out) >= "
+                + minBytesOut + ")";
         String sql = labelled("transfer-history", "SELECT tenant_id AS t, " + Sql.addressText("orig_addr") + " AS src, "
                 + Sql.addressText("resp_addr") + " AS dst, toInt32(if(protocol IN (1, 58), 0, resp_port)) AS port,"
                 + " toInt32(protocol) AS proto, minute >= toDateTime(" + end.minus(recent).getEpochSecond() + ") AS recent,"
-                + " toInt64(sum(orig_bytes)) AS ob, toInt64(sum(resp_bytes)) AS rb,"
+                + " toInt64(sum(bytes_out)) AS ob, toInt64(sum(bytes_in)) AS rb,"
                 + " toInt64(min(minute)) * 1000 AS first_ms, toInt64(max(minute)) * 1000 + 59999 AS last_ms,"
                 // "ms:bytes,…" of the recent part's minutes, for the uploads' time chart.
                 + " if(recent, arrayStringConcat(arrayMap((m, b) -> concat(toString(m), ':', toString(b)),"
-                + " (sumMap([toInt64(minute) * 1000], [toUInt64(orig_bytes)]) AS by_minute).1, by_minute.2), ','), '') AS minutes"
-                + " FROM " + db + ".flows_1m WHERE " + span(asked.keySet(), end.minus(horizon), end.plus(skew))
-                + " AND (tenant_id, orig_addr) IN (" + pairs(asked) + ")"
+                + " (sumMap([toInt64(minute) * 1000], [bytes_out]) AS by_minute).1, by_minute.2), ','), '') AS minutes"
+                + " FROM " + db + ".source_flows_1m WHERE " + span + " AND " + sending
                 + " GROUP BY t, src, dst, port, proto, recent");
         Map<String, List<Transfer>> out = new HashMap<>();
         Interner names = new Interner();
@@ -265,8 +272,10 @@ public class FlowFeatures {
     }
 
     /**
-     * The given sources' TCP sessions with {@code ports} over [end − horizon, end + skew) from the per-minute roll-up,
-     * one per (tenant, source, host, port, minute), by tenant. One query whatever the number of tenants.
+     * The given sources' TCP sessions with {@code ports} over [end − horizon, end + skew) from the per-minute roll-up
+     * keyed by source ({@code source_flows_1m}, whose flows with responder data are judged per flow, by the bytes rule
+     * of {@link FlowSql#ROLLUP_RESPONDER_DATA}), one per (tenant, source, host, port, minute), by tenant. One query
+     * whatever the number of tenants.
      */
     public Map<String, List<Session>> sessionHistory(Map<String, Set<String>> sources, Set<Integer> ports, Duration horizon,
                                                      Instant end, Duration skew) {
@@ -276,9 +285,9 @@ public class FlowFeatures {
         }
         String sql = labelled("session-history", "SELECT tenant_id AS t, " + Sql.addressText("orig_addr") + " AS src, "
                 + Sql.addressText("resp_addr") + " AS dst, toInt32(resp_port) AS port, toInt64(minute) * 1000 AS first_ms,"
-                + " toInt64(sum(flows)) AS n, toInt64(sumIf(flows, " + FlowSql.ROLLUP_RESPONDER_DATA + ")) AS n_data,"
-                + " toInt64(sum(orig_bytes)) AS ob, toInt64(sum(orig_packets + resp_packets)) AS pk"
-                + " FROM " + db + ".flows_1m WHERE " + span(asked.keySet(), end.minus(horizon), end.plus(skew))
+                + " toInt64(sum(flows)) AS n, toInt64(sum(data_flows)) AS n_data,"
+                + " toInt64(sum(bytes_out)) AS ob, toInt64(sum(packets)) AS pk"
+                + " FROM " + db + ".source_flows_1m WHERE " + span(asked.keySet(), end.minus(horizon), end.plus(skew))
                 + " AND protocol = 6 AND resp_port IN (" + ports.stream().sorted().map(String::valueOf).collect(Collectors.joining(", "))
                 + ") AND (tenant_id, orig_addr) IN (" + pairs(asked) + ")"
                 + " GROUP BY t, src, dst, port, first_ms");

@@ -73,13 +73,15 @@ public sealed interface FeatureRequest<R> {
     /**
      * The given sources' transfers (as initiators) over the last {@code horizon} of the per-minute roll-up, one
      * {@link Transfer} per (source, host, port, protocol) and part: the last {@code recent} ({@link Transfer#recent()}),
-     * and the rest of the horizon before it.
+     * and the rest of the horizon before it. Only of the sources that sent at least {@code minBytesOut} over the horizon,
+     * to anyone: a family that judges nothing below a volume names it, and the others' rows are never read out.
      */
-    record TransferHistory(Set<String> sources, Duration horizon, Duration recent) implements FeatureRequest<List<Transfer>> {
+    record TransferHistory(Set<String> sources, Duration horizon, Duration recent, long minBytesOut)
+            implements FeatureRequest<List<Transfer>> {
 
         /** The part that groups requests of many tenants into one query. */
         public TransferHistory shape() {
-            return new TransferHistory(Set.of(), horizon, recent);
+            return new TransferHistory(Set.of(), horizon, recent, minBytesOut);
         }
 
         @Override

@@ -421,10 +421,15 @@ class DetectionBenchmark {
                 + " FROM system.numbers LIMIT " + n * perCustomer + ")", Map.of("min_insert_block_size_rows", "10000000",
                 "min_insert_block_size_bytes", "4000000000", "max_memory_usage", "12000000000"));
         // The history is written to flows_1m directly, past the views on flows: its per-hour roll-up of failed targets
-        // is derived here the way failed_targets_1h_mv derives it from flows.
+        // and its roll-up by source are derived here the way failed_targets_1h_mv and source_flows_1m_mv derive them from
+        // flows (a history row holds flows of one outcome, so its responder data is all or nothing).
         clickhouse("INSERT INTO " + DB + ".failed_targets_1h SELECT tenant_id, toStartOfHour(minute) AS hour, orig_addr,"
                 + " uniqState(resp_addr, resp_port, protocol) FROM " + DB + ".flows_1m WHERE " + FlowSql.ROLLUP_FAILED
                 + " GROUP BY tenant_id, hour, orig_addr", Map.of("max_memory_usage", "12000000000"));
+        clickhouse("INSERT INTO " + DB + ".source_flows_1m SELECT tenant_id, orig_addr, minute, resp_addr, resp_port, protocol, flows,"
+                + " if(" + FlowSql.ROLLUP_RESPONDER_DATA + ", flows, 0), orig_bytes, resp_bytes, orig_packets + resp_packets"
+                + " FROM " + DB + ".flows_1m", Map.of("min_insert_block_size_rows", "10000000", "min_insert_block_size_bytes", "4000000000",
+                "max_memory_usage", "12000000000"));
     }
 
     /**

@@ -54,6 +54,14 @@ public record RetentionPlan(long now, long dropBefore, int longestDays, List<Chu
     }
 
     /**
+     * The partitions of {@code table} with nothing newer than this (epoch seconds) are dropped: those past the longest
+     * retention, or for a working table those past its own days when fewer.
+     */
+    public long dropBefore(RetentionTable table) {
+        return table.keepDays() > 0 && table.keepDays() < longestDays ? dropBefore + (longestDays - table.keepDays()) * 86_400L : dropBefore;
+    }
+
+    /**
      * @param retentionDays every customer tenants listed, with its retention in days (null: none given)
      * @param floor         vigil.ingest.retention: partitions are never dropped younger than this
      * @param clockSkew     how far a flow's start may lie after the time it was received (vigil.ingest.max-clock-skew)

@@ -56,7 +56,7 @@ class ClickHouseClusterIT {
         String engines = "SELECT name, engine FROM system.tables WHERE database = '" + Stack.DATABASE + "'"
                 + " AND name IN ('flows', 'flows_local', 'flows_1m', 'flows_1m_local', 'sensor_batches',"
                 + " 'sensor_batches_local', 'sensor_status', 'sensor_status_local', 'failed_targets_1h',"
-                + " 'failed_targets_1h_local', 'schema_migrations')"
+                + " 'failed_targets_1h_local', 'source_flows_1m', 'source_flows_1m_local', 'schema_migrations')"
                 + " ORDER BY name FORMAT TSV";
         for (String url : Stack.CLUSTER_URLS) {
             assertEquals(String.join("\n", "failed_targets_1h\tDistributed", "failed_targets_1h_local\tReplicatedAggregatingMergeTree",
@@ -64,11 +64,12 @@ class ClickHouseClusterIT {
                     "flows_1m_local\tReplicatedSummingMergeTree", "flows_local\tReplicatedMergeTree",
                     "schema_migrations\tReplicatedReplacingMergeTree", "sensor_batches\tDistributed",
                     "sensor_batches_local\tReplicatedAggregatingMergeTree", "sensor_status\tDistributed",
-                    "sensor_status_local\tReplicatedMergeTree"), Stack.clickhouseAt(url, engines), url);
+                    "sensor_status_local\tReplicatedMergeTree", "source_flows_1m\tDistributed",
+                    "source_flows_1m_local\tReplicatedSummingMergeTree"), Stack.clickhouseAt(url, engines), url);
             assertEquals(String.valueOf(SchemaMigrator.load().size()),
                     Stack.clickhouseAt(url, "SELECT uniqExact(version) FROM schema_migrations"), url);
             // a roll-up keeps a second INSERT whose roll-up block is identical to an earlier one (ClusterDdl)
-            assertEquals("failed_targets_1h_local\nflows_1m_local\nsensor_batches_local", Stack.clickhouseAt(url, "SELECT name FROM system.tables"
+            assertEquals("failed_targets_1h_local\nflows_1m_local\nsensor_batches_local\nsource_flows_1m_local", Stack.clickhouseAt(url, "SELECT name FROM system.tables"
                     + " WHERE database = '" + Stack.DATABASE + "' AND like(create_table_query,"
                     + " '%replicated_deduplication_window = 0%') ORDER BY name FORMAT TSV"), url);
         }

@@ -154,6 +154,10 @@ abstract class RetentionChecks {
         assertEquals(RetentionTable.ALL.size(), report.tables().size());
         for (RetentionReport.Table t : report.tables()) {
             assertTrue(t.partitionsDropped() >= 1, t + ": the 4000-day-old partition is dropped whole");
+            if (table(t.table()).keepDays() > 0) {
+                assertEquals(0, t.mutations(), t + ": a working table's old days went whole, its partitions, so no mutation is left to do");
+                continue;
+            }
             assertTrue(t.mutations() >= 1 && t.mutations() <= 2, t + ": one mutation covers many customers");
             assertTrue(t.customersDeleted() >= 2, t.toString());
             assertTrue(t.mutationsFinished(), t.toString());
@@ -161,6 +165,11 @@ abstract class RetentionChecks {
         Map<String, Map<String, List<Boolean>>> after = present(tenants);
         for (RetentionTable table : RetentionTable.ALL) {
             Map<String, List<Boolean>> byTenant = after.get(table.name());
+            if (table.keepDays() > 0) {
+                // source_flows_1m keeps 2 days: the day-old rows stay, every older one is gone, whoever's it is
+                tenants.forEach(tenant -> assertEquals(List.of(true, false, false, false), byTenant.get(tenant), table.name() + " " + tenant));
+                continue;
+            }
             assertEquals(List.of(true, false, false, false), byTenant.get(shortLived), table.name() + ": 3-day customer");
             assertEquals(List.of(true, true, false, false), byTenant.get(longLived), table.name() + ": 10-day customer");
             assertEquals(List.of(true, true, true, false), byTenant.get(unknown),
@@ -179,6 +188,10 @@ abstract class RetentionChecks {
                 .body("tables.find { it.table == 'flows' }.mutations", equalTo(0))
                 .body("tables.find { it.table == 'flows' }.partitionsDropped", equalTo(0));
         assertEquals(after, present(tenants), "the second run changed nothing");
+    }
+
+    private static RetentionTable table(String name) {
+        return RetentionTable.ALL.stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
     }
 
     /** Per table and tenant: whether rows of each age in AGES are there (by the table's own time column). */

@@ -41,6 +41,16 @@ class RetentionPlanTest {
     }
 
     @Test
+    void aWorkingTableLosesItsPartitionsPastItsOwnDaysWhateverTheCustomersKeep() {
+        RetentionPlan plan = RetentionPlan.of(Map.of("a", 3, "b", 400), Duration.ofDays(30), SKEW, NOW, 10);
+        assertEquals(NOW.getEpochSecond() - 2 * DAY - 300, plan.dropBefore(new RetentionTable("work", "minute", 2)));
+        assertEquals(plan.dropBefore(), plan.dropBefore(new RetentionTable("flows_1m", "minute", 0)), "an ordinary table");
+        assertEquals(plan.dropBefore(), plan.dropBefore(new RetentionTable("work", "minute", 500)),
+                "a working table keeping more than the longest retention still goes by it");
+        assertThrows(IllegalArgumentException.class, () -> new RetentionTable("work", "minute", -1));
+    }
+
+    @Test
     void manyCustomersAreBatchedIntoFewMutations() {
         Map<String, Integer> days = new HashMap<>();
         for (int i = 0; i < 2500; i++) {

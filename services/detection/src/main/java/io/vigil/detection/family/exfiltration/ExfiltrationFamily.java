@@ -77,9 +77,13 @@ public class ExfiltrationFamily implements Family {
         return sending.isEmpty() ? List.of() : List.of(history(sending));
     }
 
-    /** The sending sources' transfers within the window: what an upload is judged on. */
+    /**
+     * The sending sources' transfers within the window: what an upload is judged on. Only of those that sent
+     * {@code min-bytes} within it, to anyone: less to the outside makes no finding, and most 1 MiB senders of a cycle
+     * are far below it.
+     */
     private FeatureRequest.TransferHistory history(Set<String> sources) {
-        return new FeatureRequest.TransferHistory(sources, config.window(), config.window());
+        return new FeatureRequest.TransferHistory(sources, config.window(), config.window(), config.minBytes());
     }
 
     /**
@@ -88,7 +92,7 @@ public class ExfiltrationFamily implements Family {
      */
     private Optional<FeatureRequest.TransferHistory> staging(Set<String> sources) {
         return config.staging().horizon().compareTo(config.window()) > 0
-                ? Optional.of(new FeatureRequest.TransferHistory(sources, config.staging().horizon(), config.window()))
+                ? Optional.of(new FeatureRequest.TransferHistory(sources, config.staging().horizon(), config.window(), config.minBytes()))
                 : Optional.empty();
     }
 

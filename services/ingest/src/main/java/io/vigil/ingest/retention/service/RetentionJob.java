@@ -133,9 +133,10 @@ public class RetentionJob {
     private RetentionReport.Table apply(RetentionTable table, RetentionPlan plan, List<RetentionTable> mutated) {
         int dropped = 0;
         long droppedRows = 0;
+        long dropBefore = plan.dropBefore(table);
         for (Partition p : repository.partitions(table)) {
             // newest 0: the part has no minmax of its partition column; leave it to the mutations
-            if (p.newest() > 0 && p.newest() < plan.dropBefore()) {
+            if (p.newest() > 0 && p.newest() < dropBefore) {
                 repository.dropPartition(table, p.id());
                 dropped++;
                 droppedRows += p.rows();
