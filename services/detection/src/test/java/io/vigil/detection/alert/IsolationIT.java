@@ -108,7 +108,7 @@ class IsolationIT {
                 params.forEach(p -> names.add(((Map<?, ?>) p).get("name")));
                 names.remove("customerId");
                 names.remove("mspId");
-                assertEquals(Set.of("cursor", "limit", "status", "family", "type", "severity", "source"), names, list);
+                assertEquals(Set.of("cursor", "limit", "status", "family", "type", "severity", "source", "updatedSince"), names, list);
             }
 
             for (Map.Entry<String, String[]> e : table.entrySet()) {
@@ -124,6 +124,13 @@ class IsolationIT {
                     assertEquals(403, call(as("a1-viewer"), method, e.getValue()), "a1-viewer on " + e.getKey());
                 }
                 assertEquals(401, call(as("anonymous"), method, e.getValue()), "no token on " + e.getKey());
+                if (e.getKey().endsWith("/alerts")) {
+                    // a filter opens nothing: the lists answer outsiders the same with updatedSince
+                    for (String caller : List.of("msp-b-admin", "msp-b-analyst", "b1-viewer")) {
+                        assertEquals(404, call(as(caller).queryParam("updatedSince", "2000-01-01T00:00:00Z"), method, e.getValue()),
+                                caller + " on " + e.getKey() + "?updatedSince");
+                    }
+                }
                 assertEquals(403, call(as("client:sensor-a1"), method, e.getValue()), "a sensor on " + e.getKey());
             }
             // The owner's MSP reaches every one of them (the table's paths are real).

@@ -148,7 +148,7 @@ class NotificationsIT {
         Response r = as("msp-a-admin").body(Map.of("name", "SOC hook", "kind", "WEBHOOK", "url", receiver.url("/customer")))
                 .post(CUSTOMER);
         r.then().statusCode(201).body("kind", equalTo("WEBHOOK")).body("minSeverity", equalTo("LOW"))
-                .body("events", equalTo(List.of("OPENED", "ESCALATED", "REOPENED"))).body("customerId", equalTo(TENANT))
+                .body("events", equalTo(List.of("OPENED", "ESCALATED", "REOPENED", "RESOLVED"))).body("customerId", equalTo(TENANT))
                 .body("createdBy", equalTo("msp-a-admin"));
         hookId = r.jsonPath().getString("id");
         String secret = r.jsonPath().getString("secret");
@@ -182,6 +182,10 @@ class NotificationsIT {
         List<WebhookReceiver.Received> tries = receiver.at("/customer").stream().filter(r -> r.body().contains(alertId)).toList();
         assertEquals(List.of(503, 503, 200), tries.stream().map(WebhookReceiver.Received::answered).toList());
         assertTrue(tries.stream().allMatch(WebhookReceiver.Received::signatureValid), "every attempt is signed");
+        assertTrue(tries.stream().allMatch(WebhookReceiver.Received::standardSignatureValid),
+                "every attempt carries a valid Standard Webhooks signature");
+        assertEquals(List.of(tries.get(0).delivery()), tries.stream().map(WebhookReceiver.Received::webhookId).distinct().toList(),
+                "webhook-id is the delivery id, the same on every retry");
         assertEquals(1, tries.stream().map(WebhookReceiver.Received::delivery).distinct().count(), "one delivery id");
         assertEquals(1, tries.stream().map(WebhookReceiver.Received::body).distinct().count(), "the same body each time");
         long firstWaitMs = (tries.get(1).atNanos() - tries.get(0).atNanos()) / 1_000_000;
@@ -242,10 +246,43 @@ class NotificationsIT {
 
     @Test
     @Order(4)
+    void aResolutionIsSentOnceAsAlertResolvedToTheHooksThatChoseIt() throws Throwable {
+        setUp();
+        // The MSP-wide hook was created with ESCALATED and REOPENED only: it opts in to resolutions.
+        as("msp-a-admin").body(Map.of("events", List.of("RESOLVED", "ESCALATED", "REOPENED"))).patch(MSP + "/" + mspHookId)
+                .then().statusCode(200).body("events", equalTo(List.of("ESCALATED", "REOPENED", "RESOLVED")));
+        String resolve = "/api/v1/customers/" + TENANT + "/alerts/" + alertId + "/resolve";
+        as("msp-a-analyst").post(resolve).then().statusCode(200).body("status", equalTo("RESOLVED"));
+        // Resolving a resolved alert changes nothing, so it announces nothing.
+        as("msp-a-admin").post(resolve).then().statusCode(200).body("resolvedBy", equalTo("msp-a-analyst"));
+
+        WebhookReceiver.Received r = receiver.await("/customer", x -> x.body().contains("alert.resolved"), WAIT);
+        assertEquals("alert.resolved", r.event());
+        assertTrue(r.signatureValid() && r.standardSignatureValid(), "signed both ways");
+        assertEquals(r.delivery(), r.webhookId());
+        JsonNode b = body(r);
+        assertEquals("alert.resolved", b.get("type").asText());
+        assertEquals("RESOLVED", b.get("change").asText());
+        assertEquals(alertId, b.at("/alert/id").asText());
+        assertEquals("RESOLVED", b.at("/alert/status").asText());
+        assertEquals("msp-a-analyst", b.at("/alert/resolvedBy").asText());
+        assertEquals("HIGH", b.at("/alert/severity").asText());
+        JsonNode msp = body(receiver.await("/msp", x -> x.body().contains("alert.resolved"), WAIT));
+        assertEquals(alertId, msp.at("/alert/id").asText());
+        assertEquals(TENANT, msp.get("customerId").asText());
+
+        Thread.sleep(1000);
+        assertEquals(1, receiver.at("/customer").stream().filter(x -> x.body().contains("alert.resolved")).count(), "once");
+        assertEquals(1, receiver.at("/msp").stream().filter(x -> x.body().contains("alert.resolved")).count(), "once");
+        as("msp-a-analyst").get(CUSTOMER + "/" + hookId + "/deliveries?limit=1").then().statusCode(200)
+                .body("items[0].event", equalTo("RESOLVED")).body("items[0].status", equalTo("DELIVERED"))
+                .body("items[0].alertId", equalTo(alertId));
+    }
+
+    @Test
+    @Order(5)
     void newActivityAfterTheResolutionIsAReopening() throws Throwable {
         setUp();
-        as("msp-a-analyst").post("/api/v1/customers/" + TENANT + "/alerts/" + alertId + "/resolve").then().statusCode(200)
-                .body("status", equalTo("RESOLVED"));
         Alert a = record(finding(List.of("203.0.113.10"), 0, Instant.now().plusSeconds(2)));
         assertEquals(AlertStatus.OPEN, a.status);
 
@@ -255,11 +292,11 @@ class NotificationsIT {
         receiver.await("/msp", r -> r.body().contains("alert.reopened"), WAIT);
         JsonPath log = as("msp-a-admin").get(CUSTOMER + "/" + hookId + "/deliveries?status=DELIVERED").then().statusCode(200)
                 .extract().jsonPath();
-        assertEquals(List.of("REOPENED", "ESCALATED", "OPENED"), log.getList("items.event"), "newest first");
+        assertEquals(List.of("REOPENED", "RESOLVED", "ESCALATED", "OPENED"), log.getList("items.event"), "newest first");
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aCycleThatRollsBackQueuesNoNotification() throws Throwable {
         setUp();
         // A cycle whose marks another cycle moved meanwhile: its alert and its deliveries go together, so neither stays.
@@ -278,7 +315,7 @@ class NotificationsIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aDeliveryLeftPendingByAStoppedInstanceIsSentOnceItsLeaseEnds() throws Exception {
         setUp();
         // What a crashed instance leaves in PostgreSQL: one failed attempt, and a lease still held for 3 s.
@@ -300,7 +337,7 @@ class NotificationsIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aTestSendIsSignedWithTheRotatedSecretAndTheOldOneStopsWorking() throws Exception {
         setUp();
         String secret = as("msp-a-admin").post(CUSTOMER + "/" + hookId + "/rotate-secret").then().statusCode(200)
@@ -318,7 +355,7 @@ class NotificationsIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void changesAreLimitedToTheMspAdminAndPatchFiltersApply() {
         for (String caller : List.of("msp-a-analyst")) {
             as(caller).body(Map.of("name", "x", "kind", "WEBHOOK", "url", "http://127.0.0.1:1/x")).post(CUSTOMER)
@@ -337,7 +374,7 @@ class NotificationsIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void invalidDestinationsAreRefusedFieldByField() {
         as("msp-a-admin").body(Map.of("name", "no url", "kind", "WEBHOOK")).post(CUSTOMER).then().statusCode(400)
                 .contentType("application/problem+json").body("errors[0].field", equalTo("url"));
@@ -355,7 +392,7 @@ class NotificationsIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void otherMspsAndCustomersSeeNothingOfThem() {
         String one = CUSTOMER + "/" + hookId;
         for (String caller : List.of("msp-b-admin", "msp-b-analyst", "a1-viewer", "b1-viewer")) {
@@ -394,7 +431,7 @@ class NotificationsIT {
 
     /** A copy of the database cannot sign webhooks: the secret is stored sealed, and a rotation seals the new one. */
     @Test
-    @Order(9)
+    @Order(10)
     void webhookSecretsAreStoredSealed() {
         setUpQuietly();
         String a1 = "/api/v1/customers/a1/notifications";
@@ -429,7 +466,7 @@ class NotificationsIT {
 
     /** A webhook URL's path and query often carry the receiver's own credentials (a token, an api_key). */
     @Test
-    @Order(9)
+    @Order(10)
     void onlyRolesThatManageADestinationSeeItsWholeUrl() {
         String a1 = "/api/v1/customers/a1/notifications";
         String url = "https://hooks.example.com/services/T0/B0/XyZsecret?api_key=SECRET";
@@ -457,7 +494,7 @@ class NotificationsIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aCustomerViewerReadsItsOwnCustomersDestinationsButCannotChangeThem() {
         String a1 = "/api/v1/customers/a1/notifications";
         String id = create("msp-a-admin", a1, Map.of("name", "a1 hook " + TENANT, "kind", "WEBHOOK",
@@ -475,7 +512,7 @@ class NotificationsIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     @SuppressWarnings("unchecked")
     void publishedApiListsExactlyTheNotificationEndpoints() {
         Map<String, Object> paths = io.restassured.RestAssured.given().accept("application/json").get("/q/openapi")
@@ -508,7 +545,7 @@ class NotificationsIT {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void deletingADestinationRemovesItAndItsDeliveryLog() {
         for (String path : List.of(CUSTOMER + "/" + hookId, MSP + "/" + mspHookId)) {
             as("msp-a-admin").delete(path).then().statusCode(204);

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -20,15 +21,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * A real webhook receiver on loopback (JDK HttpServer) that checks each request the way a customer's would: the
- * Vigil-Signature HMAC over "t.body" with the destination's secret, within a 5-minute window, recomputed here without
- * the service's code. It can answer 503 to the first N requests of a path to force retries.
+ * A real webhook receiver on loopback (JDK HttpServer) that checks each request the way a customer's would, recomputed
+ * here without the service's code: the Standard Webhooks signature (base64 HMAC over "id.timestamp.body", keyed with
+ * the base64-decoded part of the whsec_ secret) and the Vigil-Signature HMAC over "t.body" keyed with the secret's
+ * UTF-8 bytes, both within a 5-minute window. A request is accepted only if both hold. It can answer 503 to the first
+ * N requests of a path to force retries.
  */
 final class WebhookReceiver implements AutoCloseable {
 
     /** One request as received, with what this receiver made of it. */
     record Received(String path, String delivery, String event, String signature, String body, boolean signatureValid,
-                    int answered, long atNanos) {
+                    int answered, long atNanos, String webhookId, String webhookTimestamp, String webhookSignature,
+                    boolean standardSignatureValid) {
     }
 
     private final HttpServer server;
@@ -79,11 +83,16 @@ final class WebhookReceiver implements AutoCloseable {
         String path = ex.getRequestURI().getPath();
         String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         String signature = ex.getRequestHeaders().getFirst("Vigil-Signature");
+        String id = ex.getRequestHeaders().getFirst("webhook-id");
+        String timestamp = ex.getRequestHeaders().getFirst("webhook-timestamp");
+        String standard = ex.getRequestHeaders().getFirst("webhook-signature");
         boolean valid = secrets.containsKey(path) && verify(secrets.get(path), signature, body);
+        boolean standardValid = secrets.containsKey(path) && verifyStandard(secrets.get(path), id, timestamp, standard, body);
         AtomicInteger failing = failures.get(path);
-        int status = !valid ? 401 : failing != null && failing.getAndDecrement() > 0 ? 503 : 200;
+        int status = !valid || !standardValid ? 401 : failing != null && failing.getAndDecrement() > 0 ? 503 : 200;
         received.add(new Received(path, ex.getRequestHeaders().getFirst("Vigil-Delivery"),
-                ex.getRequestHeaders().getFirst("Vigil-Event"), signature, body, valid, status, System.nanoTime()));
+                ex.getRequestHeaders().getFirst("Vigil-Event"), signature, body, valid, status, System.nanoTime(), id, timestamp,
+                standard, standardValid));
         ex.sendResponseHeaders(status, -1);
         ex.close();
     }
@@ -103,6 +112,30 @@ final class WebhookReceiver implements AutoCloseable {
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             byte[] expected = mac.doFinal((t + "." + body).getBytes(StandardCharsets.UTF_8));
             return MessageDigest.isEqual(expected, HexFormat.of().parseHex(v1));
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** The Standard Webhooks check (standardwebhooks.com), written out here from the README. */
+    static boolean verifyStandard(String secret, String id, String timestamp, String signatures, String body) {
+        if (id == null || timestamp == null || signatures == null || !secret.startsWith("whsec_")
+                || !timestamp.matches("\\d{1,12}")) {
+            return false;
+        }
+        if (Math.abs(Instant.now().getEpochSecond() - Long.parseLong(timestamp)) > 300) {
+            return false;
+        }
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
+            byte[] expected = mac.doFinal((id + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8));
+            for (String entry : signatures.split(" ")) {
+                if (entry.startsWith("v1,") && MessageDigest.isEqual(expected, Base64.getDecoder().decode(entry.substring(3)))) {
+                    return true;
+                }
+            }
+            return false;
         } catch (Exception e) {
             return false;
         }

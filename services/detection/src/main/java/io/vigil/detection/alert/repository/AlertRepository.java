@@ -104,6 +104,10 @@ public class AlertRepository implements PanacheRepositoryBase<Alert, String> {
             q.append(" and a.source = :source");
             p.and("source", filter.source());
         }
+        if (filter.updatedSince() != null) {
+            q.append(" and a.updatedAt >= :updatedSince");
+            p.and("updatedSince", filter.updatedSince());
+        }
         q.append(" order by a.activitySeq desc");
         return find(q.toString(), scope.with(p)).page(0, limit).list();
     }

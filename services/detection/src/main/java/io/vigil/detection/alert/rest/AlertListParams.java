@@ -12,6 +12,8 @@ import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.QueryParam;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
+import java.time.Instant;
+
 /** The query parameters of an alert list, the same for a customer's list and an MSP's. */
 public class AlertListParams {
 
@@ -44,7 +46,13 @@ public class AlertListParams {
     @Size(max = 45)
     public String source;
 
+    @Parameter(description = "only alerts whose last change (updatedAt: opened, new activity, escalated, acknowledged,"
+            + " resolved, reopened) is at or after this ISO-8601 instant, such as 2026-12-01T00:00:00Z; pages with cursor"
+            + " like the rest, so a SIEM polls incrementally with the start of its previous poll")
+    @QueryParam("updatedSince")
+    public Instant updatedSince;
+
     public AlertFilter filter() {
-        return new AlertFilter(status, family, type, severity, source);
+        return new AlertFilter(status, family, type, severity, source, updatedSince);
     }
 }

@@ -6,6 +6,7 @@ import io.vigil.detection.alert.repository.AlertFlows;
 import io.vigil.detection.alert.AlertFlow;
 import io.vigil.detection.alert.service.AlertTriage;
 import io.vigil.detection.customer.service.CustomerDirectory;
+import io.vigil.detection.notify.service.DeliveryWorker;
 import io.vigil.lib.api.auth.CurrentTenant;
 import io.vigil.lib.api.paging.Page;
 import jakarta.annotation.security.RolesAllowed;
@@ -46,12 +47,15 @@ public class AlertResource {
     private final AlertFlows flows;
     private final CustomerDirectory directory;
     private final CurrentTenant tenant;
+    private final DeliveryWorker deliveries;
 
-    public AlertResource(AlertTriage alerts, AlertFlows flows, CustomerDirectory directory, CurrentTenant tenant) {
+    public AlertResource(AlertTriage alerts, AlertFlows flows, CustomerDirectory directory, CurrentTenant tenant,
+                         DeliveryWorker deliveries) {
         this.alerts = alerts;
         this.flows = flows;
         this.directory = directory;
         this.tenant = tenant;
+        this.deliveries = deliveries;
     }
 
     @GET
@@ -80,7 +84,9 @@ public class AlertResource {
     @Path("/{alertId}/resolve")
     @Operation(summary = "Resolve (platform-admin, msp-admin, msp-analyst); new activity reopens it")
     public Uni<AlertView> resolve(@PathParam("customerId") String customerId, @PathParam("alertId") String alertId) {
+        // committed when resolve's Uni completes: wake the worker for the alert.resolved deliveries queued with it
         return directory.known(tenant.get(), customerId, () -> alerts.resolve(tenant.get(), customerId, alertId))
+                .invoke(deliveries::kick)
                 .map(AlertView::detail);
     }
 

@@ -4,7 +4,9 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.vigil.lib.api.auth.Access;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.vigil.detection.alert.Alert;
+import io.vigil.detection.alert.AlertChanged;
 import io.vigil.detection.alert.AlertComment;
 import io.vigil.detection.alert.AlertFilter;
 import io.vigil.detection.alert.AlertStatus;
@@ -14,6 +16,8 @@ import io.vigil.detection.audit.service.AuditLog;
 import io.vigil.detection.customer.CustomerProfile;
 import io.vigil.detection.customer.repository.CustomerProfileRepository;
 import io.vigil.detection.customer.service.CustomerAccess;
+import io.vigil.detection.notify.repository.OutboxRepository;
+import io.vigil.detection.notify.service.DeliveryPlanner;
 import io.vigil.lib.api.auth.TenantContext;
 import io.vigil.lib.api.paging.Cursor;
 import io.vigil.lib.api.paging.Page;
@@ -24,6 +28,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -38,14 +43,18 @@ public class AlertTriage {
     private final AlertCommentRepository comments;
     private final AuditLog audit;
     private final CustomerAccess access;
+    private final OutboxRepository outbox;
+    private final DeliveryPlanner planner;
 
     public AlertTriage(AlertRepository alerts, CustomerProfileRepository customers, AlertCommentRepository comments,
-                        AuditLog audit, CustomerAccess access) {
+                       AuditLog audit, CustomerAccess access, OutboxRepository outbox, DeliveryPlanner planner) {
         this.alerts = alerts;
         this.customers = customers;
         this.comments = comments;
         this.audit = audit;
         this.access = access;
+        this.outbox = outbox;
+        this.planner = planner;
     }
 
     /** The customer if the caller may see it, else 404 (also for another MSP's customer). */
@@ -116,7 +125,11 @@ public class AlertTriage {
         });
     }
 
-    /** OPEN or ACKNOWLEDGED → RESOLVED (idempotent). */
+    /**
+     * OPEN or ACKNOWLEDGED → RESOLVED (idempotent: resolving a resolved alert changes and announces nothing). The
+     * alert.resolved deliveries of interested destinations are queued in the same transaction, as the cycle queues its
+     * changes' deliveries; the caller wakes the delivery worker after the commit.
+     */
     @WithTransaction
     public Uni<Alert> resolve(TenantContext ctx, String customerId, String alertId) {
         return requireAlert(ctx, customerId, alertId).chain(a -> {
@@ -130,8 +143,16 @@ public class AlertTriage {
             a.resolvedAt = Instant.now();
             a.updatedAt = a.resolvedAt;
             return audit.record(ctx, a.mspId, a.customerId, "alert.resolve", a.id, Map.of("from", from, "to", "RESOLVED"))
+                    .call(() -> queueResolved(a))
                     .replaceWith(a);
         });
+    }
+
+    private Uni<Integer> queueResolved(Alert a) {
+        List<AlertChanged> changes = List.of(AlertChanged.of(a, AlertChanged.Change.RESOLVED, null));
+        Set<String> msps = a.mspId == null ? Set.of() : Set.of(a.mspId);
+        return Panache.getSession().chain(session -> outbox.targets(session, Set.of(a.customerId), msps)
+                .chain(targets -> outbox.enqueue(session, planner.plan(changes, targets, a.resolvedAt))));
     }
 
     /** Adds a comment (people who may triage); audited. */

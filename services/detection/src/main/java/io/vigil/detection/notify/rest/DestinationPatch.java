@@ -13,5 +13,5 @@ public record DestinationPatch(
         @Size(min = 1, max = 100) @Pattern(regexp = ".*\\S.*", message = "must not be blank") String name,
         Boolean enabled,
         Severity minSeverity,
-        @Size(min = 1, max = 3) Set<AlertChanged.@NotNull Change> events) {
+        @Size(min = 1, max = 4) Set<AlertChanged.@NotNull Change> events) {
 }

@@ -68,15 +68,16 @@ public class NotificationPayloads {
         return write(body);
     }
 
-    /** "alert.opened", "alert.escalated", "alert.reopened", or "test". */
+    /** "alert.opened", "alert.escalated", "alert.reopened", "alert.resolved", or "test". */
     public static String eventType(String change) {
         return TEST.equals(change) ? "test" : "alert." + change.toLowerCase(Locale.ROOT);
     }
 
     public String syslog(AlertChanged e, Instant at) {
         Severity severity = e.alert().severity();
-        return Syslog5424.message(facility, syslogSeverity(severity), at, hostname, APP_NAME, procId, e.change().name(),
-                cef(e, version, at));
+        // A resolution is news, not a problem: informational (6), whatever the alert's severity was.
+        int level = e.change() == AlertChanged.Change.RESOLVED ? 6 : syslogSeverity(severity);
+        return Syslog5424.message(facility, level, at, hostname, APP_NAME, procId, e.change().name(), cef(e, version, at));
     }
 
     public String syslogTest(String mspId, String customerId, Instant at) {

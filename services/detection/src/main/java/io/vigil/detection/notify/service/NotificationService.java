@@ -14,6 +14,7 @@ import io.vigil.detection.notify.Destination;
 import io.vigil.detection.notify.DestinationKind;
 import io.vigil.detection.notify.NotifyConfig;
 import io.vigil.detection.notify.SecretSeal;
+import io.vigil.detection.notify.StandardWebhookSignature;
 import io.vigil.detection.notify.rest.DeliveryView;
 import io.vigil.detection.notify.rest.DestinationCreate;
 import io.vigil.detection.notify.rest.DestinationPatch;
@@ -138,7 +139,7 @@ public class NotificationService {
                 String secret = null;
                 if (d.kind == DestinationKind.WEBHOOK) {
                     d.url = body.url();
-                    secret = Ids.secret("whsec_");
+                    secret = StandardWebhookSignature.newSecret();
                     d.secret = seal.seal(secret, d.id);
                 } else {
                     d.host = body.host();
@@ -183,7 +184,7 @@ public class NotificationService {
             if (d.kind != DestinationKind.WEBHOOK) {
                 throw ProblemException.conflict("only a webhook has a secret");
             }
-            String secret = Ids.secret("whsec_");
+            String secret = StandardWebhookSignature.newSecret();
             d.secret = seal.seal(secret, d.id);
             d.updatedAt = Instant.now();
             return DestinationView.of(d, secret);

@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vigil.detection.notify.NotifyConfig;
+import io.vigil.detection.notify.StandardWebhookSignature;
 import io.vigil.detection.notify.WebhookSignature;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -26,6 +27,10 @@ import java.util.concurrent.TimeoutException;
  * host is resolved and checked once ({@link AddressGuard}) and the connection goes to that checked address, while the
  * Host header, TLS SNI and certificate check use the URL's name. Redirects are never followed: a 3xx is a failure, so
  * a receiver cannot bounce the request anywhere, public or not.
+ * <p>
+ * Each attempt is signed twice with the same timestamp: the Standard Webhooks headers (the delivery id is the
+ * {@code webhook-id}, so it is the same on every retry) and the older {@code Vigil-Signature}, which receivers written
+ * before the standard headers still check.
  */
 @ApplicationScoped
 public class WebhookSender {
@@ -74,6 +79,7 @@ public class WebhookSender {
             target += "?" + uri.getRawQuery();
         }
         byte[] body = payload.getBytes(StandardCharsets.UTF_8);
+        long now = Instant.now().getEpochSecond();
         RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setSsl(https)
                 .setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(verdict.address(), port)))
                 .setHost(host).setPort(port).setURI(target).setFollowRedirects(false)
@@ -83,7 +89,10 @@ public class WebhookSender {
                 .putHeader("User-Agent", userAgent)
                 .putHeader(DELIVERY_HEADER, deliveryId)
                 .putHeader(EVENT_HEADER, eventType)
-                .putHeader(WebhookSignature.HEADER, WebhookSignature.header(secret, Instant.now().getEpochSecond(), body));
+                .putHeader(StandardWebhookSignature.ID_HEADER, deliveryId)
+                .putHeader(StandardWebhookSignature.TIMESTAMP_HEADER, String.valueOf(now))
+                .putHeader(StandardWebhookSignature.SIGNATURE_HEADER, StandardWebhookSignature.signature(secret, deliveryId, now, body))
+                .putHeader(WebhookSignature.HEADER, WebhookSignature.header(secret, now, body));
         try {
             int status = http.request(request)
                     .compose(r -> r.send(Buffer.buffer(body)).map(response -> {

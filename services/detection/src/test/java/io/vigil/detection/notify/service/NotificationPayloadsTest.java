@@ -89,4 +89,42 @@ class NotificationPayloadsTest {
         assertEquals("alert.escalated", NotificationPayloads.eventType("ESCALATED"));
         assertEquals("test", NotificationPayloads.eventType("TEST"));
     }
+
+    private static NotificationPayloads payloads() {
+        io.vigil.detection.notify.NotifyConfig config = new io.smallrye.config.SmallRyeConfigBuilder()
+                .withConverter(java.time.Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
+                .withDefaultValue("vigil.notify.secret-key", java.util.Base64.getEncoder().encodeToString(new byte[32]))
+                .withDefaultValue("vigil.notify.syslog-hostname", "vm")
+                .withMapping(io.vigil.detection.notify.NotifyConfig.class).build()
+                .getConfigMapping(io.vigil.detection.notify.NotifyConfig.class);
+        return new NotificationPayloads(new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules(), config, "1");
+    }
+
+    @Test
+    void aResolutionIsAlertResolvedInTheWebhookAndInformationalInSyslog() throws Exception {
+        Alert a = alert("10.0.0.5", Severity.HIGH);
+        a.status = AlertStatus.RESOLVED;
+        a.resolvedBy = "msp-a-analyst";
+        a.resolvedAt = Instant.ofEpochMilli(5000);
+        AlertChanged resolved = AlertChanged.of(a, AlertChanged.Change.RESOLVED, null);
+        NotificationPayloads p = payloads();
+
+        com.fasterxml.jackson.databind.JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(p.webhook("dl-1", resolved, Instant.ofEpochMilli(6000)));
+        assertEquals("alert.resolved", body.get("type").asText());
+        assertEquals("RESOLVED", body.get("change").asText());
+        assertEquals("RESOLVED", body.at("/alert/status").asText());
+        assertEquals("msp-a-analyst", body.at("/alert/resolvedBy").asText());
+        assertEquals("alert.resolved", NotificationPayloads.eventType("RESOLVED"));
+
+        String line = p.syslog(resolved, Instant.ofEpochMilli(6000));
+        // local0 (16) * 8 + informational (6): a resolution is not an error, whatever the alert's severity was
+        assertEquals("<134>1 1970-01-01T00:00:06.000Z vm vigil-detection ", line.substring(0, line.indexOf("vigil-detection ") + 16));
+        assertEquals(" RESOLVED - CEF:0|", line.substring(line.indexOf(" RESOLVED "), line.indexOf("CEF:0|") + 6));
+        Map<String, String> ext = CefParser.parse(line.substring(line.indexOf("CEF:0|"))).extensions();
+        assertEquals("resolved", ext.get("act"));
+        assertEquals("RESOLVED", ext.get("cs5"));
+        assertEquals("<131>", p.syslog(AlertChanged.of(alert("10.0.0.5", Severity.HIGH), AlertChanged.Change.ESCALATED,
+                Severity.LOW), Instant.EPOCH).substring(0, 5), "other changes keep the alert's severity");
+    }
 }

@@ -5,6 +5,8 @@ import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.vertx.core.Vertx;
 import io.vigil.detection.notify.NotifyConfig;
+import io.vigil.detection.notify.StandardWebhookSignature;
+import io.vigil.detection.notify.WebhookSignature;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,7 +14,9 @@ import org.junit.jupiter.api.Test;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -29,6 +33,8 @@ class WebhookSenderTest {
 
     private HttpServer server;
     private final List<String> seen = new CopyOnWriteArrayList<>();
+    private final List<Map<String, String>> headers = new CopyOnWriteArrayList<>();
+    private final List<byte[]> bodies = new CopyOnWriteArrayList<>();
     private Vertx vertx;
 
     @BeforeEach
@@ -36,7 +42,10 @@ class WebhookSenderTest {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
         server.createContext("/", ex -> {
             seen.add(ex.getRequestURI() + " Host=" + ex.getRequestHeaders().getFirst("Host"));
-            ex.getRequestBody().readAllBytes();
+            Map<String, String> h = new HashMap<>();
+            ex.getRequestHeaders().forEach((k, v) -> h.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
+            headers.add(h);
+            bodies.add(ex.getRequestBody().readAllBytes());
             if (ex.getRequestURI().getPath().equals("/moved")) {
                 ex.getResponseHeaders().add("Location", "http://127.0.0.1:" + port() + "/internal");
                 ex.sendResponseHeaders(302, -1);
@@ -81,6 +90,31 @@ class WebhookSenderTest {
         assertEquals(204, r.statusCode());
         assertEquals(List.of("/in/a1?k=v Host=hooks.invalid:" + port()), seen);
         assertEquals(1, lookups.get(), "the name is resolved once, by the guard");
+    }
+
+    @Test
+    void eachAttemptCarriesTheStandardWebhookHeadersAndTheVigilSignatureWithOneTimestamp() throws Exception {
+        AddressGuard guard = new AddressGuard(true, host -> new InetAddress[]{InetAddress.getByName("127.0.0.1")});
+        WebhookSender sender = new WebhookSender(config(), vertx, "test", guard);
+        String secret = StandardWebhookSignature.newSecret();
+        String body = "{\"id\":\"dl-8\",\"type\":\"alert.resolved\"}";
+        long before = java.time.Instant.now().getEpochSecond();
+        assertTrue(sender.send("http://hooks.invalid:" + port() + "/in", secret, "dl-8", "alert.resolved", body).ok());
+        assertTrue(sender.send("http://hooks.invalid:" + port() + "/in", secret, "dl-8", "alert.resolved", body).ok());
+        assertEquals(2, headers.size());
+        for (int i = 0; i < 2; i++) {
+            Map<String, String> h = headers.get(i);
+            assertEquals("dl-8", h.get("webhook-id"), "the delivery id, the same on a retry");
+            long t = Long.parseLong(h.get("webhook-timestamp"));
+            assertTrue(t >= before && t <= before + 5, h.toString());
+            assertTrue(h.get("webhook-signature").matches("v1,[A-Za-z0-9+/]{43}="), h.get("webhook-signature"));
+            assertTrue(StandardWebhookSignature.verify(secret, h.get("webhook-id"), h.get("webhook-timestamp"),
+                    h.get("webhook-signature"), bodies.get(i), t, 300));
+            assertTrue(h.get("vigil-signature").startsWith("t=" + t + ",v1="), "both signatures use one timestamp");
+            assertTrue(WebhookSignature.verify(secret, h.get("vigil-signature"), bodies.get(i), t, 300));
+            assertEquals("dl-8", h.get("vigil-delivery"));
+            assertEquals("alert.resolved", h.get("vigil-event"));
+        }
     }
 
     @Test
