@@ -2,9 +2,6 @@ package io.vigil.lib.api.params;
 
 import io.vigil.lib.api.problem.ProblemException;
 import jakarta.ws.rs.BadRequestException;
-import jakarta.ws.rs.HeaderParam;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.ext.ParamConverter;
 import jakarta.ws.rs.ext.ParamConverterProvider;
 import jakarta.ws.rs.ext.Provider;
@@ -28,7 +25,7 @@ public class EnumParams implements ParamConverterProvider {
         if (!rawType.isEnum()) {
             return null;
         }
-        String name = name(annotations);
+        String name = ParamName.of(annotations);
         Class<? extends Enum> type = (Class<? extends Enum>) rawType;
         return new ParamConverter<T>() {
             @Override
@@ -51,20 +48,5 @@ public class EnumParams implements ParamConverterProvider {
                 return value == null ? null : ((Enum<?>) value).name();
             }
         };
-    }
-
-    private static String name(Annotation[] annotations) {
-        for (Annotation a : annotations) {
-            if (a instanceof QueryParam q) {
-                return q.value();
-            }
-            if (a instanceof PathParam p) {
-                return p.value();
-            }
-            if (a instanceof HeaderParam h) {
-                return h.value();
-            }
-        }
-        return "a parameter";
     }
 }

@@ -3,9 +3,6 @@ package io.vigil.lib.api.params;
 import io.vigil.lib.api.problem.Problem;
 import io.vigil.lib.api.problem.ProblemException;
 import jakarta.ws.rs.BadRequestException;
-import jakarta.ws.rs.HeaderParam;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.ext.ParamConverter;
 import jakarta.ws.rs.ext.ParamConverterProvider;
 import jakarta.ws.rs.ext.Provider;
@@ -30,7 +27,7 @@ public class InstantParams implements ParamConverterProvider {
         if (rawType != Instant.class) {
             return null;
         }
-        String name = name(annotations);
+        String name = ParamName.of(annotations);
         return (ParamConverter<T>) new ParamConverter<Instant>() {
             @Override
             public Instant fromString(String value) {
@@ -52,20 +49,5 @@ public class InstantParams implements ParamConverterProvider {
                 return value == null ? null : value.toString();
             }
         };
-    }
-
-    private static String name(Annotation[] annotations) {
-        for (Annotation a : annotations) {
-            if (a instanceof QueryParam q) {
-                return q.value();
-            }
-            if (a instanceof PathParam p) {
-                return p.value();
-            }
-            if (a instanceof HeaderParam h) {
-                return h.value();
-            }
-        }
-        return "a parameter";
     }
 }
