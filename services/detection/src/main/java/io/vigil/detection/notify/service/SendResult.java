@@ -35,6 +35,8 @@ public record SendResult(boolean ok, Integer statusCode, String error, String de
     public static final String TLS_EXPIRED = "TLS failed: certificate expired or not yet valid";
     /** The receiver ended the handshake with an alert, such as refusing the client certificate. */
     public static final String TLS_REFUSED = "TLS failed: refused by the receiver";
+    /** The destination's stored certificates or key do not parse (checked at creation, so changed since). */
+    public static final String TLS_SETTINGS = "TLS failed: unusable destination settings";
     public static final String SEND_FAILED = "send failed";
 
     public static SendResult delivered(Integer statusCode) {

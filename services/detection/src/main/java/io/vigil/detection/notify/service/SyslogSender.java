@@ -62,7 +62,13 @@ public class SyslogSender {
         InetSocketAddress to = new InetSocketAddress(verdict.address(), port);
         try {
             if (transport == SyslogTransport.TLS) {
-                return sendTls(to, host, tls == null ? SyslogTls.defaults() : tls, message);
+                try {
+                    return sendTls(to, host, tls == null ? SyslogTls.defaults() : tls, message);
+                } catch (IllegalArgumentException e) {
+                    // settings checked at creation that no longer parse: the stored row was changed by hand
+                    return SendResult.failed(null, SendResult.TLS_SETTINGS, "TLS settings of the destination do not parse: "
+                            + e.getMessage());
+                }
             }
             if (transport == SyslogTransport.TCP) {
                 try (Socket socket = new Socket()) {
