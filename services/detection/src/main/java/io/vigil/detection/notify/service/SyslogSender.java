@@ -113,7 +113,9 @@ public class SyslogSender {
                     parameters.setEndpointIdentificationAlgorithm("HTTPS");
                 }
                 if (!peer.contains(":") && !peer.matches("[0-9.]+")) {
-                    parameters.setServerNames(List.of(new SNIHostName(peer)));
+                    // SNI carries DNS names only, without the trailing dot of a fully qualified one
+                    String name = peer.endsWith(".") ? peer.substring(0, peer.length() - 1) : peer;
+                    parameters.setServerNames(List.of(new SNIHostName(name)));
                 }
                 socket.setSSLParameters(parameters);
                 socket.startHandshake();
