@@ -84,7 +84,15 @@ final class RsyslogReceiver implements AutoCloseable {
         if (!Files.isExecutable(Path.of("/usr/sbin/rsyslogd"))) {
             throw new IllegalStateException("rsyslogd is missing: apt-get install -y rsyslog (scripts/test installs it as root)");
         }
-        if (!Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/rsyslog", module)) && !Files.exists(Path.of("/usr/lib/rsyslog", module))) {
+        boolean found;
+        try (var libs = Files.list(Path.of("/usr/lib"))) {
+            // Debian keeps the modules under /usr/lib/<multiarch triplet>/rsyslog
+            found = Files.exists(Path.of("/usr/lib/rsyslog", module))
+                    || libs.anyMatch(d -> Files.exists(d.resolve("rsyslog").resolve(module)));
+        } catch (IOException e) {
+            found = false;
+        }
+        if (!found) {
             throw new IllegalStateException("rsyslog's " + module + " is missing: apt-get install -y " + pkg
                     + " (scripts/test installs it as root)");
         }
