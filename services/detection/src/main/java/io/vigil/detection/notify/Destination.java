@@ -57,6 +57,22 @@ public class Destination {
     @Enumerated(EnumType.STRING)
     public SyslogTransport transport;
 
+    /** TLS syslog: PEM CA certificates the receiver must chain to; null trusts the JVM's store. */
+    @Column(name = "tls_ca_certificate")
+    public String tlsCaCertificate;
+
+    /** TLS syslog with mutual TLS: the PEM certificate chain presented. */
+    @Column(name = "tls_client_certificate")
+    public String tlsClientCertificate;
+
+    /** Its PKCS #8 key, sealed (SecretSeal) like a webhook secret; never shown. */
+    @Column(name = "tls_client_key")
+    public String tlsClientKey;
+
+    /** TLS syslog: the receiver's certificate must name {@link #host}. */
+    @Column(name = "tls_verify_hostname", nullable = false)
+    public boolean tlsVerifyHostname = true;
+
     @Column(name = "created_by", nullable = false)
     public String createdBy;
 

@@ -13,9 +13,9 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * Webhook signing secrets at rest: AES-256-GCM with the key {@code vigil.notify.secret-key}, bound to the destination
+ * Destination secrets at rest (webhook signing secrets, TLS syslog client keys): AES-256-GCM with the key {@code vigil.notify.secret-key}, bound to the destination
  * id (a sealed secret copied onto another row does not open), stored as {@code v1:<base64 nonce and ciphertext>}. A
- * database copy alone then cannot sign webhooks in a customer's name. Values without the prefix are older plaintext
+ * database copy alone then cannot sign webhooks in a customer's name, nor present its client certificate. Values without the prefix are older plaintext
  * rows, read as they are until they are sealed (at start, or when the secret is rotated).
  */
 @ApplicationScoped
@@ -71,7 +71,7 @@ public class SecretSeal {
             cipher.updateAAD(id.getBytes(StandardCharsets.UTF_8));
             return cipher.doFinal(input);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("webhook secret of destination " + id + " does not open with vigil.notify.secret-key", e);
+            throw new IllegalStateException("sealed secret of destination " + id + " does not open with vigil.notify.secret-key", e);
         }
     }
 }

@@ -40,15 +40,11 @@ final class RsyslogReceiver implements AutoCloseable {
     }
 
     static RsyslogReceiver start(Path dir) throws IOException, InterruptedException {
-        Path binary = Path.of("/usr/sbin/rsyslogd");
-        if (!Files.isExecutable(binary)) {
-            throw new IllegalStateException("rsyslogd is missing: apt-get install -y rsyslog (scripts/test installs it as root)");
-        }
+        requireBinary("rsyslog", "imtcp.so");
         Files.createDirectories(dir);
         int port = freePort();
         Path out = dir.resolve("received.jsonl");
-        Path conf = dir.resolve("rsyslog.conf");
-        Files.writeString(conf, String.join("\n",
+        return run(dir, port, out, String.join("\n",
                 "global(workDirectory=\"" + dir + "\" maxMessageSize=\"64k\")",
                 "module(load=\"imtcp\")",
                 "module(load=\"imudp\")",
@@ -58,6 +54,54 @@ final class RsyslogReceiver implements AutoCloseable {
                 "ruleset(name=\"vigil\") {",
                 "  action(type=\"omfile\" file=\"" + out + "\" template=\"fields\" flushOnTXEnd=\"on\" asyncWriting=\"off\")",
                 "}", ""));
+    }
+
+    /**
+     * The same receiver with only imtcp, in TLS mode through rsyslog's OpenSSL stream driver (RFC 5425; Debian's
+     * rsyslog-openssl): it presents {@code cert} with {@code key}. With {@code clientCertificates} it asks for a client
+     * certificate and accepts only one issued by {@code ca} (authMode x509/certvalid); otherwise anyone may send (anon).
+     */
+    static RsyslogReceiver startTls(Path dir, Path ca, Path cert, Path key, boolean clientCertificates)
+            throws IOException, InterruptedException {
+        requireBinary("rsyslog-openssl", "lmnsd_ossl.so");
+        Files.createDirectories(dir);
+        int port = freePort();
+        Path out = dir.resolve("received.jsonl");
+        return run(dir, port, out, String.join("\n",
+                "global(workDirectory=\"" + dir + "\" maxMessageSize=\"64k\"",
+                "       defaultNetstreamDriverCAFile=\"" + ca + "\" defaultNetstreamDriverCertFile=\"" + cert + "\"",
+                "       defaultNetstreamDriverKeyFile=\"" + key + "\")",
+                "module(load=\"imtcp\" streamDriver.name=\"ossl\" streamDriver.mode=\"1\" streamDriver.authMode=\""
+                        + (clientCertificates ? "x509/certvalid" : "anon") + "\")",
+                "template(name=\"fields\" type=\"string\" string=\"" + TEMPLATE.replace("\"", "\\\"") + "\")",
+                "input(type=\"imtcp\" address=\"127.0.0.1\" port=\"" + port + "\" ruleset=\"vigil\")",
+                "ruleset(name=\"vigil\") {",
+                "  action(type=\"omfile\" file=\"" + out + "\" template=\"fields\" flushOnTXEnd=\"on\" asyncWriting=\"off\")",
+                "}", ""));
+    }
+
+    private static void requireBinary(String pkg, String module) {
+        if (!Files.isExecutable(Path.of("/usr/sbin/rsyslogd"))) {
+            throw new IllegalStateException("rsyslogd is missing: apt-get install -y rsyslog (scripts/test installs it as root)");
+        }
+        boolean found;
+        try (var libs = Files.list(Path.of("/usr/lib"))) {
+            // Debian keeps the modules under /usr/lib/<multiarch triplet>/rsyslog
+            found = Files.exists(Path.of("/usr/lib/rsyslog", module))
+                    || libs.anyMatch(d -> Files.exists(d.resolve("rsyslog").resolve(module)));
+        } catch (IOException e) {
+            found = false;
+        }
+        if (!found) {
+            throw new IllegalStateException("rsyslog's " + module + " is missing: apt-get install -y " + pkg
+                    + " (scripts/test installs it as root)");
+        }
+    }
+
+    private static RsyslogReceiver run(Path dir, int port, Path out, String config) throws IOException, InterruptedException {
+        Path binary = Path.of("/usr/sbin/rsyslogd");
+        Path conf = dir.resolve("rsyslog.conf");
+        Files.writeString(conf, config);
         Process p = new ProcessBuilder(binary.toString(), "-n", "-f", conf.toString(), "-i", dir.resolve("rsyslogd.pid").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("rsyslogd.log").toFile()).start();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);

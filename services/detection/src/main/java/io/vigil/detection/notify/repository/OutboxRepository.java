@@ -43,7 +43,9 @@ public class OutboxRepository {
     /** A claimed delivery with what is needed to send it. */
     public record Outgoing(String id, String destinationId, String alertId, String event, String severity, int reopenCount,
                            String payload, int attempts, Instant createdAt, DestinationKind kind, boolean enabled,
-                           String url, String secret, String host, Integer port, SyslogTransport transport) {
+                           String url, String secret, String host, Integer port, SyslogTransport transport,
+                           String tlsCaCertificate, String tlsClientCertificate, String tlsClientKey,
+                           boolean tlsVerifyHostname) {
     }
 
     /** New delivery rows for enqueueing (one per target). */
@@ -98,14 +100,17 @@ public class OutboxRepository {
                         + " WHERE status = 'PENDING' AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())"
                         + " ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
                         + " RETURNING d.id, d.destination_id, d.alert_id, d.event, d.severity, d.reopen_count, d.payload,"
-                        + " d.attempts, d.created_at, n.kind, n.enabled, n.url, n.secret, n.host, n.port, n.transport")
+                        + " d.attempts, d.created_at, n.kind, n.enabled, n.url, n.secret, n.host, n.port, n.transport,"
+                        + " n.tls_ca_certificate, n.tls_client_certificate, n.tls_client_key, n.tls_verify_hostname")
                 .execute(Tuple.of((long) limit, leaseMs)).await().indefinitely()) {
             String transport = r.getString("transport");
             out.add(new Outgoing(r.getString("id"), r.getString("destination_id"), r.getString("alert_id"), r.getString("event"),
                     r.getString("severity"), r.getInteger("reopen_count"), r.getString("payload"), r.getInteger("attempts"),
                     r.getOffsetDateTime("created_at").toInstant(), DestinationKind.valueOf(r.getString("kind")),
                     r.getBoolean("enabled"), r.getString("url"), r.getString("secret"), r.getString("host"),
-                    r.getInteger("port"), transport == null ? null : SyslogTransport.valueOf(transport)));
+                    r.getInteger("port"), transport == null ? null : SyslogTransport.valueOf(transport),
+                    r.getString("tls_ca_certificate"), r.getString("tls_client_certificate"), r.getString("tls_client_key"),
+                    r.getBoolean("tls_verify_hostname")));
         }
         return out;
     }

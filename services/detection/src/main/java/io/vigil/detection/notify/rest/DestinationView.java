@@ -16,25 +16,27 @@ import java.util.List;
  * @param customerId null for an MSP-wide destination
  * @param url        the webhook URL; for a caller who cannot change the destination only its origin
  *                   ("https://hooks.example.com/…"): path and query often hold the receiver's own credentials
+ * @param tls        a TLS syslog destination's CA, client certificate and host name checking (never the client key)
  * @param secret     the webhook signing secret: only in the answers to creation and rotation, never again
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DestinationView(String id, String mspId, String customerId, String name, DestinationKind kind, boolean enabled,
                               Severity minSeverity, List<String> events, String url, String host, Integer port,
-                              SyslogTransport transport, String createdBy, Instant createdAt, Instant updatedAt,
-                              String secret) {
+                              SyslogTransport transport, DestinationTls tls, String createdBy, Instant createdAt,
+                              Instant updatedAt, String secret) {
 
     /** As a caller who manages it sees it (whole URL), with the secret when it was just made. */
     public static DestinationView of(Destination d, String secret) {
+        DestinationTls tls = d.transport == SyslogTransport.TLS ? DestinationTls.of(d) : null;
         return new DestinationView(d.id, d.mspId, d.customerId, d.name, d.kind, d.enabled, d.minSeverity, List.of(d.events),
-                d.url, d.host, d.port, d.transport, d.createdBy, d.createdAt, d.updatedAt, secret);
+                d.url, d.host, d.port, d.transport, tls, d.createdBy, d.createdAt, d.updatedAt, secret);
     }
 
     /** As {@code manager} or a reader sees it: never the secret, and for a reader only the URL's origin. */
     public static DestinationView of(Destination d, boolean manager) {
         DestinationView v = of(d, null);
         return manager ? v : new DestinationView(v.id, v.mspId, v.customerId, v.name, v.kind, v.enabled, v.minSeverity, v.events,
-                origin(v.url), v.host, v.port, v.transport, v.createdBy, v.createdAt, v.updatedAt, null);
+                origin(v.url), v.host, v.port, v.transport, v.tls, v.createdBy, v.createdAt, v.updatedAt, null);
     }
 
     /** "https://hooks.example.com/…" for any URL with a path or query; null stays null. */

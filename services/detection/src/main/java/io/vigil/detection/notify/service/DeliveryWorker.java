@@ -7,6 +7,8 @@ import io.vigil.detection.notify.Backoff;
 import io.vigil.detection.notify.DestinationKind;
 import io.vigil.detection.notify.NotifyConfig;
 import io.vigil.detection.notify.SecretSeal;
+import io.vigil.detection.notify.SyslogTls;
+import io.vigil.detection.notify.SyslogTransport;
 import io.vigil.detection.notify.repository.OutboxRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -133,7 +135,7 @@ public class DeliveryWorker {
         SendResult result = o.kind() == DestinationKind.WEBHOOK
                 ? webhooks.send(o.url(), seal.open(o.secret(), o.destinationId()), o.id(), NotificationPayloads.eventType(o.event()),
                         o.payload())
-                : syslog.send(o.host(), o.port(), o.transport(), o.payload());
+                : syslog.send(o.host(), o.port(), o.transport(), tls(o), o.payload());
         int attempt = o.attempts() + 1;
         if (result.ok()) {
             outbox.delivered(o.id(), result.statusCode());
@@ -151,6 +153,15 @@ public class DeliveryWorker {
             LOG.infof("delivery %s to destination %s, attempt %d failed (retried in %d ms): %s", o.id(), o.destinationId(),
                     attempt, delay, result.detail());
         }
+    }
+
+    /** A TLS syslog destination's settings with its client key unsealed; null for other transports. */
+    private SyslogTls tls(OutboxRepository.Outgoing o) {
+        if (o.transport() != SyslogTransport.TLS) {
+            return null;
+        }
+        return new SyslogTls(o.tlsCaCertificate(), o.tlsClientCertificate(),
+                o.tlsClientKey() == null ? null : seal.open(o.tlsClientKey(), o.destinationId()), o.tlsVerifyHostname());
     }
 
     private void count(OutboxRepository.Outgoing o, String outcome) {

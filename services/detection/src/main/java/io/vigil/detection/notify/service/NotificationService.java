@@ -142,9 +142,7 @@ public class NotificationService {
                     secret = StandardWebhookSignature.newSecret();
                     d.secret = seal.seal(secret, d.id);
                 } else {
-                    d.host = body.host();
-                    d.port = body.port();
-                    d.transport = body.transport();
+                    SyslogDestinations.apply(body, d, seal);
                 }
                 d.createdBy = ctx.actor();
                 d.createdAt = now;
@@ -252,29 +250,19 @@ public class NotificationService {
                     errors.add(new Problem.FieldError("url", problem));
                 }
             }
-            for (String f : List.of("host", "port", "transport")) {
+            for (String f : List.of("host", "port", "transport", "tls")) {
                 Object v = switch (f) {
                     case "host" -> body.host();
                     case "port" -> body.port();
-                    default -> body.transport();
+                    case "transport" -> body.transport();
+                    default -> body.tls();
                 };
                 if (v != null) {
                     errors.add(new Problem.FieldError(f, "only for syslog"));
                 }
             }
         } else {
-            if (body.host() == null || body.host().isBlank() || !body.host().matches("[A-Za-z0-9.:\\-\\[\\]]+")) {
-                errors.add(new Problem.FieldError("host", "syslog needs a host name or address"));
-            }
-            if (body.port() == null) {
-                errors.add(new Problem.FieldError("port", "syslog needs a port"));
-            }
-            if (body.transport() == null) {
-                errors.add(new Problem.FieldError("transport", "syslog needs TCP or UDP"));
-            }
-            if (body.url() != null) {
-                errors.add(new Problem.FieldError("url", "only for webhooks"));
-            }
+            errors.addAll(SyslogDestinations.problems(body));
         }
         if (!errors.isEmpty()) {
             throw ProblemException.badRequest(String.join("; ", errors.stream().map(e -> e.field() + ": " + e.message()).toList()), errors);
