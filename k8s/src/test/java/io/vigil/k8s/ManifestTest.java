@@ -103,7 +103,7 @@ class ManifestTest {
         assertTrue(manifests.objects.size() > 20, dir + " rendered only " + manifests.objects.size() + " objects");
         assertEquals(2, manifests.custom.size(), dir + ": the ClickHouse and Keeper installations");
         assertEquals(2, manifests.operatorPods().size(), dir + ": one pod template each");
-        Stream.concat(manifests.objects.stream(), manifests.custom.stream()).forEach(o -> {
+        Stream.of(manifests.objects, manifests.custom, manifests.monitors).flatMap(List::stream).forEach(o -> {
             Map<String, String> labels = Optional.ofNullable(o.getMetadata().getLabels()).orElse(Map.of());
             String what = dir + ": " + o.getKind() + " " + o.getMetadata().getName();
             assertNotNull(labels.get("app.kubernetes.io/name"), what + " lacks app.kubernetes.io/name");
@@ -301,9 +301,11 @@ class ManifestTest {
                 "ingress-nginx -> detection:18092",
                 "ingress-nginx -> keycloak:8080",
                 "ingress-nginx -> portal:18093",
-                // Prometheus scrapes the services that export metrics (the HPA's stream metric comes from ingest).
+                // Prometheus scrapes every service's /q/metrics (the HPA's stream metric comes from ingest's).
                 "monitoring -> ingest:18090",
+                "monitoring -> tenants:18091",
                 "monitoring -> detection:18092",
+                "monitoring -> portal:18093",
                 "clickhouse-operator -> clickhouse:8123",
                 "ingest -> keycloak:8080",
                 "ingest -> clickhouse:8123",
@@ -608,6 +610,71 @@ class ManifestTest {
         }
         assertTrue(gauges.contains(streams), dir + ": HPA metric " + streams + " is not a gauge ingest exports: " + gauges);
         assertTrue(streams.contains("streams"), "scales on open streams, not " + streams);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"base", DEV, PROD})
+    void everyServiceIsScrapedOnceByAServiceMonitorOnItsMetricsPath(String dir) {
+        Manifests manifests = render(dir);
+        Set<String> scraped = new TreeSet<>();
+        for (GenericKubernetesResource monitor : manifests.monitors) {
+            com.fasterxml.jackson.databind.JsonNode spec = Manifests.tree(monitor).path("spec");
+            String what = dir + ": ServiceMonitor " + monitor.getMetadata().getName();
+            Map<String, String> selector = new TreeMap<>();
+            spec.path("selector").path("matchLabels").fields().forEachRemaining(e -> selector.put(e.getKey(), e.getValue().asText()));
+            assertFalse(selector.isEmpty(), what + " selects by matchLabels");
+            assertTrue(spec.path("selector").path("matchExpressions").isMissingNode(), what + ": matchLabels only");
+            List<Service> selected = manifests.all(Service.class).stream().filter(svc -> Optional.ofNullable(svc.getMetadata()
+                    .getLabels()).orElse(Map.of()).entrySet().containsAll(selector.entrySet())).toList();
+            assertEquals(1, selected.size(), what + " selects exactly one Service (each pod scraped once): "
+                    + selected.stream().map(svc -> svc.getMetadata().getName()).toList());
+            Service service = selected.get(0);
+            String name = service.getMetadata().getName();
+            assertTrue(services().contains(name), what + " scrapes " + name + ", which is no service of the repository");
+            ServiceConfig config = ServiceConfig.load(REPO, name);
+            String path = config.prod.getOrDefault("quarkus.micrometer.export.prometheus.path", "/q/metrics");
+            assertFalse(spec.path("endpoints").isEmpty(), what + " has no endpoints");
+            for (com.fasterxml.jackson.databind.JsonNode endpoint : spec.path("endpoints")) {
+                String port = endpoint.path("port").asText();
+                assertTrue(service.getSpec().getPorts().stream().anyMatch(p -> port.equals(p.getName())),
+                        what + ": Service " + name + " has no port named " + port);
+                assertEquals(path, endpoint.path("path").asText(), what + ": the service's Prometheus path");
+            }
+            assertTrue(scraped.add(name), dir + ": " + name + " is scraped by two ServiceMonitors");
+        }
+        assertEquals(services(), scraped, dir + ": services with a ServiceMonitor");
+        for (String service : services()) {
+            try {
+                assertTrue(Files.readString(REPO.resolve("services").resolve(service).resolve("pom.xml"))
+                        .contains("<artifactId>quarkus-micrometer-registry-prometheus</artifactId>"), service + " exports no Prometheus metrics");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"base", DEV, PROD})
+    void everyDashboardQueryNamesMetersTheServicesRegister(String dir) throws IOException {
+        Set<String> exported = MeterNames.exported(REPO);
+        List<ConfigMap> dashboards = render(dir).all(ConfigMap.class).stream()
+                .filter(c -> "1".equals(Optional.ofNullable(c.getMetadata().getLabels()).orElse(Map.of()).get("grafana_dashboard"))).toList();
+        assertFalse(dashboards.isEmpty(), dir + ": no Grafana dashboard ConfigMap");
+        int queries = 0;
+        for (ConfigMap dashboard : dashboards) {
+            for (Map.Entry<String, String> json : dashboard.getData().entrySet()) {
+                String what = dir + ": dashboard " + dashboard.getMetadata().getName() + "/" + json.getKey();
+                for (String expr : MeterNames.queries(Manifests.JSON.readTree(json.getValue()))) {
+                    Set<String> named = MeterNames.metricsIn(expr);
+                    assertFalse(named.isEmpty(), what + ": a query names no metric: " + expr);
+                    for (String metric : named) {
+                        assertTrue(exported.contains(metric), what + ": " + metric + " is no meter the services register (" + expr + ")");
+                    }
+                    queries++;
+                }
+            }
+        }
+        assertTrue(queries >= 10, dir + ": only " + queries + " dashboard queries");
     }
 
     @ParameterizedTest

@@ -55,6 +55,8 @@ final class Manifests {
      */
     static final String CHI = "clickhouse.altinity.com/v1/ClickHouseInstallation";
     static final String CHK = "clickhouse-keeper.altinity.com/v1/ClickHouseKeeperInstallation";
+    /** The Prometheus Operator's ServiceMonitor: no typed model in the BOM either, so generic as well. */
+    static final String SERVICE_MONITOR = "monitoring.coreos.com/v1/ServiceMonitor";
 
     /** The fabric8 models keep unknown fields in additionalProperties instead of failing: see {@link #unknownFields}. */
     static final ObjectMapper JSON = new ObjectMapper();
@@ -62,6 +64,8 @@ final class Manifests {
     final String name;
     final List<HasMetadata> objects = new ArrayList<>();
     final List<GenericKubernetesResource> custom = new ArrayList<>();
+    /** The ServiceMonitors, kept apart from the operator's installations (which {@link #operatorPods()} reads). */
+    final List<GenericKubernetesResource> monitors = new ArrayList<>();
 
     private Manifests(String name) {
         this.name = name;
@@ -100,6 +104,10 @@ final class Manifests {
             GenericKubernetesResource resource = JSON.treeToValue(document, GenericKubernetesResource.class);
             JSON.treeToValue(document.path("metadata"), ObjectMeta.class);
             custom.add(resource);
+        } else if (type.equals(SERVICE_MONITOR)) {
+            GenericKubernetesResource resource = JSON.treeToValue(document, GenericKubernetesResource.class);
+            JSON.treeToValue(document.path("metadata"), ObjectMeta.class);
+            monitors.add(resource);
         } else {
             throw new AssertionError(where + ": a kind the manifest tests do not know; add its model to Manifests.KINDS");
         }

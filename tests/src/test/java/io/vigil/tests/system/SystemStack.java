@@ -137,6 +137,8 @@ public final class SystemStack {
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         env.put("VIGIL_CLICKHOUSE_URL", CLICKHOUSE);
         env.put("VIGIL_OIDC_ISSUER", ISSUER);
+        // The jar runs in the prod profile, whose console logs are JSON; these tests read the lines as text.
+        env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
         // The stack's PostgreSQL is shared: a newer build may have migrated a schema further than this one knows.
         env.put("QUARKUS_FLYWAY_IGNORE_MIGRATION_PATTERNS", "*:future");
         env.putAll(settings);

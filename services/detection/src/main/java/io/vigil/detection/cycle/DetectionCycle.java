@@ -1,6 +1,7 @@
 package io.vigil.detection.cycle;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -50,6 +51,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -96,6 +98,9 @@ public class DetectionCycle {
     private final Counter findingsCount;
     private final Counter droppedCount;
     private final Counter failures;
+    private final Counter batchesJudged;
+    /** Epoch seconds at which the last cycle ended, idle or not: how far behind detection is, seen from outside. */
+    private final AtomicLong lastCompleted = new AtomicLong();
 
     public DetectionCycle(BatchSelector selector, FlowFeatures features, CustomerDirectory customers, Families families,
                           BaselineStore baselineStore, BaselineReader baselineReader, EdgeStore edgeStore, RuleRepository rules, AlertWriter writer,
@@ -126,6 +131,10 @@ public class DetectionCycle {
                 .description("findings that raised nothing: within the source's baseline, allow-listed or suppressed").register(registry);
         this.failures = Counter.builder("vigil.detection.tenant.cycle.failures")
                 .description("tenant cycles that failed and will be retried from the same marks").register(registry);
+        this.batchesJudged = Counter.builder("vigil.detection.batches.judged")
+                .description("sensor batches judged, summed over the tenants of every cycle").register(registry);
+        Gauge.builder("vigil.detection.cycle.last.completed.seconds", lastCompleted, AtomicLong::get)
+                .description("epoch seconds at which the last cycle of this replica ended (0: none yet)").register(registry);
     }
 
     /**
@@ -174,6 +183,7 @@ public class DetectionCycle {
     public List<TenantRun> run(Instant now, Predicate<String> tenants) {
         List<TenantBatches> work = selector.select(now.minus(engine.maxCatchUp()), tenants);
         if (work.isEmpty()) {
+            completed();
             return List.of();
         }
         Timer.Sample sample = Timer.start();
@@ -185,7 +195,13 @@ public class DetectionCycle {
                     tenant, e.getMessage()));
         }
         sample.stop(cycleTimer);
+        batchesJudged.increment(runs.stream().mapToLong(TenantRun::batchCount).sum());
+        completed();
         return runs;
+    }
+
+    private void completed() {
+        lastCompleted.set(System.currentTimeMillis() / 1000);
     }
 
     /** Judges one tenant's batches stored beyond its marks, failing as that tenant failed. Blocking: off the event loop. */

@@ -3,6 +3,7 @@ package io.vigil.ingest.export.grpc;
 import io.grpc.Status;
 import io.vigil.ingest.export.service.IngestMetrics;
 import io.vigil.ingest.sensor.SensorIdentity;
+import io.vigil.lib.logging.TenantMdc;
 import io.vigil.proto.ingest.v1.FlowIngestGrpc;
 import org.jboss.logging.Logger;
 
@@ -30,12 +31,16 @@ final class CallFailures {
         metrics.callFailed(rpc, status.getCode());
         String who = sensor == null ? "a caller without a sensor identity"
                 : "tenant=" + sensor.tenantId() + " sensor=" + sensor.sensorId();
-        switch (status.getCode()) {
-            case INTERNAL ->
-                    LOG.errorf(status.getCause(), "%s of %s ended: INTERNAL %s", rpc, who, status.getDescription());
-            case INVALID_ARGUMENT, RESOURCE_EXHAUSTED, FAILED_PRECONDITION, PERMISSION_DENIED ->
-                    LOG.warnf("%s of %s ended: %s %s", rpc, who, status.getCode(), status.getDescription());
-            default -> LOG.debugf("%s of %s ended: %s %s", rpc, who, status.getCode(), status.getDescription());
+        // Calls end on insert and timer threads too, away from the call's context: the line names its tenant itself.
+        try (TenantMdc.Scope ignored = TenantMdc.open(sensor == null ? null : sensor.tenantId(),
+                sensor == null ? null : sensor.sensorId())) {
+            switch (status.getCode()) {
+                case INTERNAL ->
+                        LOG.errorf(status.getCause(), "%s of %s ended: INTERNAL %s", rpc, who, status.getDescription());
+                case INVALID_ARGUMENT, RESOURCE_EXHAUSTED, FAILED_PRECONDITION, PERMISSION_DENIED ->
+                        LOG.warnf("%s of %s ended: %s %s", rpc, who, status.getCode(), status.getDescription());
+                default -> LOG.debugf("%s of %s ended: %s %s", rpc, who, status.getCode(), status.getDescription());
+            }
         }
     }
 }

@@ -18,6 +18,7 @@ import io.vigil.ingest.export.repository.FlowRepository;
 import io.vigil.ingest.export.service.IngestMetrics;
 import io.vigil.ingest.heartbeat.HeartbeatRepository;
 import io.vigil.ingest.sensor.SensorIdentity;
+import io.vigil.lib.logging.TenantMdc;
 import io.vigil.proto.ingest.v1.Ack;
 import io.vigil.proto.ingest.v1.FlowBatch;
 import io.vigil.proto.ingest.v1.FlowIngestGrpc;
@@ -87,6 +88,7 @@ public class FlowIngestService implements BindableService {
             refuse(CallFailures.EXPORT, null, responseObserver, e.getStatus());
             return new DiscardingObserver<>();
         }
+        logAs(sensor);
         ServerCallStreamObserver<Ack> call = (ServerCallStreamObserver<Ack>) responseObserver;
         call.disableAutoRequest();
         ExportStream stream = new ExportStream(sensor, call, flows, config, metrics, vertx,
@@ -101,6 +103,7 @@ public class FlowIngestService implements BindableService {
         SensorIdentity sensor = null;
         try {
             sensor = SensorIdentity.from(identity);
+            logAs(sensor);
             validate(status);
             store(sensor, status, responseObserver);
         } catch (StatusRuntimeException e) {
@@ -110,6 +113,12 @@ public class FlowIngestService implements BindableService {
             refuse(CallFailures.HEARTBEAT, sensor, responseObserver, Status.INTERNAL.withCause(e)
                     .withDescription("ingest failed to store the heartbeat (" + e + ")"));
         }
+    }
+
+    /** The rest of the call's log lines on its own context name the sensor's tenant (the call's context ends with it). */
+    private static void logAs(SensorIdentity sensor) {
+        TenantMdc.put(TenantMdc.Key.TENANT, sensor.tenantId());
+        TenantMdc.put(TenantMdc.Key.SENSOR, sensor.sensorId());
     }
 
     private void store(SensorIdentity sensor, SensorStatus status, StreamObserver<HeartbeatReply> responseObserver) {
