@@ -287,9 +287,14 @@ public class FlowFeatures {
                 + Sql.addressText("resp_addr") + " AS dst, toInt32(resp_port) AS port, toInt64(minute) * 1000 AS first_ms,"
                 + " toInt64(sum(flows)) AS n, toInt64(sum(data_flows)) AS n_data,"
                 + " toInt64(sum(bytes_out)) AS ob, toInt64(sum(packets)) AS pk"
-                + " FROM " + db + ".source_flows_1m WHERE " + span(asked.keySet(), end.minus(horizon), end.plus(skew))
-                + " AND protocol = 6 AND resp_port IN (" + ports.stream().sorted().map(String::valueOf).collect(Collectors.joining(", "))
-                + ") AND (tenant_id, orig_addr) IN (" + pairs(asked) + ")"
+                // The service first, from its two narrow columns: the rows of other services (nearly all) are dropped
+                // before their addresses and counters are read. The sources are then matched as plain 'tenant/HEX' text:
+                // a few thousand (tenant, address) tuples of escaped bytes cost ClickHouse more to parse (0.2 s for
+                // 6,000) than the customers' admin rows of the span cost to read.
+                + " FROM " + db + ".source_flows_1m PREWHERE protocol = 6 AND resp_port IN ("
+                + ports.stream().sorted().map(String::valueOf).collect(Collectors.joining(", ")) + ")"
+                + " WHERE " + span(asked.keySet(), end.minus(horizon), end.plus(skew)) + " AND " + SOURCE_KEY + " IN ("
+                + String.join(", ", sourceKeys(asked)) + ")"
                 + " GROUP BY t, src, dst, port, first_ms");
         Map<String, List<Session>> out = new HashMap<>();
         Interner names = new Interner();
@@ -371,9 +376,8 @@ public class FlowFeatures {
         Instant until = end.plus(skew);
         Map<String, Set<String>> candidates = new LinkedHashMap<>();
         // Every probing source of every tenant: a set too large for IN's literal list, so a transform over arrays.
-        List<String> keys = new ArrayList<>();
-        asked.forEach((t, srcs) -> srcs.forEach(src -> keys.add(Sql.quote(t + "/" + Sql.addressHex(src)))));
-        String asked1 = "transform(concat(tenant_id, '/', hex(orig_addr)), [" + String.join(", ", keys) + "], ["
+        List<String> keys = sourceKeys(asked);
+        String asked1 = "transform(" + SOURCE_KEY + ", [" + String.join(", ", keys) + "], ["
                 + String.join(", ", java.util.Collections.nCopies(keys.size(), "1")) + "], 0) = 1";
         clickhouse.forEach(labelled("source-history.candidates", "SELECT tenant_id AS t, " + Sql.addressText("orig_addr")
                 + " AS src FROM " + db + ".failed_targets_1h"
@@ -386,6 +390,16 @@ public class FlowFeatures {
         }
         return rollup("source-history.attempts", span(candidates.keySet(), from, until),
                 "(tenant_id, orig_addr) IN (" + pairs(candidates) + ")");
+    }
+
+    /** A row's (tenant, initiator) as text: 'tenant/HEX' of its stored address. */
+    private static final String SOURCE_KEY = "concat(tenant_id, '/', hex(orig_addr))";
+
+    /** Each asked (tenant, source) as a literal of {@link #SOURCE_KEY}'s form. */
+    private static List<String> sourceKeys(Map<String, Set<String>> asked) {
+        List<String> keys = new ArrayList<>();
+        asked.forEach((t, srcs) -> srcs.forEach(src -> keys.add(Sql.quote(t + "/" + Sql.addressHex(src)))));
+        return keys;
     }
 
     /** The tenants that asked for at least one source. */
