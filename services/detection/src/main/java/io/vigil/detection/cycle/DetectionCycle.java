@@ -101,6 +101,7 @@ public class DetectionCycle {
     private final Counter batchesJudged;
     /** Epoch seconds at which the last cycle ended, idle or not: how far behind detection is, seen from outside. */
     private final AtomicLong lastCompleted = new AtomicLong();
+    private final MeterRegistry registry;
 
     public DetectionCycle(BatchSelector selector, FlowFeatures features, CustomerDirectory customers, Families families,
                           BaselineStore baselineStore, BaselineReader baselineReader, EdgeStore edgeStore, RuleRepository rules, AlertWriter writer,
@@ -120,6 +121,7 @@ public class DetectionCycle {
         this.clickhouse = clickhouse;
         this.engine = engine;
         this.gate = new FindingGate(baseline.headroom());
+        this.registry = registry;
         // Tenant-free names and no labels: one series each, whatever the number of customers.
         this.cycleTimer = Timer.builder("vigil.detection.cycle.duration")
                 .description("time of one cycle that had new batches to judge, all its tenants").register(registry);
@@ -204,6 +206,27 @@ public class DetectionCycle {
         lastCompleted.set(System.currentTimeMillis() / 1000);
     }
 
+    /**
+     * Runs one stage of a chunk's cycle under {@code vigil.detection.cycle.stage{stage}}: where a cycle's time goes (the
+     * window read, each kind of family read, detection, the gate, the write), for operators and for the benchmark's
+     * account of what a family costs. A fixed set of stage names: one series each, whatever the customers.
+     */
+    private <T> T timed(String stage, Supplier<T> work) {
+        Timer.Sample sample = Timer.start();
+        try {
+            return work.get();
+        } finally {
+            sample.stop(registry.timer("vigil.detection.cycle.stage", "stage", stage));
+        }
+    }
+
+    private void timed(String stage, Runnable work) {
+        timed(stage, () -> {
+            work.run();
+            return null;
+        });
+    }
+
     /** Judges one tenant's batches stored beyond its marks, failing as that tenant failed. Blocking: off the event loop. */
     public TenantRun runTenant(String tenant, Instant now) {
         List<TenantBatches> work = selector.select(tenant, now.minus(engine.maxCatchUp()));
@@ -270,7 +293,7 @@ public class DetectionCycle {
             chunk.forEach(t -> failed.put(t.tenant(), e));
             return failed(new Outcome(List.of(), failed));
         }
-        List<TenantRun> runs = write(judged, failed);
+        List<TenantRun> runs = timed("write", () -> write(judged, failed));
         return failed(new Outcome(runs, failed));
     }
 
@@ -295,51 +318,56 @@ public class DetectionCycle {
         Set<Integer> sessionPorts = new TreeSet<>();
         families.enabled().forEach(f -> sessionPorts.addAll(f.sessionPorts()));
         long transferFloor = families.enabled().stream().mapToLong(Family::transferFloor).min().orElse(Long.MAX_VALUE);
-        FlowFeatures.Window window = features.window(chunk, end.minus(engine.maxCatchUp()), sessionPorts, transferFloor);
+        FlowFeatures.Window window = timed("window", () -> features.window(chunk, end.minus(engine.maxCatchUp()), sessionPorts, transferFloor));
         window.lagging().forEach((tenant, why) -> failed.put(tenant, new ReplicaLagging("tenant " + tenant + ": " + why)));
-        CustomerDirectory.Lookup lookup = await(() -> customers.findAll(live(chunk, failed).stream().map(TenantBatches::tenant).toList()));
+        CustomerDirectory.Lookup lookup = timed("directory",
+                () -> await(() -> customers.findAll(live(chunk, failed).stream().map(TenantBatches::tenant).toList())));
         lookup.unavailable().forEach(tenant -> failed.put(tenant, new IllegalStateException(
                 "the tenants service is unavailable and customer " + tenant + " is not known yet")));
 
         // Stage 1: each family sees the new batches and says what else it needs.
         Map<String, TenantWindow> windows = new LinkedHashMap<>();
         Map<String, List<FeatureRequest<?>>> requests = new LinkedHashMap<>();
-        for (TenantBatches t : live(chunk, failed)) {
-            Customer customer = lookup.found().get(t.tenant());
-            TenantWindow w = new TenantWindow(t.tenant(), customer == null ? Networks.NONE : customer.networks(),
-                    window.attempts().getOrDefault(t.tenant(), List.of()), window.sessions().getOrDefault(t.tenant(), List.of()),
-                    window.transfers().getOrDefault(t.tenant(), List.of()), end);
-            windows.put(t.tenant(), w);
-            perTenant(t.tenant(), failed, () -> {
-                List<FeatureRequest<?>> asked = new ArrayList<>();
-                for (Family f : families.enabled()) {
-                    asked.addAll(f.requests(w));
-                }
-                requests.put(t.tenant(), asked);
-            });
-        }
+        timed("requests", () -> {
+            for (TenantBatches t : live(chunk, failed)) {
+                Customer customer = lookup.found().get(t.tenant());
+                TenantWindow w = new TenantWindow(t.tenant(), customer == null ? Networks.NONE : customer.networks(),
+                        window.attempts().getOrDefault(t.tenant(), List.of()), window.sessions().getOrDefault(t.tenant(), List.of()),
+                        window.transfers().getOrDefault(t.tenant(), List.of()), end);
+                windows.put(t.tenant(), w);
+                perTenant(t.tenant(), failed, () -> {
+                    List<FeatureRequest<?>> asked = new ArrayList<>();
+                    for (Family f : families.enabled()) {
+                        asked.addAll(f.requests(w));
+                    }
+                    requests.put(t.tenant(), asked);
+                });
+            }
+        });
         Map<String, Map<FeatureRequest<?>, Object>> reads = read(requests, windows, end);
 
         // Stage 2: findings and what the families learned, then the gate's inputs for all of them at once.
         Map<String, List<Finding>> findings = new LinkedHashMap<>();
         Map<String, List<AdminEdge>> learned = new LinkedHashMap<>();
-        for (TenantBatches t : live(chunk, failed)) {
-            perTenant(t.tenant(), failed, () -> {
-                TenantFeatures tf = new TenantFeatures(windows.get(t.tenant()), reads.getOrDefault(t.tenant(), Map.of()));
-                List<Finding> out = new ArrayList<>();
-                List<AdminEdge> edges = new ArrayList<>();
-                for (Family f : families.enabled()) {
-                    out.addAll(f.detect(tf));
-                    edges.addAll(f.learned(tf));
-                }
-                findings.put(t.tenant(), out);
-                learned.put(t.tenant(), edges);
-            });
-        }
-        followUps(chunk, windows, findings, failed, end);
+        timed("detect", () -> {
+            for (TenantBatches t : live(chunk, failed)) {
+                perTenant(t.tenant(), failed, () -> {
+                    TenantFeatures tf = new TenantFeatures(windows.get(t.tenant()), reads.getOrDefault(t.tenant(), Map.of()));
+                    List<Finding> out = new ArrayList<>();
+                    List<AdminEdge> edges = new ArrayList<>();
+                    for (Family f : families.enabled()) {
+                        out.addAll(f.detect(tf));
+                        edges.addAll(f.learned(tf));
+                    }
+                    findings.put(t.tenant(), out);
+                    learned.put(t.tenant(), edges);
+                });
+            }
+        });
+        timed("follow-ups", () -> followUps(chunk, windows, findings, failed, end));
         List<TenantBatches> live = live(chunk, failed);
         Instant at = Instant.now();
-        GateReads inputs = gateReads(live, findings, windows, lookup, end, at);
+        GateReads inputs = timed("gate-reads", () -> gateReads(live, findings, windows, lookup, end, at));
         List<TenantVerdicts> verdicts = new ArrayList<>();
         Map<String, TenantRun> runs = new LinkedHashMap<>();
         for (TenantBatches t : live) {
@@ -438,21 +466,22 @@ public class DetectionCycle {
             }
         }));
         Map<FeatureRequest<?>, Map<String, ?>> results = new HashMap<>();
-        histories.forEach((shape, byTenant) -> results.put(shape,
-                features.sourceHistory(byTenant, shape.horizon(), shape.minFailedTargets(), end, MAX_CLOCK_SKEW)));
-        shared.forEach((s, tenants) -> results.put(s,
-                features.sharedFailures(tenants, s.window(), s.minSources(), s.minTargets(), end, MAX_CLOCK_SKEW)));
-        sessions.forEach((shape, byTenant) -> results.put(shape,
-                features.sessionHistory(byTenant, shape.ports(), shape.horizon(), end, MAX_CLOCK_SKEW)));
-        transfers.forEach((shape, byTenant) -> results.put(shape,
-                features.transferHistory(byTenant, shape.horizon(), shape.recent(), shape.minBytesOut(), end, MAX_CLOCK_SKEW)));
+        histories.forEach((shape, byTenant) -> results.put(shape, timed("read.source-history",
+                () -> features.sourceHistory(byTenant, shape.horizon(), shape.minFailedTargets(), end, MAX_CLOCK_SKEW))));
+        shared.forEach((s, tenants) -> results.put(s, timed("read.shared-failures",
+                () -> features.sharedFailures(tenants, s.window(), s.minSources(), s.minTargets(), end, MAX_CLOCK_SKEW))));
+        sessions.forEach((shape, byTenant) -> results.put(shape, timed("read.session-history",
+                () -> features.sessionHistory(byTenant, shape.ports(), shape.horizon(), end, MAX_CLOCK_SKEW))));
+        transfers.forEach((shape, byTenant) -> results.put(shape, timed("read.transfer-history",
+                () -> features.transferHistory(byTenant, shape.horizon(), shape.recent(), shape.minBytesOut(), end, MAX_CLOCK_SKEW))));
         Map<FeatureRequest.DestinationPrevalence, Map<String, FeatureRequest.DestinationPrevalence.Answer>> prevalent = new HashMap<>();
         prevalence.forEach((shape, byTenant) -> {
             Map<String, Networks> networks = new HashMap<>();
             byTenant.keySet().forEach(t -> networks.put(t, windows.get(t).networks()));
-            prevalent.put(shape, features.prevalence(byTenant, networks, shape.horizon(), end, MAX_CLOCK_SKEW));
+            prevalent.put(shape, timed("read.prevalence", () -> features.prevalence(byTenant, networks, shape.horizon(), end, MAX_CLOCK_SKEW)));
         });
-        Map<String, FeatureRequest.KnownEdges.Answer> known = edges.isEmpty() ? Map.of() : await(() -> edgeStore.known(edges));
+        Map<String, FeatureRequest.KnownEdges.Answer> known = edges.isEmpty() ? Map.of()
+                : timed("read.known-edges", () -> await(() -> edgeStore.known(edges)));
         Map<String, Map<FeatureRequest<?>, Object>> out = new HashMap<>();
         requests.forEach((tenant, asked) -> {
             Map<FeatureRequest<?>, Object> mine = new HashMap<>();
