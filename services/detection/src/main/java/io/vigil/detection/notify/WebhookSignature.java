@@ -60,10 +60,15 @@ public final class WebhookSignature {
     }
 
     private static byte[] hmac(String secret, long timestampSeconds, byte[] body) {
+        return hmacSha256(secret.getBytes(StandardCharsets.UTF_8), timestampSeconds + ".", body);
+    }
+
+    /** HMAC-SHA256 with {@code key} over {@code prefix} (UTF-8) followed by the raw body: both webhook signatures' MAC. */
+    static byte[] hmacSha256(byte[] key, String prefix, byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            mac.update((timestampSeconds + ".").getBytes(StandardCharsets.US_ASCII));
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            mac.update(prefix.getBytes(StandardCharsets.UTF_8));
             return mac.doFinal(body);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
