@@ -8,8 +8,7 @@ import io.vigil.detection.alert.repository.AlertRepository;
 import io.vigil.detection.edge.repository.EdgeStore;
 import io.vigil.detection.family.Families;
 import io.vigil.detection.model.AdminEdge;
-import io.vigil.detection.notify.repository.OutboxRepository;
-import io.vigil.detection.notify.service.DeliveryPlanner;
+import io.vigil.detection.notify.service.ChangeNotices;
 import io.vigil.detection.rule.repository.RuleRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -18,7 +17,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -33,19 +31,17 @@ public class AlertWriter {
     private final AlertRepository alerts;
     private final RuleRepository rules;
     private final SensorMarks marks;
-    private final OutboxRepository outbox;
-    private final DeliveryPlanner planner;
+    private final ChangeNotices notices;
     private final Families families;
     private final EdgeStore edges;
 
-    public AlertWriter(AlertRepository alerts, RuleRepository rules, SensorMarks marks, OutboxRepository outbox,
-                       DeliveryPlanner planner, Families families, EdgeStore edges) {
+    public AlertWriter(AlertRepository alerts, RuleRepository rules, SensorMarks marks, ChangeNotices notices,
+                       Families families, EdgeStore edges) {
         this.edges = edges;
         this.alerts = alerts;
         this.rules = rules;
         this.marks = marks;
-        this.outbox = outbox;
-        this.planner = planner;
+        this.notices = notices;
         this.families = families;
     }
 
@@ -86,7 +82,7 @@ public class AlertWriter {
                 .call(merged -> merged.created().isEmpty() ? Uni.createFrom().voidItem()
                         : alerts.persist(merged.created().stream()).replaceWithVoid())
                 .call(merged -> rules.recordHits(hits, now))
-                .chain(merged -> Panache.getSession().chain(session -> queue(session, merged.changes(), msps, now)
+                .chain(merged -> Panache.getSession().chain(session -> notices.queue(session, merged.changes(), msps, now)
                         .call(queued -> marks.advance(session, tenants.stream().map(TenantVerdicts::batches).toList(), now))
                         .call(queued -> edges.remember(session, learned(tenants)))
                         .map(queued -> new Written(merged.changes(), queued)))));
@@ -102,16 +98,4 @@ public class AlertWriter {
         return out;
     }
 
-    private Uni<Integer> queue(org.hibernate.reactive.mutiny.Mutiny.Session session, List<AlertChanged> changes, Set<String> msps,
-                               Instant now) {
-        if (changes.isEmpty()) {
-            return Uni.createFrom().item(0);
-        }
-        Set<String> customers = new LinkedHashSet<>();
-        changes.forEach(c -> customers.add(c.alert().customerId()));
-        Set<String> owners = new LinkedHashSet<>(msps);
-        changes.stream().map(AlertChanged::mspId).filter(Objects::nonNull).forEach(owners::add);
-        return outbox.targets(session, customers, owners)
-                .chain(targets -> outbox.enqueue(session, planner.plan(changes, targets, now)));
-    }
 }

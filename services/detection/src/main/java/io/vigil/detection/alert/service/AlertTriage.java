@@ -16,8 +16,7 @@ import io.vigil.detection.audit.service.AuditLog;
 import io.vigil.detection.customer.CustomerProfile;
 import io.vigil.detection.customer.repository.CustomerProfileRepository;
 import io.vigil.detection.customer.service.CustomerAccess;
-import io.vigil.detection.notify.repository.OutboxRepository;
-import io.vigil.detection.notify.service.DeliveryPlanner;
+import io.vigil.detection.notify.service.ChangeNotices;
 import io.vigil.lib.api.auth.TenantContext;
 import io.vigil.lib.api.paging.Cursor;
 import io.vigil.lib.api.paging.Page;
@@ -43,18 +42,16 @@ public class AlertTriage {
     private final AlertCommentRepository comments;
     private final AuditLog audit;
     private final CustomerAccess access;
-    private final OutboxRepository outbox;
-    private final DeliveryPlanner planner;
+    private final ChangeNotices notices;
 
     public AlertTriage(AlertRepository alerts, CustomerProfileRepository customers, AlertCommentRepository comments,
-                       AuditLog audit, CustomerAccess access, OutboxRepository outbox, DeliveryPlanner planner) {
+                       AuditLog audit, CustomerAccess access, ChangeNotices notices) {
         this.alerts = alerts;
         this.customers = customers;
         this.comments = comments;
         this.audit = audit;
         this.access = access;
-        this.outbox = outbox;
-        this.planner = planner;
+        this.notices = notices;
     }
 
     /** The customer if the caller may see it, else 404 (also for another MSP's customer). */
@@ -149,10 +146,8 @@ public class AlertTriage {
     }
 
     private Uni<Integer> queueResolved(Alert a) {
-        List<AlertChanged> changes = List.of(AlertChanged.of(a, AlertChanged.Change.RESOLVED, null));
-        Set<String> msps = a.mspId == null ? Set.of() : Set.of(a.mspId);
-        return Panache.getSession().chain(session -> outbox.targets(session, Set.of(a.customerId), msps)
-                .chain(targets -> outbox.enqueue(session, planner.plan(changes, targets, a.resolvedAt))));
+        return Panache.getSession().chain(session -> notices.queue(session,
+                List.of(AlertChanged.of(a, AlertChanged.Change.RESOLVED, null)), Set.of(), a.resolvedAt));
     }
 
     /** Adds a comment (people who may triage); audited. */
