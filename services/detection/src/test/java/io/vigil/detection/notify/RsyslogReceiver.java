@@ -48,12 +48,7 @@ final class RsyslogReceiver implements AutoCloseable {
                 "global(workDirectory=\"" + dir + "\" maxMessageSize=\"64k\")",
                 "module(load=\"imtcp\")",
                 "module(load=\"imudp\")",
-                "template(name=\"fields\" type=\"string\" string=\"" + TEMPLATE.replace("\"", "\\\"") + "\")",
-                "input(type=\"imtcp\" address=\"127.0.0.1\" port=\"" + port + "\" ruleset=\"vigil\")",
-                "input(type=\"imudp\" address=\"127.0.0.1\" port=\"" + port + "\" ruleset=\"vigil\")",
-                "ruleset(name=\"vigil\") {",
-                "  action(type=\"omfile\" file=\"" + out + "\" template=\"fields\" flushOnTXEnd=\"on\" asyncWriting=\"off\")",
-                "}", ""));
+                intoFile(port, out, "imtcp", "imudp")));
     }
 
     /**
@@ -73,11 +68,18 @@ final class RsyslogReceiver implements AutoCloseable {
                 "       defaultNetstreamDriverKeyFile=\"" + key + "\")",
                 "module(load=\"imtcp\" streamDriver.name=\"ossl\" streamDriver.mode=\"1\" streamDriver.authMode=\""
                         + (clientCertificates ? "x509/certvalid" : "anon") + "\")",
-                "template(name=\"fields\" type=\"string\" string=\"" + TEMPLATE.replace("\"", "\\\"") + "\")",
-                "input(type=\"imtcp\" address=\"127.0.0.1\" port=\"" + port + "\" ruleset=\"vigil\")",
-                "ruleset(name=\"vigil\") {",
-                "  action(type=\"omfile\" file=\"" + out + "\" template=\"fields\" flushOnTXEnd=\"on\" asyncWriting=\"off\")",
-                "}", ""));
+                intoFile(port, out, "imtcp")));
+    }
+
+    /** The config's end: {@code inputs} on 127.0.0.1:{@code port}, every message written to {@code out} as JSON fields. */
+    private static String intoFile(int port, Path out, String... inputs) {
+        StringBuilder b = new StringBuilder("template(name=\"fields\" type=\"string\" string=\"" + TEMPLATE.replace("\"", "\\\"") + "\")\n");
+        for (String input : inputs) {
+            b.append("input(type=\"").append(input).append("\" address=\"127.0.0.1\" port=\"").append(port).append("\" ruleset=\"vigil\")\n");
+        }
+        return b.append("ruleset(name=\"vigil\") {\n")
+                .append("  action(type=\"omfile\" file=\"").append(out).append("\" template=\"fields\" flushOnTXEnd=\"on\" asyncWriting=\"off\")\n")
+                .append("}\n").toString();
     }
 
     private static void requireBinary(String pkg, String module) {

@@ -56,11 +56,7 @@ class SyslogNotificationsIT {
                     "port", rsyslog.port(), "transport", "UDP", "minSeverity", "MEDIUM")).post(base).then().statusCode(201)
                     .extract().path("id");
 
-            Instant received = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-            Replay.store(tenant, Replay.meter("ncsa_port_scan.pcap"), received, received.minusSeconds(30));
-            cycle.runTenant(tenant, received.plusSeconds(1));
-            JsonPath alert = as("platform-admin").get("/api/v1/customers/" + tenant + "/alerts?type=VERTICAL").then()
-                    .statusCode(200).extract().jsonPath();
+            JsonPath alert = portScanAlerts(tenant);
             assertEquals(1, alert.getList("items").size());
             String alertId = alert.getString("items[0].id");
             String summary = alert.getString("items[0].summary");
@@ -87,9 +83,7 @@ class SyslogNotificationsIT {
                     Duration.ofSeconds(20));
             assertEquals("test", CefParser.parse(test.get("msg").asText()).header().get(3));
         } finally {
-            for (Map<String, Object> d : as("platform-admin").get(base).then().extract().jsonPath().<Map<String, Object>>getList("$")) {
-                as("platform-admin").delete(base + "/" + d.get("id"));
-            }
+            deleteDestinations(base);
         }
     }
 
@@ -125,11 +119,7 @@ class SyslogNotificationsIT {
                     "host", "127.0.0.1", "port", rsyslog.port(), "transport", "TLS")).post(base).then().statusCode(201)
                     .extract().path("id");
 
-            Instant received = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-            Replay.store(tenant, Replay.meter("ncsa_port_scan.pcap"), received, received.minusSeconds(30));
-            cycle.runTenant(tenant, received.plusSeconds(1));
-            JsonPath alert = as("platform-admin").get("/api/v1/customers/" + tenant + "/alerts?type=VERTICAL").then()
-                    .statusCode(200).extract().jsonPath();
+            JsonPath alert = portScanAlerts(tenant);
             String alertId = alert.getString("items[0].id");
 
             JsonNode line = rsyslog.await(n -> n.get("msg").asText().contains(alertId), Duration.ofSeconds(20));
@@ -157,9 +147,7 @@ class SyslogNotificationsIT {
             assertEquals(1, rsyslog.received().stream().filter(n -> n.get("msg").asText().contains(alertId)).count(),
                     "only the trusting destination's message arrived");
         } finally {
-            for (Map<String, Object> d : as("platform-admin").get(base).then().extract().jsonPath().<Map<String, Object>>getList("$")) {
-                as("platform-admin").delete(base + "/" + d.get("id"));
-            }
+            deleteDestinations(base);
         }
     }
 
@@ -211,9 +199,7 @@ class SyslogNotificationsIT {
                     .execute(io.vertx.mutiny.sqlclient.Tuple.of(id)).await().indefinitely().iterator().next().getString("tls_client_key");
             assertTrue(stored.startsWith("v1:") && !stored.contains("PRIVATE KEY"), stored);
         } finally {
-            for (Map<String, Object> d : as("platform-admin").get(base).then().extract().jsonPath().<Map<String, Object>>getList("$")) {
-                as("platform-admin").delete(base + "/" + d.get("id"));
-            }
+            deleteDestinations(base);
         }
     }
 
@@ -249,5 +235,21 @@ class SyslogNotificationsIT {
         assertEquals("LATERAL", ext.get("cs4"));
         assertEquals("10", ext.get("cn2"));
         assertEquals("ports", ext.get("cn2Label"));
+    }
+
+    /** The port-scan capture metered and stored for {@code tenant}, judged by one cycle: the tenant's VERTICAL alerts. */
+    private JsonPath portScanAlerts(String tenant) throws Exception {
+        Instant received = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Replay.store(tenant, Replay.meter("ncsa_port_scan.pcap"), received, received.minusSeconds(30));
+        cycle.runTenant(tenant, received.plusSeconds(1));
+        return as("platform-admin").get("/api/v1/customers/" + tenant + "/alerts?type=VERTICAL").then()
+                .statusCode(200).extract().jsonPath();
+    }
+
+    /** Deletes every destination under {@code base}, so no later test's alert reaches this test's receivers. */
+    private static void deleteDestinations(String base) {
+        for (Map<String, Object> d : as("platform-admin").get(base).then().extract().jsonPath().<Map<String, Object>>getList("$")) {
+            as("platform-admin").delete(base + "/" + d.get("id"));
+        }
     }
 }
