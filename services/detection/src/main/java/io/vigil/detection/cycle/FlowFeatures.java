@@ -130,13 +130,17 @@ public class FlowFeatures {
             return new Window(Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
         }
         String where = windowWhere(chunk, receivedSince);
-        String probing = "(tenant_id, orig_addr) IN (SELECT tenant_id, orig_addr FROM " + db + ".flows WHERE " + where
-                + " AND (" + FlowSql.failed("(" + FlowSql.KIND + ")") + " OR " + FlowSql.answered("(" + FlowSql.KIND + ")") + "))";
+        // One pass over the window finds both kinds of source a family reads in detail: those with a failed or answered
+        // attempt (probing) and those that sent at least transferFloor bytes (uploading). Joined back by (tenant,
+        // source), the flags cost a hash lookup per flow where two IN-subqueries each read the window again.
+        String kind = "(" + FlowSql.KIND + ")";
+        String uploading = transferFloor == Long.MAX_VALUE ? "0" : "sum(orig_bytes) >= " + transferFloor;
+        String sources = "SELECT tenant_id, orig_addr, toUInt8(max(" + FlowSql.failed(kind) + " OR " + FlowSql.answered(kind)
+                + ")) AS p, toUInt8(" + uploading + ") AS u FROM " + db + ".flows WHERE " + where
+                + " GROUP BY tenant_id, orig_addr HAVING p OR u";
         String session = sessionPorts.isEmpty() ? "0" : "protocol = 6 AND resp_port IN ("
                 + sessionPorts.stream().sorted().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
-        String sending = transferFloor == Long.MAX_VALUE ? "0" : "(tenant_id, orig_addr) IN (SELECT tenant_id, orig_addr FROM " + db
-                + ".flows WHERE " + where + " GROUP BY tenant_id, orig_addr HAVING sum(orig_bytes) >= " + transferFloor + ")";
-        String sql = labelled("window", "SELECT tenant_id AS t, " + probing + " AS p, " + session + " AS a, " + sending + " AS u,"
+        String sql = labelled("window", "SELECT tenant_id AS t, p, " + session + " AS a, u,"
                 + " p OR a OR u AS kept,"
                 + " if(kept, " + Sql.addressText("orig_addr") + ", '') AS src, if(kept, " + Sql.addressText("resp_addr") + ", '') AS dst,"
                 + " if(kept, toInt32(if(protocol IN (1, 58), 0, resp_port)), 0) AS port, if(kept, toInt32(protocol), 0) AS proto,"
@@ -147,7 +151,7 @@ public class FlowFeatures {
                 + " toInt64(sum(resp_bytes)) AS rb,"
                 + " toInt64(sum(orig_packets + resp_packets)) AS pk,"
                 + " toInt64(min(start_ms)) AS first_ms, toInt64(max(end_ms)) AS last_ms"
-                + " FROM " + db + ".flows WHERE " + where
+                + " FROM " + db + ".flows ANY LEFT JOIN (" + sources + ") USING (tenant_id, orig_addr) WHERE " + where
                 + " GROUP BY t, p, a, u, kept, src, dst, port, proto, kind");
         Map<String, List<Attempt>> attempts = new HashMap<>();
         Map<String, Map<List<Object>, Session>> sessions = new HashMap<>();
