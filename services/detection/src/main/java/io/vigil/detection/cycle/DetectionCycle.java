@@ -356,8 +356,9 @@ public class DetectionCycle {
                     List<Finding> out = new ArrayList<>();
                     List<AdminEdge> edges = new ArrayList<>();
                     for (Family f : families.enabled()) {
-                        out.addAll(f.detect(tf));
-                        edges.addAll(f.learned(tf));
+                        Family.Judgement judged = f.judge(tf);
+                        out.addAll(judged.findings());
+                        edges.addAll(judged.learned());
                     }
                     findings.put(t.tenant(), out);
                     learned.put(t.tenant(), edges);

@@ -56,6 +56,18 @@ public interface Family {
         return List.of();
     }
 
+    /** What a family made of one tenant's features: its findings, and the admin edges the engine is to remember. */
+    record Judgement(List<Finding> findings, List<AdminEdge> learned) {
+    }
+
+    /**
+     * {@link #detect} and {@link #learned} at once, as the cycle asks: a family whose two share their work judges the
+     * tenant once. Pure.
+     */
+    default Judgement judge(TenantFeatures features) {
+        return new Judgement(detect(features), learned(features));
+    }
+
     /** What to read about this tenant's findings of this family before they are gated; nothing by default. */
     default List<FeatureRequest<?>> followUps(List<Finding> findings) {
         return List.of();

@@ -87,7 +87,7 @@ public class LateralMovementFamily implements Family {
 
     @Override
     public List<Finding> detect(TenantFeatures features) {
-        return judge(features).findings();
+        return assess(features).findings();
     }
 
     /**
@@ -96,16 +96,25 @@ public class LateralMovementFamily implements Family {
      */
     @Override
     public List<AdminEdge> learned(TenantFeatures features) {
-        Judged judged = judge(features);
-        return edges.logins(features.window().sessions(), features.window().networks()).stream()
-                .filter(e -> !judged.guessed(e)).toList();
+        return assess(features).learned();
     }
 
-    /** The findings of one window, and which services of which hosts each source guessed at. */
-    private record Judged(List<Finding> findings, Set<List<String>> guesses) {
+    /** The findings and the learned edges from one assessment of the window. */
+    @Override
+    public Judgement judge(TenantFeatures features) {
+        Assessed assessed = assess(features);
+        return new Judgement(assessed.findings(), assessed.learned());
+    }
+
+    /** The findings of one window, its internal admin logins, and which services of which hosts each source guessed at. */
+    private record Assessed(List<Finding> findings, List<AdminEdge> logins, Set<List<String>> guesses) {
 
         boolean guessed(AdminEdge e) {
             return guesses.contains(List.of(e.source(), e.target(), e.service()));
+        }
+
+        List<AdminEdge> learned() {
+            return logins.stream().filter(e -> !guessed(e)).toList();
         }
     }
 
@@ -114,7 +123,7 @@ public class LateralMovementFamily implements Family {
      * login is known to have worked), so they are left to the brute-force finding. The edge store's answer is read
      * first: spraying from inside counts only the hosts new to the source.
      */
-    private Judged judge(TenantFeatures features) {
+    private Assessed assess(TenantFeatures features) {
         TenantWindow w = features.window();
         List<AdminEdge> logins = edges.logins(w.sessions(), w.networks());
         List<FeatureRequest<?>> asked = requests(w, logins);
@@ -125,13 +134,13 @@ public class LateralMovementFamily implements Family {
                 .toList();
         Set<List<String>> keys = new HashSet<>();
         guessing.forEach(f -> f.targets().forEach(t -> f.services().forEach(service -> keys.add(List.of(f.source(), t, service)))));
-        Judged guesses = new Judged(List.of(), keys);
-        List<AdminEdge> real = logins.stream().filter(e -> !guesses.guessed(e)).toList();
+        Assessed guesses = new Assessed(List.of(), logins, keys);
+        List<AdminEdge> real = guesses.learned();
         List<Finding> out = new ArrayList<>();
         asked.stream().filter(FeatureRequest.KnownEdges.class::isInstance).map(FeatureRequest.KnownEdges.class::cast)
                 .forEach(k -> out.addAll(edges.find(real.stream().filter(e -> k.sources().contains(e.source())).toList(), known, w.end())));
         out.addAll(guessing);
-        return new Judged(out, keys);
+        return new Assessed(out, logins, keys);
     }
 
     /** No host's hour-of-week figures speak for a new edge or a guessing run: each goes on with what it measured. */
