@@ -54,8 +54,9 @@ public class EnrollmentService {
 
     @WithTransaction
     public Uni<Enrolled> redeem(String token, String sourceIp) {
-        Instant now = Instant.now();
-        return tokens.findForRedemption(Ids.sha256(token)).chain(t -> usable(t, now, sourceIp)).chain(u -> {
+        // The time is taken once the row is locked, so a redemption that waited for another judges the token then.
+        return tokens.findForRedemption(Ids.sha256(token)).chain(t -> usable(t, Instant.now(), sourceIp)).chain(u -> {
+            Instant now = Instant.now();
             String secret = Ids.secret("");
             EnrollmentToken t = u.token();
             Sensor s = u.sensor();
