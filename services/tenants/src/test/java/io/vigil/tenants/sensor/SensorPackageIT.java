@@ -42,7 +42,7 @@ class SensorPackageIT {
     }
 
     @Test
-    void aValidTokenGetsThePackageAndTheInstallerAndCanStillEnroll() {
+    void aValidTokenGetsThePackageAndTheInstallerAndCanStillEnroll() throws Exception {
         String token = newToken();
         Response deb = RestAssured.given().queryParam("token", token).get("/api/v1/sensor-package");
         deb.then().statusCode(200).contentType("application/vnd.debian.binary-package")
@@ -56,6 +56,7 @@ class SensorPackageIT {
         assertTrue(script.contains("\ntoken='" + token + "'\n"), script);
         assertTrue(script.contains("\ningest='127.0.0.1:18090'\n") && script.contains("\ningest_tls='false'\n"), script);
         assertTrue(script.contains("/api/v1/sensor-package?token=$token") && script.contains("enroll --config-dir"), script);
+        shellcheck(script);
 
         // Neither used the token up.
         RestAssured.given().contentType("application/json").body(Map.of("token", token)).post("/api/v1/sensors/enroll")
@@ -111,6 +112,22 @@ class SensorPackageIT {
             }
         } finally {
             Files.move(aside, TestSensorPackage.FILE);
+        }
+    }
+
+    /** The served script, values filled in, passes shellcheck as POSIX sh (where Debian's shellcheck is installed). */
+    private static void shellcheck(String script) throws Exception {
+        if (new ProcessBuilder("sh", "-c", "command -v shellcheck").start().waitFor() != 0) {
+            return;
+        }
+        Path file = Files.createTempFile("vigil-install", ".sh");
+        try {
+            Files.writeString(file, script);
+            Process p = new ProcessBuilder("shellcheck", "-s", "sh", file.toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertEquals(0, p.waitFor(), out);
+        } finally {
+            Files.delete(file);
         }
     }
 
