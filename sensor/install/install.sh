@@ -4,9 +4,12 @@
 # Run ./install.sh --help for the options. Shellchecked (Debian shellcheck).
 set -euo pipefail
 
-NAME=vigil-sensor
-USER_NAME=vigil-sensor
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# The user, launcher, settings and unit, shared with the Debian package (scripts/package).
+# shellcheck source-path=SCRIPTDIR source=common.sh
+source "$here/common.sh"
+NAME=$VS_NAME
+USER_NAME=$VS_USER
 
 usage() {
     cat <<'USAGE'
@@ -57,6 +60,7 @@ root=""
 iface=""
 listen=""
 exporters=""
+caps=""
 app="$here/../target/quarkus-app"
 uninstall=false
 purge=false
@@ -92,9 +96,7 @@ link="$root/usr/local/bin/$NAME"
 
 say() { echo "install.sh: $*"; }
 
-# systemd's own test (sd_booted): a container or chroot without systemd as PID 1 gets the files, user and
-# ownership, and is told how to start the service, instead of failing on systemctl.
-systemd_running() { [[ -d /run/systemd/system ]] && command -v systemctl >/dev/null; }
+systemd_running() { vs_systemd_running; }
 
 if $live && [[ $EUID -ne 0 ]]; then
     echo "install.sh: run as root (or use --root DIR to write into a directory)" >&2
@@ -109,8 +111,8 @@ if $uninstall; then
     rm -rf "$opt"
     if $purge; then
         rm -rf "$etc" "$state"
-        if $live && id "$USER_NAME" >/dev/null 2>&1; then
-            userdel "$USER_NAME"
+        if $live; then
+            vs_remove_user
         fi
         say "removed $NAME, its configuration, its spool and its user"
     else
@@ -129,10 +131,7 @@ fi
 if $live; then
     command -v java >/dev/null || say "warning: no java on PATH; install openjdk-17-jre-headless"
     ldconfig -p 2>/dev/null | grep -q libpcap || say "warning: libpcap not found; install libpcap0.8 (capture mode)"
-    if ! id "$USER_NAME" >/dev/null 2>&1; then
-        useradd --system --user-group --no-create-home --home-dir "/var/lib/$NAME" --shell /usr/sbin/nologin "$USER_NAME"
-        say "created system user $USER_NAME"
-    fi
+    vs_create_user | while read -r line; do say "$line"; done
 fi
 
 # The application, replaced whole on every install (an upgrade is a re-install).
@@ -140,38 +139,13 @@ rm -rf "$opt/app"
 install -d -m 0755 "$opt" "$opt/bin" "$(dirname "$link")" "$(dirname "$unit")"
 cp -r "$app" "$opt/app"
 chmod -R u=rwX,go=rX "$opt/app"
-cat > "$opt/bin/$NAME" <<LAUNCHER
-#!/bin/sh
-# vigil-sensor launcher (installed by install.sh). Short jobs (replay, enroll, status) use the C1 compiler only,
-# which is ready sooner; the long-lived run and collect keep C2. VIGIL_SENSOR_JAVA_OPTS comes later and can
-# override.
-jit=-XX:TieredStopAtLevel=1
-case "\${1:-}" in run|collect) jit="" ;; esac
-# shellcheck disable=SC2086
-exec java \$jit \${VIGIL_SENSOR_JAVA_OPTS:-} -jar /opt/$NAME/app/quarkus-run.jar "\$@"
-LAUNCHER
-chmod 0755 "$opt/bin/$NAME"
+vs_write_launcher "$opt/bin/$NAME"
 ln -sfn "/opt/$NAME/bin/$NAME" "$link"
 
 # Config: the sensor's user may write it (enroll stores the credentials there, mode 0600); nobody else may read it.
 install -d -m 0750 "$etc"
 install -d -m 0750 "$state"
-if [[ ! -f "$etc/sensor.properties" ]]; then
-    cat > "$etc/sensor.properties" <<PROPS
-# vigil-sensor settings (see the sensor README for every key). Environment VIGIL_SENSOR_<KEY> overrides these.
-data-dir=/var/lib/$NAME
-spool.max-bytes=1g
-ingest.tls=true
-# ingest.address=ingest.vigil.example.net:443
-# ingest.ca-file=/etc/$NAME/ca.pem
-# capture.snaplen=512
-# capture.buffer-size=64m
-# capture.bpf=
-# collector.exporters=192.168.1.1,192.168.1.2
-# collector.stitch-wait=4s
-PROPS
-    chmod 0640 "$etc/sensor.properties"
-fi
+vs_write_properties "$etc"
 env_file="$etc/$NAME.env"
 # A value an earlier install kept in the env file (empty if none).
 setting() { if [[ -f "$env_file" ]]; then sed -n "s/^$1=//p" "$env_file"; fi; }
@@ -217,10 +191,6 @@ if [[ "$mode" == collect ]]; then
         printf 'VIGIL_SENSOR_MODE=collect\nVIGIL_SENSOR_LISTEN=%s\n' "$listen"
         printf 'VIGIL_SENSOR_COLLECTOR_EXPORTERS=%s\nVIGIL_SENSOR_JAVA_OPTS=-Xmx256m\n' "$exporters"
     } > "$env_file"
-    exec_start="/opt/$NAME/bin/$NAME collect --config-dir /etc/$NAME --listen \${VIGIL_SENSOR_LISTEN}"
-    description="Vigil sensor: collects a site's NetFlow/IPFIX into flows and exports them to Vigil"
-    families="AF_UNIX AF_INET AF_INET6 AF_NETLINK"
-    caps_comment="# Only what receiving flow records needs: nothing, or binding a port below 1024."
     [[ -z "$exporters" ]] && say "warning: no --exporter: anyone who reaches $listen can send flows in this site's name"
 else
     [[ -z "$iface" ]] && iface="$(setting VIGIL_SENSOR_INTERFACE)"
@@ -229,65 +199,11 @@ else
         echo "install.sh: not an interface name: $iface" >&2
         exit 2
     fi
-    printf '# The capture interface of vigil-sensor.service\nVIGIL_SENSOR_MODE=run\nVIGIL_SENSOR_INTERFACE=%s\n%s\n' \
-        "$iface" "VIGIL_SENSOR_JAVA_OPTS=-Xmx256m" > "$env_file"
-    exec_start="/opt/$NAME/bin/$NAME run --config-dir /etc/$NAME --interface \${VIGIL_SENSOR_INTERFACE}"
-    description="Vigil sensor: meters a SPAN port into flows and exports them to Vigil"
-    families="AF_UNIX AF_INET AF_INET6 AF_PACKET AF_NETLINK"
-    caps="CAP_NET_RAW CAP_NET_ADMIN"
-    caps_comment="# Only what capture needs: raw sockets and promiscuous mode."
+    vs_write_capture_env "$env_file" "$iface"
 fi
 chmod 0640 "$env_file"
 
-cat > "$unit" <<UNIT
-# Installed by vigil-sensor's install.sh; re-running it rewrites this file.
-[Unit]
-Description=$description
-After=network-online.target
-Wants=network-online.target
-
-[Service]
-Type=simple
-User=$USER_NAME
-Group=$USER_NAME
-EnvironmentFile=/etc/$NAME/$NAME.env
-ExecStart=$exec_start
-Restart=always
-RestartSec=5
-TimeoutStopSec=30
-$caps_comment
-AmbientCapabilities=$caps
-CapabilityBoundingSet=$caps
-NoNewPrivileges=yes
-# Everything read-only but the spool; no home, no devices, no kernel knobs.
-ProtectSystem=strict
-ReadWritePaths=/var/lib/$NAME
-StateDirectory=$NAME
-StateDirectoryMode=0750
-ProtectHome=yes
-PrivateTmp=yes
-PrivateDevices=yes
-ProtectKernelTunables=yes
-ProtectKernelModules=yes
-ProtectKernelLogs=yes
-ProtectControlGroups=yes
-ProtectClock=yes
-ProtectHostname=yes
-RestrictNamespaces=yes
-RestrictRealtime=yes
-RestrictSUIDSGID=yes
-LockPersonality=yes
-RestrictAddressFamilies=$families
-SystemCallArchitectures=native
-UMask=0077
-StandardOutput=journal
-StandardError=journal
-SyslogIdentifier=$NAME
-
-[Install]
-WantedBy=multi-user.target
-UNIT
-chmod 0644 "$unit"
+vs_write_unit "$unit" "$mode" "$caps"
 
 if $live && ! systemd_running; then
     chown -R "$USER_NAME:$USER_NAME" "$etc" "$state"

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 
 /** The vigil-sensor command line: picks the subcommand; with none, prints the help instead of doing nothing. */
 @TopCommand
-@Command(name = "vigil-sensor", mixinStandardHelpOptions = true, version = "vigil-sensor 0.1.0",
+@Command(name = "vigil-sensor", mixinStandardHelpOptions = true, versionProvider = SensorVersion.class,
         subcommands = {EnrollCommand.class, RunCommand.class, CollectCommand.class, ReplayCommand.class,
             StatusCommand.class, CommandLine.HelpCommand.class},
         description = {

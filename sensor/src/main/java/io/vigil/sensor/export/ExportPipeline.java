@@ -2,6 +2,7 @@ package io.vigil.sensor.export;
 
 import io.vigil.proto.ingest.v1.InterfaceStatus;
 import io.vigil.proto.ingest.v1.SensorStatus;
+import io.vigil.sensor.SensorVersion;
 import io.vigil.sensor.spool.Spool;
 import org.jboss.logging.Logger;
 
@@ -25,7 +26,6 @@ import java.util.function.Supplier;
 public final class ExportPipeline implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ExportPipeline.class);
-    public static final String VERSION = "0.1.0";
     public static final String STATUS_FILE = "status.properties";
 
     private final Spool spool;
@@ -150,7 +150,7 @@ public final class ExportPipeline implements AutoCloseable {
         Spool.Stats s = spool.stats();
         SensorStats c = stats.get();
         SensorStatus.Builder b = SensorStatus.newBuilder()
-                .setVersion(VERSION)
+                .setVersion(SensorVersion.get())
                 .setPacketsSeen(c.packetsSeen())
                 .setPacketsDropped(c.packetsDropped())
                 .setPacketsUndecodable(c.packetsUndecodable())

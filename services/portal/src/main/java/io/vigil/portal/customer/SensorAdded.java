@@ -3,19 +3,15 @@ package io.vigil.portal.customer;
 import io.vigil.portal.api.Customer;
 import io.vigil.portal.api.Enrollment;
 
-import java.util.List;
-
 /**
- * A new sensor's one-time token and the exact commands that install and enroll it (sensor/README.md, "Install as a
- * service"): shown once, as the tenants API shows the token once.
+ * A new sensor's one-time token and the one command that downloads, installs and enrolls it (sensor/README.md, "The
+ * Debian package and the one-line install"): the tenants service's installer for this token, piped to a root shell.
+ * Shown once, as the tenants API shows the token once.
  */
-public record SensorAdded(Customer customer, Enrollment enrollment, List<String> commands) {
+public record SensorAdded(Customer customer, Enrollment enrollment, String command) {
 
     static SensorAdded of(Customer customer, Enrollment e, String tenantsUrl, String iface) {
-        return new SensorAdded(customer, e, List.of(
-                "sudo sensor/install/install.sh --interface " + iface,
-                "sudo -u vigil-sensor vigil-sensor enroll --config-dir /etc/vigil-sensor --url " + tenantsUrl
-                        + " --token " + e.enrollmentToken(),
-                "sudo systemctl start vigil-sensor"));
+        return new SensorAdded(customer, e, "curl -fsSL '" + tenantsUrl.replaceAll("/+$", "") + "/install?token="
+                + e.enrollmentToken() + "' | sudo sh -s -- --interface " + iface);
     }
 }

@@ -44,8 +44,12 @@ public class Services implements QuarkusTestResourceLifecycleManager {
                     "VIGIL_RETENTION_SCHEDULE", "off"), WORK.resolve("ingest.log"));
             stop(ingest);
             int tenantsPort = freePort();
+            // A stand-in sensor package, so the install command the portal shows answers (scripts/package builds the real one).
+            Path packages = Files.createDirectories(WORK.resolve("sensor-packages"));
+            Files.writeString(packages.resolve("vigil-sensor_0.0.0~test_amd64.deb"), "stand-in");
             started.add(service("services/tenants", tenantsPort, Map.of("VIGIL_KEYCLOAK_CLIENT_SECRET", "dev-vigil-tenants",
-                    "VIGIL_TENANTS_DEV_SEED", "true"), WORK.resolve("tenants.log")));
+                    "VIGIL_TENANTS_DEV_SEED", "true", "VIGIL_SENSOR_PACKAGE_DIR", packages.toString()),
+                    WORK.resolve("tenants.log")));
             tenantsUrl = "http://127.0.0.1:" + tenantsPort;
             int detectionPort = freePort();
             detection = service("services/detection", detectionPort, Map.of("VIGIL_DETECTION_CLIENT_SECRET",

@@ -20,7 +20,7 @@ import java.util.Map;
 /**
  * Documents the problem+json error answers of every operation, derived from its shape, so the published spec cannot
  * forget them: 401/403 when it needs a bearer token, 404 with a path id, 400 with a body or query, 409 for writes, 422
- * with an Idempotency-Key, 502 where Keycloak is called, 500 always.
+ * with an Idempotency-Key, 502 where Keycloak is called, 503 where the sensor package is served, 500 always.
  */
 @OpenApiFilter(OpenApiFilter.RunStage.BUILD)
 public class ProblemResponses implements OASFilter {
@@ -46,7 +46,7 @@ public class ProblemResponses implements OASFilter {
         if (secured(op)) {
             errors.put("401", "No valid bearer token (type unauthorized)");
             errors.put("403", "The caller's role may not do this (type forbidden)");
-        } else if (path.endsWith("/enroll")) {
+        } else if (path.endsWith("/enroll") || params.stream().anyMatch(p -> "token".equals(p.getName()))) {
             errors.put("401", "Enrollment token unknown, used or expired (type enrollment-token-refused)");
         }
         if (params.stream().anyMatch(p -> p.getIn() == Parameter.In.PATH)) {
@@ -60,6 +60,9 @@ public class ProblemResponses implements OASFilter {
         }
         if (write && path.contains("/sensors")) {
             errors.put("502", "Keycloak failed; nothing was changed (type identity-provider)");
+        }
+        if (path.endsWith("/sensor-package") || path.endsWith("/install")) {
+            errors.put("503", "No sensor package on the server (type sensor-package-unavailable)");
         }
         errors.put("500", "Unexpected error (type internal)");
 

@@ -6,6 +6,7 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import io.vigil.lib.testing.Api;
 import io.vigil.lib.api.id.Ids;
+import io.vigil.tenants.sensor.TestSensorPackage;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every endpoint × every caller × own/foreign resource → the expected status (19 × 8 × 2 = 304 cells). The caller's side is MSP msp-a and
+ * Every endpoint × every caller × own/foreign resource → the expected status (21 × 8 × 2 = 336 cells). The caller's side is MSP msp-a and
  * customer a1; "foreign" is msp-b's. The endpoint list is checked against the published OpenAPI document, so an
  * endpoint added without a row here fails this test.
  */
@@ -70,6 +71,7 @@ class IsolationMatrixIT {
     private static final int[] F403 = s(403, 403);
     private static final int[] F401 = s(401, 401);
     private static final int[] RO = s(403, 404);
+    private static final int[] TOKEN = s(200, 401);
 
     private static final Map<Who, int[]> READ = expect(R200, OWN200, OWN200, OWN200, F403, F403, F401);
     private static final Map<Who, int[]> MSP_READ = expect(R200, OWN200, OWN200, F403, F403, F403, F401);
@@ -116,6 +118,14 @@ class IsolationMatrixIT {
                 new Endpoint("POST", "/api/v1/sensors/enroll",
                         (w, own) -> new Call("/api/v1/sensors/enroll", Map.of("token", "vet_matrix-not-a-token")),
                         expect(F401, F401, F401, F401, F401, F401, F401)),
+                // The enrollment token is the credential, whoever else calls: the holder of a usable token (own) gets the
+                // package or its installer, an unknown token (foreign) is refused; no bearer token changes either.
+                new Endpoint("GET", "/api/v1/sensor-package",
+                        (w, own) -> new Call("/api/v1/sensor-package?token=" + (own ? usableToken() : "vet_matrix-not-a-token"), null),
+                        expect(TOKEN, TOKEN, TOKEN, TOKEN, TOKEN, TOKEN, TOKEN)),
+                new Endpoint("GET", "/install",
+                        (w, own) -> new Call("/install?token=" + (own ? usableToken() : "vet_matrix-not-a-token"), null),
+                        expect(TOKEN, TOKEN, TOKEN, TOKEN, TOKEN, TOKEN, TOKEN)),
                 new Endpoint("GET", "/api/v1/msps", (w, own) -> new Call("/api/v1/msps", null),
                         expect(R200, R200, R200, F403, F403, F403, F401)),
                 new Endpoint("POST", "/api/v1/msps",
@@ -195,6 +205,13 @@ class IsolationMatrixIT {
     private static String site(String customer) {
         return Api.as("platform-admin").body(Map.of("name", Api.unique("matrix site"))).post("/api/v1/customers/" + customer + "/sites")
                 .then().statusCode(201).extract().path("id");
+    }
+
+    /** A fresh, unused enrollment token of a pending sensor of a1 (and the package the tests' tenants serves). */
+    private static String usableToken() {
+        TestSensorPackage.ensure();
+        return Api.as("platform-admin").body(Map.of("name", "matrix")).post("/api/v1/customers/a1/sensors")
+                .then().statusCode(201).extract().path("enrollmentToken");
     }
 
     private static String pendingSensor(String customer) {

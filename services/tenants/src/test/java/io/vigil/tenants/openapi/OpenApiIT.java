@@ -34,8 +34,9 @@ class OpenApiIT {
 
     private static final Set<String> METHODS = Set.of("get", "post", "put", "patch", "delete");
     private static final String PROBLEM = "application/problem+json";
-    /** Redeemed with the enrollment token in the body; the one operation without a bearer token. */
-    private static final Set<String> PUBLIC = Set.of("POST /api/v1/sensors/enroll");
+    /** The enrollment token is their credential (in the body, or the query); the operations without a bearer token. */
+    private static final Set<String> PUBLIC = Set.of("POST /api/v1/sensors/enroll", "GET /api/v1/sensor-package",
+            "GET /install");
 
     @Test
     void everyResourceEndpointIsPublishedAndNothingElse() throws Exception {
