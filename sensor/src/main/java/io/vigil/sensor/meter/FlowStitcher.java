@@ -135,12 +135,23 @@ public final class FlowStitcher {
      * and a lookup that waits for memory alone took longer than the rest of a record's stitching.
      */
     public void records(FlowRecord[] batch, int count, long arrivalMs) {
-        int[] hashes = batchHashes.length >= count ? batchHashes : (batchHashes = new int[count]);
-        int[] slots = batchSlots.length >= count ? batchSlots : (batchSlots = new int[count]);
+        if (batchHashes.length < count) {
+            batchHashes = new int[count];
+            batchSlots = new int[count];
+            batchMetas = new long[count];
+            batchSrcIsA = new boolean[count];
+        }
+        int[] hashes = batchHashes;
+        int[] slots = batchSlots;
+        long[] metas = batchMetas;
+        boolean[] srcIsA = batchSrcIsA;
         // Three short loops, so that each one's loads are independent of each other and all in flight at once: the
         // hashes (arithmetic only), the index slots, then the records those slots name and the free ones to be taken.
+        // The keys' meta and orientation are kept for record(), which would work them out again.
         for (int i = 0; i < count; i++) {
             hashes[i] = keyHash(batch[i]);
+            metas[i] = keyHashMeta;
+            srcIsA[i] = keyHashSrcIsA;
         }
         for (int i = 0; i < count; i++) {
             slots[i] = table.touch(hashes[i]);
@@ -155,23 +166,33 @@ public final class FlowStitcher {
         }
         this.touched += touched;
         for (int i = 0; i < count; i++) {
-            record(batch[i], arrivalMs, hashes[i]);
+            record(batch[i], arrivalMs, hashes[i], metas[i], srcIsA[i]);
         }
     }
 
     private int[] batchHashes = new int[0];
     private int[] batchSlots = new int[0];
+    private long[] batchMetas = new long[0];
+    private boolean[] batchSrcIsA = new boolean[0];
+    /** The key's meta and orientation from the last {@link #keyHash}: fields, so that it returns only the hash. */
+    private long keyHashMeta;
+    private boolean keyHashSrcIsA;
 
     /** Sum of what {@link #records} read ahead: kept so that the reads are not optimised away. */
     private long touched;
 
-    /** The table hash of the key {@link #record} builds for {@code f}. */
-    private static int keyHash(FlowRecord f) {
+    /**
+     * The table hash of {@code f}'s key: A the smaller endpoint, and the meta (ports, protocol, IP version, exporter),
+     * both left in {@link #keyHashSrcIsA} and {@link #keyHashMeta}.
+     */
+    private int keyHash(FlowRecord f) {
         long ports = keyPorts(f);
         int sp = (int) (ports >>> 32);
         int dp = (int) ports;
         boolean srcIsA = FlowMeter.before(f.srcHi, f.srcLo, sp, f.dstHi, f.dstLo, dp);
         long meta = keyMeta(f, sp, dp, srcIsA);
+        keyHashSrcIsA = srcIsA;
+        keyHashMeta = meta;
         return srcIsA ? FlowTable.hash(f.srcHi, f.srcLo, f.dstHi, f.dstLo, meta)
                 : FlowTable.hash(f.dstHi, f.dstLo, f.srcHi, f.srcLo, meta);
     }
@@ -199,22 +220,18 @@ public final class FlowStitcher {
 
     /** Takes one decoded record that arrived at wall time {@code arrivalMs}. */
     public void record(FlowRecord f, long arrivalMs) {
-        record(f, arrivalMs, keyHash(f));
+        int h = keyHash(f);
+        record(f, arrivalMs, h, keyHashMeta, keyHashSrcIsA);
     }
 
-    /** {@link #record} with the key's table hash already worked out ({@link #keyHash}), as a batch has it. */
-    private void record(FlowRecord f, long arrivalMs, int h) {
+    /** {@link #record} with the key worked out ({@link #keyHash}: its hash, meta and orientation), as a batch has it. */
+    private void record(FlowRecord f, long arrivalMs, int h, long meta, boolean srcIsA) {
         advance(arrivalMs);
         records++;
-        long ports = keyPorts(f);
-        int sp = (int) (ports >>> 32);
-        int dp = (int) ports;
-        boolean srcIsA = FlowMeter.before(f.srcHi, f.srcLo, sp, f.dstHi, f.dstLo, dp);
         long aHi = srcIsA ? f.srcHi : f.dstHi;
         long aLo = srcIsA ? f.srcLo : f.dstLo;
         long bHi = srcIsA ? f.dstHi : f.srcHi;
         long bLo = srcIsA ? f.dstLo : f.srcLo;
-        long meta = keyMeta(f, sp, dp, srcIsA);
         int r = table.find(h, aHi, aLo, bHi, bLo, meta);
         if (r >= 0) {
             MeteredFlow.ExportReason apart = apart(r * STRIDE, f, srcIsA);
