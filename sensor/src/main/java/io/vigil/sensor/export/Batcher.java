@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Spooling a batch costs a few fsyncs (about 5 ms here), so it happens on a writer thread: the capture thread
  * only converts flows and hands finished batches over. It appends each flow's wire bytes to the batch's
- * ({@link FlowProtos#toByteArray}, no {@code Flow} message built), and the spool adds the sequence number in front. Up to 16 batches wait; beyond that the capture thread waits
+ * ({@link FlowProtos#toByteArray}, no {@code Flow} message built; the collector's stitcher writes them itself and
+ * hands them over through {@link #acceptWire}), and the spool adds the sequence number in front. Up to 16 batches wait; beyond that the capture thread waits
  * too (and the kernel's capture buffer absorbs the pause).
  */
 public final class Batcher implements FlowSink.Wire, AutoCloseable {
