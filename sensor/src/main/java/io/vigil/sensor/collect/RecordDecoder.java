@@ -2,7 +2,10 @@ package io.vigil.sensor.collect;
 
 import org.jboss.logging.Logger;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
+import java.nio.ByteOrder;
 
 /**
  * Reads NetFlow v5, NetFlow v9 (RFC 3954) and IPFIX (RFC 7011) datagrams into {@link FlowRecord}s: headers, template
@@ -377,6 +380,18 @@ public final class RecordDecoder {
         icmpType = icmpCode = -1;
         rateProbability = 0;
         biflowDirection = 0;
+        if (t.fixedLength >= 0) {
+            // The loop in data() reads a record only while minRecordLength (here the record's length) remains, so
+            // every field is within the set: no check per field.
+            int[] codes = t.readCodes;
+            int[] offsets = t.readOffsets;
+            int[] lengths = t.readLengths;
+            for (int k = 0; k < codes.length; k++) {
+                field(codes[k], b, p + offsets[k], lengths[k]);
+            }
+            finish(exportMs, uptime);
+            return p + t.fixedLength;
+        }
         int[] codes = t.codes;
         for (int i = 0; i < codes.length; i++) {
             int len = fieldLength(t, i, b, p, end);
@@ -790,12 +805,29 @@ public final class RecordDecoder {
 
     /** An unsigned big-endian number of 1 to 8 bytes (IPFIX's reduced-size encoding sends counters shorter). */
     static long num(byte[] b, int p, int len) {
+        // The lengths templates use for counters, ports and addresses, each read at once; others byte by byte.
+        switch (len) {
+            case 1:
+                return b[p] & 0xff;
+            case 2:
+                return (short) SHORT.get(b, p) & 0xffff;
+            case 4:
+                return (int) INT.get(b, p) & 0xffff_ffffL;
+            case 8:
+                return (long) LONG.get(b, p);
+            default:
+                break;
+        }
         long v = 0;
         for (int i = 0; i < Math.min(len, 8); i++) {
             v = v << 8 | (b[p + i] & 0xff);
         }
         return v;
     }
+
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     static int u16(byte[] b, int p) {
         return (b[p] & 0xff) << 8 | (b[p + 1] & 0xff);

@@ -20,10 +20,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Spooling a batch costs a few fsyncs (about 5 ms here), so it happens on a writer thread: the capture thread
  * only converts flows and hands finished batches over. It appends each flow's wire bytes to the batch's
- * ({@link FlowProtos#toByteArray}, no {@code Flow} message built), and the spool adds the sequence number in front. Up to 16 batches wait; beyond that the capture thread waits
+ * ({@link FlowProtos#toByteArray}, no {@code Flow} message built; the collector's stitcher writes them itself and
+ * hands them over through {@link #acceptWire}), and the spool adds the sequence number in front. Up to 16 batches wait; beyond that the capture thread waits
  * too (and the kernel's capture buffer absorbs the pause).
  */
-public final class Batcher implements FlowSink, AutoCloseable {
+public final class Batcher implements FlowSink.Wire, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Batcher.class);
 
@@ -89,10 +90,17 @@ public final class Batcher implements FlowSink, AutoCloseable {
 
     @Override
     public synchronized void accept(MeteredFlow flow) {
+        byte[] encoded = FlowProtos.toByteArray(flow);
+        acceptWire(encoded, encoded.length);
+    }
+
+    /** A flow's wire bytes, from a meter that writes them itself (the collector's stitcher). */
+    @Override
+    public synchronized void acceptWire(byte[] encoded, int length) {
         if (batch.flows == 0) {
             firstNanos = System.nanoTime();
         }
-        batch.add(flow);
+        batch.add(encoded, length);
         flows++;
         if (batch.flows >= batchFlows) {
             cut();
@@ -158,23 +166,28 @@ public final class Batcher implements FlowSink, AutoCloseable {
         int length;
         int flows;
 
-        void add(MeteredFlow flow) {
-            byte[] encoded = FlowProtos.toByteArray(flow);
+        void add(byte[] encoded, int encodedLength) {
             int need = length + CodedOutputStream.computeTagSize(FlowBatch.FLOWS_FIELD_NUMBER)
-                    + CodedOutputStream.computeUInt32SizeNoTag(encoded.length) + encoded.length;
+                    + CodedOutputStream.computeUInt32SizeNoTag(encodedLength) + encodedLength;
             if (need > bytes.length) {
                 bytes = java.util.Arrays.copyOf(bytes, Math.max(need, bytes.length * 2));
             }
-            CodedOutputStream o = CodedOutputStream.newInstance(bytes, length, need - length);
-            try {
-                o.writeTag(FlowBatch.FLOWS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-                o.writeUInt32NoTag(encoded.length);
-                o.writeRawBytes(encoded);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("encoding a batch", e); // cannot happen: the room is there
-            }
+            // Tag and length by hand (a CodedOutputStream per flow was an object per flow): both are varints.
+            int p = varint(bytes, length, FlowBatch.FLOWS_FIELD_NUMBER << 3
+                    | WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            p = varint(bytes, p, encodedLength);
+            System.arraycopy(encoded, 0, bytes, p, encodedLength);
             length = need;
             flows++;
+        }
+
+        private static int varint(byte[] out, int p, int v) {
+            while ((v & ~0x7f) != 0) {
+                out[p++] = (byte) (v | 0x80);
+                v >>>= 7;
+            }
+            out[p++] = (byte) v;
+            return p;
         }
     }
 

@@ -56,6 +56,17 @@ public final class CommunityId {
      */
     public String of(int ipVersion, long srcHi, long srcLo, long dstHi, long dstLo, int protocol, int sport,
                      int dport) {
+        text(ipVersion, srcHi, srcLo, dstHi, dstLo, protocol, sport, dport);
+        return new String(text, 0, text.length, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * The same ID as {@link #of(int, long, long, long, long, int, int, int)}, left as ASCII bytes in an array this
+     * instance reuses (valid until its next call), {@link #TEXT_LENGTH} of them: for a writer that copies the text
+     * into a message, no String is made.
+     */
+    public byte[] text(int ipVersion, long srcHi, long srcLo, long dstHi, long dstLo, int protocol, int sport,
+                       int dport) {
         boolean hasPorts = protocol == 6 || protocol == 17 || protocol == 132 || protocol == 1 || protocol == 58;
         boolean oneWay = false;
         if (protocol == 1 || protocol == 58) {
@@ -98,8 +109,12 @@ public final class CommunityId {
         } catch (DigestException e) {
             throw new IllegalStateException("SHA-1 digests are 20 bytes", e);
         }
-        return base64();
+        base64();
+        return text;
     }
+
+    /** Characters of an ID: "1:" and 28 of base64. */
+    public static final int TEXT_LENGTH = 30;
 
     private static final long V4_MAPPED = 0x0000_ffff_0000_0000L;
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
@@ -118,9 +133,9 @@ public final class CommunityId {
 
     /**
      * "1:" and the digest in standard base64 with padding, what {@code "1:" + Base64.getEncoder().encodeToString(d)}
-     * gives, built in a reused array: 20 bytes are six 3-byte groups (4 characters each) and 2 bytes (3 and "=").
+     * gives, built in the reused {@code text}: 20 bytes are six 3-byte groups (4 characters each) and 2 bytes (3 and "=").
      */
-    private String base64() {
+    private void base64() {
         byte[] d = digest;
         byte[] t = text;
         t[0] = '1';
@@ -138,6 +153,5 @@ public final class CommunityId {
         t[o++] = BASE64[(v >>> 12) & 0x3f];
         t[o++] = BASE64[(v >>> 6) & 0x3f];
         t[o] = '=';
-        return new String(t, 0, t.length, StandardCharsets.ISO_8859_1);
     }
 }

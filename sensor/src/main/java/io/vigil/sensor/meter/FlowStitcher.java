@@ -2,7 +2,11 @@ package io.vigil.sensor.meter;
 
 import io.vigil.proto.ingest.v1.ConnState;
 import io.vigil.sensor.collect.FlowRecord;
+import io.vigil.sensor.output.FlowProtos;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.function.IntFunction;
 
@@ -89,6 +93,7 @@ public final class FlowStitcher {
     public FlowStitcher(MeterConfig meter, Duration stitchWait, FlowSink sink, IntFunction<byte[]> exporterAddress) {
         this.table = new FlowTable(meter.maxFlows(), STRIDE);
         this.sink = sink;
+        this.wire = sink instanceof FlowSink.Wire w ? w : null;
         this.exporterAddress = exporterAddress;
         this.idleMs = meter.idleTimeout().toMillis();
         this.activeMs = meter.activeTimeout().toMillis();
@@ -130,12 +135,23 @@ public final class FlowStitcher {
      * and a lookup that waits for memory alone took longer than the rest of a record's stitching.
      */
     public void records(FlowRecord[] batch, int count, long arrivalMs) {
-        int[] hashes = batchHashes.length >= count ? batchHashes : (batchHashes = new int[count]);
-        int[] slots = batchSlots.length >= count ? batchSlots : (batchSlots = new int[count]);
+        if (batchHashes.length < count) {
+            batchHashes = new int[count];
+            batchSlots = new int[count];
+            batchMetas = new long[count];
+            batchSrcIsA = new boolean[count];
+        }
+        int[] hashes = batchHashes;
+        int[] slots = batchSlots;
+        long[] metas = batchMetas;
+        boolean[] srcIsA = batchSrcIsA;
         // Three short loops, so that each one's loads are independent of each other and all in flight at once: the
         // hashes (arithmetic only), the index slots, then the records those slots name and the free ones to be taken.
+        // The keys' meta and orientation are kept for record(), which would work them out again.
         for (int i = 0; i < count; i++) {
             hashes[i] = keyHash(batch[i]);
+            metas[i] = keyHashMeta;
+            srcIsA[i] = keyHashSrcIsA;
         }
         for (int i = 0; i < count; i++) {
             slots[i] = table.touch(hashes[i]);
@@ -150,23 +166,33 @@ public final class FlowStitcher {
         }
         this.touched += touched;
         for (int i = 0; i < count; i++) {
-            record(batch[i], arrivalMs, hashes[i]);
+            record(batch[i], arrivalMs, hashes[i], metas[i], srcIsA[i]);
         }
     }
 
     private int[] batchHashes = new int[0];
     private int[] batchSlots = new int[0];
+    private long[] batchMetas = new long[0];
+    private boolean[] batchSrcIsA = new boolean[0];
+    /** The key's meta and orientation from the last {@link #keyHash}: fields, so that it returns only the hash. */
+    private long keyHashMeta;
+    private boolean keyHashSrcIsA;
 
     /** Sum of what {@link #records} read ahead: kept so that the reads are not optimised away. */
     private long touched;
 
-    /** The table hash of the key {@link #record} builds for {@code f}. */
-    private static int keyHash(FlowRecord f) {
+    /**
+     * The table hash of {@code f}'s key: A the smaller endpoint, and the meta (ports, protocol, IP version, exporter),
+     * both left in {@link #keyHashSrcIsA} and {@link #keyHashMeta}.
+     */
+    private int keyHash(FlowRecord f) {
         long ports = keyPorts(f);
         int sp = (int) (ports >>> 32);
         int dp = (int) ports;
         boolean srcIsA = FlowMeter.before(f.srcHi, f.srcLo, sp, f.dstHi, f.dstLo, dp);
         long meta = keyMeta(f, sp, dp, srcIsA);
+        keyHashSrcIsA = srcIsA;
+        keyHashMeta = meta;
         return srcIsA ? FlowTable.hash(f.srcHi, f.srcLo, f.dstHi, f.dstLo, meta)
                 : FlowTable.hash(f.dstHi, f.dstLo, f.srcHi, f.srcLo, meta);
     }
@@ -194,22 +220,18 @@ public final class FlowStitcher {
 
     /** Takes one decoded record that arrived at wall time {@code arrivalMs}. */
     public void record(FlowRecord f, long arrivalMs) {
-        record(f, arrivalMs, keyHash(f));
+        int h = keyHash(f);
+        record(f, arrivalMs, h, keyHashMeta, keyHashSrcIsA);
     }
 
-    /** {@link #record} with the key's table hash already worked out ({@link #keyHash}), as a batch has it. */
-    private void record(FlowRecord f, long arrivalMs, int h) {
+    /** {@link #record} with the key worked out ({@link #keyHash}: its hash, meta and orientation), as a batch has it. */
+    private void record(FlowRecord f, long arrivalMs, int h, long meta, boolean srcIsA) {
         advance(arrivalMs);
         records++;
-        long ports = keyPorts(f);
-        int sp = (int) (ports >>> 32);
-        int dp = (int) ports;
-        boolean srcIsA = FlowMeter.before(f.srcHi, f.srcLo, sp, f.dstHi, f.dstLo, dp);
         long aHi = srcIsA ? f.srcHi : f.dstHi;
         long aLo = srcIsA ? f.srcLo : f.dstLo;
         long bHi = srcIsA ? f.dstHi : f.srcHi;
         long bLo = srcIsA ? f.dstLo : f.srcLo;
-        long meta = keyMeta(f, sp, dp, srcIsA);
         int r = table.find(h, aHi, aLo, bHi, bLo, meta);
         if (r >= 0) {
             MeteredFlow.ExportReason apart = apart(r * STRIDE, f, srcIsA);
@@ -450,10 +472,6 @@ public final class FlowStitcher {
             connState = ConnStates.of(proto, 0, history, origPkts, respPkts, 0, ipVersion);
             historyText = historyText(history);
         }
-        byte[] a = FlowMeter.address(ipVersion, s[base + A_HI], s[base + A_LO]);
-        byte[] b = FlowMeter.address(ipVersion, s[base + B_HI], s[base + B_LO]);
-        byte[] orig = origIsA ? a : b;
-        byte[] resp = origIsA ? b : a;
         boolean ports = proto == 6 || proto == 17;
         int origPort = ports ? (origIsA ? portA : portB) : 0;
         int respPort = ports ? (origIsA ? portB : portA) : 0;
@@ -463,10 +481,36 @@ public final class FlowStitcher {
         long aLo = s[base + A_LO];
         long bHi = s[base + B_HI];
         long bLo = s[base + B_LO];
-        String cid = communityId.of(ipVersion, origIsA ? aHi : bHi, origIsA ? aLo : bLo, origIsA ? bHi : aHi,
-                origIsA ? bLo : aLo, proto, icmp ? icmpType : origPort, icmp ? icmpCode : respPort);
+        long origHi = origIsA ? aHi : bHi;
+        long origLo = origIsA ? aLo : bLo;
+        long respHi = origIsA ? bHi : aHi;
+        long respLo = origIsA ? bLo : aLo;
         int rate = (int) Math.max(1, s[base + ARRIVAL_RATE] & 0xffff_ffffL);
         flowsExported++;
+        if (wire != null) {
+            // The bytes toByteArray would give for the flow below, written straight from these values.
+            byte[] origAddr = address(ipVersion == 4 ? orig4 : orig16, origHi, origLo);
+            byte[] respAddr = address(ipVersion == 4 ? resp4 : resp16, respHi, respLo);
+            byte[] exporterAddr = exporterAddress.apply(exporter);
+            byte[] out = wireBytes;
+            int bound = FlowProtos.bound(origAddr.length, historyText, CommunityId.TEXT_LENGTH, exporterAddr.length);
+            if (out.length < bound) {
+                out = wireBytes = new byte[bound];
+            }
+            int w = FlowProtos.head(out, 0, start * 1000, end * 1000, ipVersion, origAddr, respAddr, origPort,
+                    respPort, proto, icmp ? icmpType : 0, icmp ? icmpCode : 0, origPkts, origBytes, respPkts,
+                    respBytes, proto == 6 ? origFlags : 0, proto == 6 ? respFlags : 0, connState.getNumber(),
+                    historyText, (int) ((misc >>> 48) & 0xfff));
+            w = FlowProtos.ascii(out, w, communityId.text(ipVersion, origHi, origLo, respHi, respLo, proto,
+                    icmp ? icmpType : origPort, icmp ? icmpCode : respPort), CommunityId.TEXT_LENGTH);
+            w = FlowProtos.tail(out, w, 0, null, exporterAddr, rate);
+            wire.acceptWire(out, w);
+            return;
+        }
+        String cid = communityId.of(ipVersion, origHi, origLo, respHi, respLo, proto, icmp ? icmpType : origPort,
+                icmp ? icmpCode : respPort);
+        byte[] orig = FlowMeter.address(ipVersion, origHi, origLo);
+        byte[] resp = FlowMeter.address(ipVersion, respHi, respLo);
         sink.accept(new MeteredFlow(start * 1000, end * 1000, ipVersion, orig, resp, origPort, respPort, proto,
                 icmp ? icmpType : 0, icmp ? icmpCode : 0, origPkts, origBytes, respPkts, respBytes,
                 proto == 6 ? origFlags : 0, proto == 6 ? respFlags : 0,
@@ -474,6 +518,28 @@ public final class FlowStitcher {
                 (int) ((misc >>> 48) & 0xfff), cid, 0, reason, null,
                 source(exporterAddress.apply(exporter), rate)));
     }
+
+    /** The sink as a {@link FlowSink.Wire}, when it is one: flows are then written as their wire bytes. */
+    private final FlowSink.Wire wire;
+    private byte[] wireBytes = new byte[512];
+    private final byte[] orig4 = new byte[4];
+    private final byte[] resp4 = new byte[4];
+    private final byte[] orig16 = new byte[16];
+    private final byte[] resp16 = new byte[16];
+
+    /** An address's bytes, as {@link FlowMeter#address} makes them, into a reused array of the version's length. */
+    private static byte[] address(byte[] into, long hi, long lo) {
+        if (into.length == 4) {
+            INT.set(into, 0, (int) lo);
+        } else {
+            LONG.set(into, 0, hi);
+            LONG.set(into, 8, lo);
+        }
+        return into;
+    }
+
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private MeteredFlow.Source source(byte[] exporter, int rate) {
         MeteredFlow.Source last = lastSource;

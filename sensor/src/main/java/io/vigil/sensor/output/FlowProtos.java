@@ -90,37 +90,82 @@ public final class FlowProtos {
 
     /** Writes the message into {@code out} (large enough, see {@link #toByteArray}) and returns its length. */
     private static int encode(MeteredFlow f, byte[] out) {
-        long start = Math.floorDiv(f.startMicros(), 1000);
-        long end = Math.max(start, Math.floorDiv(f.endMicros(), 1000));
-        int p = uint64(out, 0, Flow.START_TIME_MS_FIELD_NUMBER, start);
-        p = uint64(out, p, Flow.END_TIME_MS_FIELD_NUMBER, end);
-        p = uint32(out, p, Flow.IP_VERSION_FIELD_NUMBER, f.ipVersion());
-        p = bytes(out, p, Flow.ORIG_ADDR_FIELD_NUMBER, f.origAddr());
-        p = bytes(out, p, Flow.RESP_ADDR_FIELD_NUMBER, f.respAddr());
-        p = uint32(out, p, Flow.ORIG_PORT_FIELD_NUMBER, f.origPort());
-        p = uint32(out, p, Flow.RESP_PORT_FIELD_NUMBER, f.respPort());
-        p = uint32(out, p, Flow.PROTOCOL_FIELD_NUMBER, f.protocol());
-        p = uint32(out, p, Flow.ICMP_TYPE_FIELD_NUMBER, f.icmpType());
-        p = uint32(out, p, Flow.ICMP_CODE_FIELD_NUMBER, f.icmpCode());
-        p = uint64(out, p, Flow.ORIG_PACKETS_FIELD_NUMBER, f.origPackets());
-        p = uint64(out, p, Flow.ORIG_BYTES_FIELD_NUMBER, f.origBytes());
-        p = uint64(out, p, Flow.RESP_PACKETS_FIELD_NUMBER, f.respPackets());
-        p = uint64(out, p, Flow.RESP_BYTES_FIELD_NUMBER, f.respBytes());
-        p = uint32(out, p, Flow.ORIG_TCP_FLAGS_FIELD_NUMBER, f.origTcpFlags());
-        p = uint32(out, p, Flow.RESP_TCP_FLAGS_FIELD_NUMBER, f.respTcpFlags());
-        // An enum is an int32 varint: sign-extended to 64 bits, as protobuf writes a negative one.
-        p = uint64(out, p, Flow.CONN_STATE_FIELD_NUMBER, f.connState().getNumber());
-        p = string(out, p, Flow.HISTORY_FIELD_NUMBER, f.history(), false);
-        p = uint32(out, p, Flow.VLAN_FIELD_NUMBER, f.vlan());
+        int p = head(out, 0, f.startMicros(), f.endMicros(), f.ipVersion(), f.origAddr(), f.respAddr(), f.origPort(),
+                f.respPort(), f.protocol(), f.icmpType(), f.icmpCode(), f.origPackets(), f.origBytes(),
+                f.respPackets(), f.respBytes(), f.origTcpFlags(), f.respTcpFlags(), f.connState().getNumber(),
+                f.history(), f.vlan());
         p = string(out, p, Flow.COMMUNITY_ID_FIELD_NUMBER, f.communityId(), false);
-        p = uint32(out, p, Flow.ICMP_REPLY_FIELD_NUMBER, f.icmpReply());
-        if (f.zeekUid() != null) {
-            // Explicit presence: written when set, even empty.
-            p = string(out, p, Flow.ZEEK_UID_FIELD_NUMBER, f.zeekUid(), true);
+        return tail(out, p, f.icmpReply(), f.zeekUid(), f.source() == null ? null : f.source().exporter(),
+                f.source() == null ? 0 : f.source().samplingRate());
+    }
+
+    /**
+     * Bytes {@link #head}, {@link #ascii} and {@link #tail} can take for a flow with these addresses, history,
+     * community ID and exporter (the Zeek uid left out): what {@code out} must hold for them.
+     */
+    public static int bound(int addressBytes, String history, int communityIdBytes, int exporterBytes) {
+        return FIXED_BOUND + 2 * addressBytes + utf8Bound(history) + communityIdBytes + exporterBytes;
+    }
+
+    /**
+     * Fields 1 to 19 of a {@code Flow} (start time to VLAN), written at {@code p} as {@link #toByteArray} writes them
+     * from a {@link MeteredFlow}'s values (times in µs, {@code connState} the enum's number); returns where they end.
+     * With {@link #ascii} (the community ID) and {@link #tail} it writes a whole message without a MeteredFlow.
+     */
+    public static int head(byte[] out, int p, long startMicros, long endMicros, int ipVersion, byte[] origAddr,
+                           byte[] respAddr, int origPort, int respPort, int protocol, int icmpType, int icmpCode,
+                           long origPackets, long origBytes, long respPackets, long respBytes, int origTcpFlags,
+                           int respTcpFlags, int connState, String history, int vlan) {
+        long start = Math.floorDiv(startMicros, 1000);
+        long end = Math.max(start, Math.floorDiv(endMicros, 1000));
+        p = uint64(out, p, Flow.START_TIME_MS_FIELD_NUMBER, start);
+        p = uint64(out, p, Flow.END_TIME_MS_FIELD_NUMBER, end);
+        p = uint32(out, p, Flow.IP_VERSION_FIELD_NUMBER, ipVersion);
+        p = bytes(out, p, Flow.ORIG_ADDR_FIELD_NUMBER, origAddr);
+        p = bytes(out, p, Flow.RESP_ADDR_FIELD_NUMBER, respAddr);
+        p = uint32(out, p, Flow.ORIG_PORT_FIELD_NUMBER, origPort);
+        p = uint32(out, p, Flow.RESP_PORT_FIELD_NUMBER, respPort);
+        p = uint32(out, p, Flow.PROTOCOL_FIELD_NUMBER, protocol);
+        p = uint32(out, p, Flow.ICMP_TYPE_FIELD_NUMBER, icmpType);
+        p = uint32(out, p, Flow.ICMP_CODE_FIELD_NUMBER, icmpCode);
+        p = uint64(out, p, Flow.ORIG_PACKETS_FIELD_NUMBER, origPackets);
+        p = uint64(out, p, Flow.ORIG_BYTES_FIELD_NUMBER, origBytes);
+        p = uint64(out, p, Flow.RESP_PACKETS_FIELD_NUMBER, respPackets);
+        p = uint64(out, p, Flow.RESP_BYTES_FIELD_NUMBER, respBytes);
+        p = uint32(out, p, Flow.ORIG_TCP_FLAGS_FIELD_NUMBER, origTcpFlags);
+        p = uint32(out, p, Flow.RESP_TCP_FLAGS_FIELD_NUMBER, respTcpFlags);
+        // An enum is an int32 varint: sign-extended to 64 bits, as protobuf writes a negative one.
+        p = uint64(out, p, Flow.CONN_STATE_FIELD_NUMBER, connState);
+        p = string(out, p, Flow.HISTORY_FIELD_NUMBER, history, false);
+        return uint32(out, p, Flow.VLAN_FIELD_NUMBER, vlan);
+    }
+
+    /**
+     * The community ID field (20) from its text's bytes, {@code text[0..length)}, known to be ASCII (as a Community ID
+     * is): what {@link #toByteArray} writes for the same text as a String, without making the String.
+     */
+    public static int ascii(byte[] out, int p, byte[] text, int length) {
+        if (length == 0) {
+            return p;
         }
-        if (f.source() != null) {
-            p = bytes(out, p, Flow.EXPORTER_ADDR_FIELD_NUMBER, f.source().exporter());
-            p = uint32(out, p, Flow.SAMPLING_RATE_FIELD_NUMBER, f.source().samplingRate());
+        p = varint(out, tag(out, p, Flow.COMMUNITY_ID_FIELD_NUMBER, LENGTH_DELIMITED), length);
+        System.arraycopy(text, 0, out, p, length);
+        return p + length;
+    }
+
+    /**
+     * Fields 21 and up: the ICMP reply, the Zeek uid (null: absent), the exporter's address and sampling rate (a null
+     * address: not from an exporter, and the rate is left out too).
+     */
+    public static int tail(byte[] out, int p, int icmpReply, String zeekUid, byte[] exporterAddr, int samplingRate) {
+        p = uint32(out, p, Flow.ICMP_REPLY_FIELD_NUMBER, icmpReply);
+        if (zeekUid != null) {
+            // Explicit presence: written when set, even empty.
+            p = string(out, p, Flow.ZEEK_UID_FIELD_NUMBER, zeekUid, true);
+        }
+        if (exporterAddr != null) {
+            p = bytes(out, p, Flow.EXPORTER_ADDR_FIELD_NUMBER, exporterAddr);
+            p = uint32(out, p, Flow.SAMPLING_RATE_FIELD_NUMBER, samplingRate);
         }
         return p;
     }

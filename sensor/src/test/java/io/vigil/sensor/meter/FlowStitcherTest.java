@@ -445,4 +445,86 @@ class FlowStitcherTest {
         return history.chars().filter(ch -> ch != 'A' && ch != 'a').sorted()
                 .mapToObj(ch -> String.valueOf((char) ch)).collect(Collectors.joining());
     }
+
+    /**
+     * A sink that takes wire bytes gets, flow for flow, exactly the bytes of the flows a plain sink gets: TCP, UDP,
+     * ICMP, ICMPv6 and GRE, IPv4 and IPv6, both directions or one, biflows, two exporters, sampling, VLANs, and flows
+     * leaving by the stitch wait, at their end and at the flush.
+     */
+    @Test
+    void wireSinkGetsTheBytesOfTheFlowsAPlainSinkGets() {
+        List<byte[]> plain = new ArrayList<>();
+        List<byte[]> wire = new ArrayList<>();
+        MeterConfig config = MeterConfig.defaults().withMaxFlows(4096);
+        java.util.function.IntFunction<byte[]> exporters = i -> i == 1 ? new byte[] {(byte) 192, 0, 2, 1}
+                : new byte[] {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) i};
+        FlowStitcher a = new FlowStitcher(config, WAIT, f -> plain.add(io.vigil.sensor.output.FlowProtos.toByteArray(f)),
+                exporters);
+        FlowStitcher b = new FlowStitcher(config, WAIT, new FlowSink.Wire() {
+            @Override
+            public void accept(MeteredFlow flow) {
+                throw new AssertionError("a wire sink gets bytes");
+            }
+
+            @Override
+            public void acceptWire(byte[] bytes, int length) {
+                wire.add(java.util.Arrays.copyOf(bytes, length));
+            }
+        }, exporters);
+        java.util.Random random = new java.util.Random(7);
+        int[] protocols = {6, 6, 6, 17, 17, 1, 58, 47};
+        int[] flagSets = {SYN, SYN | ACK, ACK, ACK | PSH, SYN | ACK | FIN, ACK | FIN | PSH, RST, RST | ACK, 0};
+        long now = T0;
+        for (int i = 0; i < 20_000; i++) {
+            FlowRecord r = new FlowRecord();
+            r.protocol = protocols[random.nextInt(protocols.length)];
+            r.ipVersion = r.protocol == 58 || random.nextInt(5) == 0 ? 6 : 4;
+            long x = random.nextInt(16);
+            long y = 16 + random.nextInt(16);
+            boolean forward = random.nextBoolean();
+            if (r.ipVersion == 4) {
+                r.srcLo = 0x0000_ffff_0a00_0000L | (forward ? x : y);
+                r.dstLo = 0x0000_ffff_0a00_0000L | (forward ? y : x);
+            } else {
+                r.srcHi = 0x2001_0db8_0000_0000L | (forward ? x : y);
+                r.dstHi = 0x2001_0db8_0000_0000L | (forward ? y : x);
+                r.srcLo = forward ? x : ~y;
+                r.dstLo = forward ? y : ~x;
+            }
+            int client = 40_000 + random.nextInt(4);
+            int server = random.nextBoolean() ? 443 : 53;
+            r.srcPort = forward ? client : server;
+            r.dstPort = forward ? server : client;
+            if (r.protocol == 1 || r.protocol == 58) {
+                int[] types = r.protocol == 1 ? new int[] {8, 0, 3, 11} : new int[] {128, 129, 1};
+                r.icmpTypeCode = types[random.nextInt(types.length)] << 8 | random.nextInt(4);
+            }
+            r.tcpFlags = r.protocol == 6 ? flagSets[random.nextInt(flagSets.length)] : 0;
+            r.packets = 1 + random.nextInt(20);
+            r.bytes = r.packets * (40 + random.nextInt(1400));
+            r.startMs = now - random.nextInt(30_000);
+            r.endMs = r.startMs + random.nextInt(5_000);
+            r.exporter = 1 + random.nextInt(2);
+            r.samplingRate = random.nextInt(4) == 0 ? 4 : 1;
+            r.vlan = random.nextInt(3) == 0 ? random.nextInt(4095) : 0;
+            if (random.nextInt(10) == 0) {
+                r.hasReverse = true;
+                r.reversePackets = random.nextInt(10);
+                r.reverseBytes = r.reversePackets * 60;
+                r.reverseTcpFlags = r.protocol == 6 ? flagSets[random.nextInt(flagSets.length)] : 0;
+            }
+            now += random.nextInt(3);
+            a.record(r, now);
+            b.record(r, now);
+        }
+        a.advance(now + 2_000);
+        b.advance(now + 2_000);
+        a.flush();
+        b.flush();
+        assertTrue(plain.size() > 1000, "flows: " + plain.size());
+        assertEquals(plain.size(), wire.size());
+        for (int i = 0; i < plain.size(); i++) {
+            assertArrayEquals(plain.get(i), wire.get(i), "flow " + i);
+        }
+    }
 }
