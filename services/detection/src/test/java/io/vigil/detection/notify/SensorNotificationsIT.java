@@ -52,6 +52,8 @@ class SensorNotificationsIT {
     static final String MSP_ID = "it-msp-" + RUN;
     static final String C1 = "it-" + RUN;
     static final String C2 = "it-" + UUID.randomUUID().toString().substring(0, 8);
+    static final String OTHER_MSP = "it-msp-other-" + RUN;
+    static final String C3 = "it-" + UUID.randomUUID().toString().substring(0, 8);
     static final String SENSOR = "sn-" + RUN;
     static final String QUIET = "sn-quiet-" + RUN;
     static final Duration WAIT = Duration.ofSeconds(20);
@@ -97,9 +99,9 @@ class SensorNotificationsIT {
         if (cleanup != null) {
             // Later runs' rounds must not announce this run's sensors to its closed receiver.
             cleanup.preparedQuery("DELETE FROM detection.sensor_presence WHERE customer_id = ANY($1)")
-                    .execute(Tuple.of((Object) new String[]{C1, C2})).await().indefinitely();
-            cleanup.preparedQuery("DELETE FROM detection.notification_destinations WHERE msp_id = $1")
-                    .execute(Tuple.of(MSP_ID)).await().indefinitely();
+                    .execute(Tuple.of((Object) new String[]{C1, C2, C3})).await().indefinitely();
+            cleanup.preparedQuery("DELETE FROM detection.notification_destinations WHERE msp_id = ANY($1)")
+                    .execute(Tuple.of((Object) new String[]{MSP_ID, OTHER_MSP})).await().indefinitely();
         }
     }
 
@@ -109,6 +111,7 @@ class SensorNotificationsIT {
         receiver = WebhookReceiver.start();
         TestCustomers.named(pool, C1, MSP_ID, "10.0.0.0/8");
         TestCustomers.named(pool, C2, MSP_ID, "10.0.0.0/8");
+        TestCustomers.named(pool, C3, OTHER_MSP, "10.0.0.0/8");
         String customerPath = "/api/v1/customers/" + C1 + "/notifications";
         // Default events: a destination created now chooses the sensor events too.
         Response created = as("platform-admin").body(Map.of("name", "C1 hook", "kind", "WEBHOOK", "url", receiver.url("/c1")))
@@ -127,6 +130,8 @@ class SensorNotificationsIT {
         receiver.expect("/msp", secret(as("platform-admin").body(Map.of("name", "MSP health", "kind", "WEBHOOK",
                 "url", receiver.url("/msp"), "minSeverity", "CRITICAL", "events", List.of("SENSOR_ONLINE", "SENSOR_OFFLINE")))
                 .post("/api/v1/msps/" + MSP_ID + "/notifications")), 0);
+        receiver.expect("/other-msp", secret(as("platform-admin").body(Map.of("name", "another MSP", "kind", "WEBHOOK",
+                "url", receiver.url("/other-msp"))).post("/api/v1/msps/" + OTHER_MSP + "/notifications")), 0);
         as("platform-admin").body(Map.of("name", "bad", "kind", "WEBHOOK", "url", receiver.url("/x"),
                 "events", List.of("SENSOR_GONE"))).post(customerPath).then().statusCode(400)
                 .contentType("application/problem+json");
@@ -186,6 +191,7 @@ class SensorNotificationsIT {
         assertEquals(List.of("sensor.offline"), accepted("/c1", QUIET));
         assertEquals(List.of(), receiver.at("/c2"), "another customer's destination hears nothing of C1's sensors");
         assertEquals(List.of(), receiver.at("/alerts-only"), "a destination that chose alert events only hears nothing");
+        assertEquals(List.of(), receiver.at("/other-msp"), "another MSP's MSP-wide destination hears nothing");
 
         JsonPath log = as("msp-a-analyst").get(customerPath + "/" + c1Hook + "/deliveries").then().statusCode(404).extract().jsonPath();
         assertEquals("https://vigil.io/problems/not-found", log.getString("type"), "another MSP's analyst sees nothing of it");
