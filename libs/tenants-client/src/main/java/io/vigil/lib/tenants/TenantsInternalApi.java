@@ -17,13 +17,13 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
  */
 @RegisterRestClient(configKey = "tenants")
 @OidcClientFilter
-@Path("/api/v1/internal/customers")
+@Path("/api/v1/internal")
 @Produces(MediaType.APPLICATION_JSON)
 public interface TenantsInternalApi {
 
     /** 200 with the customer; 404 when tenants does not know it. */
     @GET
-    @Path("/{customerId}")
+    @Path("/customers/{customerId}")
     Uni<TenantsCustomer> customer(@PathParam("customerId") String customerId);
 
     /**
@@ -33,5 +33,16 @@ public interface TenantsInternalApi {
      * @param limit  customers per page, 1..1000
      */
     @GET
+    @Path("/customers")
     Uni<TenantsCustomerPage> customers(@QueryParam("cursor") String cursor, @QueryParam("limit") int limit);
+
+    /**
+     * One page of every sensor (every customer, every status, revoked ones too), in id order.
+     *
+     * @param cursor the previous page's nextCursor, null for the first page
+     * @param limit  sensors per page, 1..1000
+     */
+    @GET
+    @Path("/sensors")
+    Uni<TenantsSensorPage> sensors(@QueryParam("cursor") String cursor, @QueryParam("limit") int limit);
 }

@@ -34,11 +34,11 @@ public class Delivery {
     @Column(name = "customer_id")
     public String customerId;
 
-    /** Null for a test delivery. */
+    /** Null for a test delivery and a sensor event. */
     @Column(name = "alert_id")
     public String alertId;
 
-    /** An AlertChanged.Change name, or TEST. */
+    /** A NotificationEvent name, or TEST. */
     @Column(nullable = false)
     public String event;
 

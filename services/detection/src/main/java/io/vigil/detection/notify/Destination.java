@@ -41,7 +41,7 @@ public class Destination {
     @Column(name = "min_severity", nullable = false)
     public Severity minSeverity;
 
-    /** AlertChanged.Change names. */
+    /** NotificationEvent names. */
     @Column(nullable = false, columnDefinition = "text[]")
     public String[] events;
 

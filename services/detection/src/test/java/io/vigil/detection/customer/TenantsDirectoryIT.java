@@ -4,9 +4,12 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vigil.detection.customer.service.CustomerDirectory;
+import io.vigil.detection.sensor.Registration;
+import io.vigil.detection.sensor.service.SensorDirectory;
 import io.vigil.detection.support.TenantsService;
 import io.vigil.lib.api.problem.ProblemException;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -14,6 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,6 +47,12 @@ class TenantsDirectoryIT {
 
     @Inject
     CustomerDirectory directory;
+
+    @Inject
+    SensorDirectory sensors;
+
+    @ConfigProperty(name = "vigil.tenants.url")
+    String tenantsUrl;
 
     private static void tenantsRuns() {
         Assumptions.assumeTrue(TenantsService.reason == null, () -> "not run against tenants: " + TenantsService.reason);
@@ -110,8 +122,50 @@ class TenantsDirectoryIT {
         return Double.parseDouble(m.group(1));
     }
 
+    /**
+     * The sensor watch's roster: tenants' internal sensor list, paged, keeps the enrolled (ACTIVE) sensors with their
+     * site and enrollment; a pending sensor and a revoked one are not watched.
+     */
     @Test
     @Order(4)
+    void theSensorRosterIsTheEnrolledSensorsTenantsListsWithTheirSites() {
+        tenantsRuns();
+        String customer = as("msp-a-admin").baseUri(tenantsUrl).body(Map.of("name", "Roster " + System.nanoTime()))
+                .post("/api/v1/customers").then().statusCode(201).extract().path("id");
+        String site = as("msp-a-admin").baseUri(tenantsUrl).body(Map.of("name", "Branch office"))
+                .post("/api/v1/customers/" + customer + "/sites").then().statusCode(201).extract().path("id");
+        String watched = enroll(customer, "span-1", site);
+        String revoked = enroll(customer, "span-2", null);
+        String pending = as("msp-a-admin").baseUri(tenantsUrl).body(Map.of("name", "not yet"))
+                .post("/api/v1/customers/" + customer + "/sensors").then().statusCode(201).extract().path("sensor.id");
+        as("msp-a-admin").baseUri(tenantsUrl).post("/api/v1/customers/" + customer + "/sensors/" + revoked + "/revoke")
+                .then().statusCode(200);
+
+        List<Registration> roster = sensors.enrolled().await().atMost(Duration.ofSeconds(30)).orElseThrow();
+        List<Registration> mine = roster.stream().filter(r -> r.customerId().equals(customer)).toList();
+        assertEquals(List.of(watched), mine.stream().map(Registration::sensorId).toList(), "neither pending " + pending
+                + " nor revoked " + revoked);
+        Registration r = mine.get(0);
+        assertEquals("msp-a", r.mspId());
+        assertEquals(site, r.siteId());
+        assertEquals("Branch office", r.siteName());
+        assertEquals("span-1", r.name());
+        assertTrue(r.watchedSince().isAfter(Instant.now().minus(Duration.ofMinutes(5))), "watched from its enrollment");
+    }
+
+    private String enroll(String customer, String name, String site) {
+        Map<String, Object> body = new java.util.HashMap<>(Map.of("name", name));
+        if (site != null) {
+            body.put("siteId", site);
+        }
+        String token = as("msp-a-admin").baseUri(tenantsUrl).body(body).post("/api/v1/customers/" + customer + "/sensors")
+                .then().statusCode(201).extract().path("enrollmentToken");
+        return as("anonymous").baseUri(tenantsUrl).body(Map.of("token", token)).post("/api/v1/sensors/enroll")
+                .then().statusCode(200).extract().path("sensorId");
+    }
+
+    @Test
+    @Order(5)
     void whileTenantsIsDownTheLastKnownCopyAnswers() {
         tenantsRuns();
         directory.find("a1").await().atMost(Duration.ofSeconds(20));

@@ -148,7 +148,7 @@ class NotificationsIT {
         Response r = as("msp-a-admin").body(Map.of("name", "SOC hook", "kind", "WEBHOOK", "url", receiver.url("/customer")))
                 .post(CUSTOMER);
         r.then().statusCode(201).body("kind", equalTo("WEBHOOK")).body("minSeverity", equalTo("LOW"))
-                .body("events", equalTo(List.of("OPENED", "ESCALATED", "REOPENED", "RESOLVED"))).body("customerId", equalTo(TENANT))
+                .body("events", equalTo(List.of("OPENED", "ESCALATED", "REOPENED", "RESOLVED", "SENSOR_OFFLINE", "SENSOR_ONLINE"))).body("customerId", equalTo(TENANT))
                 .body("createdBy", equalTo("msp-a-admin"));
         hookId = r.jsonPath().getString("id");
         String secret = r.jsonPath().getString("secret");

@@ -142,6 +142,46 @@ class CustomerApiIT {
         Api.as("client:vigil-tenants").queryParam("limit", 1001).get("/api/v1/internal/customers").then().statusCode(400);
     }
 
+    /** The internal sensor list, for detection's offline watch: every MSP's sensors with site, MSP and status. */
+    @Test
+    void theInternalSensorListNamesEverySensorWithItsCustomerSiteAndStatus() {
+        String customer = Api.as("msp-b-admin").body(Map.of("name", Api.unique("Watched")))
+                .post("/api/v1/customers").then().statusCode(201).extract().path("id");
+        String site = Api.as("msp-b-admin").body(Map.of("name", "Main office"))
+                .post("/api/v1/customers/" + customer + "/sites").then().statusCode(201).extract().path("id");
+        String atSite = Api.as("msp-b-admin").body(Map.of("name", "core-span", "siteId", site))
+                .post("/api/v1/customers/" + customer + "/sensors").then().statusCode(201).extract().path("sensor.id");
+        String revoked = Api.as("msp-b-admin").body(Map.of("name", "old"))
+                .post("/api/v1/customers/" + customer + "/sensors").then().statusCode(201).extract().path("sensor.id");
+        Api.as("msp-b-admin").post("/api/v1/customers/" + customer + "/sensors/" + revoked + "/revoke").then().statusCode(200);
+        Map<String, Map<String, Object>> seen = new java.util.HashMap<>();
+        String cursor = null;
+        do {
+            var spec = Api.as("client:vigil-tenants").queryParam("limit", 200);
+            if (cursor != null) {
+                spec.queryParam("cursor", cursor);
+            }
+            Response page = spec.get("/api/v1/internal/sensors");
+            page.then().statusCode(200);
+            List<Map<String, Object>> items = page.jsonPath().getList("items");
+            items.forEach(s -> assertTrue(seen.put((String) s.get("id"), s) == null, "seen twice: " + s.get("id")));
+            cursor = page.path("nextCursor");
+        } while (cursor != null);
+        Map<String, Object> s = seen.get(atSite);
+        assertEquals(customer, s.get("customerId"));
+        assertEquals("msp-b", s.get("mspId"));
+        assertEquals(site, s.get("siteId"));
+        assertEquals("Main office", s.get("siteName"));
+        assertEquals("core-span", s.get("name"));
+        assertEquals("PENDING", s.get("status"));
+        assertEquals("REVOKED", seen.get(revoked).get("status"));
+        assertEquals(null, seen.get(revoked).get("siteName"));
+        Api.as("platform-admin").get("/api/v1/internal/sensors").then().statusCode(403);
+        Api.as("client:vigil-tenants").queryParam("limit", 0).get("/api/v1/internal/sensors").then().statusCode(400);
+        Api.as("client:vigil-tenants").queryParam("cursor", "not-ours").get("/api/v1/internal/sensors").then().statusCode(400)
+                .contentType("application/problem+json");
+    }
+
     @Test
     void aDuplicateNameInOneMspIsAConflict() {
         String name = Api.unique("Twice");

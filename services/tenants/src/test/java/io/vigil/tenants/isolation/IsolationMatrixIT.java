@@ -145,6 +145,10 @@ class IsolationMatrixIT {
                 // Every customer of every MSP, for ingest's retention job: service accounts only.
                 new Endpoint("GET", "/api/v1/internal/customers",
                         (w, own) -> new Call("/api/v1/internal/customers?limit=1", null),
+                        expect(F403, F403, F403, F403, F403, R200, F401)),
+                // Every sensor of every MSP, for detection's offline watch: service accounts only.
+                new Endpoint("GET", "/api/v1/internal/sensors",
+                        (w, own) -> new Call("/api/v1/internal/sensors?limit=1", null),
                         expect(F403, F403, F403, F403, F403, R200, F401)));
     }
 

@@ -127,6 +127,12 @@ public class OutboxRepository {
         return sealed;
     }
 
+    /** Deliveries not sent yet, of every instance (PENDING: due, waiting for a retry, or leased); the partial index counts them. */
+    public long backlog() {
+        return pool.query("SELECT count(*) FROM " + T + " WHERE status = 'PENDING'").execute().await().indefinitely()
+                .iterator().next().getLong(0);
+    }
+
     public void delivered(String id, Integer statusCode) {
         update("status = 'DELIVERED', attempts = attempts + 1, last_attempt_at = now(), delivered_at = now(),"
                 + " last_status_code = $2, last_error = NULL", Tuple.of(id, statusCode));

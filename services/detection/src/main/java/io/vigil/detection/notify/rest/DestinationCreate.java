@@ -1,7 +1,7 @@
 package io.vigil.detection.notify.rest;
 
-import io.vigil.detection.alert.AlertChanged;
 import io.vigil.detection.notify.DestinationKind;
+import io.vigil.detection.notify.NotificationEvent;
 import io.vigil.detection.notify.SyslogTransport;
 import io.vigil.detection.model.Severity;
 import jakarta.validation.Valid;
@@ -19,8 +19,10 @@ import java.util.Set;
  * the answer.
  *
  * @param tls         for transport TLS only: the CA to trust, a client certificate and key, host name checking
- * @param minSeverity only alerts at this severity or above are sent (default LOW: all)
- * @param events      which changes are sent (default all: OPENED, ESCALATED, REOPENED, RESOLVED)
+ * @param minSeverity only alerts at this severity or above are sent (default LOW: all); sensor events have no severity
+ *                    and are chosen by {@code events} alone
+ * @param events      which alert changes and sensor events are sent (default all: OPENED, ESCALATED, REOPENED, RESOLVED,
+ *                    SENSOR_OFFLINE, SENSOR_ONLINE)
  * @param enabled     default true
  */
 public record DestinationCreate(
@@ -32,6 +34,6 @@ public record DestinationCreate(
         SyslogTransport transport,
         @Valid DestinationTls tls,
         Severity minSeverity,
-        @Size(min = 1, max = 4) Set<AlertChanged.@NotNull Change> events,
+        @Size(min = 1, max = 6) Set<@NotNull NotificationEvent> events,
         Boolean enabled) {
 }

@@ -1,7 +1,7 @@
 package io.vigil.detection.notify.rest;
 
-import io.vigil.detection.alert.AlertChanged;
 import io.vigil.detection.model.Severity;
+import io.vigil.detection.notify.NotificationEvent;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -13,5 +13,5 @@ public record DestinationPatch(
         @Size(min = 1, max = 100) @Pattern(regexp = ".*\\S.*", message = "must not be blank") String name,
         Boolean enabled,
         Severity minSeverity,
-        @Size(min = 1, max = 4) Set<AlertChanged.@NotNull Change> events) {
+        @Size(min = 1, max = 6) Set<@NotNull NotificationEvent> events) {
 }

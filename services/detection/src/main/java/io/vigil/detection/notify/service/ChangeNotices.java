@@ -3,6 +3,7 @@ package io.vigil.detection.notify.service;
 import io.smallrye.mutiny.Uni;
 import io.vigil.detection.alert.AlertChanged;
 import io.vigil.detection.notify.repository.OutboxRepository;
+import io.vigil.detection.sensor.SensorChanged;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.hibernate.reactive.mutiny.Mutiny;
 
@@ -14,9 +15,9 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Queues the notifications of alert changes in the caller's transaction, whoever made them (the detection cycle's
- * merge, a user resolving an alert): the enabled destinations of the alerts' customers and MSPs, planned and inserted
- * into the outbox in one go. The delivery worker sends them once the transaction has committed.
+ * Queues notifications in the caller's transaction, whoever made the change (the detection cycle's merge, a user
+ * resolving an alert, the sensor watcher): the enabled destinations of the customers and MSPs concerned, planned and
+ * inserted into the outbox in one go. The delivery worker sends them once the transaction has committed.
  */
 @ApplicationScoped
 public class ChangeNotices {
@@ -43,5 +44,20 @@ public class ChangeNotices {
         changes.stream().map(AlertChanged::mspId).filter(Objects::nonNull).forEach(owners::add);
         return outbox.targets(session, customers, owners)
                 .chain(targets -> outbox.enqueue(session, planner.plan(changes, targets, now)));
+    }
+
+    /** The deliveries of sensors' transitions, to their customers' destinations and their MSPs' MSP-wide ones; how many were new. */
+    public Uni<Integer> queueSensors(Mutiny.Session session, List<SensorChanged> changes) {
+        if (changes.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        Set<String> customers = new LinkedHashSet<>();
+        Set<String> msps = new LinkedHashSet<>();
+        changes.forEach(c -> {
+            customers.add(c.customerId());
+            msps.add(c.mspId());
+        });
+        return outbox.targets(session, customers, msps)
+                .chain(targets -> outbox.enqueue(session, planner.planSensors(changes, targets)));
     }
 }

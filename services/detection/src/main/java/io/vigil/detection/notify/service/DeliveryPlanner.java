@@ -4,6 +4,8 @@ import io.vigil.detection.alert.AlertChanged;
 import io.vigil.detection.model.Severity;
 import io.vigil.detection.notify.DestinationKind;
 import io.vigil.detection.notify.repository.OutboxRepository;
+import io.vigil.detection.sensor.SensorChanged;
+import io.vigil.detection.sensor.SensorPresence;
 import io.vigil.lib.api.id.Ids;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -42,6 +44,30 @@ public class DeliveryPlanner {
                 String payload = t.kind() == DestinationKind.WEBHOOK ? payloads.webhook(id, e, now) : payloads.syslog(e, now);
                 rows.add(new OutboxRepository.NewDelivery(id, t.id(), t.mspId(), customerId, e.alert().id(), e.change().name(),
                         severity.name(), e.alert().reopenCount(), dedupeKey(e), payload));
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * The deliveries of sensors' transitions: to the destinations of the sensor's customer and the MSP-wide ones of its
+     * MSP that chose the event. Sensor events have no severity, so minSeverity does not filter them; the row records
+     * MEDIUM for offline and LOW for back online (the CEF severities 5 and 3).
+     */
+    public List<OutboxRepository.NewDelivery> planSensors(List<SensorChanged> changes, List<OutboxRepository.Target> targets) {
+        List<OutboxRepository.NewDelivery> rows = new ArrayList<>();
+        for (SensorChanged e : changes) {
+            String event = NotificationPayloads.event(e).name();
+            for (OutboxRepository.Target t : targets) {
+                boolean owner = t.customerId() != null ? t.customerId().equals(e.customerId()) : Objects.equals(t.mspId(), e.mspId());
+                if (!owner || !t.events().contains(event)) {
+                    continue;
+                }
+                String id = Ids.newId("dl", 16);
+                String payload = t.kind() == DestinationKind.WEBHOOK ? payloads.webhook(id, e) : payloads.syslog(e);
+                String severity = (e.event() == SensorPresence.Event.OFFLINE ? Severity.MEDIUM : Severity.LOW).name();
+                rows.add(new OutboxRepository.NewDelivery(id, t.id(), t.mspId(), e.customerId(), null, event, severity, 0,
+                        e.dedupeKey(), payload));
             }
         }
         return rows;

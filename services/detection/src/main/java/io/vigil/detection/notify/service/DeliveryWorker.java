@@ -1,5 +1,6 @@
 package io.vigil.detection.notify.service;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -24,6 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Sends due deliveries from the PostgreSQL outbox: claims a batch under a lease, sends in parallel, and records the
@@ -44,6 +46,8 @@ public class DeliveryWorker {
     private final MeterRegistry registry;
     private final SecretSeal seal;
     private final AtomicBoolean kickQueued = new AtomicBoolean();
+    /** The outbox's PENDING rows after the last round; the same figure on every instance (the table is shared). */
+    private final AtomicLong backlog = new AtomicLong();
     private ScheduledExecutorService poller;
     private ExecutorService senders;
 
@@ -56,6 +60,9 @@ public class DeliveryWorker {
         this.backoff = new Backoff(config.backoffInitial(), config.backoffMax());
         this.registry = registry;
         this.seal = seal;
+        Gauge.builder("vigil.detection.notify.backlog", backlog, AtomicLong::get).strongReference(true)
+                .description("notification deliveries not sent yet (PENDING in the outbox, every instance's), after this"
+                        + " instance's last delivery round").register(registry);
     }
 
     void start(@Observes StartupEvent event) {
@@ -95,6 +102,7 @@ public class DeliveryWorker {
     private void drainQuietly() {
         try {
             drain();
+            backlog.set(outbox.backlog());
         } catch (RuntimeException e) {
             LOG.warnf("notification delivery round failed (retried next round): %s", e.getMessage());
         }

@@ -7,10 +7,13 @@ import io.vigil.detection.alert.AlertChanged;
 import io.vigil.detection.alert.AlertSummary;
 import io.vigil.detection.model.AlertFamily;
 import io.vigil.detection.notify.Cef;
+import io.vigil.detection.notify.NotificationEvent;
 import io.vigil.detection.notify.NotifyConfig;
 import io.vigil.detection.notify.Syslog5424;
 import io.vigil.detection.model.AlertType;
 import io.vigil.detection.model.Severity;
+import io.vigil.detection.sensor.SensorChanged;
+import io.vigil.detection.sensor.SensorPresence;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -68,9 +71,71 @@ public class NotificationPayloads {
         return write(body);
     }
 
-    /** "alert.opened", "alert.escalated", "alert.reopened", "alert.resolved", or "test". */
-    public static String eventType(String change) {
-        return TEST.equals(change) ? "test" : "alert." + change.toLowerCase(Locale.ROOT);
+    /** "alert.opened", "alert.escalated", "alert.reopened", "alert.resolved", "sensor.offline", "sensor.online", or "test". */
+    public static String eventType(String event) {
+        return TEST.equals(event) ? "test" : NotificationEvent.valueOf(event).type();
+    }
+
+    /** The event of a sensor's transition. */
+    public static NotificationEvent event(SensorChanged e) {
+        return e.event() == SensorPresence.Event.OFFLINE ? NotificationEvent.SENSOR_OFFLINE : NotificationEvent.SENSOR_ONLINE;
+    }
+
+    /**
+     * The webhook body of a sensor's transition: {id, type ("sensor.offline", "sensor.online"), occurredAt, event, mspId,
+     * customerId, sensor: {id, name, siteId, siteName, status, lastHeartbeatAt, offlineSince}}.
+     */
+    public String webhook(String deliveryId, SensorChanged e) {
+        NotificationEvent event = event(e);
+        ObjectNode body = json.createObjectNode();
+        body.put("id", deliveryId);
+        body.put("type", event.type());
+        body.put("occurredAt", e.at().toString());
+        body.put("event", event.name());
+        body.put("mspId", e.mspId());
+        body.put("customerId", e.customerId());
+        ObjectNode sensor = body.putObject("sensor");
+        sensor.put("id", e.sensorId());
+        sensor.put("name", e.name());
+        sensor.put("siteId", e.siteId());
+        sensor.put("siteName", e.siteName());
+        sensor.put("status", e.event().name());
+        sensor.put("lastHeartbeatAt", e.lastHeartbeat() == null ? null : e.lastHeartbeat().toString());
+        sensor.put("offlineSince", e.offlineSince() == null ? null : e.offlineSince().toString());
+        return write(body);
+    }
+
+    /** The syslog line of a sensor's transition: warning (4) when it goes offline, informational (6) when it is back. */
+    public String syslog(SensorChanged e) {
+        int level = e.event() == SensorPresence.Event.OFFLINE ? 4 : 6;
+        return Syslog5424.message(facility, level, e.at(), hostname, APP_NAME, procId, event(e).name(), cef(e, version));
+    }
+
+    /**
+     * CEF:0|Vigil|Vigil|version|sensor.offline or sensor.online|Sensor offline or Sensor online|5 or 3|extensions: the
+     * sensor as the device ({@code deviceExternalId}, {@code dvchost} its name), {@code start} when it went offline,
+     * {@code end} its last heartbeat, and the customer, MSP, site and status as custom strings.
+     */
+    public static String cef(SensorChanged e, String version) {
+        boolean offline = e.event() == SensorPresence.Event.OFFLINE;
+        String what = offline ? "offline" : "online";
+        Map<String, String> ext = new LinkedHashMap<>();
+        ext.put("rt", String.valueOf(e.at().toEpochMilli()));
+        ext.put("act", what);
+        ext.put("cat", "Sensor health");
+        ext.put("deviceExternalId", e.sensorId());
+        ext.put("dvchost", e.name());
+        ext.put("start", e.offlineSince() == null ? null : String.valueOf(e.offlineSince().toEpochMilli()));
+        ext.put("end", e.lastHeartbeat() == null ? null : String.valueOf(e.lastHeartbeat().toEpochMilli()));
+        ext.put("msg", offline
+                ? "sensor " + e.name() + " sent no heartbeat since " + (e.lastHeartbeat() == null ? "its enrollment" : e.lastHeartbeat())
+                : "sensor " + e.name() + " reports again, offline since " + e.offlineSince());
+        custom(ext, "cs1", "customer", e.customerId());
+        custom(ext, "cs2", "msp", e.mspId());
+        custom(ext, "cs3", "site", e.siteId());
+        custom(ext, "cs4", "siteName", e.siteName());
+        custom(ext, "cs5", "status", offline ? "OFFLINE" : "ONLINE");
+        return Cef.format("Vigil", "Vigil", version, "sensor." + what, "Sensor " + what, offline ? 5 : 3, ext);
     }
 
     public String syslog(AlertChanged e, Instant at) {

@@ -5,13 +5,13 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.vigil.lib.api.auth.Access;
 import io.vigil.lib.api.id.Ids;
-import io.vigil.detection.alert.AlertChanged;
 import io.vigil.lib.api.auth.Role;
 import io.vigil.detection.customer.service.CustomerAccess;
 import io.vigil.detection.notify.Delivery;
 import io.vigil.detection.notify.DeliveryStatus;
 import io.vigil.detection.notify.Destination;
 import io.vigil.detection.notify.DestinationKind;
+import io.vigil.detection.notify.NotificationEvent;
 import io.vigil.detection.notify.NotifyConfig;
 import io.vigil.detection.notify.SecretSeal;
 import io.vigil.detection.notify.StandardWebhookSignature;
@@ -234,9 +234,10 @@ public class NotificationService {
         });
     }
 
-    private static String[] events(Set<AlertChanged.Change> events) {
-        Set<AlertChanged.Change> chosen = events == null ? Set.of(AlertChanged.Change.values()) : events;
-        return Arrays.stream(AlertChanged.Change.values()).filter(chosen::contains).map(Enum::name).toArray(String[]::new);
+    /** The chosen events in their declared order; none given: every event, sensor health included. */
+    private static String[] events(Set<NotificationEvent> events) {
+        Set<NotificationEvent> chosen = events == null ? Set.of(NotificationEvent.values()) : events;
+        return Arrays.stream(NotificationEvent.values()).filter(chosen::contains).map(Enum::name).toArray(String[]::new);
     }
 
     private void validate(DestinationCreate body) {

@@ -70,4 +70,25 @@ class DeliveryPlannerTest {
         assertEquals(first, DeliveryPlanner.dedupeKey(resolved(0)), "a resolution fired twice is one delivery");
         assertNotEquals(first, DeliveryPlanner.dedupeKey(resolved(1)), "resolved again after reopening: announced again");
     }
+
+    @Test
+    void aSensorTransitionGoesToItsCustomersAndMspsDestinationsThatChoseItWhateverTheirMinimumSeverity() {
+        List<OutboxRepository.Target> targets = List.of(
+                target("nd-chose", List.of("OPENED", "SENSOR_OFFLINE", "SENSOR_ONLINE"), "CRITICAL", "a1", "msp-a"),
+                target("nd-alerts-only", List.of("OPENED", "ESCALATED", "REOPENED", "RESOLVED"), "LOW", "a1", "msp-a"),
+                target("nd-msp-wide", List.of("SENSOR_OFFLINE"), "LOW", null, "msp-a"),
+                target("nd-other-customer", List.of("SENSOR_OFFLINE"), "LOW", "a2", "msp-a"),
+                target("nd-other-msp", List.of("SENSOR_OFFLINE"), "LOW", null, "msp-b"));
+        io.vigil.detection.sensor.SensorChanged off = new io.vigil.detection.sensor.SensorChanged(
+                io.vigil.detection.sensor.SensorPresence.Event.OFFLINE, "msp-a", "a1", "sn-1", "core", null, null, null,
+                Instant.ofEpochMilli(300_000), Instant.ofEpochMilli(300_000));
+        List<OutboxRepository.NewDelivery> rows = planner().planSensors(List.of(off), targets);
+        assertEquals(List.of("nd-chose", "nd-msp-wide"), rows.stream().map(OutboxRepository.NewDelivery::destinationId).toList());
+        for (OutboxRepository.NewDelivery d : rows) {
+            assertEquals("SENSOR_OFFLINE", d.event());
+            assertEquals("a1", d.customerId());
+            assertEquals(null, d.alertId());
+            assertEquals(off.dedupeKey(), d.dedupeKey(), "a transition is queued once per destination");
+        }
+    }
 }

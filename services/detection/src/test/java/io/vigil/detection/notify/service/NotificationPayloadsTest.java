@@ -12,6 +12,7 @@ import io.vigil.detection.model.Severity;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -126,5 +127,63 @@ class NotificationPayloadsTest {
         assertEquals("RESOLVED", ext.get("cs5"));
         assertEquals("<131>", p.syslog(AlertChanged.of(alert("10.0.0.5", Severity.HIGH), AlertChanged.Change.ESCALATED,
                 Severity.LOW), Instant.EPOCH).substring(0, 5), "other changes keep the alert's severity");
+    }
+
+    private static io.vigil.detection.sensor.SensorChanged sensorChanged(io.vigil.detection.sensor.SensorPresence.Event event) {
+        boolean offline = event == io.vigil.detection.sensor.SensorPresence.Event.OFFLINE;
+        return new io.vigil.detection.sensor.SensorChanged(event, "msp-a", "a1", "sn-core", "core | span=1", "st-hq", "HQ",
+                Instant.parse("2026-12-08T10:10:00Z"), Instant.parse("2026-12-08T10:15:00Z"),
+                offline ? Instant.parse("2026-12-08T10:15:00Z") : Instant.parse("2026-12-08T10:30:00Z"));
+    }
+
+    @Test
+    void aSensorGoingOfflineIsSensorOfflineWithItsCustomerSiteAndLastHeartbeat() throws Exception {
+        NotificationPayloads p = payloads();
+        io.vigil.detection.sensor.SensorChanged off = sensorChanged(io.vigil.detection.sensor.SensorPresence.Event.OFFLINE);
+        com.fasterxml.jackson.databind.JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(p.webhook("dl-2", off));
+        assertEquals("sensor.offline", body.get("type").asText());
+        assertEquals("SENSOR_OFFLINE", body.get("event").asText());
+        assertEquals("2026-12-08T10:15:00Z", body.get("occurredAt").asText());
+        assertEquals("a1", body.get("customerId").asText());
+        assertEquals("msp-a", body.get("mspId").asText());
+        assertEquals("sn-core", body.at("/sensor/id").asText());
+        assertEquals("core | span=1", body.at("/sensor/name").asText());
+        assertEquals("st-hq", body.at("/sensor/siteId").asText());
+        assertEquals("HQ", body.at("/sensor/siteName").asText());
+        assertEquals("OFFLINE", body.at("/sensor/status").asText());
+        assertEquals("2026-12-08T10:10:00Z", body.at("/sensor/lastHeartbeatAt").asText());
+        assertEquals("2026-12-08T10:15:00Z", body.at("/sensor/offlineSince").asText());
+        assertEquals("sensor.offline", NotificationPayloads.eventType("SENSOR_OFFLINE"));
+        assertEquals("sensor.online", NotificationPayloads.eventType("SENSOR_ONLINE"));
+
+        String line = p.syslog(off);
+        // local0 (16) * 8 + warning (4)
+        assertEquals("<132>1 2026-12-08T10:15:00.000Z vm vigil-detection ", line.substring(0, line.indexOf("vigil-detection ") + 16));
+        assertEquals(" SENSOR_OFFLINE - CEF:0|", line.substring(line.indexOf(" SENSOR_OFFLINE "), line.indexOf("CEF:0|") + 6));
+        CefParser.Parsed cef = CefParser.parse(line.substring(line.indexOf("CEF:0|")));
+        assertEquals(List.of("Vigil", "Vigil", "1", "sensor.offline", "Sensor offline", "5"), cef.header());
+        Map<String, String> ext = cef.extensions();
+        assertEquals("offline", ext.get("act"));
+        assertEquals("sn-core", ext.get("deviceExternalId"));
+        assertEquals("core | span=1", ext.get("dvchost"), "escaped and read back whole");
+        assertEquals(String.valueOf(Instant.parse("2026-12-08T10:15:00Z").toEpochMilli()), ext.get("start"));
+        assertEquals(String.valueOf(Instant.parse("2026-12-08T10:10:00Z").toEpochMilli()), ext.get("end"));
+        assertEquals("a1", ext.get("cs1"));
+        assertEquals("msp-a", ext.get("cs2"));
+        assertEquals("st-hq", ext.get("cs3"));
+        assertEquals("OFFLINE", ext.get("cs5"));
+    }
+
+    @Test
+    void aSensorBackIsSensorOnlineAndInformational() throws Exception {
+        NotificationPayloads p = payloads();
+        io.vigil.detection.sensor.SensorChanged on = sensorChanged(io.vigil.detection.sensor.SensorPresence.Event.ONLINE);
+        com.fasterxml.jackson.databind.JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(p.webhook("dl-3", on));
+        assertEquals("sensor.online", body.get("type").asText());
+        assertEquals("ONLINE", body.at("/sensor/status").asText());
+        assertEquals("2026-12-08T10:15:00Z", body.at("/sensor/offlineSince").asText(), "the offline period that ended");
+        String line = p.syslog(on);
+        assertEquals("<134>", line.substring(0, 5));
+        assertEquals("sensor.online", CefParser.parse(line.substring(line.indexOf("CEF:0|"))).header().get(3));
     }
 }

@@ -48,4 +48,19 @@ public class SensorRepository implements PanacheRepositoryBase<Sensor, String> {
         }
         return find(q.append(" order by s.id").toString(), scope.with(p)).page(0, limit).list();
     }
+
+    /**
+     * Up to {@code limit} sensors of every customer visible to the caller (a service: all) with ids after
+     * {@code afterId}, in id order, whatever their status.
+     */
+    public Uni<List<Sensor>> pageOfAll(TenantContext ctx, String afterId, int limit) {
+        Scope scope = Scope.of(ctx, "s.mspId", "s.customerId");
+        StringBuilder q = new StringBuilder("from Sensor s where ").append(scope.where());
+        Parameters p = new Parameters();
+        if (afterId != null) {
+            q.append(" and s.id > :after");
+            p.and("after", afterId);
+        }
+        return find(q.append(" order by s.id").toString(), scope.with(p)).page(0, limit).list();
+    }
 }

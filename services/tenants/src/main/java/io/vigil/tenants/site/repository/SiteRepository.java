@@ -25,4 +25,14 @@ public class SiteRepository implements PanacheRepositoryBase<Site, String> {
         return find("from Site s where s.id = :id and s.customerId = :customer and " + scope.where(),
                 scope.with(Parameters.with("id", siteId).and("customer", customerId))).firstResult();
     }
+
+    /** The sites of these ids visible to the caller. */
+    public Uni<List<Site>> findVisible(TenantContext ctx, java.util.Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        Scope scope = Scope.of(ctx, "s.mspId", "s.customerId");
+        return find("from Site s where s.id in :ids and " + scope.where(),
+                scope.with(Parameters.with("ids", List.copyOf(ids)))).list();
+    }
 }
