@@ -1,5 +1,7 @@
 package io.vigil.sensor.it;
 
+import io.vigil.lib.testing.BuiltService;
+
 import com.google.gson.JsonParser;
 
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -178,45 +181,13 @@ public final class PackagedSensor implements AutoCloseable {
 
     /** A built service (prod profile) on {@code port} against the stack; returns once it is ready. */
     private static Process service(String module, int port, Map<String, String> settings, Path log) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx512m", "-jar", jar(module).toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        Map<String, String> env = pb.environment();
-        env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
-        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
-        env.put("VIGIL_CLICKHOUSE_URL", CLICKHOUSE);
-        env.put("VIGIL_OIDC_ISSUER", ISSUER);
-        env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
-        // The stack's PostgreSQL is shared: a newer build may have migrated a schema further than this one knows.
-        env.put("QUARKUS_FLYWAY_IGNORE_MIGRATION_PATTERNS", "*:future");
-        env.putAll(settings);
-        Process p = pb.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-                        .build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return p;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            if (!p.isAlive()) {
-                throw new IllegalStateException(module + " exited; see " + log);
-            }
-            TimeUnit.MILLISECONDS.sleep(200);
-        }
-        p.destroyForcibly();
-        throw new IllegalStateException(module + " not ready in 120 s; see " + log);
+        Map<String, String> all = new java.util.HashMap<>(Map.of("VIGIL_CLICKHOUSE_URL", CLICKHOUSE, "VIGIL_OIDC_ISSUER", ISSUER));
+        all.putAll(settings);
+        return BuiltService.start(jar(module), "512m", port, all, log, Duration.ofSeconds(120));
     }
 
     private static void stop(Process p) throws InterruptedException {
-        if (p != null) {
-            p.destroy();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        }
+        BuiltService.stop(p);
     }
 
     private static int freePort() throws IOException {

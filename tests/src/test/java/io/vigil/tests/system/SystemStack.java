@@ -1,5 +1,7 @@
 package io.vigil.tests.system;
 
+import io.vigil.lib.testing.BuiltService;
+
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -120,47 +122,14 @@ public final class SystemStack {
 
     /** Stops a service started here, waiting for it to exit. */
     static void stop(Process service) throws InterruptedException {
-        if (service != null) {
-            service.destroy();
-            if (!service.waitFor(30, TimeUnit.SECONDS)) {
-                service.destroyForcibly();
-            }
-        }
+        BuiltService.stop(service);
     }
 
     /** Starts a built service (prod profile) on {@code port} against the stack; returns once it is ready. */
     private static Process startService(String module, int port, Map<String, String> settings, Path log) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx512m", "-jar", jar(module).toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        Map<String, String> env = pb.environment();
-        env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
-        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
-        env.put("VIGIL_CLICKHOUSE_URL", CLICKHOUSE);
-        env.put("VIGIL_OIDC_ISSUER", ISSUER);
-        // The jar runs in the prod profile, whose console logs are JSON; these tests read the lines as text.
-        env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
-        // The stack's PostgreSQL is shared: a newer build may have migrated a schema further than this one knows.
-        env.put("QUARKUS_FLYWAY_IGNORE_MIGRATION_PATTERNS", "*:future");
-        env.putAll(settings);
-        Process p = pb.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return p;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            if (!p.isAlive()) {
-                throw new IllegalStateException(module + " exited; see " + log);
-            }
-            TimeUnit.MILLISECONDS.sleep(200);
-        }
-        p.destroyForcibly();
-        throw new IllegalStateException(module + " not ready in 90 s; see " + log);
+        Map<String, String> all = new java.util.HashMap<>(Map.of("VIGIL_CLICKHOUSE_URL", CLICKHOUSE, "VIGIL_OIDC_ISSUER", ISSUER));
+        all.putAll(settings);
+        return BuiltService.start(jar(module), "512m", port, all, log, Duration.ofSeconds(90));
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.vigil.portal.browser;
 
+import io.vigil.lib.testing.BuiltService;
+
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.io.IOException;
@@ -10,10 +12,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The real services the portal calls, started from their built jars as processes against the stack: tenants (dev seed)
@@ -109,51 +111,15 @@ public class Services implements QuarkusTestResourceLifecycleManager {
 
     static Process service(String module, int port, Map<String, String> settings, Path log) throws Exception {
         Files.createDirectories(WORK);
-        Path jar = ROOT.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException(jar + " is missing: build it first (mvn -B package -DskipTests -pl " + module + " -am)");
-        }
         Files.deleteIfExists(log);
-        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx384m", "-jar", jar.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        Map<String, String> env = pb.environment();
-        env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
-        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
-        env.put("VIGIL_CLICKHOUSE_URL", CLICKHOUSE);
-        env.put("VIGIL_CLICKHOUSE_DATABASE", DATABASE);
-        env.put("VIGIL_OIDC_ISSUER", ISSUER);
-        env.put("VIGIL_PG_PASSWORD", env("VIGIL_PG_PASSWORD", "vigil-dev"));
-        // The stack's PostgreSQL is shared: a newer build may have migrated a schema further than this one knows.
-        env.put("QUARKUS_FLYWAY_IGNORE_MIGRATION_PATTERNS", "*:future");
-        env.putAll(settings);
-        Process p = pb.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                        + "/q/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return p;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            if (!p.isAlive()) {
-                throw new IllegalStateException(module + " exited; see " + log);
-            }
-            TimeUnit.MILLISECONDS.sleep(250);
-        }
-        p.destroyForcibly();
-        throw new IllegalStateException(module + " not ready in 120 s; see " + log);
+        Map<String, String> all = new java.util.HashMap<>(Map.of("VIGIL_CLICKHOUSE_URL", CLICKHOUSE, "VIGIL_CLICKHOUSE_DATABASE",
+                DATABASE, "VIGIL_OIDC_ISSUER", ISSUER, "VIGIL_PG_PASSWORD", env("VIGIL_PG_PASSWORD", "vigil-dev")));
+        all.putAll(settings);
+        return BuiltService.start(BuiltService.jar(ROOT, module), "384m", port, all, log, Duration.ofSeconds(120));
     }
 
     static void stop(Process p) throws InterruptedException {
-        if (p != null && p.isAlive()) {
-            p.destroy();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        }
+        BuiltService.stop(p);
     }
 
     static int freePort() throws IOException {
