@@ -657,6 +657,7 @@ class ManifestTest {
     @ValueSource(strings = {"base", DEV, PROD})
     void everyDashboardQueryNamesMetersTheServicesRegister(String dir) throws IOException {
         Set<String> exported = MeterNames.exported(REPO);
+        Set<String> literals = MeterNames.literals(REPO);
         List<ConfigMap> dashboards = render(dir).all(ConfigMap.class).stream()
                 .filter(c -> "1".equals(Optional.ofNullable(c.getMetadata().getLabels()).orElse(Map.of()).get("grafana_dashboard"))).toList();
         assertFalse(dashboards.isEmpty(), dir + ": no Grafana dashboard ConfigMap");
@@ -669,6 +670,10 @@ class ManifestTest {
                     assertFalse(named.isEmpty(), what + ": a query names no metric: " + expr);
                     for (String metric : named) {
                         assertTrue(exported.contains(metric), what + ": " + metric + " is no meter the services register (" + expr + ")");
+                    }
+                    for (String label : MeterNames.exactLabels(expr)) {
+                        String value = label.substring(label.indexOf('=') + 1);
+                        assertTrue(literals.contains(value), what + ": no meter's tag is ever \"" + value + "\" (" + label + " in " + expr + ")");
                     }
                     queries++;
                 }

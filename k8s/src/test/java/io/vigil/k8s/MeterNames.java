@@ -68,6 +68,40 @@ final class MeterNames {
         };
     }
 
+    /** A string literal in Java source. */
+    private static final Pattern LITERAL = Pattern.compile("\"((?:[^\"\\\\\n]|\\\\.)*)\"");
+    /** An exact label matcher in PromQL: label="value" (not !=, =~ or !~). */
+    private static final Pattern EXACT_LABEL = Pattern.compile("\\b([A-Za-z_][A-Za-z0-9_]*)\\s*=\\s*\"([^\"]*)\"");
+
+    /**
+     * Every string literal in the services' and libraries' main sources: the values a meter's tags can take are among
+     * them (a tag value made at run time, such as an enum's name, is not, and a query should not match one exactly).
+     */
+    static Set<String> literals(Path repo) throws IOException {
+        Set<String> out = new TreeSet<>();
+        for (Path root : List.of(repo.resolve("services"), repo.resolve("libs"))) {
+            try (Stream<Path> files = Files.walk(root)) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".java") && f.toString().contains("/src/main/")).toList()) {
+                    Matcher m = LITERAL.matcher(Files.readString(file));
+                    while (m.find()) {
+                        out.add(m.group(1));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The values a PromQL expression's exact label matchers ask for, as label=value. */
+    static Set<String> exactLabels(String expr) {
+        Set<String> out = new TreeSet<>();
+        Matcher m = EXACT_LABEL.matcher(expr);
+        while (m.find()) {
+            out.add(m.group(1) + "=" + m.group(2));
+        }
+        return out;
+    }
+
     /** Every "expr" in a Grafana dashboard's JSON, wherever it sits (panels, rows, nested panels). */
     static List<String> queries(JsonNode dashboard) {
         List<String> exprs = new ArrayList<>();

@@ -24,6 +24,12 @@ class MeterNamesTest {
     }
 
     @Test
+    void exactLabelMatchersAreReadButNotNegatedOrRegexOnes() {
+        assertEquals(Set.of("kind=webhook", "outcome=retried"), MeterNames.exactLabels(
+                "sum(rate(vigil_notify_deliveries_total{outcome=\"retried\", kind = \"webhook\", reason!=\"x\", k=~\"a.*\"}[5m]))"));
+    }
+
+    @Test
     void exportedNamesFollowThePrometheusRegistrysNamingByMeterType() throws IOException {
         Set<String> exported = MeterNames.exported(REPO);
         assertTrue(exported.contains("vigil_ingest_flows_received_total"), "a counter gets _total");
