@@ -1,17 +1,16 @@
 package io.vigil.sensor.it;
 
 import io.vigil.lib.testing.BuiltService;
+import io.vigil.lib.testing.ClickHouseHttp;
 
 import com.google.gson.JsonParser;
 
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -144,13 +143,7 @@ public final class PackagedSensor implements AutoCloseable {
 
     /** One query on the stack's ClickHouse (HTTP, default user); its text answer, trimmed. */
     public static String clickhouse(String sql) throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(CLICKHOUSE + "/?query="
-                + URLEncoder.encode(sql, StandardCharsets.UTF_8))).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IOException("ClickHouse: HTTP " + r.statusCode() + " " + r.body() + " for " + sql);
-        }
-        return r.body().trim();
+        return ClickHouseHttp.query(CLICKHOUSE + "/", sql);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.vigil.tests.system;
 
 import io.vigil.lib.testing.BuiltService;
+import io.vigil.lib.testing.ClickHouseHttp;
 
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -248,13 +249,7 @@ public final class SystemStack {
     }
 
     public static String clickhouse(String sql) throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(CLICKHOUSE + "/?query="
-                + URLEncoder.encode(sql, StandardCharsets.UTF_8))).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IOException("ClickHouse: HTTP " + r.statusCode() + " " + r.body() + " for " + sql);
-        }
-        return r.body().trim();
+        return ClickHouseHttp.query(CLICKHOUSE + "/", sql);
     }
 
     /**

@@ -1,15 +1,12 @@
 package io.vigil.portal.browser;
 
 import io.vigil.lib.testing.BuiltService;
+import io.vigil.lib.testing.ClickHouseHttp;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +27,6 @@ public class Services implements QuarkusTestResourceLifecycleManager {
     static final String ISSUER = env("VIGIL_OIDC_ISSUER", "http://127.0.0.1:18080/realms/vigil");
     static final Path ROOT = root();
     static final Path WORK = ROOT.resolve("services/portal/target/portal-it");
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private String tenantsUrl;
     private String detectionUrl;
@@ -100,13 +96,7 @@ public class Services implements QuarkusTestResourceLifecycleManager {
     }
 
     static String clickhouse(String sql) throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(CLICKHOUSE + "/?database=" + DATABASE))
-                .POST(HttpRequest.BodyPublishers.ofString(sql)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IOException("ClickHouse: HTTP " + r.statusCode() + " " + r.body() + " for "
-                    + sql.substring(0, Math.min(200, sql.length())));
-        }
-        return r.body().trim();
+        return ClickHouseHttp.query(CLICKHOUSE + "/?database=" + DATABASE, sql);
     }
 
     static Process service(String module, int port, Map<String, String> settings, Path log) throws Exception {
