@@ -201,11 +201,11 @@ class RetentionBenchmark {
                 share, run.seconds() / ingest.seconds(), run.seconds(), ingest.seconds(), retentions.size(), dayFlows,
                 history + dayFlows, settings);
         System.out.printf("BENCH ingest.retention.clickhouse_cpu %.2f cpu-s (one run for %d customers, %d mutations: the job %.1f s,"
-                        + " %.1f s until merges settled; query threads by system.events %.2f s, the rest background)%n",
+                        + " %.1f s until merges had been quiet 12 s; query threads by system.events %.2f s, the rest background)%n",
                 run.seconds(), retentions.size(), report.tables().stream().mapToInt(RetentionReport.Table::mutations).sum(),
                 jobWall, runWall, run.eventSeconds());
         System.out.printf("BENCH ingest.retention.day_ingest_clickhouse_cpu %.2f cpu-s (%d flows in %d INSERTs through the"
-                        + " views, %.1f s until merges settled, %.1f cpu-s per million flows; query threads by system.events %.2f s,"
+                        + " views, %.1f s until merges had been quiet 12 s, %.1f cpu-s per million flows; query threads by system.events %.2f s,"
                         + " the rest background)%n", ingest.seconds(), dayFlows, DAY_INSERTS, ingestWall,
                 ingest.seconds() / (dayFlows / 1e6), ingest.eventSeconds());
         System.out.printf("BENCH ingest.retention.clickhouse_idle_cpu %.3f cpu-s/s (ClickHouse asked nothing for %.0f s; over the"
@@ -287,13 +287,14 @@ class RetentionBenchmark {
         return out;
     }
 
-    /** Waits until no merge or mutation of this database is running (up to 10 min); the seconds it waited. */
+    /** Waits until no merge or mutation of this database has run for 12 s (up to 10 min); the seconds it waited. */
     private double awaitMerges() throws InterruptedException {
         long t0 = System.nanoTime();
         long deadline = t0 + TimeUnit.MINUTES.toNanos(10);
-        // a merge may be scheduled a moment after the INSERT that calls for it: two quiet reads in a row
+        // Quiet for 12 s in a row: a merge pool with nothing to do sleeps about 10 s before it looks again, so a merge
+        // the last parts call for may start seconds after the previous one ends, and would be charged to what follows.
         int quiet = 0;
-        while (quiet < 2 && System.nanoTime() < deadline) {
+        while (quiet < 24 && System.nanoTime() < deadline) {
             boolean busy = !"0".equals(ch("SELECT count() FROM system.merges WHERE database = '" + db + "'"))
                     || !"0".equals(ch("SELECT count() FROM system.mutations WHERE database = '" + db + "' AND is_done = 0"));
             quiet = busy ? 0 : quiet + 1;
