@@ -44,11 +44,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the merges settle.
  * <p>
  * <b>Reference.</b> The day's flows (every customer's newest day) are staged in a side table, then inserted into
- * {@code flows} in 48 INSERTs (half an hour of the day each; {@code -Dbench.retention.day-inserts}), through the same views; measured until ClickHouse's merges
- * settle. It counts ClickHouse's own cost of storing the day, not ingest's (RowBinary parsing aside, the same work).
+ * {@code flows} in 48 INSERTs (half an hour of the day each; {@code -Dbench.retention.day-inserts}), through the same
+ * views; measured until ClickHouse's merges settle. It counts ClickHouse's own cost of storing the day, not ingest's (RowBinary parsing aside, the same work).
  * <p>
  * <b>Measured.</b> One {@link RetentionJob#run()} as the service runs it (partition drops, counts, one
- * {@code ALTER TABLE ... DELETE} per table for the 1,000 customers, and its wait for the mutations), with the customer
+ * {@code ALTER TABLE ... DELETE} per table for the 1,000 customers by default, and its wait for the mutations), with the customer
  * list that tenants would give it handed in directly; measured until the merges settle after it. CPU is the ClickHouse
  * server's utime + stime (/proc/&lt;pid&gt;/stat, every thread, background merges and mutations included);
  * system.events' UserTimeMicroseconds + SystemTimeMicroseconds are printed beside it.
