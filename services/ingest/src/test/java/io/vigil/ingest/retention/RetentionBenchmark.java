@@ -45,7 +45,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>
  * <b>Reference.</b> The day's flows (every customer's newest day) are staged in a side table, then inserted into
  * {@code flows} in 48 INSERTs (half an hour of the day each; {@code -Dbench.retention.day-inserts}), through the same
- * views; measured until ClickHouse's merges settle. It counts ClickHouse's own cost of storing the day, not ingest's (RowBinary parsing aside, the same work).
+ * views; measured until ClickHouse's merges settle. It counts ClickHouse's own cost of storing the day, not ingest's
+ * (RowBinary parsing aside, the same work).
  * <p>
  * <b>Measured.</b> One {@link RetentionJob#run()} as the service runs it (partition drops, counts, one
  * {@code ALTER TABLE ... DELETE} per table for the 1,000 customers by default, and its wait for the mutations), with the customer
@@ -169,7 +170,8 @@ class RetentionBenchmark {
         long ingestStart = System.nanoTime();
         long dayStart = now - DAY;
         for (int i = 0; i < DAY_INSERTS; i++) {
-            ch("INSERT INTO " + db + ".flows SELECT * FROM " + db + ".day_load WHERE start >= toDateTime(" + (dayStart + i * DAY / DAY_INSERTS)
+            ch("INSERT INTO " + db + ".flows SELECT * FROM " + db + ".day_load WHERE start >= toDateTime("
+                    + (dayStart + i * DAY / DAY_INSERTS)
                     + ") AND start < toDateTime(" + (dayStart + (i + 1) * DAY / DAY_INSERTS) + ")");
         }
         awaitMerges();
@@ -205,7 +207,8 @@ class RetentionBenchmark {
                 run.seconds(), retentions.size(), report.tables().stream().mapToInt(RetentionReport.Table::mutations).sum(),
                 jobWall, runWall, run.eventSeconds());
         System.out.printf("BENCH ingest.retention.day_ingest_clickhouse_cpu %.2f cpu-s (%d flows in %d INSERTs through the"
-                        + " views, %.1f s until merges had been quiet 12 s, %.1f cpu-s per million flows; query threads by system.events %.2f s,"
+                        + " views, %.1f s until merges had been quiet 12 s, %.1f cpu-s per million flows; query threads by"
+                        + " system.events %.2f s,"
                         + " the rest background)%n", ingest.seconds(), dayFlows, DAY_INSERTS, ingestWall,
                 ingest.seconds() / (dayFlows / 1e6), ingest.eventSeconds());
         System.out.printf("BENCH ingest.retention.clickhouse_idle_cpu %.3f cpu-s/s (ClickHouse asked nothing for %.0f s; over the"
@@ -259,7 +262,8 @@ class RetentionBenchmark {
         return "SELECT concat('rb" + days + "-', toString(" + c + ")), 's1', 1, " + start + " + 20, " + start + ", toUInt64("
                 + start + ") * 1000, toUInt64(" + start + ") * 1000 + number % 5000, 4,"
                 + " IPv6StringToNum(concat('::ffff:10.0.', toString(" + k + " % 64), '.', toString(" + c + " % 250))),"
-                + " IPv6StringToNum(concat('::ffff:172.16.', toString(intHash32(number) % 256), '.', toString(intHash32(number + 1) % 256))),"
+                + " IPv6StringToNum(concat('::ffff:172.16.', toString(intHash32(number) % 256), '.',"
+                + " toString(intHash32(number + 1) % 256))),"
                 + " 40000 + number % 20000, [443, 80, 53, 22, 445, 3389, 8080][intHash32(number + 2) % 7 + 1],"
                 + " if(intHash32(number + 2) % 7 = 2, 17, 6), 1 + number % 20, 100 + number % 5000, number % 10 = 0 ? 0 : 1 + number % 30,"
                 + " number % 10 = 0 ? 0 : 200 + number % 20000, number % 10 = 0 ? 'S0' : 'SF'"
@@ -319,7 +323,8 @@ class RetentionBenchmark {
     private record Cpu(long pid, long ticks, long eventMicros) {
 
         static Cpu read(long pid) {
-            long events = Long.parseLong(ch("SELECT sum(value) FROM system.events WHERE event IN ('UserTimeMicroseconds', 'SystemTimeMicroseconds')"));
+            long events = Long.parseLong(ch("SELECT sum(value) FROM system.events"
+                    + " WHERE event IN ('UserTimeMicroseconds', 'SystemTimeMicroseconds')"));
             try {
                 String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
                 String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
