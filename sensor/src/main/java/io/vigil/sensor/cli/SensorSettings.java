@@ -142,7 +142,7 @@ public final class SensorSettings {
                 integer("export.batch-flows", ExportConfig.DEFAULT_BATCH_FLOWS),
                 duration("export.batch-linger", ExportConfig.DEFAULT_LINGER),
                 duration("export.heartbeat-interval", ExportConfig.DEFAULT_HEARTBEAT),
-                ExportConfig.DEFAULT_WINDOW);
+                ExportConfig.DEFAULT_WINDOW, bool("export.trace-context", false));
     }
 
     /**

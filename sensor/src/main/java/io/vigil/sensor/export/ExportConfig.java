@@ -13,9 +13,11 @@ import java.time.Duration;
  * @param batchLinger       ...or when its first flow has waited this long
  * @param heartbeatInterval how often the Heartbeat RPC reports status
  * @param window            batches sent ahead of their Acks (ingest reads 32 ahead)
+ * @param traceContext      send a W3C {@code traceparent} (a new trace per call, logged) on Export and Heartbeat, so
+ *                          ingest's spans of those calls carry the sensor's trace id; off by default
  */
 public record ExportConfig(String target, boolean tls, Path caFile, int batchFlows, Duration batchLinger,
-                           Duration heartbeatInterval, int window) {
+                           Duration heartbeatInterval, int window, boolean traceContext) {
 
     public static final String DEFAULT_TARGET = "127.0.0.1:18090";
     public static final int DEFAULT_BATCH_FLOWS = 2_000;

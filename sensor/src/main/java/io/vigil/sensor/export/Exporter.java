@@ -188,6 +188,11 @@ public final class Exporter implements AutoCloseable {
         TokenSource.Token token = tokens.get();
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token.value());
+        if (config.traceContext()) {
+            TraceParent trace = TraceParent.random();
+            trace.addTo(headers);
+            LOG.infof("Export stream opened with trace id %s", trace.traceId());
+        }
         Channel ch = ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
         CompletableFuture<Long> initial = new CompletableFuture<>();
         CompletableFuture<Status> ended = new CompletableFuture<>();
@@ -303,6 +308,11 @@ public final class Exporter implements AutoCloseable {
             TokenSource.Token token = tokens.get();
             Metadata headers = new Metadata();
             headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token.value());
+            if (config.traceContext()) {
+                TraceParent trace = TraceParent.random();
+                trace.addTo(headers);
+                LOG.debugf("Heartbeat with trace id %s", trace.traceId());
+            }
             FlowIngestGrpc.newBlockingStub(channel)
                     .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
                     .withDeadlineAfter(10, TimeUnit.SECONDS)

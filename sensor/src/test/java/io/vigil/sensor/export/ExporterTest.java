@@ -190,7 +190,7 @@ class ExporterTest {
         }
         CountingTokens tokens = new CountingTokens();
         ExportConfig config = new ExportConfig("unused", false, null, 2000, Duration.ofSeconds(1),
-                Duration.ofMillis(300), 32);
+                Duration.ofMillis(300), 32, false);
         exporter = new Exporter(config, spool, tokens, () -> SensorStatus.newBuilder().setVersion("test").build(),
                 channel);
         exporter.start();
@@ -224,7 +224,7 @@ class ExporterTest {
         Spool spool = Spool.open(dir, 1L << 30);
         spool.append(batch(1), false);
         exporter = new Exporter(new ExportConfig("unused", false, null, 2000, Duration.ofSeconds(1),
-                Duration.ofSeconds(30), 32), spool, new CountingTokens(), SensorStatus::getDefaultInstance, channel);
+                Duration.ofSeconds(30), 32, false), spool, new CountingTokens(), SensorStatus::getDefaultInstance, channel);
         exporter.start();
         assertTrue(spool.awaitEmpty(10, TimeUnit.SECONDS));
         assertEquals(1, ingest.stored.get(1001L), "the never-sent batch was renumbered above the mark, not lost");

@@ -1,5 +1,6 @@
 package io.vigil.tests.bench;
 
+import io.vigil.lib.testing.OtlpReceiver;
 import io.vigil.tests.load.FlowLoad;
 import io.vigil.tests.load.Keycloak;
 import org.junit.jupiter.api.Tag;
@@ -25,11 +26,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * End-to-end ingest throughput: two sensors stream generated flows over gRPC through a freshly started ingest
  * process into ClickHouse; then clickhouse-client inserts the very same rows into the same table, in the same
  * run, as the reference. Prints BENCH lines; asserts only that every flow was stored exactly once.
+ *
+ * <p>A second benchmark runs the same load through ingest with tracing on (exporting to an in-test OTLP receiver that
+ * stands in for a collector) and JSON console logs on, against ingest with both off, in the same run.
  *
  * <p>Run with scripts/bench (or mvn -Pbench verify -pl tests after mvn install -DskipTests).
  */
@@ -51,10 +56,13 @@ class IngestBenchmark {
             + " orig_packets, orig_bytes, resp_packets, resp_bytes, orig_tcp_flags, resp_tcp_flags, conn_state,"
             + " history, vlan, community_id";
 
+    /** Flows per sensor per measured round of the tracing benchmark. */
+    private static final long TRACING_FLOWS_PER_SENSOR = Long.getLong("bench.tracing-flows", 500_000);
+
     @Test
     void ingestThroughputAgainstClickHouseClient() throws Exception {
         clickhouse("DROP DATABASE IF EXISTS " + DB);
-        Process ingest = startIngest();
+        Process ingest = startIngest(Map.of());
         try {
             run(600_000, "warmup", null);
             AtomicLong peakRss = new AtomicLong();
@@ -113,6 +121,50 @@ class IngestBenchmark {
         }
     }
 
+    /**
+     * Ingest's throughput with tracing and JSON console logs on, against both off: the two configurations alternate for
+     * three rounds each (a fresh ingest process per round, warmed up first), and each keeps its best round, so a slow
+     * moment of the shared machine does not decide the ratio.
+     */
+    @Test
+    void ingestThroughputWithTracingAndJsonLogsAgainstBothOff() throws Exception {
+        clickhouse("DROP DATABASE IF EXISTS " + DB);
+        try (OtlpReceiver collector = new OtlpReceiver()) {
+            Map<String, String> on = new java.util.HashMap<>(collector.serviceEnv());
+            on.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true");
+            Map<String, String> off = Map.of("QUARKUS_OTEL_SDK_DISABLED", "true", "QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
+            double bestOn = 0;
+            double bestOff = 0;
+            for (int round = 0; round < 3; round++) {
+                bestOff = Math.max(bestOff, measuredRate(off, "off-" + round));
+                bestOn = Math.max(bestOn, measuredRate(on, "on-" + round));
+            }
+            assertTrue(collector.spans().stream().anyMatch(s -> s.service().equals("vigil-ingest")
+                    && s.name().contains("Export")), "ingest with tracing on exported its Export spans: " + collector.spans());
+            System.out.printf("BENCH ingest_tracing_json_logs_throughput %.0f flows/s ratio=%.3f vs tracing and JSON logs off"
+                    + " (%.0f flows/s; best of 3 rounds each, %d flows per round)%n", bestOn, bestOn / bestOff, bestOff,
+                    TRACING_FLOWS_PER_SENSOR * SENSORS.size());
+        } finally {
+            clickhouse("DROP DATABASE IF EXISTS " + DB);
+        }
+    }
+
+    /** One round: a fresh ingest with {@code settings}, warmed up, then measured; its flows/s. */
+    private double measuredRate(Map<String, String> settings, String name) throws Exception {
+        Process ingest = startIngest(settings);
+        try {
+            run(200_000, "warmup-" + name, null);
+            String marker = "bench-tracing-" + name + "-" + System.nanoTime();
+            long[] result = run(TRACING_FLOWS_PER_SENSOR, marker, null);
+            long stored = Long.parseLong(clickhouse("SELECT count() FROM " + DB + ".flows WHERE community_id = '" + marker + "'"));
+            assertEquals(result[0], stored, "every flow sent is stored exactly once");
+            return result[0] / (result[1] / 1e9);
+        } finally {
+            ingest.destroy();
+            ingest.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
     /** Streams from every sensor at once; returns {flows sent, nanoseconds}. */
     private long[] run(long flowsPerSensor, String marker, ScheduledRss sampler) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(SENSORS.size());
@@ -141,7 +193,7 @@ class IngestBenchmark {
         }
     }
 
-    private static Process startIngest() throws Exception {
+    private static Process startIngest(Map<String, String> settings) throws Exception {
         Path root = Path.of("").toAbsolutePath();
         while (!Files.exists(root.resolve("services/ingest"))) {
             root = root.getParent();
@@ -162,6 +214,7 @@ class IngestBenchmark {
         env.put("VIGIL_CLICKHOUSE_URL", CLICKHOUSE);
         env.put("VIGIL_OIDC_ISSUER", ISSUER);
         env.putAll(io.vigil.tests.system.SystemStack.INGEST_ENV);
+        env.putAll(settings);
         Process p = pb.start();
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
