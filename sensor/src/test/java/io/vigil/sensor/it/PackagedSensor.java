@@ -2,6 +2,7 @@ package io.vigil.sensor.it;
 
 import io.vigil.lib.testing.BuiltService;
 import io.vigil.lib.testing.ClickHouseHttp;
+import io.vigil.lib.testing.Tokens;
 
 import com.google.gson.JsonParser;
 
@@ -100,7 +101,7 @@ public final class PackagedSensor implements AutoCloseable {
     /** A new pending sensor of customer a1 and its one-time enrollment token, as msp-a's admin: {sensorId, token}. */
     public String[] issueToken() throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(tenantsUrl + "/api/v1/customers/a1/sensors"))
-                .header("Authorization", "Bearer " + userToken("msp-a-admin")).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + Tokens.user("msp-a-admin")).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"deb-" + System.nanoTime() + "\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 201) {
@@ -157,16 +158,6 @@ public final class PackagedSensor implements AutoCloseable {
         clickhouse("DROP DATABASE IF EXISTS " + database);
     }
 
-    private static String userToken(String user) throws IOException, InterruptedException {
-        String form = "grant_type=password&client_id=vigil-cli&username=" + user + "&password=dev-" + user;
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(ISSUER + "/protocol/openid-connect/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IOException("no token for " + user + ": HTTP " + r.statusCode() + " " + r.body());
-        }
-        return JsonParser.parseString(r.body()).getAsJsonObject().get("access_token").getAsString();
-    }
 
     private static Path jar(String module) {
         return Tools.repoRoot().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");

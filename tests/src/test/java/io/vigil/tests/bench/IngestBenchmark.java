@@ -1,5 +1,6 @@
 package io.vigil.tests.bench;
 
+import io.vigil.lib.testing.ListeningProcess;
 import io.vigil.lib.testing.OtlpReceiver;
 import io.vigil.tests.load.FlowLoad;
 import io.vigil.tests.load.Keycloak;
@@ -14,16 +15,13 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -257,46 +255,15 @@ class IngestBenchmark {
         }
     }
 
-    /**
-     * The ClickHouse server that answers on {@link #CLICKHOUSE}'s port: the process holding the listening socket in
-     * /proc/net/tcp{,6}. Not "the first clickhouse process": the cluster tests' replicas may still be running beside it.
-     */
+    /** The ClickHouse server that answers on {@link #CLICKHOUSE}'s port (not the cluster's nodes beside it). */
     private static long clickhousePid() throws IOException {
         int port = URI.create(CLICKHOUSE).getPort();
-        Set<String> inodes = new HashSet<>();
-        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            Path path = Path.of(table);
-            if (!Files.exists(path)) {
-                continue;
-            }
-            List<String> lines = Files.readAllLines(path);
-            for (String line : lines.subList(1, lines.size())) {
-                String[] f = line.trim().split("\\s+");
-                // local_address is HEXADDR:HEXPORT; state 0A is LISTEN; field 9 is the socket's inode
-                if (f.length > 9 && f[3].equals("0A") && Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16) == port) {
-                    inodes.add("socket:[" + f[9] + "]");
-                }
-            }
+        try {
+            return ListeningProcess.pid(port);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("no process listens on ClickHouse's port " + port + " (" + CLICKHOUSE
+                    + "): cannot measure its CPU", e);
         }
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path proc : (Iterable<Path>) procs.filter(p -> p.getFileName().toString().matches("\\d+"))::iterator) {
-                try (Stream<Path> fds = Files.list(proc.resolve("fd"))) {
-                    if (fds.anyMatch(fd -> {
-                        try {
-                            return inodes.contains(Files.readSymbolicLink(fd).toString());
-                        } catch (IOException e) {
-                            return false;
-                        }
-                    })) {
-                        return Long.parseLong(proc.getFileName().toString());
-                    }
-                } catch (IOException | SecurityException e) {
-                    // a process that ended, or one we may not look into
-                }
-            }
-        }
-        throw new IllegalStateException("no process listens on ClickHouse's port " + port + " (" + CLICKHOUSE
-                + "): cannot measure its CPU");
     }
 
     private static String clickhouse(String sql) throws Exception {

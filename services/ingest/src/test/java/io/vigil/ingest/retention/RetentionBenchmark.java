@@ -1,5 +1,6 @@
 package io.vigil.ingest.retention;
 
+import io.vigil.lib.testing.ListeningProcess;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -27,7 +28,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -348,39 +348,13 @@ class RetentionBenchmark {
         }
     }
 
-    /**
-     * The ClickHouse server answering on {@link Stack#CLICKHOUSE}'s port: the process holding the listening socket
-     * (/proc/net/tcp{,6}), not the first clickhouse-server found, since the cluster's nodes may run beside it.
-     */
+    /** The ClickHouse server answering on {@link Stack#CLICKHOUSE}'s port (not the cluster's nodes beside it). */
     private static long clickhousePid() throws IOException {
         int port = URI.create(Stack.CLICKHOUSE).getPort();
-        String hexPort = String.format(":%04X", port);
-        java.util.Set<String> inodes = new java.util.HashSet<>();
-        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            for (String line : Files.readAllLines(Path.of(table))) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length > 9 && f[1].endsWith(hexPort) && f[3].equals("0A")) {
-                    inodes.add("socket:[" + f[9] + "]");
-                }
-            }
+        try {
+            return ListeningProcess.pid(port);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("no process listens on ClickHouse's port " + port + ": cannot measure its CPU", e);
         }
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-                try (Stream<Path> fds = Files.list(proc.resolve("fd"))) {
-                    if (fds.anyMatch(fd -> {
-                        try {
-                            return inodes.contains(Files.readSymbolicLink(fd).toString());
-                        } catch (IOException e) {
-                            return false;
-                        }
-                    })) {
-                        return Long.parseLong(proc.getFileName().toString());
-                    }
-                } catch (IOException | SecurityException e) {
-                    // a process gone or not ours to read
-                }
-            }
-        }
-        throw new IllegalStateException("no process listens on ClickHouse's port " + port + ": cannot measure its CPU");
     }
 }
